@@ -1,0 +1,142 @@
+//! The corpus: the plain-text source of truth (sources, quotes, code book, cases, project)
+//! and the import code that builds it from extracted documents.
+
+pub mod import_plan;
+pub mod markdown;
+pub mod pdf_text;
+pub mod quotes;
+pub mod source;
+pub mod cases;
+pub mod codebook;
+pub mod project;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use cases::Cases;
+use codebook::Codebook;
+use project::Project;
+use quotes::Quote;
+use source::{Segment, Source};
+
+/// The loaded corpus. Loading never stops at the first bad file: each problem is kept in
+/// `problems` (with file and line) and the rest of the corpus stays usable.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub root: PathBuf,
+    pub project: Option<Project>,
+    pub codebook: Codebook,
+    pub cases: Cases,
+    pub sources: Vec<Source>,
+    pub quotes: HashMap<String, Vec<Quote>>,
+    pub problems: Vec<Error>,
+}
+
+impl Corpus {
+    pub fn load(root: &Path) -> Result<Corpus> {
+        if !root.is_dir() {
+            return Err(Error::invalid(root, None, "corpus directory not found (see corpus = … in config.toml)"));
+        }
+        let mut corpus = Corpus {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        match Project::load(&root.join("project.toml")) {
+            Ok(p) => corpus.project = Some(p),
+            Err(e) => corpus.problems.push(e),
+        }
+        match Codebook::load(&root.join("codebook.toml")) {
+            Ok(b) => corpus.codebook = b,
+            Err(e) => corpus.problems.push(e),
+        }
+        let cases_path = root.join("cases.toml");
+        if cases_path.exists() {
+            match Cases::load(&cases_path) {
+                Ok(c) => corpus.cases = c,
+                Err(e) => corpus.problems.push(e),
+            }
+        }
+        let mut files = Vec::new();
+        collect_files(&root.join("sources"), "md", &mut files, &mut corpus.problems);
+        files.sort();
+        let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for path in files {
+            match Source::load(&path) {
+                Ok(src) => {
+                    if let Some(first) = ids.get(&src.meta.id) {
+                        corpus.problems.push(Error::invalid(
+                            &path,
+                            Some(2),
+                            format!("duplicate source id {:?} (also in {})", src.meta.id, first.display()),
+                        ));
+                        continue;
+                    }
+                    ids.insert(src.meta.id.clone(), path.clone());
+                    corpus.sources.push(src);
+                }
+                Err(e) => corpus.problems.push(e),
+            }
+        }
+        let mut quote_files = Vec::new();
+        collect_files(&root.join("quotes"), "toml", &mut quote_files, &mut corpus.problems);
+        for path in quote_files {
+            let id = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+            match quotes::load(&path) {
+                Ok(q) => {
+                    corpus.quotes.insert(id, q);
+                }
+                Err(e) => corpus.problems.push(e),
+            }
+        }
+        Ok(corpus)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.meta.id == id)
+    }
+
+    pub fn quotes_of(&self, source_id: &str) -> &[Quote] {
+        self.quotes.get(source_id).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The case of a segment: its source's case, or a passage tie from cases.toml.
+    pub fn case_of<'a>(&'a self, source: &'a Source, segment: &Segment) -> Option<&'a str> {
+        if let Some(case) = &source.meta.case {
+            return Some(case);
+        }
+        self.cases
+            .cases
+            .iter()
+            .find(|c| {
+                c.passages
+                    .iter()
+                    .any(|p| p.source == source.meta.id && segment.text.contains(&p.quote))
+            })
+            .map(|c| c.id.as_str())
+    }
+}
+
+/// Files with extension `ext` under `dir`, recursively. Symlinked directories are not
+/// followed, so a link loop cannot hang the load.
+fn collect_files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>, problems: &mut Vec<Error>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+        Err(e) => {
+            problems.push(Error::io(dir, e));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            collect_files(&path, ext, out, problems);
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(path);
+        }
+    }
+}

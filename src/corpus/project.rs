@@ -1,0 +1,34 @@
+//! Project metadata: title, language, provenance of the material, and the citation form.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub title: String,
+    pub language: String,
+    pub provenance: String,
+    /// How a passage is cited. Placeholders: {source} (source title), {location} (page or
+    /// paragraph), {case}.
+    pub citation: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl Project {
+    pub fn load(path: &Path) -> Result<Project> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))
+    }
+
+    pub fn cite(&self, source: &str, location: &str, case: Option<&str>) -> String {
+        self.citation
+            .replace("{source}", source)
+            .replace("{location}", location)
+            .replace("{case}", case.unwrap_or("-"))
+    }
+}

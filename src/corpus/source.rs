@@ -1,0 +1,349 @@
+//! One source document: TOML front matter between `+++` lines, then the body text.
+//! The body is split into segments (paragraphs or speaker turns), the unit of search
+//! results; all offsets are counted in chars of the body (REFI-QDA's unit too).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Transcript,
+    Intermezzo,
+    Report,
+    Letter,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 4] = [
+        SourceKind::Transcript,
+        SourceKind::Intermezzo,
+        SourceKind::Report,
+        SourceKind::Letter,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Transcript => "transcript",
+            SourceKind::Intermezzo => "intermezzo",
+            SourceKind::Report => "report",
+            SourceKind::Letter => "letter",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Where a printed page begins in the body. `page_max` is set when the page cannot be
+/// recovered exactly (the text lost page breaks between two page-number anchors): the true
+/// page then lies between `page` and `page_max`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageMark {
+    pub at: usize,
+    pub page: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_max: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceMeta {
+    pub id: String,
+    pub kind: SourceKind,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub provenance: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<PageMark>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub meta: SourceMeta,
+    pub body: String,
+    pub path: PathBuf,
+    /// 1-based line in the file where the body starts, for error messages.
+    pub body_line: usize,
+}
+
+/// A page reference for a citation: exact, or a range when the page breaks were lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRef {
+    pub page: u32,
+    pub page_max: Option<u32>,
+}
+
+impl std::fmt::Display for PageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.page_max {
+            Some(max) if max != self.page => write!(f, "p. {}-{}", self.page, max),
+            _ => write!(f, "p. {}", self.page),
+        }
+    }
+}
+
+/// A paragraph or speaker turn of a source body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// 1-based paragraph number within the source.
+    pub ordinal: u32,
+    /// Char offsets into the body, end-exclusive.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub speaker: Option<String>,
+    pub timestamp: Option<String>,
+    pub page: Option<PageRef>,
+    /// True for paragraphs of the notes section (footnotes moved out of the running text).
+    pub is_note: bool,
+}
+
+/// The heading that opens the notes section of a body.
+pub const NOTES_HEADING: &str = "Noten";
+
+const FENCE: &str = "+++";
+
+impl Source {
+    pub fn parse(path: &Path, text: &str) -> Result<Source> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = text.split_inclusive('\n');
+        let first = lines.next().unwrap_or("");
+        if first.trim_end() != FENCE {
+            return Err(Error::invalid(
+                path,
+                Some(1),
+                "a source must start with a `+++` line opening its TOML front matter",
+            ));
+        }
+        let mut front = String::new();
+        let mut consumed = first.len();
+        let mut line_no = 1;
+        let mut closed = false;
+        for line in lines {
+            line_no += 1;
+            consumed += line.len();
+            if line.trim_end() == FENCE {
+                closed = true;
+                break;
+            }
+            front.push_str(line);
+        }
+        if !closed {
+            return Err(Error::invalid(
+                path,
+                Some(1),
+                "front matter is not closed: add a `+++` line after it",
+            ));
+        }
+        let meta: SourceMeta = toml::from_str(&front).map_err(|e| {
+            let err = Error::toml(path, &front, &e);
+            // Shift the line number by the opening fence.
+            match err {
+                Error::Invalid { path, line, message } => Error::Invalid {
+                    path,
+                    line: line.map(|l| l + 1),
+                    message: format!("front matter: {message}"),
+                },
+                other => other,
+            }
+        })?;
+        validate_id(&meta.id).map_err(|m| Error::invalid(path, Some(2), m))?;
+        let body = text[consumed..].replace("\r\n", "\n");
+        Ok(Source {
+            meta,
+            body,
+            path: path.to_path_buf(),
+            body_line: line_no + 1,
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Source> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            Error::invalid(path, Some(line), "not valid UTF-8: save the file as UTF-8")
+        })?;
+        Source::parse(path, &text)
+    }
+
+    /// The file text: front matter and body, as written to disk.
+    pub fn render(&self) -> String {
+        render(&self.meta, &self.body)
+    }
+
+    pub fn segments(&self) -> Vec<Segment> {
+        segments(&self.body, self.meta.kind, &self.meta.pages)
+    }
+
+    /// The text of a char range of the body, or None when it lies outside the body.
+    pub fn slice(&self, start: usize, end: usize) -> Option<String> {
+        char_slice(&self.body, start, end).map(str::to_string)
+    }
+
+    pub fn char_len(&self) -> usize {
+        self.body.chars().count()
+    }
+}
+
+pub fn render(meta: &SourceMeta, body: &str) -> String {
+    let front = toml::to_string(meta).expect("source metadata always serialises");
+    format!("{FENCE}\n{front}{FENCE}\n{body}")
+}
+
+/// The `&str` of chars `start..end` of `text`, if in range.
+pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
+    if start > end {
+        return None;
+    }
+    let mut indices = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len()));
+    let from = indices.nth(start)?;
+    let to = if end == start {
+        from
+    } else {
+        indices.nth(end - start - 1)?
+    };
+    Some(&text[from..to])
+}
+
+pub fn validate_id(id: &str) -> std::result::Result<(), String> {
+    let ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+        && !id.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "id {id:?} must be kebab-case: lowercase letters, digits and single hyphens"
+        ))
+    }
+}
+
+/// Split a body into paragraphs (blank-line separated) with char offsets.
+pub fn segments(body: &str, kind: SourceKind, pages: &[PageMark]) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut in_notes = false;
+    let mut char_pos = 0;
+    let mut ordinal = 0;
+    for block in body.split("\n\n") {
+        let block_chars = block.chars().count();
+        let leading = block.chars().take_while(|c| c.is_whitespace()).count();
+        let trimmed = block.trim();
+        if !trimmed.is_empty() {
+            ordinal += 1;
+            let start = char_pos + leading;
+            let end = start + trimmed.chars().count();
+            if trimmed == NOTES_HEADING {
+                in_notes = true;
+            }
+            let (speaker, timestamp) = if kind == SourceKind::Transcript {
+                parse_turn(trimmed)
+            } else {
+                (None, None)
+            };
+            out.push(Segment {
+                ordinal,
+                start,
+                end,
+                text: trimmed.to_string(),
+                speaker,
+                timestamp,
+                page: page_at(pages, start),
+                is_note: in_notes,
+            });
+        }
+        char_pos += block_chars + 2;
+    }
+    out
+}
+
+fn page_at(pages: &[PageMark], at: usize) -> Option<PageRef> {
+    pages.iter().rev().find(|p| p.at <= at).map(|p| PageRef {
+        page: p.page,
+        page_max: p.page_max,
+    })
+}
+
+/// A transcript turn: `Speaker: text` or `[00:12:03] Speaker: text`.
+pub fn parse_turn(paragraph: &str) -> (Option<String>, Option<String>) {
+    let (timestamp, rest) = match paragraph.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        Some((ts, rest)) if is_timestamp(ts) => (Some(ts.to_string()), rest.trim_start()),
+        _ => (None, paragraph),
+    };
+    let Some((name, _)) = rest.split_once(':') else {
+        return (None, timestamp);
+    };
+    let name = name.trim();
+    let plausible = !name.is_empty()
+        && name.chars().count() <= 40
+        && name.split_whitespace().count() <= 4
+        && name.chars().next().is_some_and(|c| c.is_uppercase())
+        && !name.contains(['.', ',', '?', '!', '“', '"', '(']);
+    if plausible {
+        (Some(name.to_string()), timestamp)
+    } else {
+        (None, timestamp)
+    }
+}
+
+fn is_timestamp(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SYNTHETIC: &str = "+++\nid = \"synthetic-transcript\"\nkind = \"transcript\"\ntitle = \"Synthetic\"\nprovenance = \"test\"\n+++\nModerator: Wat helpt jullie?\n\n[00:12:03] Docent 1: Een goede intake, écht.\n\nZomaar een zin, zonder spreker.\n";
+
+    #[test]
+    fn parses_front_matter_and_turns() {
+        let src = Source::parse(Path::new("t.md"), SYNTHETIC).unwrap();
+        assert_eq!(src.meta.kind, SourceKind::Transcript);
+        let segs = src.segments();
+        assert_eq!(segs.len(), 3);
+        assert_eq!(segs[0].speaker.as_deref(), Some("Moderator"));
+        assert_eq!(segs[1].speaker.as_deref(), Some("Docent 1"));
+        assert_eq!(segs[1].timestamp.as_deref(), Some("00:12:03"));
+        assert_eq!(segs[2].speaker, None);
+        for s in &segs {
+            assert_eq!(src.slice(s.start, s.end).unwrap(), s.text);
+        }
+        assert_eq!(src.render(), SYNTHETIC);
+    }
+
+    #[test]
+    fn missing_front_matter_names_line() {
+        let err = Source::parse(Path::new("x.md"), "hallo").unwrap_err();
+        assert!(err.to_string().starts_with("x.md:1:"), "{err}");
+    }
+
+    #[test]
+    fn malformed_front_matter_names_line() {
+        let text = "+++\nid = \"a\"\nkind = = \n+++\nbody";
+        let err = Source::parse(Path::new("x.md"), text).unwrap_err().to_string();
+        assert!(err.starts_with("x.md:3:"), "{err}");
+    }
+
+    #[test]
+    fn char_slice_counts_chars_not_bytes() {
+        assert_eq!(char_slice("één twee", 0, 3), Some("één"));
+        assert_eq!(char_slice("één", 3, 3), Some(""));
+        assert_eq!(char_slice("één", 2, 4), None);
+    }
+}
