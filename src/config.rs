@@ -44,12 +44,20 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let base = path.parent().unwrap_or(Path::new("."));
         let file = match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str::<ConfigFile>(&text).map_err(|e| Error::toml(path, &text, &e))?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::from_str("").expect("defaults"),
+            Ok(text) => {
+                toml::from_str::<ConfigFile>(&text).map_err(|e| Error::toml(path, &text, &e))?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                toml::from_str("").expect("defaults")
+            }
             Err(e) => return Err(Error::io(path, e)),
         };
         if !matches!(file.language.as_str(), "nl" | "en") {
-            return Err(Error::invalid(path, None, format!("language {:?}: use \"nl\" or \"en\"", file.language)));
+            return Err(Error::invalid(
+                path,
+                None,
+                format!("language {:?}: use \"nl\" or \"en\"", file.language),
+            ));
         }
         Ok(Config {
             corpus: base.join(file.corpus),

@@ -41,7 +41,11 @@ impl Error {
         }
     }
 
-    pub fn invalid(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn invalid(
+        path: impl Into<PathBuf>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Error::Invalid {
             path: path.into(),
             line,

@@ -3,11 +3,16 @@
 //! The library holds all domain logic (corpus, coding, index, analysis); the binary is a thin
 //! CLI over it, and the TUI calls the same functions.
 
+pub mod analysis;
 pub mod atomic;
-pub mod coding;
+pub mod check;
 pub mod cli;
+pub mod coding;
 pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod index;
+
+pub mod workspace;
 
 pub use error::{Error, Result};

@@ -24,7 +24,10 @@ pub fn run(plan: &Path, from: &Path, corpus: &Path, check: bool) -> Result<()> {
         }
         changed += 1;
         if check {
-            problems.push(format!("{}: differs from what the import produces", path.display()));
+            problems.push(format!(
+                "{}: differs from what the import produces",
+                path.display()
+            ));
         } else {
             atomic::write(&path, file.contents.as_bytes())?;
         }
@@ -34,7 +37,10 @@ pub fn run(plan: &Path, from: &Path, corpus: &Path, check: bool) -> Result<()> {
         if path.exists() {
             changed += 1;
             if check {
-                problems.push(format!("{}: the import no longer produces this file", path.display()));
+                problems.push(format!(
+                    "{}: the import no longer produces this file",
+                    path.display()
+                ));
             } else {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
             }

@@ -2,16 +2,31 @@
 //! here; commands call the library and print.
 
 mod import;
+mod output;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
+use crate::coding::{self, CodingSet};
+use crate::config::Config;
+use crate::corpus::cases::Cases;
+use crate::corpus::codebook::{Codebook, Level, Valence};
+use crate::corpus::quotes::Voice;
+use crate::corpus::source::SourceKind;
 use crate::error::Error;
+use crate::index::search::Request;
+use crate::workspace::{self, Workspace};
 
 #[derive(Debug, Parser)]
-#[command(name = "visgraat", version, about = "Explore, search and code focus-group findings")]
+#[command(
+    name = "visgraat",
+    version,
+    about = "Explore, search and code focus-group findings"
+)]
 pub struct Cli {
     /// Project settings.
     #[arg(long, global = true, default_value = "config.toml")]
@@ -22,6 +37,47 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build or refresh the full-text index (only changed sources are re-indexed).
+    Index {
+        /// Rebuild from scratch.
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Search passages (or quotes, or codes): words AND, "phrases", OR, NOT / -word.
+    Search(SearchArgs),
+    /// Code a span of a source: by --match TEXT, or by START END char offsets.
+    Code {
+        /// Source id.
+        source: String,
+        /// START END CODE, or just CODE with --match.
+        #[arg(required = true, num_args = 1..=3)]
+        args: Vec<String>,
+        /// The exact text to code (must occur once in the source).
+        #[arg(long = "match", value_name = "TEXT")]
+        text: Option<String>,
+        /// Coder name (default from config.toml / $VISGRAAT_CODER / $USER).
+        #[arg(long)]
+        coder: Option<String>,
+        /// Why this code fits this passage.
+        #[arg(long, default_value = "")]
+        memo: String,
+    },
+    /// Fishbone counts per level × valence and per factor code.
+    Stats {
+        /// Count one coder's codings only.
+        #[arg(long)]
+        coder: Option<String>,
+        /// Passages per case and bone.
+        #[arg(long)]
+        by_case: bool,
+        /// Codings per coder and bone.
+        #[arg(long)]
+        by_coder: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate the corpus: files, front matter, codes, coding and quote anchors.
+    Check,
     /// Build corpus sources from extracted documents by a reviewed import plan.
     ImportPlan {
         /// The plan (e.g. corpus/import/seeds.toml).
@@ -33,6 +89,45 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    pub query: String,
+    /// transcript, intermezzo, report or letter.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Case (focus group) id.
+    #[arg(long)]
+    pub case: Option<String>,
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Fishbone level of the codes: beleid, team, individu, doelgroep, maatschappij.
+    #[arg(long)]
+    pub factor: Option<String>,
+    /// + (bevorderend) or - (belemmerend).
+    #[arg(long, allow_hyphen_values = true)]
+    pub valence: Option<String>,
+    /// Code id.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Only passages coded by this coder.
+    #[arg(long)]
+    pub coder: Option<String>,
+    /// Voice of quotes: focusgroep, student, gemeente, instelling, onbekend (implies --quotes).
+    #[arg(long)]
+    pub voice: Option<String>,
+    /// Search quote records instead of passages.
+    #[arg(long)]
+    pub quotes: bool,
+    /// Search the code book (labels and definitions).
+    #[arg(long, conflicts_with = "quotes")]
+    pub codes: bool,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON array of hits.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Exit codes: 0 ok, 1 no result where one was required, 2 bad input.
@@ -48,12 +143,255 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
-    let config = crate::config::Config::load(&cli.config)?;
-    match cli.command {
-        Some(Command::ImportPlan { plan, from, check }) => {
+    let config = Config::load(&cli.config)?;
+    let Some(command) = cli.command else {
+        return Err(Error::Usage(
+            "no command given: try `visgraat search werkdruk` or see `visgraat --help`".into(),
+        ));
+    };
+    match command {
+        Command::Index { rebuild } => index(config, rebuild),
+        Command::Search(args) => search(&config, &args),
+        Command::Code {
+            source,
+            args,
+            text,
+            coder,
+            memo,
+        } => code(config, &source, &args, text.as_deref(), coder, &memo),
+        Command::Stats {
+            coder,
+            by_case,
+            by_coder,
+            json,
+        } => stats(config, coder.as_deref(), by_case, by_coder, json),
+        Command::Check => check(config),
+        Command::ImportPlan { plan, from, check } => {
             import::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
         }
-        None => Err(Error::Usage("no command given: see `visgraat --help`".into())),
+    }
+}
+
+fn warn_problems(problems: &[Error]) {
+    for p in problems {
+        eprintln!("visgraat: warning: {p}");
+    }
+    if !problems.is_empty() {
+        eprintln!(
+            "visgraat: {} problem(s) skipped; run `visgraat check` for the list",
+            problems.len()
+        );
+    }
+}
+
+fn index(config: Config, rebuild: bool) -> Result<ExitCode, Error> {
+    let started = Instant::now();
+    let ws = Workspace::open(config)?;
+    warn_problems(&ws.problems);
+    let report = ws.refresh_index(rebuild)?;
+    println!(
+        "{}",
+        output::index_report(&report, ws.corpus.sources.len(), started.elapsed())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_choice<T>(
+    value: Option<&str>,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    choices: &str,
+) -> Result<Option<T>, Error> {
+    value
+        .map(|v| {
+            parse(v)
+                .ok_or_else(|| Error::Usage(format!("unknown {what} {v:?}: use one of {choices}")))
+        })
+        .transpose()
+}
+
+fn search(config: &Config, args: &SearchArgs) -> Result<ExitCode, Error> {
+    let kind = parse_choice(
+        args.kind.as_deref(),
+        "kind",
+        SourceKind::parse,
+        "transcript, intermezzo, report, letter",
+    )?;
+    let level = parse_choice(
+        args.factor.as_deref(),
+        "factor",
+        Level::parse,
+        "beleid, team, individu, doelgroep, maatschappij",
+    )?;
+    let valence = parse_choice(args.valence.as_deref(), "valence", Valence::parse, "+ or -")?;
+    let voice = parse_choice(
+        args.voice.as_deref(),
+        "voice",
+        Voice::parse,
+        "focusgroep, student, gemeente, instelling, onbekend",
+    )?;
+    let codebook_path = config.corpus.join("codebook.toml");
+    let codebook = Codebook::load(&codebook_path)?;
+    if let Some(code) = &args.code
+        && codebook.code(code).is_none()
+    {
+        return Err(Error::Usage(format!(
+            "unknown code {code:?}: {}",
+            output::suggest_codes(&codebook, code)
+        )));
+    }
+    if let Some(case) = &args.case {
+        let cases = Cases::load(&config.corpus.join("cases.toml"))?;
+        if cases.get(case).is_none() {
+            let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "unknown case {case:?}: use one of {}",
+                ids.join(", ")
+            )));
+        }
+    }
+    let (searcher, report) = workspace::fresh_searcher(config)?;
+    if let Some(report) = report.filter(|r| r.did_work()) {
+        eprintln!(
+            "visgraat: index refreshed ({} added, {} updated, {} removed)",
+            report.added.len(),
+            report.updated.len(),
+            report.removed.len()
+        );
+    }
+    let (codings, problems) = CodingSet::load(&config.corpus);
+    warn_problems(&problems);
+    let request = Request {
+        query: args.query.clone(),
+        kind,
+        case: args.case.clone(),
+        speaker: args.speaker.clone(),
+        voice,
+        level,
+        valence,
+        code: args.code.clone(),
+        coder: args.coder.clone(),
+        quotes: args.quotes || voice.is_some(),
+        codes: args.codes,
+        limit: args.limit,
+    };
+    let hits = searcher.search(&request, &codings, &codebook)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&hits).map_err(|e| Error::Usage(e.to_string()))?
+        );
+    } else {
+        let color = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        print!("{}", output::hits(&hits, &codebook, color));
+    }
+    Ok(if hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn code(
+    config: Config,
+    source: &str,
+    args: &[String],
+    text: Option<&str>,
+    coder: Option<String>,
+    memo: &str,
+) -> Result<ExitCode, Error> {
+    let ws = Workspace::open(config)?;
+    let src = ws.corpus.source(source).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown source {source:?}: `visgraat search` shows source ids"
+        ))
+    })?;
+    let (start, end, code_id) = match (text, args) {
+        (Some(text), [code]) => {
+            let (s, e) = coding::find_match(src, text)?;
+            (s, e, code.as_str())
+        }
+        (None, [start, end, code]) => {
+            let parse = |v: &str| {
+                v.parse::<usize>()
+                    .map_err(|_| Error::Usage(format!("{v:?} is not a char offset")))
+            };
+            (parse(start)?, parse(end)?, code.as_str())
+        }
+        _ => {
+            return Err(Error::Usage(
+                "give --match TEXT CODE, or START END CODE".into(),
+            ));
+        }
+    };
+    if ws.corpus.codebook.code(code_id).is_none() {
+        return Err(Error::Usage(format!(
+            "unknown code {code_id:?}: {}",
+            output::suggest_codes(&ws.corpus.codebook, code_id)
+        )));
+    }
+    let coder = coder.unwrap_or_else(|| ws.config.coder.clone());
+    let placed = coding::add(&ws.corpus.root, &coder, src, start, end, code_id, memo)?;
+    println!(
+        "coded {} as {} by {} at {}..{}: “{}”",
+        placed.source,
+        placed.coding.code,
+        placed.coder,
+        placed.coding.start,
+        placed.coding.end,
+        output::abbreviate(&placed.coding.quote, 80)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(
+    config: Config,
+    coder: Option<&str>,
+    by_case: bool,
+    by_coder: bool,
+    json: bool,
+) -> Result<ExitCode, Error> {
+    let ws = Workspace::open(config)?;
+    warn_problems(&ws.problems);
+    let stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&stats).map_err(|e| Error::Usage(e.to_string()))?
+        );
+    } else {
+        print!("{}", output::stats(&stats, &ws.corpus, by_case, by_coder));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(config: Config) -> Result<ExitCode, Error> {
+    let ws = Workspace::open(config)?;
+    let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
+    problems.extend(
+        crate::check::check(&ws.corpus, &ws.codings)
+            .iter()
+            .map(ToString::to_string),
+    );
+    for p in &problems {
+        println!("{p}");
+    }
+    let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
+    let summary = format!(
+        "{} sources, {} quotes, {} codes, {} codings by {} coder(s)",
+        ws.corpus.sources.len(),
+        quotes,
+        ws.corpus.codebook.codes.len(),
+        ws.codings.codings.len(),
+        ws.codings.coders().len()
+    );
+    if problems.is_empty() {
+        println!("ok: {summary}");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{} problem(s); {summary}", problems.len());
+        Ok(ExitCode::from(2))
     }
 }

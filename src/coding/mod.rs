@@ -55,7 +55,9 @@ pub fn codings_dir(corpus: &Path) -> PathBuf {
 }
 
 pub fn file_path(corpus: &Path, coder: &str, source: &str) -> PathBuf {
-    codings_dir(corpus).join(coder).join(format!("{source}.toml"))
+    codings_dir(corpus)
+        .join(coder)
+        .join(format!("{source}.toml"))
 }
 
 pub fn load_file(path: &Path) -> Result<CodingFile> {
@@ -76,10 +78,18 @@ impl CodingSet {
         let Ok(coders) = std::fs::read_dir(&dir) else {
             return (set, problems);
         };
-        let mut coder_dirs: Vec<PathBuf> = coders.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+        let mut coder_dirs: Vec<PathBuf> = coders
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
         coder_dirs.sort();
         for coder_dir in coder_dirs {
-            let coder = coder_dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let coder = coder_dir
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             let Ok(files) = std::fs::read_dir(&coder_dir) else {
                 continue;
             };
@@ -90,13 +100,19 @@ impl CodingSet {
                 .collect();
             paths.sort();
             for path in paths {
-                let source = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+                let source = path
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string();
                 match load_file(&path) {
-                    Ok(file) => set.codings.extend(file.codings.into_iter().map(|coding| Placed {
-                        coder: coder.clone(),
-                        source: source.clone(),
-                        coding,
-                    })),
+                    Ok(file) => set
+                        .codings
+                        .extend(file.codings.into_iter().map(|coding| Placed {
+                            coder: coder.clone(),
+                            source: source.clone(),
+                            coding,
+                        })),
                     Err(e) => problems.push(e),
                 }
             }
@@ -180,7 +196,9 @@ pub fn add(
 ) -> Result<Placed> {
     source::validate_id(coder).map_err(|m| Error::Usage(format!("coder: {m}")))?;
     if start >= end {
-        return Err(Error::Usage(format!("empty span {start}..{end}: START must be below END")));
+        return Err(Error::Usage(format!(
+            "empty span {start}..{end}: START must be below END"
+        )));
     }
     let quote = source.slice(start, end).ok_or_else(|| {
         Error::Usage(format!(
@@ -190,7 +208,14 @@ pub fn add(
         ))
     })?;
     let created = time::now();
-    let id = coding_id(coder, &source.meta.id, start, end, code, &created.to_string());
+    let id = coding_id(
+        coder,
+        &source.meta.id,
+        start,
+        end,
+        code,
+        &created.to_string(),
+    );
     let coding = Coding {
         id,
         code: code.to_string(),
@@ -217,8 +242,17 @@ pub fn save_file(path: &Path, file: &CodingFile) -> Result<()> {
     atomic::write(path, text.as_bytes())
 }
 
-fn coding_id(coder: &str, source: &str, start: usize, end: usize, code: &str, created: &str) -> String {
-    let digest = Sha256::digest(format!("{coder}\0{source}\0{start}\0{end}\0{code}\0{created}"));
+fn coding_id(
+    coder: &str,
+    source: &str,
+    start: usize,
+    end: usize,
+    code: &str,
+    created: &str,
+) -> String {
+    let digest = Sha256::digest(format!(
+        "{coder}\0{source}\0{start}\0{end}\0{code}\0{created}"
+    ));
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("c-{hex}")
 }
@@ -237,7 +271,12 @@ mod tests {
         let src = synthetic_source();
         let (s, e) = find_match(&src, "Eén team – Entree").unwrap();
         assert_eq!(src.slice(s, e).unwrap(), "Eén team – Entree");
-        assert!(find_match(&src, "De werkdruk is hoog.").unwrap_err().to_string().contains("2 times"));
+        assert!(
+            find_match(&src, "De werkdruk is hoog.")
+                .unwrap_err()
+                .to_string()
+                .contains("2 times")
+        );
         assert!(find_match(&src, "bestaat niet").is_err());
     }
 
@@ -246,7 +285,16 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("visgraat-coding-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let src = synthetic_source();
-        let placed = add(&dir, "tester", &src, 0, 20, "individu-hoge-werkdruk-en-weinig-welzijn", "why").unwrap();
+        let placed = add(
+            &dir,
+            "tester",
+            &src,
+            0,
+            20,
+            "individu-hoge-werkdruk-en-weinig-welzijn",
+            "why",
+        )
+        .unwrap();
         assert_eq!(placed.coding.quote, "De werkdruk is hoog.");
         let (set, problems) = CodingSet::load(&dir);
         assert!(problems.is_empty());

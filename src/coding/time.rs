@@ -42,6 +42,9 @@ mod tests {
     #[test]
     fn formats_known_instants() {
         assert_eq!(super::from_unix(0).to_string(), "1970-01-01T00:00:00Z");
-        assert_eq!(super::from_unix(1_795_996_800).to_string(), "2026-11-30T00:00:00Z");
+        assert_eq!(
+            super::from_unix(1_795_996_800).to_string(),
+            "2026-11-30T00:00:00Z"
+        );
     }
 }

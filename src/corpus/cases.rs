@@ -54,7 +54,11 @@ impl Cases {
         let cases: Cases = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
         for (i, case) in cases.cases.iter().enumerate() {
             if cases.cases[..i].iter().any(|c| c.id == case.id) {
-                return Err(Error::invalid(path, None, format!("duplicate case id {:?}", case.id)));
+                return Err(Error::invalid(
+                    path,
+                    None,
+                    format!("duplicate case id {:?}", case.id),
+                ));
             }
         }
         Ok(cases)

@@ -126,12 +126,17 @@ impl Codebook {
     fn validate(&self, path: &Path, text: &str) -> Result<()> {
         let line_of = |id: &str| {
             let needle = format!("id = \"{id}\"");
-            text.find(&needle).map(|at| text[..at].matches('\n').count() + 1)
+            text.find(&needle)
+                .map(|at| text[..at].matches('\n').count() + 1)
         };
         let mut seen = BTreeMap::new();
         for code in &self.codes {
             if seen.insert(code.id.as_str(), ()).is_some() {
-                return Err(Error::invalid(path, line_of(&code.id), format!("duplicate code id {:?}", code.id)));
+                return Err(Error::invalid(
+                    path,
+                    line_of(&code.id),
+                    format!("duplicate code id {:?}", code.id),
+                ));
             }
             if !self.groups.iter().any(|g| g.id == code.group) {
                 return Err(Error::invalid(

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::pdf_text::{self, DropRange, ExtraMarker, HyphenExceptions, HyphenJoin, Repaired, WordEvidence};
-use super::quotes::{self, Voice, VoiceRule};
-use super::source::{self, PageMark, SourceKind, SourceMeta, NOTES_HEADING};
 use super::markdown;
+use super::pdf_text::{
+    self, DropRange, ExtraMarker, HyphenExceptions, HyphenJoin, Repaired, WordEvidence,
+};
+use super::quotes::{self, Voice, VoiceRule};
+use super::source::{self, NOTES_HEADING, PageMark, SourceKind, SourceMeta};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,8 +111,8 @@ pub fn run(plan_path: &Path, from: &Path) -> Result<ImportOutcome> {
     for doc in &plan.documents {
         let path = from.join(&doc.file);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Error::invalid(&path, None, "not valid UTF-8"))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::invalid(&path, None, "not valid UTF-8"))?;
         raws.push(text);
     }
     let evidence = WordEvidence::from_texts(raws.iter().map(String::as_str));
@@ -141,7 +143,11 @@ pub fn run(plan_path: &Path, from: &Path) -> Result<ImportOutcome> {
         let assigned = assign_parts(plan_path, doc, &repaired)?;
         for (part, paragraphs) in doc.parts.iter().zip(assigned) {
             if !seen_ids.insert(part.id.clone()) {
-                return Err(Error::invalid(plan_path, None, format!("duplicate part id {:?}", part.id)));
+                return Err(Error::invalid(
+                    plan_path,
+                    None,
+                    format!("duplicate part id {:?}", part.id),
+                ));
             }
             source::validate_id(&part.id).map_err(|m| Error::invalid(plan_path, None, m))?;
             let files = build_part(doc, part, &paragraphs, &repaired);
@@ -166,7 +172,10 @@ fn assign_parts<'r>(
     for p in &repaired.paragraphs {
         let owner = doc.parts.iter().position(|part| {
             part.lines.is_empty()
-                || part.lines.iter().any(|[a, b]| *a <= p.first_line && p.first_line <= *b)
+                || part
+                    .lines
+                    .iter()
+                    .any(|[a, b]| *a <= p.first_line && p.first_line <= *b)
         });
         let Some(owner) = owner else {
             return Err(Error::invalid(
@@ -183,7 +192,10 @@ fn assign_parts<'r>(
         };
         let part = &doc.parts[owner];
         let fits = part.lines.is_empty()
-            || part.lines.iter().any(|[a, b]| *a <= p.first_line && p.last_line <= *b);
+            || part
+                .lines
+                .iter()
+                .any(|[a, b]| *a <= p.first_line && p.last_line <= *b);
         if !fits {
             return Err(Error::invalid(
                 plan_path,
@@ -266,7 +278,9 @@ fn build_part(
         pages,
     };
     let mut files = vec![OutputFile {
-        path: Path::new("sources").join(part.kind.as_str()).join(format!("{}.md", part.id)),
+        path: Path::new("sources")
+            .join(part.kind.as_str())
+            .join(format!("{}.md", part.id)),
         contents: source::render(&meta, &body),
     }];
     let default_voice = part

@@ -20,7 +20,10 @@ pub fn convert(markdown: &str) -> Repaired {
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        let plain: String = strip_inline(&joined).split_whitespace().collect::<Vec<_>>().join(" ");
+        let plain: String = strip_inline(&joined)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let plain: String = plain.nfc().collect();
         if plain.is_empty() {
             continue;
@@ -52,7 +55,11 @@ fn strip_line_markup(line: &str) -> &str {
         t = t.trim_start_matches('>').trim_start();
         if let Some(rest) = t.strip_prefix('#') {
             // Converters wrap headings in emphasis: `## *2.2 Verbetering*`.
-            t = rest.trim_start_matches('#').trim().trim_matches(['*', '_']).trim();
+            t = rest
+                .trim_start_matches('#')
+                .trim()
+                .trim_matches(['*', '_'])
+                .trim();
         }
         if t == before {
             return t;
@@ -65,32 +72,30 @@ fn strip_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("<sup>") {
-            if let Some((n, tail)) = after.split_once("</sup>") {
-                out.push('[');
-                out.push_str(n.trim());
-                out.push(']');
-                rest = tail;
-                continue;
-            }
+        if let Some(after) = rest.strip_prefix("<sup>")
+            && let Some((n, tail)) = after.split_once("</sup>")
+        {
+            out.push('[');
+            out.push_str(n.trim());
+            out.push(']');
+            rest = tail;
+            continue;
         }
-        if let Some(after) = rest.strip_prefix('<') {
-            if let Some((url, tail)) = after.split_once('>') {
-                if url.starts_with("http") {
-                    out.push_str(url);
-                    rest = tail;
-                    continue;
-                }
-            }
+        if let Some(after) = rest.strip_prefix('<')
+            && let Some((url, tail)) = after.split_once('>')
+            && url.starts_with("http")
+        {
+            out.push_str(url);
+            rest = tail;
+            continue;
         }
-        if let Some(after) = rest.strip_prefix('[') {
-            if let Some((label, tail)) = after.split_once("](") {
-                if let Some((_, tail)) = tail.split_once(')') {
-                    out.push_str(label);
-                    rest = tail;
-                    continue;
-                }
-            }
+        if let Some(after) = rest.strip_prefix('[')
+            && let Some((label, tail)) = after.split_once("](")
+            && let Some((_, tail)) = tail.split_once(')')
+        {
+            out.push_str(label);
+            rest = tail;
+            continue;
         }
         if let Some(tail) = rest.strip_prefix("**").or_else(|| rest.strip_prefix("__")) {
             rest = tail;
@@ -129,7 +134,11 @@ mod tests {
         let texts: Vec<&str> = r.paragraphs.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(
             texts,
-            ["Brief", "De evaluatie uit 2020[1] is hier te lezen.", "Retouradres Postbus 2500 BJ"]
+            [
+                "Brief",
+                "De evaluatie uit 2020[1] is hier te lezen.",
+                "Retouradres Postbus 2500 BJ"
+            ]
         );
         assert_eq!(r.notes[0].number, 1);
         assert_eq!(r.notes[0].text, "Kamerstuk 31 497, nr. 364.");

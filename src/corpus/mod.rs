@@ -1,14 +1,14 @@
 //! The corpus: the plain-text source of truth (sources, quotes, code book, cases, project)
 //! and the import code that builds it from extracted documents.
 
+pub mod cases;
+pub mod codebook;
 pub mod import_plan;
 pub mod markdown;
 pub mod pdf_text;
+pub mod project;
 pub mod quotes;
 pub mod source;
-pub mod cases;
-pub mod codebook;
-pub mod project;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -36,7 +36,11 @@ pub struct Corpus {
 impl Corpus {
     pub fn load(root: &Path) -> Result<Corpus> {
         if !root.is_dir() {
-            return Err(Error::invalid(root, None, "corpus directory not found (see corpus = … in config.toml)"));
+            return Err(Error::invalid(
+                root,
+                None,
+                "corpus directory not found (see corpus = … in config.toml)",
+            ));
         }
         let mut corpus = Corpus {
             root: root.to_path_buf(),
@@ -58,7 +62,12 @@ impl Corpus {
             }
         }
         let mut files = Vec::new();
-        collect_files(&root.join("sources"), "md", &mut files, &mut corpus.problems);
+        collect_files(
+            &root.join("sources"),
+            "md",
+            &mut files,
+            &mut corpus.problems,
+        );
         files.sort();
         let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
         for path in files {
@@ -68,7 +77,11 @@ impl Corpus {
                         corpus.problems.push(Error::invalid(
                             &path,
                             Some(2),
-                            format!("duplicate source id {:?} (also in {})", src.meta.id, first.display()),
+                            format!(
+                                "duplicate source id {:?} (also in {})",
+                                src.meta.id,
+                                first.display()
+                            ),
                         ));
                         continue;
                     }
@@ -79,9 +92,18 @@ impl Corpus {
             }
         }
         let mut quote_files = Vec::new();
-        collect_files(&root.join("quotes"), "toml", &mut quote_files, &mut corpus.problems);
+        collect_files(
+            &root.join("quotes"),
+            "toml",
+            &mut quote_files,
+            &mut corpus.problems,
+        );
         for path in quote_files {
-            let id = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+            let id = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             match quotes::load(&path) {
                 Ok(q) => {
                     corpus.quotes.insert(id, q);
@@ -97,11 +119,26 @@ impl Corpus {
     }
 
     pub fn quotes_of(&self, source_id: &str) -> &[Quote] {
-        self.quotes.get(source_id).map(Vec::as_slice).unwrap_or_default()
+        self.quotes
+            .get(source_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
-    /// The case of a segment: its source's case, or a passage tie from cases.toml.
+    /// The case of a segment: its source's case, or a passage tie from cases.toml inside it.
     pub fn case_of<'a>(&'a self, source: &'a Source, segment: &Segment) -> Option<&'a str> {
+        self.case_of_span(source, segment.start, segment.end)
+    }
+
+    /// The case of a char span: its source's case, or the case whose tied passage overlaps
+    /// the span. Ties are spans, not paragraphs, so a paragraph that also speaks of other
+    /// teams does not make all its codings that case's.
+    pub fn case_of_span<'a>(
+        &'a self,
+        source: &'a Source,
+        start: usize,
+        end: usize,
+    ) -> Option<&'a str> {
         if let Some(case) = &source.meta.case {
             return Some(case);
         }
@@ -111,7 +148,17 @@ impl Corpus {
             .find(|c| {
                 c.passages
                     .iter()
-                    .any(|p| p.source == source.meta.id && segment.text.contains(&p.quote))
+                    .filter(|p| p.source == source.meta.id)
+                    .any(|p| {
+                        source
+                            .body
+                            .match_indices(p.quote.as_str())
+                            .any(|(byte, _)| {
+                                let s = source.body[..byte].chars().count();
+                                let e = s + p.quote.chars().count();
+                                s < end && start < e
+                            })
+                    })
             })
             .map(|c| c.id.as_str())
     }
@@ -119,7 +166,12 @@ impl Corpus {
 
 /// Files with extension `ext` under `dir`, recursively. Symlinked directories are not
 /// followed, so a link loop cannot hang the load.
-fn collect_files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>, problems: &mut Vec<Error>) {
+pub(crate) fn collect_files(
+    dir: &Path,
+    ext: &str,
+    out: &mut Vec<PathBuf>,
+    problems: &mut Vec<Error>,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,

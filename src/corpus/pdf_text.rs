@@ -211,7 +211,11 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 /// Replace footnote markers (digits glued to the end of a word) by `[n]`.
-fn mark_footnotes(line: &str, allowed: &HashSet<u32>, extra: &[(String, u32)]) -> (String, Vec<u32>) {
+fn mark_footnotes(
+    line: &str,
+    allowed: &HashSet<u32>,
+    extra: &[(String, u32)],
+) -> (String, Vec<u32>) {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::new();
     let mut found = Vec::new();
@@ -319,7 +323,13 @@ pub fn repair(raw: &str, options: &RepairOptions<'_>) -> Repaired {
                 skip[i] = true;
             } else if in_note_block {
                 if let Some(note) = notes.last_mut() {
-                    join_into(&mut note.text, &normalise_line(line), options, no, &mut Vec::new());
+                    join_into(
+                        &mut note.text,
+                        &normalise_line(line),
+                        options,
+                        no,
+                        &mut Vec::new(),
+                    );
                 }
                 skip[i] = true;
             }
@@ -431,12 +441,12 @@ pub fn repair(raw: &str, options: &RepairOptions<'_>) -> Repaired {
 
 /// `text` without a trailing footnote marker `[12]`.
 fn strip_marker(text: &str) -> &str {
-    if let Some(head) = text.strip_suffix(']') {
-        if let Some((before, n)) = head.rsplit_once('[') {
-            if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) {
-                return before;
-            }
-        }
+    if let Some(head) = text.strip_suffix(']')
+        && let Some((before, n)) = head.rsplit_once('[')
+        && !n.is_empty()
+        && n.chars().all(|c| c.is_ascii_digit())
+    {
+        return before;
     }
     text
 }
@@ -486,7 +496,10 @@ fn join_into(
         text.push_str(next);
         return;
     }
-    let left = head.rsplit([' ', '(', ')', '/', '‘', '“']).next().unwrap_or(head);
+    let left = head
+        .rsplit([' ', '(', ')', '/', '‘', '“'])
+        .next()
+        .unwrap_or(head);
     let right: String = next
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '-')
@@ -540,13 +553,28 @@ fn fold(word: &str) -> String {
 fn decide_hyphen(soft: &str, hard: &str, options: &RepairOptions<'_>) -> HyphenDecision {
     let lower_hard = hard.to_lowercase();
     let lower_soft = soft.to_lowercase();
-    if options.exceptions.keep.iter().any(|w| w.to_lowercase() == lower_hard) {
+    if options
+        .exceptions
+        .keep
+        .iter()
+        .any(|w| w.to_lowercase() == lower_hard)
+    {
         return HyphenDecision::KeptByException;
     }
-    if options.exceptions.join.iter().any(|w| fold(w) == fold(&lower_soft)) {
+    if options
+        .exceptions
+        .join
+        .iter()
+        .any(|w| fold(w) == fold(&lower_soft))
+    {
         return HyphenDecision::JoinedByException;
     }
-    if options.exceptions.spaced.iter().any(|w| w.to_lowercase() == lower_hard) {
+    if options
+        .exceptions
+        .spaced
+        .iter()
+        .any(|w| w.to_lowercase() == lower_hard)
+    {
         return HyphenDecision::SpacedByException;
     }
     let (soft_n, hard_n) = match options.evidence {

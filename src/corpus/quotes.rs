@@ -162,7 +162,9 @@ pub fn extract(
 ) -> Vec<Quote> {
     let mut quotes = Vec::new();
     for span in find_quoted(body) {
-        let rule = rules.iter().find(|r| span.text.starts_with(r.starts.as_str()));
+        let rule = rules
+            .iter()
+            .find(|r| span.text.starts_with(r.starts.as_str()));
         if rule.is_some_and(|r| r.not_speech.is_some()) {
             continue;
         }
@@ -205,11 +207,19 @@ mod tests {
 
     #[test]
     fn finds_speech_but_not_scare_quotes_or_apostrophes() {
-        let body = "Een ‘warme landing’ helpt. “Ik gooi reddingsboeien naar collega’s, elke dag.” Klaar.";
+        let body =
+            "Een ‘warme landing’ helpt. “Ik gooi reddingsboeien naar collega’s, elke dag.” Klaar.";
         let found = find_quoted(body);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].text, "Ik gooi reddingsboeien naar collega’s, elke dag.");
-        let inner: String = body.chars().skip(found[0].start).take(found[0].end - found[0].start).collect();
+        assert_eq!(
+            found[0].text,
+            "Ik gooi reddingsboeien naar collega’s, elke dag."
+        );
+        let inner: String = body
+            .chars()
+            .skip(found[0].start)
+            .take(found[0].end - found[0].start)
+            .collect();
         assert_eq!(inner, found[0].text);
     }
 

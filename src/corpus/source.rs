@@ -147,7 +147,11 @@ impl Source {
             let err = Error::toml(path, &front, &e);
             // Shift the line number by the opening fence.
             match err {
-                Error::Invalid { path, line, message } => Error::Invalid {
+                Error::Invalid {
+                    path,
+                    line,
+                    message,
+                } => Error::Invalid {
                     path,
                     line: line.map(|l| l + 1),
                     message: format!("front matter: {message}"),
@@ -204,7 +208,10 @@ pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
     if start > end {
         return None;
     }
-    let mut indices = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len()));
+    let mut indices = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()));
     let from = indices.nth(start)?;
     let to = if end == start {
         from
@@ -336,7 +343,9 @@ mod tests {
     #[test]
     fn malformed_front_matter_names_line() {
         let text = "+++\nid = \"a\"\nkind = = \n+++\nbody";
-        let err = Source::parse(Path::new("x.md"), text).unwrap_err().to_string();
+        let err = Source::parse(Path::new("x.md"), text)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("x.md:3:"), "{err}");
     }
 

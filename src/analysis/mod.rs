@@ -1,0 +1,3 @@
+//! Analyses over codings: fishbone counts (and later agreement and co-occurrence).
+
+pub mod stats;

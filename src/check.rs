@@ -1,0 +1,123 @@
+//! Whole-project validation for `visgraat check`: every problem with its file and line.
+//! Loading already reports files that do not parse; this checks what ties files together:
+//! codes of codings, coding anchors, quote anchors, case passages and fishbone sheets.
+
+use std::path::Path;
+
+use crate::coding::{self, CodingSet};
+use crate::corpus::Corpus;
+use crate::corpus::source::char_slice;
+use crate::error::Error;
+
+/// The 1-based line where `needle` first occurs in the file at `path`.
+fn line_of(path: &Path, needle: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.find(needle)
+        .map(|at| text[..at].matches('\n').count() + 1)
+}
+
+pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
+    let mut problems = Vec::new();
+    for placed in &codings.codings {
+        let path = coding::file_path(&corpus.root, &placed.coder, &placed.source);
+        let line = line_of(&path, &format!("id = \"{}\"", placed.coding.id));
+        let mut problem = |message: String| problems.push(Error::invalid(&path, line, message));
+        let c = &placed.coding;
+        if corpus.codebook.code(&c.code).is_none() {
+            problem(format!(
+                "coding {} uses unknown code {:?} (not in codebook.toml)",
+                c.id, c.code
+            ));
+        }
+        let Some(src) = corpus.source(&placed.source) else {
+            problem(format!(
+                "coding {}: no source {:?} (the file name names the source)",
+                c.id, placed.source
+            ));
+            continue;
+        };
+        match char_slice(&src.body, c.start, c.end) {
+            None => problem(format!(
+                "coding {}: span {}..{} lies outside the source ({} chars)",
+                c.id,
+                c.start,
+                c.end,
+                src.char_len()
+            )),
+            Some(text) if text != c.quote => problem(format!(
+                "coding {}: the text at {}..{} no longer matches its quote {:?}",
+                c.id,
+                c.start,
+                c.end,
+                abbreviate(&c.quote)
+            )),
+            Some(_) if c.start >= c.end => problem(format!("coding {}: empty span", c.id)),
+            Some(_) => {}
+        }
+    }
+    for (source_id, quotes) in &corpus.quotes {
+        let path = corpus.root.join("quotes").join(format!("{source_id}.toml"));
+        let Some(src) = corpus.source(source_id) else {
+            problems.push(Error::invalid(
+                &path,
+                None,
+                format!("quotes for unknown source {source_id:?}"),
+            ));
+            continue;
+        };
+        for q in quotes {
+            if char_slice(&src.body, q.start, q.end) != Some(q.text.as_str()) {
+                let line = line_of(&path, &format!("id = \"{}\"", q.id));
+                problems.push(Error::invalid(
+                    &path,
+                    line,
+                    format!(
+                        "quote {}: text does not match the source at {}..{}",
+                        q.id, q.start, q.end
+                    ),
+                ));
+            }
+        }
+    }
+    let cases_path = corpus.root.join("cases.toml");
+    for case in &corpus.cases.cases {
+        for p in &case.passages {
+            let found = corpus
+                .source(&p.source)
+                .is_some_and(|s| s.body.contains(&p.quote));
+            if !found {
+                problems.push(Error::invalid(
+                    &cases_path,
+                    line_of(&cases_path, &p.quote),
+                    format!(
+                        "case {}: passage {:?} not found in source {:?}",
+                        case.id,
+                        abbreviate(&p.quote),
+                        p.source
+                    ),
+                ));
+            }
+        }
+        for code in case.fishbone.iter().flat_map(|f| &f.codes) {
+            if corpus.codebook.code(code).is_none() {
+                problems.push(Error::invalid(
+                    &cases_path,
+                    line_of(&cases_path, &format!("\"{code}\"")),
+                    format!(
+                        "case {}: fishbone sheet names unknown code {code:?}",
+                        case.id
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn abbreviate(text: &str) -> String {
+    if text.chars().count() <= 60 {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    }
+}

@@ -1,0 +1,273 @@
+//! Human-readable output of the CLI commands.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use crate::analysis::stats::{FishboneStats, bone_key};
+use crate::corpus::Corpus;
+use crate::corpus::codebook::{Codebook, Level, Valence};
+use crate::index::build::IndexReport;
+use crate::index::search::Hit;
+
+const HIGHLIGHT_ON: &str = "\x1b[1;33m";
+const BOLD_ON: &str = "\x1b[1m";
+const STYLE_OFF: &str = "\x1b[0m";
+
+pub fn abbreviate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
+}
+
+pub fn index_report(r: &IndexReport, sources: usize, took: Duration) -> String {
+    let secs = took.as_secs_f64();
+    if !r.did_work() {
+        return format!(
+            "index up to date: nothing changed ({sources} sources, {} documents, {secs:.2} s)",
+            r.documents
+        );
+    }
+    let mut out = String::new();
+    if let Some(reason) = &r.rebuilt {
+        let _ = write!(out, "index rebuilt ({reason}): ");
+    } else {
+        out.push_str("index refreshed: ");
+    }
+    let _ = write!(
+        out,
+        "{} added, {} updated, {} removed, {} unchanged{}; {} documents in {secs:.2} s",
+        r.added.len(),
+        r.updated.len(),
+        r.removed.len(),
+        r.unchanged,
+        if r.codes_reindexed {
+            ", code book re-indexed"
+        } else {
+            ""
+        },
+        r.documents
+    );
+    for id in r.updated.iter().take(10) {
+        let _ = write!(out, "\n  updated {id}");
+    }
+    out
+}
+
+/// "beleid −" for a fishbone code, the group id otherwise.
+pub fn code_place(codebook: &Codebook, code: &str) -> String {
+    match codebook.code(code) {
+        Some(c) => match (c.level, c.valence) {
+            (Some(l), Some(v)) => format!("{} {}", l.as_str(), v.glyph()),
+            _ => c.group.clone(),
+        },
+        None => "?".into(),
+    }
+}
+
+pub fn suggest_codes(codebook: &Codebook, wrong: &str) -> String {
+    let needle = wrong.to_lowercase();
+    let close: Vec<&str> = codebook
+        .codes
+        .iter()
+        .filter(|c| {
+            needle
+                .split('-')
+                .any(|part| part.len() > 3 && c.id.contains(part))
+        })
+        .map(|c| c.id.as_str())
+        .take(5)
+        .collect();
+    if close.is_empty() {
+        "see codebook.toml for the code ids".into()
+    } else {
+        format!("did you mean {}?", close.join(", "))
+    }
+}
+
+fn location(hit: &Hit) -> String {
+    match (hit.page, hit.page_max) {
+        (Some(p), Some(m)) if m != p => format!("p. {p}-{m}"),
+        (Some(p), _) => format!("p. {p}"),
+        _ => match hit.ordinal {
+            Some(o) => format!("¶{o}"),
+            None => String::new(),
+        },
+    }
+}
+
+fn styled(text: &str, ranges: &[(usize, usize)], color: bool) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut in_range = false;
+    for (i, c) in text.chars().enumerate() {
+        let inside = ranges.iter().any(|(s, e)| *s <= i && i < *e);
+        if inside != in_range {
+            out.push_str(if inside { HIGHLIGHT_ON } else { STYLE_OFF });
+            in_range = inside;
+        }
+        out.push(c);
+    }
+    if in_range {
+        out.push_str(STYLE_OFF);
+    }
+    out
+}
+
+pub fn hits(hits: &[Hit], codebook: &Codebook, color: bool) -> String {
+    let mut out = String::new();
+    if hits.is_empty() {
+        eprintln!("no hits");
+        return out;
+    }
+    for (n, hit) in hits.iter().enumerate() {
+        let mut meta = vec![hit.kind.clone()];
+        let loc = location(hit);
+        if !loc.is_empty() {
+            meta.push(loc);
+        }
+        if let Some(case) = &hit.case {
+            meta.push(format!("case {case}"));
+        }
+        if let Some(speaker) = &hit.speaker {
+            meta.push(format!("speaker {speaker}"));
+        }
+        if let Some(voice) = &hit.voice {
+            meta.push(format!("voice {voice}"));
+        }
+        let title = if color {
+            format!("{BOLD_ON}{}{STYLE_OFF}", hit.title)
+        } else {
+            hit.title.clone()
+        };
+        let _ = writeln!(
+            out,
+            "{:>2}. {title} — {}  [{}]",
+            n + 1,
+            meta.join(", "),
+            hit.key
+        );
+        let _ = writeln!(out, "    {}", styled(&hit.snippet, &hit.highlights, color));
+        if !hit.codes.is_empty() {
+            let codes: Vec<String> = hit
+                .codes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {}",
+                        code_place(codebook, c),
+                        codebook.code(c).map_or(c.as_str(), |k| k.label.as_str())
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "    codes: {}", codes.join("; "));
+        }
+    }
+    out
+}
+
+pub fn stats(s: &FishboneStats, corpus: &Corpus, by_case: bool, by_coder: bool) -> String {
+    let mut out = String::new();
+    let whose = match &s.coder {
+        Some(c) => format!("coder {c}"),
+        None => "all coders".into(),
+    };
+    let _ = writeln!(out, "Fishbone: uitvoering passend onderwijs ({whose})");
+    let _ = writeln!(
+        out,
+        "{:<14}{:<16}{:>8}{:>10}",
+        "level", "valence", "codings", "passages"
+    );
+    for bone in &s.bones {
+        let level = if bone.valence == Valence::Bevorderend {
+            bone.level.as_str()
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{level:<14}{:<16}{:>8}{:>10}",
+            format!("{} {}", bone.valence.glyph(), bone.valence.as_str()),
+            bone.codings,
+            bone.passages
+        );
+    }
+    let _ = writeln!(out, "\nFactor codes{:>66}", "codings passages cases");
+    for bone in &s.bones {
+        for c in &bone.codes {
+            let _ = writeln!(
+                out,
+                "{:<15}{:<61}{:>5}{:>9}{:>6}",
+                format!("{} {}", bone.level.as_str(), bone.valence.glyph()),
+                abbreviate(&c.label, 60),
+                c.codings,
+                c.passages,
+                c.cases_named
+            );
+        }
+    }
+    for g in &s.other_groups {
+        let _ = writeln!(out, "\n{}", g.label);
+        for c in &g.codes {
+            let _ = writeln!(
+                out,
+                "  {:<74}{:>5}{:>9}",
+                abbreviate(&c.label, 72),
+                c.codings,
+                c.passages
+            );
+        }
+    }
+    let bones: Vec<String> = Level::ALL
+        .iter()
+        .flat_map(|l| Valence::ALL.iter().map(move |v| bone_key(*l, *v)))
+        .collect();
+    let header: String = Level::ALL
+        .iter()
+        .flat_map(|l| {
+            Valence::ALL
+                .iter()
+                .map(move |v| format!("{:>7}", format!("{}{}", &l.as_str()[..3], v.glyph())))
+        })
+        .collect();
+    if by_case {
+        let _ = writeln!(out, "\nPassages per case{:>24}{header}", "");
+        for (case, counts) in &s.by_case {
+            let label = corpus
+                .cases
+                .get(case)
+                .map_or(case.as_str(), |c| c.label.as_str());
+            let label = if case == "-" {
+                "(no case named in the text)"
+            } else {
+                label
+            };
+            let row: String = bones
+                .iter()
+                .map(|b| format!("{:>7}", counts.get(b).copied().unwrap_or(0)))
+                .collect();
+            let _ = writeln!(out, "{:<41}{row}", abbreviate(label, 39));
+        }
+    }
+    if by_coder {
+        let _ = writeln!(out, "\nCodings per coder{:>24}{header}", "");
+        for (coder, counts) in &s.by_coder {
+            let row: String = bones
+                .iter()
+                .map(|b| format!("{:>7}", counts.get(b).copied().unwrap_or(0)))
+                .collect();
+            let _ = writeln!(out, "{:<41}{row}", coder);
+        }
+    }
+    if s.unknown_code_codings > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} coding(s) with a code not in the code book: run `visgraat check`",
+            s.unknown_code_codings
+        );
+    }
+    out
+}

@@ -1,0 +1,216 @@
+//! Dutch analysis for this corpus: lowercase → Dutch stem → fold accents (stem first: the
+//! stemmer knows ë and ï). The stemmer is frostem's Dutch Porter, not tantivy's
+//! `Language::Dutch` (Kraaij-Pohlmann), which strips ge-/be- prefixes and so maps
+//! "begeleiding" onto the fishbone level "beleid" and "gemeenten" onto "menen". A small
+//! reviewed override list fixes the plurals Porter splits (grens/grenzen, klas/klassen).
+//!
+//! Three analyzers share the chain: `nl_stem` (the main field), `nl_exact` (no stemming,
+//! boosted for exact matches) and `nl_tail` (stems written backwards, so that a prefix query
+//! finds the compounds a word ends: welzijn → docentenwelzijn).
+
+use std::borrow::Cow;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
+};
+
+pub const STEM: &str = "nl_stem";
+pub const EXACT: &str = "nl_exact";
+pub const TAIL: &str = "nl_tail";
+
+/// Everything that changes the tokens; part of the index fingerprint, so a change rebuilds.
+pub const ANALYSIS_VERSION: &str =
+    "simple+lower+frostem-1.20260821-dutch_porter+overrides-v1+asciifold";
+
+/// Reviewed stems for words Dutch Porter gets wrong in this domain (lowercased input).
+const OVERRIDES: &[(&str, &str)] = &[
+    ("grens", "grens"),
+    ("grenzen", "grens"),
+    ("financiële", "financieel"),
+    ("financiele", "financieel"),
+    ("kans", "kans"),
+    ("kansen", "kans"),
+    ("klas", "klas"),
+    ("klassen", "klas"),
+    ("les", "les"),
+    ("lessen", "les"),
+    ("studies", "studie"),
+    ("niveaus", "niveau"),
+];
+
+thread_local! {
+    static PORTER: frostem::Stemmer = frostem::Stemmer::new(frostem::Algorithm::DutchPorter);
+}
+
+/// The Dutch stem of a lowercased word (before accent folding).
+pub fn stem(word: &str) -> Cow<'_, str> {
+    if let Some((_, s)) = OVERRIDES.iter().find(|(w, _)| *w == word) {
+        return Cow::Borrowed(s);
+    }
+    PORTER.with(|p| Cow::Owned(p.stem(word).into_owned()))
+}
+
+pub fn register(manager: &tantivy::tokenizer::TokenizerManager) {
+    manager.register(STEM, stem_analyzer());
+    manager.register(EXACT, exact_analyzer());
+    manager.register(TAIL, tail_analyzer());
+}
+
+fn base() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+}
+
+pub fn stem_analyzer() -> TextAnalyzer {
+    base()
+        .filter(MapToken(stem_into))
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+pub fn exact_analyzer() -> TextAnalyzer {
+    base().filter(AsciiFoldingFilter).build()
+}
+
+pub fn tail_analyzer() -> TextAnalyzer {
+    base()
+        .filter(MapToken(stem_into))
+        .filter(AsciiFoldingFilter)
+        .filter(MapToken(reverse_into))
+        .build()
+}
+
+fn stem_into(text: &str, out: &mut String) {
+    out.push_str(&stem(text));
+}
+
+fn reverse_into(text: &str, out: &mut String) {
+    out.extend(text.chars().rev());
+}
+
+/// The tokens of `text` under `analyzer`, with their byte offsets in `text`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+/// A token filter that rewrites each token's text with a function.
+#[derive(Clone, Copy)]
+pub struct MapToken(fn(&str, &mut String));
+
+impl TokenFilter for MapToken {
+    type Tokenizer<T: Tokenizer> = MapTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MapTokenizer<T> {
+        MapTokenizer {
+            inner: tokenizer,
+            map: self.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct MapTokenizer<T> {
+    inner: T,
+    map: fn(&str, &mut String),
+}
+
+impl<T: Tokenizer> Tokenizer for MapTokenizer<T> {
+    type TokenStream<'a> = MapTokenStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MapTokenStream {
+            tail: self.inner.token_stream(text),
+            map: self.map,
+            buffer: String::new(),
+        }
+    }
+}
+
+pub struct MapTokenStream<T> {
+    tail: T,
+    map: fn(&str, &mut String),
+    buffer: String,
+}
+
+impl<T: TokenStream> TokenStream for MapTokenStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        self.buffer.clear();
+        (self.map)(&self.tail.token().text, &mut self.buffer);
+        std::mem::swap(&mut self.tail.token_mut().text, &mut self.buffer);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(text: &str) -> Vec<String> {
+        tokens(&mut stem_analyzer(), text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    fn same(a: &str, b: &str) -> bool {
+        stems(a) == stems(b)
+    }
+
+    #[test]
+    fn word_pairs_that_must_meet() {
+        for (a, b) in [
+            ("begeleiding", "begeleiden"),
+            ("docent", "docenten"),
+            ("gemeente", "gemeenten"),
+            ("instelling", "instellingen"),
+            ("grens", "grenzen"),
+            ("financiële", "financieel"),
+            ("klas", "klassen"),
+            ("kans", "kansen"),
+            ("ondersteuningsbehoefte", "ondersteuningsbehoeften"),
+            ("opleiding", "opleidingen"),
+            ("Differentiëren", "differentieren"),
+        ] {
+            assert!(same(a, b), "{a} {:?} vs {b} {:?}", stems(a), stems(b));
+        }
+    }
+
+    #[test]
+    fn word_pairs_that_must_stay_apart() {
+        for (a, b) in [
+            ("begeleiding", "beleid"),
+            ("gemeenten", "menen"),
+            ("kans", "kan"),
+            ("geslaagd", "slagen"),
+        ] {
+            assert!(!same(a, b), "{a} and {b} both {:?}", stems(a));
+        }
+    }
+
+    #[test]
+    fn tail_reverses_folded_stems() {
+        let t: Vec<String> = tokens(&mut tail_analyzer(), "Docentenwelzijn")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(t, ["njizlewnetnecod"]);
+    }
+}

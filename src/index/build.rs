@@ -1,0 +1,352 @@
+//! Building and refreshing the index from the corpus. A manifest records the fingerprint of
+//! the schema and analysis, and a content hash per source: a refresh re-indexes only the
+//! sources that changed, and a missing, damaged or outdated index is rebuilt from scratch.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term, doc};
+
+use super::schema::{self, Fields};
+use super::{analyzer, index_error};
+use crate::corpus::source::Source;
+use crate::corpus::{Corpus, quotes};
+use crate::error::{Error, Result};
+
+const MANIFEST: &str = "visgraat-manifest.toml";
+const WRITER_BUDGET: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    fingerprint: String,
+    codebook: String,
+    sources: BTreeMap<String, String>,
+    /// Size and modification time of every corpus file the index depends on: a cheap test
+    /// of whether anything may have changed since the last refresh.
+    #[serde(default)]
+    stamps: BTreeMap<String, String>,
+}
+
+/// Size and mtime of the corpus files the index is built from, by path relative to `root`.
+fn stamps(root: &Path) -> BTreeMap<String, String> {
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    crate::corpus::collect_files(&root.join("sources"), "md", &mut files, &mut ignored);
+    crate::corpus::collect_files(&root.join("quotes"), "toml", &mut files, &mut ignored);
+    files.push(root.join("codebook.toml"));
+    files.push(root.join("cases.toml"));
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let meta = std::fs::metadata(&path).ok()?;
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .to_string();
+            Some((rel, format!("{}:{mtime}", meta.len())))
+        })
+        .collect()
+}
+
+/// True when the index exists with the current fingerprint and no corpus file changed since
+/// it was last refreshed. Costs a directory walk and a stat per file, no parsing.
+pub fn is_fresh(corpus_root: &Path, dir: &Path) -> bool {
+    match read_manifest(dir) {
+        Some(m) => {
+            m.fingerprint == schema::fingerprint()
+                && m.stamps == stamps(corpus_root)
+                && dir.join("meta.json").exists()
+        }
+        None => false,
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct IndexReport {
+    /// Why the index was rebuilt from scratch, if it was.
+    pub rebuilt: Option<String>,
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+    pub codes_reindexed: bool,
+    pub documents: u64,
+}
+
+impl IndexReport {
+    pub fn did_work(&self) -> bool {
+        self.rebuilt.is_some()
+            || !self.added.is_empty()
+            || !self.updated.is_empty()
+            || !self.removed.is_empty()
+            || self.codes_reindexed
+    }
+}
+
+fn hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn source_hash(corpus: &Corpus, src: &Source) -> String {
+    let quotes = quotes::render(corpus.quotes_of(&src.meta.id));
+    let ties: Vec<String> = corpus
+        .cases
+        .cases
+        .iter()
+        .flat_map(|c| c.passages.iter().map(move |p| (c, p)))
+        .filter(|(_, p)| p.source == src.meta.id)
+        .map(|(c, p)| format!("{}={}", c.id, p.quote))
+        .collect();
+    hash(&[&src.render(), &quotes, &ties.join("\n")])
+}
+
+fn codebook_hash(corpus: &Corpus) -> String {
+    hash(&[&toml::to_string(&corpus.codebook).unwrap_or_default()])
+}
+
+fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    toml::from_str(&text).ok()
+}
+
+/// Open the index, or say why it must be rebuilt.
+fn open_existing(dir: &Path, fingerprint: &str) -> std::result::Result<(Index, Manifest), String> {
+    let manifest = read_manifest(dir).ok_or("no index yet")?;
+    if manifest.fingerprint != fingerprint {
+        return Err("the schema or Dutch analysis changed".into());
+    }
+    let index =
+        Index::open_in_dir(dir).map_err(|e| format!("the index could not be opened ({e})"))?;
+    // Opening reads only metadata: a truncated segment shows up when it is read.
+    let reader = index
+        .reader()
+        .map_err(|e| format!("the index is damaged ({e})"))?;
+    let searcher = reader.searcher();
+    for segment in searcher.segment_readers() {
+        let store = segment
+            .get_store_reader(0)
+            .map_err(|e| format!("the index is damaged ({e})"))?;
+        if segment.num_docs() > 0 {
+            store
+                .get::<TantivyDocument>(0)
+                .map_err(|e| format!("the index is damaged ({e})"))?;
+        }
+    }
+    Ok((index, manifest))
+}
+
+fn create_fresh(dir: &Path) -> Result<Index> {
+    if dir.exists() {
+        for entry in std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .flatten()
+        {
+            let path = entry.path();
+            if path.file_name().is_some_and(|n| n == ".gitkeep") {
+                continue;
+            }
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let (schema, _) = schema::build();
+    Index::create_in_dir(dir, schema).map_err(|e| index_error(dir, e))
+}
+
+/// Bring the index at `dir` up to date with `corpus`.
+pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexReport> {
+    let fingerprint = schema::fingerprint();
+    let mut report = IndexReport::default();
+    let (index, old) = match (force_rebuild, open_existing(dir, &fingerprint)) {
+        (false, Ok(found)) => found,
+        (true, _) => {
+            report.rebuilt = Some("--rebuild was asked for".into());
+            (create_fresh(dir)?, Manifest::default())
+        }
+        (false, Err(reason)) => {
+            report.rebuilt = Some(reason);
+            (create_fresh(dir)?, Manifest::default())
+        }
+    };
+    analyzer::register(index.tokenizers());
+    let fields = super::fields(&index)?;
+    let mut new = Manifest {
+        fingerprint,
+        codebook: codebook_hash(corpus),
+        sources: BTreeMap::new(),
+        stamps: stamps(&corpus.root),
+    };
+    let mut writer: Option<IndexWriter> = None;
+    for src in &corpus.sources {
+        let id = src.meta.id.clone();
+        let h = source_hash(corpus, src);
+        match old.sources.get(&id) {
+            Some(old_hash) if *old_hash == h => report.unchanged += 1,
+            previous => {
+                let w = ensure_writer(&mut writer, &index, dir)?;
+                if previous.is_some() {
+                    w.delete_term(Term::from_field_text(fields.source, &id));
+                    report.updated.push(id.clone());
+                } else {
+                    report.added.push(id.clone());
+                }
+                add_source(w, &fields, corpus, src).map_err(|e| index_error(dir, e))?;
+            }
+        }
+        new.sources.insert(id, h);
+    }
+    for id in old
+        .sources
+        .keys()
+        .filter(|id| !new.sources.contains_key(*id))
+    {
+        let w = ensure_writer(&mut writer, &index, dir)?;
+        w.delete_term(Term::from_field_text(fields.source, id));
+        report.removed.push(id.clone());
+    }
+    if old.codebook != new.codebook {
+        let w = ensure_writer(&mut writer, &index, dir)?;
+        w.delete_term(Term::from_field_text(fields.doc_type, schema::CODE));
+        for code in &corpus.codebook.codes {
+            w.add_document(doc!(
+                fields.doc_type => schema::CODE,
+                fields.key => format!("code:{}", code.id),
+                fields.code => code.id.as_str(),
+                fields.title => code.label.as_str(),
+                fields.kind => code.group.as_str(),
+                fields.text => format!("{}\n{}", code.label, code.definition),
+                fields.text_exact => format!("{}\n{}", code.label, code.definition),
+                fields.text_tail => format!("{}\n{}", code.label, code.definition),
+            ))
+            .map_err(|e| index_error(dir, e))?;
+        }
+        report.codes_reindexed = true;
+    }
+    if let Some(mut w) = writer {
+        w.commit().map_err(|e| index_error(dir, e))?;
+        w.wait_merging_threads().map_err(|e| index_error(dir, e))?;
+    }
+    let text = toml::to_string(&new).map_err(|e| Error::invalid(dir, None, e.to_string()))?;
+    if std::fs::read_to_string(dir.join(MANIFEST)).ok().as_deref() != Some(text.as_str()) {
+        crate::atomic::write(&dir.join(MANIFEST), text.as_bytes())?;
+    }
+    let reader = index.reader().map_err(|e| index_error(dir, e))?;
+    report.documents = reader.searcher().num_docs();
+    Ok(report)
+}
+
+/// The writer, opened on first use so that a refresh with nothing to do never takes the lock.
+fn ensure_writer<'w>(
+    writer: &'w mut Option<IndexWriter>,
+    index: &Index,
+    dir: &Path,
+) -> Result<&'w mut IndexWriter> {
+    if writer.is_none() {
+        let w = index.writer(WRITER_BUDGET).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::Index {
+                path: dir.to_path_buf(),
+                message: "another visgraat process is writing the index; try again when it is done"
+                    .into(),
+            },
+            e => index_error(dir, e),
+        })?;
+        *writer = Some(w);
+    }
+    Ok(writer.as_mut().expect("writer was just opened"))
+}
+
+fn add_source(
+    w: &mut IndexWriter,
+    f: &Fields,
+    corpus: &Corpus,
+    src: &Source,
+) -> tantivy::Result<()> {
+    let segments = src.segments();
+    for seg in &segments {
+        let mut d = doc!(
+            f.doc_type => schema::SEGMENT,
+            f.key => format!("{}#{}", src.meta.id, seg.ordinal),
+            f.source => src.meta.id.as_str(),
+            f.title => src.meta.title.as_str(),
+            f.kind => src.meta.kind.as_str(),
+            f.ordinal => u64::from(seg.ordinal),
+            f.start => seg.start as u64,
+            f.end => seg.end as u64,
+            f.text => seg.text.as_str(),
+            f.text_exact => seg.text.as_str(),
+            f.text_tail => seg.text.as_str(),
+        );
+        if let Some(case) = corpus.case_of(src, seg) {
+            d.add_text(f.case, case);
+        }
+        if let Some(speaker) = &seg.speaker {
+            d.add_text(f.speaker, speaker);
+            d.add_text(f.speaker_key, speaker.to_lowercase());
+        }
+        if let Some(page) = seg.page {
+            d.add_u64(f.page, u64::from(page.page));
+            if let Some(max) = page.page_max {
+                d.add_u64(f.page_max, u64::from(max));
+            }
+        }
+        w.add_document(d)?;
+    }
+    for quote in corpus.quotes_of(&src.meta.id) {
+        let seg = segments
+            .iter()
+            .find(|s| s.start <= quote.start && quote.start < s.end.max(s.start + 1));
+        let mut d = doc!(
+            f.doc_type => schema::QUOTE,
+            f.key => quote.id.as_str(),
+            f.source => src.meta.id.as_str(),
+            f.title => src.meta.title.as_str(),
+            f.kind => src.meta.kind.as_str(),
+            f.voice => quote.voice.as_str(),
+            f.start => quote.start as u64,
+            f.end => quote.end as u64,
+            f.text => quote.text.as_str(),
+            f.text_exact => quote.text.as_str(),
+            f.text_tail => quote.text.as_str(),
+        );
+        if let Some(seg) = seg {
+            d.add_u64(f.ordinal, u64::from(seg.ordinal));
+            if let Some(case) = corpus.case_of(src, seg) {
+                d.add_text(f.case, case);
+            }
+            if let Some(speaker) = &seg.speaker {
+                d.add_text(f.speaker, speaker);
+                d.add_text(f.speaker_key, speaker.to_lowercase());
+            }
+            if let Some(page) = seg.page {
+                d.add_u64(f.page, u64::from(page.page));
+                if let Some(max) = page.page_max {
+                    d.add_u64(f.page_max, u64::from(max));
+                }
+            }
+        }
+        w.add_document(d)?;
+    }
+    Ok(())
+}

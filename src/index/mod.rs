@@ -1,0 +1,54 @@
+//! The full-text index (tantivy): a derived cache of the corpus text, rebuilt on demand.
+//! Holds segments, quotes and codes; never codings.
+
+pub mod analyzer;
+pub mod build;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod snippet;
+
+use std::path::Path;
+
+use tantivy::Index;
+
+use crate::error::{Error, Result};
+use schema::Fields;
+
+pub(crate) fn index_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Index {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// The fields of an opened index, by name.
+pub(crate) fn fields(index: &Index) -> Result<Fields> {
+    let s = index.schema();
+    let get = |name: &str| {
+        s.get_field(name).map_err(|_| Error::Index {
+            path: Path::new("index").to_path_buf(),
+            message: format!("field {name} missing: rebuild with `visgraat index --rebuild`"),
+        })
+    };
+    Ok(Fields {
+        doc_type: get("doc_type")?,
+        key: get("key")?,
+        source: get("source")?,
+        title: get("title")?,
+        kind: get("kind")?,
+        case: get("case")?,
+        speaker: get("speaker")?,
+        speaker_key: get("speaker_key")?,
+        voice: get("voice")?,
+        code: get("code")?,
+        page: get("page")?,
+        page_max: get("page_max")?,
+        ordinal: get("ordinal")?,
+        start: get("start")?,
+        end: get("end")?,
+        text: get("text")?,
+        text_exact: get("text_exact")?,
+        text_tail: get("text_tail")?,
+    })
+}

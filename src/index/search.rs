@@ -1,0 +1,442 @@
+//! Searching: a user query plus filters → ranked hits with snippets. Code, factor, valence
+//! and coder filters come from the in-memory codings (never from the index): they become
+//! the set of passages whose span overlaps a matching coding.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use unicode_normalization::UnicodeNormalization;
+
+use super::query::{self, Node};
+use super::schema::{self, Fields};
+use super::snippet::{self, Highlighter, MIN_TAIL_CHARS};
+use super::{analyzer, index_error};
+use crate::coding::CodingSet;
+use crate::corpus::codebook::{Codebook, Level, Valence};
+use crate::corpus::quotes::Voice;
+use crate::corpus::source::SourceKind;
+use crate::error::{Error, Result};
+
+/// What to search for. Empty filters do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub query: String,
+    pub kind: Option<SourceKind>,
+    pub case: Option<String>,
+    pub speaker: Option<String>,
+    pub voice: Option<Voice>,
+    pub level: Option<Level>,
+    pub valence: Option<Valence>,
+    pub code: Option<String>,
+    pub coder: Option<String>,
+    /// Search quote records instead of passages.
+    pub quotes: bool,
+    /// Search the code book (labels and definitions) instead of passages.
+    pub codes: bool,
+    pub limit: usize,
+}
+
+impl Request {
+    fn filters_codings(&self) -> bool {
+        self.level.is_some()
+            || self.valence.is_some()
+            || self.code.is_some()
+            || self.coder.is_some()
+    }
+}
+
+/// One search result. Field names are the JSON API (README).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub doc_type: String,
+    pub key: String,
+    pub source: String,
+    pub title: String,
+    pub kind: String,
+    pub case: Option<String>,
+    pub speaker: Option<String>,
+    pub voice: Option<String>,
+    pub page: Option<u64>,
+    pub page_max: Option<u64>,
+    pub ordinal: Option<u64>,
+    pub start: u64,
+    pub end: u64,
+    pub score: f32,
+    pub snippet: String,
+    /// Char ranges of the matched words within `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+    pub text: String,
+    /// Codes of the codings that overlap this passage (all coders, or the filtered coder).
+    pub codes: Vec<String>,
+}
+
+pub struct Searcher {
+    dir: PathBuf,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+pub const SNIPPET_CHARS: usize = 220;
+
+impl Searcher {
+    pub fn open(dir: &Path) -> Result<Searcher> {
+        let index = Index::open_in_dir(dir).map_err(|e| index_error(dir, e))?;
+        analyzer::register(index.tokenizers());
+        let fields = super::fields(&index)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| index_error(dir, e))?;
+        Ok(Searcher {
+            dir: dir.to_path_buf(),
+            reader,
+            fields,
+        })
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload().map_err(|e| index_error(&self.dir, e))
+    }
+
+    pub fn search(
+        &self,
+        req: &Request,
+        codings: &CodingSet,
+        codebook: &Codebook,
+    ) -> Result<Vec<Hit>> {
+        let node = query::parse(&req.query.nfc().collect::<String>())?;
+        let mut highlighter = Highlighter::default();
+        let user_query = self.build(&node, false, &mut highlighter)?.ok_or_else(|| {
+            Error::Query("nothing to search for: the query has no letters or digits".into())
+        })?;
+        let f = &self.fields;
+        let doc_type = if req.codes {
+            schema::CODE
+        } else if req.quotes {
+            schema::QUOTE
+        } else {
+            schema::SEGMENT
+        };
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, user_query),
+            (Occur::Must, term(f.doc_type, doc_type)),
+        ];
+        if let Some(kind) = req.kind {
+            must.push((Occur::Must, term(f.kind, kind.as_str())));
+        }
+        if let Some(case) = &req.case {
+            must.push((Occur::Must, term(f.case, case)));
+        }
+        if let Some(speaker) = &req.speaker {
+            must.push((Occur::Must, term(f.speaker_key, &speaker.to_lowercase())));
+        }
+        if let Some(voice) = req.voice {
+            must.push((Occur::Must, term(f.voice, voice.as_str())));
+        }
+        let selected = req
+            .filters_codings()
+            .then(|| select_codings(req, codings, codebook));
+        if let Some(selected) = &selected {
+            let keys = self.keys_overlapping(doc_type, selected)?;
+            if keys.is_empty() {
+                return Ok(Vec::new());
+            }
+            let terms = keys.iter().map(|k| Term::from_field_text(f.key, k));
+            must.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        let query = BooleanQuery::new(must);
+        let searcher = self.reader.searcher();
+        let limit = req.limit.max(1);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+            .map_err(|e| index_error(&self.dir, e))?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let d: TantivyDocument = searcher
+                .doc(address)
+                .map_err(|e| index_error(&self.dir, e))?;
+            let mut hit = self.hit_from(&d, score, &highlighter);
+            let coder = req.coder.as_deref();
+            let mut codes: Vec<String> = codings
+                .overlapping(&hit.source, hit.start as usize, hit.end as usize)
+                .filter(|c| coder.is_none_or(|k| c.coder == k))
+                .map(|c| c.coding.code.clone())
+                .collect();
+            codes.sort();
+            codes.dedup();
+            hit.codes = codes;
+            hits.push(hit);
+        }
+        Ok(hits)
+    }
+
+    fn hit_from(&self, d: &TantivyDocument, score: f32, highlighter: &Highlighter) -> Hit {
+        let f = &self.fields;
+        let text_of = |field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let num_of = |field| d.get_first(field).and_then(|v| v.as_u64());
+        let text = text_of(f.text).unwrap_or_default();
+        let ranges = highlighter.ranges(&text);
+        let (snippet, highlights) = snippet::snippet(&text, &ranges, SNIPPET_CHARS);
+        Hit {
+            doc_type: text_of(f.doc_type).unwrap_or_default(),
+            key: text_of(f.key).unwrap_or_default(),
+            source: text_of(f.source)
+                .or_else(|| text_of(f.code))
+                .unwrap_or_default(),
+            title: text_of(f.title).unwrap_or_default(),
+            kind: text_of(f.kind).unwrap_or_default(),
+            case: text_of(f.case),
+            speaker: text_of(f.speaker),
+            voice: text_of(f.voice),
+            page: num_of(f.page),
+            page_max: num_of(f.page_max),
+            ordinal: num_of(f.ordinal),
+            start: num_of(f.start).unwrap_or(0),
+            end: num_of(f.end).unwrap_or(0),
+            score,
+            snippet,
+            highlights,
+            text,
+            codes: Vec::new(),
+        }
+    }
+
+    /// Keys of the documents of `doc_type` whose span overlaps one of the `selected`
+    /// coded spans (per source).
+    fn keys_overlapping(
+        &self,
+        doc_type: &str,
+        selected: &BTreeMap<String, Vec<(usize, usize)>>,
+    ) -> Result<BTreeSet<String>> {
+        let f = &self.fields;
+        let searcher = self.reader.searcher();
+        let mut keys = BTreeSet::new();
+        for (source, spans) in selected {
+            let q = BooleanQuery::new(vec![
+                (Occur::Must, term(f.source, source)),
+                (Occur::Must, term(f.doc_type, doc_type)),
+            ]);
+            let docs = searcher
+                .search(&q, &DocSetCollector)
+                .map_err(|e| index_error(&self.dir, e))?;
+            for address in docs {
+                let d: TantivyDocument = searcher
+                    .doc(address)
+                    .map_err(|e| index_error(&self.dir, e))?;
+                let start = d.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+                let end = d.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+                if spans.iter().any(|(s, e)| *s < end && start < *e)
+                    && let Some(key) = d.get_first(f.key).and_then(|v| v.as_str())
+                {
+                    keys.insert(key.to_string());
+                }
+            }
+        }
+        Ok(keys)
+    }
+
+    /// The tantivy query for a parsed node; None when it holds nothing searchable.
+    fn build(
+        &self,
+        node: &Node,
+        negated: bool,
+        hl: &mut Highlighter,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let f = &self.fields;
+        Ok(match node {
+            Node::Word(word) => {
+                let exact = analyze(&mut analyzer::exact_analyzer(), word);
+                let stems = analyze(&mut analyzer::stem_analyzer(), word);
+                match (exact.as_slice(), stems.as_slice()) {
+                    ([], _) | (_, []) => None,
+                    ([e], [s]) => {
+                        if !negated {
+                            hl.stems.insert(s.clone());
+                            if s.chars().count() >= MIN_TAIL_CHARS {
+                                hl.tails.insert(s.clone());
+                            }
+                        }
+                        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![
+                            (Occur::Should, boosted(term_freq(f.text_exact, e), 3.0)),
+                            (Occur::Should, boosted(term_freq(f.text, s), 1.0)),
+                        ];
+                        if s.chars().count() >= MIN_TAIL_CHARS {
+                            let reversed: String = s.chars().rev().collect();
+                            let pattern = format!("{}.*", regex_escape(&reversed));
+                            let tail = RegexQuery::from_pattern(&pattern, f.text_tail)
+                                .map_err(|e| Error::Query(format!("{word:?}: {e}")))?;
+                            should.push((Occur::Should, boosted(Box::new(tail), 0.3)));
+                        }
+                        Some(Box::new(BooleanQuery::new(should)))
+                    }
+                    _ => self.phrase(&exact, &stems, negated, hl),
+                }
+            }
+            Node::Phrase(text) => {
+                let exact = analyze(&mut analyzer::exact_analyzer(), text);
+                let stems = analyze(&mut analyzer::stem_analyzer(), text);
+                match exact.as_slice() {
+                    [] => None,
+                    [e] => {
+                        if !negated {
+                            hl.stems.extend(stems.iter().cloned());
+                        }
+                        Some(term_freq(f.text_exact, e))
+                    }
+                    _ => self.phrase(&exact, &stems, negated, hl),
+                }
+            }
+            Node::And(items) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let mut positive = false;
+                for item in items {
+                    let (occur, inner, neg) = match item {
+                        Node::Not(inner) => (Occur::MustNot, inner.as_ref(), !negated),
+                        other => (Occur::Must, other, negated),
+                    };
+                    if let Some(q) = self.build(inner, neg, hl)? {
+                        positive |= occur == Occur::Must;
+                        clauses.push((occur, q));
+                    }
+                }
+                positive.then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+            }
+            Node::Or(items) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for item in items {
+                    if let Some(q) = self.build(item, negated, hl)? {
+                        clauses.push((Occur::Should, q));
+                    }
+                }
+                (!clauses.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+            }
+            Node::Not(inner) => {
+                // A lone NOT inside OR: match everything but it, among this doc type.
+                let q = self.build(inner, !negated, hl)?;
+                q.map(|q| {
+                    Box::new(BooleanQuery::new(vec![
+                        (
+                            Occur::Must,
+                            Box::new(tantivy::query::AllQuery) as Box<dyn Query>,
+                        ),
+                        (Occur::MustNot, q),
+                    ])) as Box<dyn Query>
+                })
+            }
+        })
+    }
+
+    fn phrase(
+        &self,
+        exact: &[String],
+        stems: &[String],
+        negated: bool,
+        hl: &mut Highlighter,
+    ) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        if !negated {
+            hl.stems.extend(stems.iter().cloned());
+        }
+        let exact_terms: Vec<Term> = exact
+            .iter()
+            .map(|t| Term::from_field_text(f.text_exact, t))
+            .collect();
+        let stem_terms: Vec<Term> = stems
+            .iter()
+            .map(|t| Term::from_field_text(f.text, t))
+            .collect();
+        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Should,
+            boosted(Box::new(PhraseQuery::new(exact_terms)), 2.0),
+        )];
+        if stem_terms.len() > 1 {
+            should.push((Occur::Should, Box::new(PhraseQuery::new(stem_terms))));
+        }
+        Some(Box::new(BooleanQuery::new(should)))
+    }
+}
+
+/// The codings a request selects, as coded spans per source.
+fn select_codings(
+    req: &Request,
+    codings: &CodingSet,
+    codebook: &Codebook,
+) -> BTreeMap<String, Vec<(usize, usize)>> {
+    let mut out: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for placed in &codings.codings {
+        if req.coder.as_deref().is_some_and(|c| c != placed.coder) {
+            continue;
+        }
+        if req.code.as_deref().is_some_and(|c| c != placed.coding.code) {
+            continue;
+        }
+        if req.level.is_some() || req.valence.is_some() {
+            let Some(code) = codebook.code(&placed.coding.code) else {
+                continue;
+            };
+            if req.level.is_some() && code.level != req.level {
+                continue;
+            }
+            if req.valence.is_some() && code.valence != req.valence {
+                continue;
+            }
+        }
+        out.entry(placed.source.clone())
+            .or_default()
+            .push((placed.coding.start, placed.coding.end));
+    }
+    out
+}
+
+fn analyze(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
+    analyzer::tokens(analyzer, text)
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
+}
+
+fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn term_freq(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(q, boost))
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !c.is_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,60 @@
+//! A workspace: the corpus, the codings and the index of one project, opened together. The
+//! CLI and the TUI both start here, so they see the same data the same way.
+
+use crate::coding::CodingSet;
+use crate::config::Config;
+use crate::corpus::Corpus;
+use crate::error::{Error, Result};
+use crate::index::build::{self, IndexReport};
+use crate::index::search::Searcher;
+
+pub struct Workspace {
+    pub config: Config,
+    pub corpus: Corpus,
+    pub codings: CodingSet,
+    /// Problems found while loading (bad files are skipped, the rest works).
+    pub problems: Vec<Error>,
+}
+
+impl Workspace {
+    pub fn open(config: Config) -> Result<Workspace> {
+        let mut corpus = Corpus::load(&config.corpus)?;
+        let (codings, coding_problems) = CodingSet::load(&config.corpus);
+        let mut problems = std::mem::take(&mut corpus.problems);
+        problems.extend(coding_problems);
+        Ok(Workspace {
+            config,
+            corpus,
+            codings,
+            problems,
+        })
+    }
+
+    /// Bring the index up to date with the corpus.
+    pub fn refresh_index(&self, rebuild: bool) -> Result<IndexReport> {
+        build::update(&self.corpus, &self.config.index, rebuild)
+    }
+
+    pub fn searcher(&self) -> Result<Searcher> {
+        Searcher::open(&self.config.index)
+    }
+
+    pub fn reload_codings(&mut self) {
+        let (codings, problems) = CodingSet::load(&self.config.corpus);
+        self.codings = codings;
+        self.problems.extend(problems);
+    }
+}
+
+/// Open a searcher on an index that is up to date, refreshing it only when a corpus file
+/// changed since the last refresh (a stat per file, no parsing, in the common case).
+pub fn fresh_searcher(config: &Config) -> Result<(Searcher, Option<IndexReport>)> {
+    if build::is_fresh(&config.corpus, &config.index)
+        && let Ok(searcher) = Searcher::open(&config.index)
+    {
+        return Ok((searcher, None));
+    }
+    let corpus = Corpus::load(&config.corpus)?;
+    let report = build::update(&corpus, &config.index, false)?;
+    Ok((Searcher::open(&config.index)?, Some(report)))
+}
