@@ -68,21 +68,36 @@ pub fn code_place(codebook: &Codebook, code: &str) -> String {
 
 pub fn suggest_codes(codebook: &Codebook, wrong: &str) -> String {
     let needle = wrong.to_lowercase();
-    let close: Vec<&str> = codebook
-        .codes
-        .iter()
-        .filter(|c| {
+    let score = |id: &str| {
+        if id.starts_with(&needle) {
+            100
+        } else if id.contains(&needle) {
+            50
+        } else {
             needle
                 .split('-')
-                .any(|part| part.len() > 3 && c.id.contains(part))
-        })
-        .map(|c| c.id.as_str())
+                .filter(|part| part.len() > 3 && id.contains(part))
+                .count()
+        }
+    };
+    let mut close: Vec<(usize, &str)> = codebook
+        .codes
+        .iter()
+        .map(|c| (score(&c.id), c.id.as_str()))
+        .filter(|(s, _)| *s > 0)
+        .collect();
+    close.sort_by_key(|c| std::cmp::Reverse(c.0));
+    let best = close.first().map_or(0, |c| c.0);
+    let names: Vec<&str> = close
+        .iter()
+        .filter(|c| c.0 == best)
+        .map(|c| c.1)
         .take(5)
         .collect();
-    if close.is_empty() {
+    if names.is_empty() {
         "see codebook.toml for the code ids".into()
     } else {
-        format!("did you mean {}?", close.join(", "))
+        format!("did you mean {}?", names.join(", "))
     }
 }
 

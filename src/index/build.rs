@@ -132,24 +132,52 @@ fn open_existing(dir: &Path, fingerprint: &str) -> std::result::Result<(Index, M
     if manifest.fingerprint != fingerprint {
         return Err("the schema or Dutch analysis changed".into());
     }
+    verify(dir)?;
     let index =
         Index::open_in_dir(dir).map_err(|e| format!("the index could not be opened ({e})"))?;
-    // Opening reads only metadata: a truncated segment shows up when it is read.
-    let reader = index
-        .reader()
-        .map_err(|e| format!("the index is damaged ({e})"))?;
-    let searcher = reader.searcher();
-    for segment in searcher.segment_readers() {
-        let store = segment
-            .get_store_reader(0)
-            .map_err(|e| format!("the index is damaged ({e})"))?;
-        if segment.num_docs() > 0 {
-            store
-                .get::<TantivyDocument>(0)
-                .map_err(|e| format!("the index is damaged ({e})"))?;
-        }
-    }
     Ok((index, manifest))
+}
+
+fn damaged(e: impl std::fmt::Display) -> String {
+    format!("the index is damaged ({e})")
+}
+
+/// Read a little of every segment (stored documents, the text postings, a fast field), so a
+/// truncated or garbled file is found now rather than in the middle of a search. tantivy
+/// may panic on garbage: that is caught and reported as damage.
+pub fn verify(dir: &Path) -> std::result::Result<(), String> {
+    let probe = || -> std::result::Result<(), String> {
+        let index =
+            Index::open_in_dir(dir).map_err(|e| format!("the index could not be opened ({e})"))?;
+        analyzer::register(index.tokenizers());
+        let fields = super::fields(&index).map_err(|e| e.to_string())?;
+        let reader = index
+            .reader()
+            .map_err(|e| format!("the index is damaged ({e})"))?;
+        let searcher = reader.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(0).map_err(damaged)?;
+            if segment.max_doc() > 0 {
+                store.get::<TantivyDocument>(0).map_err(damaged)?;
+                store
+                    .get::<TantivyDocument>(segment.max_doc() - 1)
+                    .map_err(damaged)?;
+            }
+            let inverted = segment.inverted_index(fields.text).map_err(damaged)?;
+            let mut terms = inverted.terms().stream().map_err(damaged)?;
+            while terms.advance() {}
+            segment.fast_fields().u64("start").map_err(damaged)?;
+        }
+        Ok(())
+    };
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(probe);
+    std::panic::set_hook(previous);
+    match outcome {
+        Ok(result) => result,
+        Err(_) => Err("the index is damaged (its files could not be read)".into()),
+    }
 }
 
 fn create_fresh(dir: &Path) -> Result<Index> {

@@ -174,7 +174,14 @@ impl Searcher {
                 .filter(|c| coder.is_none_or(|k| c.coder == k))
                 .map(|c| c.coding.code.clone())
                 .collect();
-            codes.sort();
+            // Fishbone order (the code book's), not alphabetical.
+            codes.sort_by_key(|c| {
+                codebook
+                    .codes
+                    .iter()
+                    .position(|k| k.id == *c)
+                    .unwrap_or(usize::MAX)
+            });
             codes.dedup();
             hit.codes = codes;
             hits.push(hit);

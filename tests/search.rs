@@ -1,0 +1,244 @@
+//! Searching the shipped corpus through the real binary: Dutch stemming that keeps beleid
+//! and begeleiding apart, accents, phrases, compounds, every filter, quotes with voices and
+//! the JSON shape.
+
+mod common;
+
+use common::{Project, key, text};
+
+#[test]
+fn search_keeps_beleid_and_begeleiding_apart() {
+    let p = Project::shipped();
+    let beleid = p.search(&["beleid", "--limit", "500"]);
+    assert!(
+        beleid.len() >= 10,
+        "beleid should be found often, got {}",
+        beleid.len()
+    );
+    for hit in &beleid {
+        assert!(
+            text(hit).to_lowercase().contains("beleid"),
+            "{} has no 'beleid': {}",
+            key(hit),
+            text(hit)
+        );
+    }
+    // Passages that speak only of begeleiding (and not of beleid) must not come back.
+    let begeleiding = p.search(&["begeleiding", "--limit", "500"]);
+    let only_begeleiding: Vec<String> = begeleiding
+        .iter()
+        .filter(|h| {
+            !text(h)
+                .to_lowercase()
+                .replace("begeleid", "")
+                .contains("beleid")
+        })
+        .map(key)
+        .collect();
+    assert!(only_begeleiding.len() >= 10);
+    let beleid_keys: Vec<String> = beleid.iter().map(key).collect();
+    for k in &only_begeleiding {
+        assert!(
+            !beleid_keys.contains(k),
+            "{k} is about begeleiding only, yet found for beleid"
+        );
+    }
+}
+
+#[test]
+fn search_finds_stemmed_forms() {
+    let p = Project::shipped();
+    // "begeleiden" (verb) finds passages with the noun "begeleiding".
+    let hits = p.search(&["begeleiden", "--limit", "200"]);
+    assert!(hits.iter().any(|h| text(h).contains("begeleiding")));
+    // Plural and singular meet: grenzen → grens (reviewed override).
+    let hits = p.search(&["grens", "--kind", "intermezzo"]);
+    assert!(hits.iter().any(|h| text(h).contains("grenzen")));
+}
+
+#[test]
+fn search_is_accent_insensitive() {
+    let p = Project::shipped();
+    let hits = p.search(&["financiele", "--limit", "50"]);
+    assert!(
+        hits.iter().any(|h| text(h).contains("financiële")),
+        "financiele should find financiële"
+    );
+    let hits = p.search(&["geevalueerd"]);
+    assert!(hits.iter().any(|h| text(h).contains("geëvalueerd")));
+}
+
+#[test]
+fn search_finds_phrases_in_order_only() {
+    let p = Project::shipped();
+    let hits = p.search(&["\"warme landing\""]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(key(&hits[0]), "intermezzo-intake#3");
+    p.expect(1, &["search", "\"landing warme\""]);
+}
+
+#[test]
+fn search_finds_compounds_ranked_below_exact_words() {
+    let p = Project::shipped();
+    let hits = p.search(&["welzijn", "--limit", "50"]);
+    let keys: Vec<String> = hits.iter().map(key).collect();
+    // The intermezzo heading says only "docentenwelzijn".
+    let compound = keys
+        .iter()
+        .position(|k| k == "intermezzo-werkdruk-en-docentenwelzijn#1")
+        .expect("welzijn finds docentenwelzijn");
+    let exact = keys
+        .iter()
+        .position(|k| k == "intermezzo-werkdruk-en-docentenwelzijn#2")
+        .expect("welzijn finds the plain word");
+    assert!(
+        exact < compound,
+        "exact match should rank above the compound: {keys:?}"
+    );
+    let hits = p.search(&["behoefte", "--limit", "50"]);
+    assert!(
+        hits.iter()
+            .any(|h| text(h).contains("ondersteuningsbehoefte"))
+    );
+}
+
+#[test]
+fn search_understands_or_and_not() {
+    let p = Project::shipped();
+    let either = p.search(&["reddingsboeien OR kennisboom"]);
+    assert_eq!(either.len(), 2);
+    let without = p.search(&["AVG -kennisboom", "--kind", "intermezzo"]);
+    assert!(!without.is_empty());
+    assert!(without.iter().all(|h| !text(h).contains("kennisboom")));
+}
+
+#[test]
+fn malformed_queries_get_a_message_not_a_panic() {
+    let p = Project::shipped();
+    for q in ["\"open", "((", "a)", "", "NOT werkdruk", "OR", "—"] {
+        let err = p.stderr(2, &["search", q]);
+        assert!(err.contains("query"), "{q:?}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+}
+
+#[test]
+fn filters_kind_case_and_speaker() {
+    let p = Project::shipped_with_transcript();
+    let hits = p.search(&["werkdruk", "--kind", "intermezzo"]);
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h["kind"] == "intermezzo"));
+    let hits = p.search(&["klassen", "--case", "docententeam-groot-roc-startcollege"]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(key(&hits[0]), "intermezzo-intake#2");
+    let hits = p.search(&["werkdruk", "--speaker", "docent 2"]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["speaker"], "Docent 2");
+    assert_eq!(hits[0]["case"], "docententeam-aoc-groen");
+    p.expect(1, &["search", "werkdruk", "--speaker", "Moderator"]);
+    let err = p.stderr(2, &["search", "werkdruk", "--case", "no-such-team"]);
+    assert!(err.contains("unknown case"));
+}
+
+#[test]
+fn filters_by_factor_valence_code_and_coder() {
+    let p = Project::shipped();
+    let hits = p.search(&["werkdruk", "--factor", "individu", "--valence", "-"]);
+    assert!(!hits.is_empty());
+    for hit in &hits {
+        let codes: Vec<&str> = hit["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert!(
+            codes.iter().any(|c| c.starts_with("individu-")),
+            "{codes:?}"
+        );
+    }
+    let hits = p.search(&["AVG", "--code", "beleid-avg-bemoeilijkt-warme-overdracht"]);
+    assert_eq!(hits.len(), 2, "two passages hold the three AVG codings");
+    let hits = p.search(&["intake", "--valence", "+", "--factor", "beleid"]);
+    assert_eq!(key(&hits[0]), "intermezzo-intake#2");
+    assert!(!p.search(&["werkdruk", "--coder", "voorbeeld"]).is_empty());
+    p.expect(1, &["search", "werkdruk", "--coder", "nobody"]);
+    let err = p.stderr(2, &["search", "x", "--code", "beleid-avg"]);
+    assert!(
+        err.contains("did you mean beleid-avg-bemoeilijkt-warme-overdracht"),
+        "{err}"
+    );
+}
+
+#[test]
+fn quotes_only_with_voice() {
+    let p = Project::shipped();
+    let hits = p.search(&["reddingsboeien", "--quotes"]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["doc_type"], "quote");
+    assert_eq!(hits[0]["voice"], "focusgroep");
+    assert!(text(&hits[0]).starts_with("Ik gooi reddingsboeien naar collega’s"));
+    let students = p.search(&[
+        "ik OR begrip OR extra OR plek OR meer",
+        "--voice",
+        "student",
+    ]);
+    assert_eq!(students.len(), 6, "the six student answers quoted in §3.3");
+    assert!(students.iter().all(|h| h["voice"] == "student"));
+    let municipal = p.search(&["zorg", "--voice", "gemeente"]);
+    assert_eq!(municipal.len(), 1);
+    // A passage search does not return quote records.
+    assert!(
+        p.search(&["reddingsboeien"])
+            .iter()
+            .all(|h| h["doc_type"] == "segment")
+    );
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let p = Project::shipped();
+    let hits = p.search(&["werkdruk", "--limit", "3"]);
+    assert_eq!(hits.len(), 3);
+    for field in [
+        "source", "title", "kind", "case", "speaker", "voice", "page", "ordinal", "start", "end",
+        "score", "snippet", "text", "codes",
+    ] {
+        assert!(
+            hits[0].get(field).is_some(),
+            "hit lacks {field}: {}",
+            hits[0]
+        );
+    }
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "ranked: {scores:?}"
+    );
+}
+
+#[test]
+fn report_passages_carry_pages() {
+    let p = Project::shipped();
+    let hits = p.search(&[
+        "\"Samenwerking tussen mbo en sociaal domein\"",
+        "--kind",
+        "report",
+    ]);
+    let heading = hits
+        .iter()
+        .find(|h| text(h) == "5. Samenwerking tussen mbo en sociaal domein")
+        .unwrap();
+    // Chapter 5 opens on page 31 (the page number is in the PDF text), exactly.
+    assert_eq!(heading["page"], 31);
+    assert!(heading["page_max"].is_null());
+}
+
+#[test]
+fn human_output_names_title_location_and_codes() {
+    let p = Project::shipped();
+    let out = p.expect(0, &["search", "reddingsboeien"]);
+    assert!(out.contains("Intermezzo: werkdruk en docentenwelzijn"));
+    assert!(out.contains("team + Collega's vangen elkaar op"), "{out}");
+    assert!(!out.contains('\x1b'), "no colour codes when piped");
+}
