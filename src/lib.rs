@@ -11,8 +11,10 @@ pub mod coding;
 pub mod config;
 pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod index;
 
+pub mod tui;
 pub mod workspace;
 
 pub use error::{Error, Result};

@@ -145,9 +145,8 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let config = Config::load(&cli.config)?;
     let Some(command) = cli.command else {
-        return Err(Error::Usage(
-            "no command given: try `visgraat search werkdruk` or see `visgraat --help`".into(),
-        ));
+        crate::tui::run(config)?;
+        return Ok(ExitCode::SUCCESS);
     };
     match command {
         Command::Index { rebuild } => index(config, rebuild),

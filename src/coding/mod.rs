@@ -237,6 +237,31 @@ pub fn add(
     })
 }
 
+/// Remove the coding `id` from `coder`'s file for `source`; returns it (for undo).
+pub fn remove(corpus: &Path, coder: &str, source: &str, id: &str) -> Result<Coding> {
+    let path = file_path(corpus, coder, source);
+    let mut file = load_file(&path)?;
+    let at = file
+        .codings
+        .iter()
+        .position(|c| c.id == id)
+        .ok_or_else(|| Error::Usage(format!("no coding {id} in {}", path.display())))?;
+    let removed = file.codings.remove(at);
+    save_file(&path, &file)?;
+    Ok(removed)
+}
+
+/// Put a coding back exactly as it was (undo of a removal, redo of an addition).
+pub fn restore(corpus: &Path, coder: &str, source: &str, coding: &Coding) -> Result<()> {
+    let path = file_path(corpus, coder, source);
+    let mut file = load_file(&path)?;
+    if !file.codings.iter().any(|c| c.id == coding.id) {
+        file.codings.push(coding.clone());
+        save_file(&path, &file)?;
+    }
+    Ok(())
+}
+
 pub fn save_file(path: &Path, file: &CodingFile) -> Result<()> {
     let text = toml::to_string(file).map_err(|e| Error::invalid(path, None, e.to_string()))?;
     atomic::write(path, text.as_bytes())
@@ -300,6 +325,10 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(set.codings, vec![placed]);
         assert!(add(&dir, "tester", &src, 5, 500, "x", "").is_err());
+        let removed = remove(&dir, "tester", "synthetic-intermezzo", &placed.coding.id).unwrap();
+        assert!(CodingSet::load(&dir).0.codings.is_empty());
+        restore(&dir, "tester", "synthetic-intermezzo", &removed).unwrap();
+        assert_eq!(CodingSet::load(&dir).0.codings, vec![placed]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

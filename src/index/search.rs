@@ -25,7 +25,7 @@ use crate::corpus::source::SourceKind;
 use crate::error::{Error, Result};
 
 /// What to search for. Empty filters do not filter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Request {
     pub query: String,
     pub kind: Option<SourceKind>,

@@ -1,0 +1,4 @@
+//! Getting material out: citations now; report exports (markdown, docx, csv, ndjson, qdpx)
+//! build on the same pieces.
+
+pub mod citation;

@@ -1,0 +1,1316 @@
+//! The TUI's state, as plain data, and `update`: the one place where it changes. Domain work
+//! (saving a coding, undoing it) calls the same library functions as the CLI; slow work
+//! (search) leaves as an `Effect` for the runtime to run off the UI thread.
+
+use std::path::PathBuf;
+
+use crate::coding::{self, Coding, Placed};
+use crate::corpus::codebook::{Level, Valence};
+use crate::corpus::source::{Source, SourceKind};
+use crate::error::Result;
+use crate::export::citation;
+use crate::index::search::{Hit, Request};
+use crate::workspace::Workspace;
+
+use super::action::{Action, Filter, InputMode, ViewId};
+use super::i18n::{self, Lang, Messages};
+use super::layout;
+use super::text::{self, Unit, WrappedLine};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocsFocus {
+    Tree,
+    Reader,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TreeRow {
+    Kind(SourceKind),
+    Source(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reader {
+    pub source: usize,
+    /// Char offset of the cursor in the body.
+    pub cursor: usize,
+    /// Where a selection started (`v`), if one is being made.
+    pub anchor: Option<usize>,
+    /// First visible wrapped line.
+    pub top: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    pub kind: Option<SourceKind>,
+    pub case: Option<String>,
+    pub level: Option<Level>,
+    pub valence: Option<Valence>,
+    pub coder: Option<String>,
+    pub quotes: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    pub editing: bool,
+    pub filters: Filters,
+    pub results: Vec<Hit>,
+    pub selected: usize,
+    /// Bumped by every change of query or filters; results of older requests are dropped.
+    pub generation: u64,
+    pub pending: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FishboneState {
+    /// Index into `Level::ALL`.
+    pub level: usize,
+    /// Index into the bone's codes (bevorderend first, then belemmerend).
+    pub code: usize,
+    pub case: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassageItem {
+    pub source: usize,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PickPurpose {
+    Add {
+        source: usize,
+        start: usize,
+        end: usize,
+    },
+    Recode(Placed),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MemoPurpose {
+    New {
+        source: usize,
+        start: usize,
+        end: usize,
+        code: String,
+    },
+    Edit(Placed),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Popup {
+    CodePicker {
+        filter: String,
+        selected: usize,
+        purpose: PickPurpose,
+    },
+    Memo {
+        text: String,
+        purpose: MemoPurpose,
+    },
+    Passages {
+        title: String,
+        items: Vec<PassageItem>,
+        selected: usize,
+    },
+}
+
+/// A change to the codings, kept for undo and redo.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    Added(Placed),
+    Removed(Placed),
+    Replaced { old: Placed, new: Placed },
+}
+
+/// Work for the runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Search { generation: u64, request: Request },
+    Clipboard(String),
+}
+
+pub struct App {
+    pub ws: Workspace,
+    pub lang: Lang,
+    pub view: ViewId,
+    pub help: bool,
+    /// A status message; true when it reports an error.
+    pub message: Option<(String, bool)>,
+    pub size: (u16, u16),
+    pub tree: Vec<TreeRow>,
+    pub tree_selected: usize,
+    pub docs_focus: DocsFocus,
+    pub reader: Option<Reader>,
+    pub search: SearchState,
+    pub fishbone: FishboneState,
+    pub codes_selected: usize,
+    pub popup: Option<Popup>,
+    pub undo: Vec<Edit>,
+    pub redo: Vec<Edit>,
+    pub effects: Vec<Effect>,
+    pub quit: bool,
+    pub citations_file: PathBuf,
+    pub color: bool,
+}
+
+impl App {
+    pub fn new(ws: Workspace, size: (u16, u16), color: bool) -> App {
+        let lang = Lang::from_config(&ws.config.language);
+        let mut tree = Vec::new();
+        for kind in SourceKind::ALL {
+            let mut ids: Vec<usize> = (0..ws.corpus.sources.len())
+                .filter(|&i| ws.corpus.sources[i].meta.kind == kind)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            ids.sort_by_key(|&i| {
+                let meta = &ws.corpus.sources[i].meta;
+                (first_line(&meta.provenance), meta.title.clone())
+            });
+            tree.push(TreeRow::Kind(kind));
+            tree.extend(ids.into_iter().map(TreeRow::Source));
+        }
+        let citations_file = ws
+            .config
+            .corpus
+            .parent()
+            .map_or_else(|| PathBuf::from("citations.md"), |p| p.join("citations.md"));
+        let message = (!ws.problems.is_empty()).then(|| {
+            (
+                format!(
+                    "{} problem(s) in the corpus: run `visgraat check` ({})",
+                    ws.problems.len(),
+                    ws.problems[0]
+                ),
+                true,
+            )
+        });
+        App {
+            ws,
+            lang,
+            view: ViewId::Documents,
+            help: false,
+            message,
+            size,
+            tree_selected: 1.min(tree.len().saturating_sub(1)),
+            tree,
+            docs_focus: DocsFocus::Tree,
+            reader: None,
+            search: SearchState::default(),
+            fishbone: FishboneState::default(),
+            codes_selected: 0,
+            popup: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            effects: Vec::new(),
+            quit: false,
+            citations_file,
+            color,
+        }
+    }
+
+    pub fn msg(&self) -> &'static Messages {
+        i18n::messages(self.lang)
+    }
+
+    pub fn input_mode(&self) -> InputMode {
+        match &self.popup {
+            Some(Popup::CodePicker { .. } | Popup::Memo { .. }) => InputMode::Text,
+            Some(Popup::Passages { .. }) => InputMode::Normal,
+            None if self.view == ViewId::Search && self.search.editing => InputMode::Text,
+            None => InputMode::Normal,
+        }
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some((text.into(), false));
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some((text.into(), true));
+    }
+
+    pub fn source(&self, index: usize) -> &Source {
+        &self.ws.corpus.sources[index]
+    }
+
+    /// The wrapped lines of the open source at the reader's current text width.
+    pub fn reader_lines(&self, source: usize) -> Vec<WrappedLine> {
+        let width = layout::reader_text_width(self.size, self.view_has_tree());
+        lines_of(self.source(source), width)
+    }
+
+    pub fn view_has_tree(&self) -> bool {
+        layout::has_tree(self.size)
+    }
+
+    /// The selected span of the reader, end-exclusive and grapheme-complete.
+    pub fn selection(&self) -> Option<(usize, usize)> {
+        let r = self.reader.as_ref()?;
+        let anchor = r.anchor?;
+        let body = &self.source(r.source).body;
+        let (a, b) = (anchor.min(r.cursor), anchor.max(r.cursor));
+        Some((a, text::grapheme_end(body, b)))
+    }
+
+    /// Apply one action.
+    pub fn update(&mut self, action: Action) {
+        if !matches!(action, Action::Resize(..)) {
+            self.message = None;
+        }
+        if let Action::Resize(w, h) = action {
+            self.size = (w, h);
+            self.keep_cursor_visible();
+            return;
+        }
+        if self.help {
+            if matches!(action, Action::ToggleHelp | Action::Back | Action::Quit) {
+                self.help = false;
+            }
+            return;
+        }
+        if self.popup.is_some() {
+            self.update_popup(action);
+            return;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::ToggleHelp => self.help = true,
+            Action::Show(view) => {
+                self.view = view;
+                if view == ViewId::Search {
+                    self.search.editing = true;
+                }
+            }
+            Action::FocusSearch => {
+                self.view = ViewId::Search;
+                self.search.editing = true;
+            }
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::ToggleFilter(f) => self.toggle_filter(f),
+            Action::Click(x, y) => self.click(x, y),
+            other => match self.view {
+                ViewId::Documents => self.update_documents(other),
+                ViewId::Search => self.update_search(other),
+                ViewId::Fishbone => self.update_fishbone(other),
+                ViewId::Codes => self.update_codes(other),
+            },
+        }
+    }
+
+    // --- Documents -------------------------------------------------------------------------
+
+    fn update_documents(&mut self, action: Action) {
+        if self.docs_focus == DocsFocus::Tree || self.reader.is_none() {
+            match action {
+                Action::Up | Action::ScrollUp => self.move_tree(-1),
+                Action::Down | Action::ScrollDown => self.move_tree(1),
+                Action::PageUp => self.move_tree(-10),
+                Action::PageDown => self.move_tree(10),
+                Action::Top => self.tree_selected = 0,
+                Action::Bottom => self.tree_selected = self.tree.len().saturating_sub(1),
+                Action::Enter | Action::Right => {
+                    if let Some(TreeRow::Source(i)) = self.tree.get(self.tree_selected) {
+                        self.open_reader(*i, 0);
+                    }
+                }
+                Action::NextPane if self.reader.is_some() => self.docs_focus = DocsFocus::Reader,
+                _ => {}
+            }
+            return;
+        }
+        self.update_reader(action);
+    }
+
+    fn move_tree(&mut self, delta: isize) {
+        let len = self.tree.len() as isize;
+        if len == 0 {
+            return;
+        }
+        let mut at = (self.tree_selected as isize + delta).clamp(0, len - 1);
+        // Skip kind headers in the direction of travel.
+        while let Some(TreeRow::Kind(_)) = self.tree.get(at as usize) {
+            let next = at + delta.signum();
+            if next < 0 || next >= len {
+                break;
+            }
+            at = next;
+        }
+        self.tree_selected = at as usize;
+    }
+
+    pub fn open_reader(&mut self, source: usize, at: usize) {
+        self.view = ViewId::Documents;
+        self.docs_focus = DocsFocus::Reader;
+        if let Some(row) = self.tree.iter().position(|r| *r == TreeRow::Source(source)) {
+            self.tree_selected = row;
+        }
+        self.reader = Some(Reader {
+            source,
+            cursor: at,
+            anchor: None,
+            top: 0,
+        });
+        self.keep_cursor_visible();
+        if let Some(r) = self.reader.as_mut() {
+            // Show some context above the target.
+            let lines = lines_of(
+                &self.ws.corpus.sources[source],
+                layout::reader_text_width(self.size, layout::has_tree(self.size)),
+            );
+            let line = line_of(&lines, at);
+            r.top = line.saturating_sub(2);
+        }
+    }
+
+    fn update_reader(&mut self, action: Action) {
+        let Some(reader) = self.reader.clone() else {
+            return;
+        };
+        let body = self.source(reader.source).body.clone();
+        let len = body.chars().count();
+        let lines = self.reader_lines(reader.source);
+        let height = layout::reader_height(self.size);
+        let cursor = reader.cursor;
+        let new_cursor = match action {
+            Action::Left => Some(text::prev(&body, cursor, Unit::Grapheme)),
+            Action::Right => {
+                Some(text::next(&body, cursor, Unit::Grapheme).min(len.saturating_sub(1)))
+            }
+            Action::WordNext => {
+                Some(text::next(&body, cursor, Unit::Word).min(len.saturating_sub(1)))
+            }
+            Action::WordPrev => Some(text::prev(&body, cursor, Unit::Word)),
+            Action::SentenceNext => {
+                Some(text::next(&body, cursor, Unit::Sentence).min(len.saturating_sub(1)))
+            }
+            Action::SentencePrev => Some(text::prev(&body, cursor, Unit::Sentence)),
+            Action::Up => Some(vertical(&lines, cursor, -1)),
+            Action::Down => Some(vertical(&lines, cursor, 1)),
+            Action::PageUp => Some(vertical(&lines, cursor, -(height as isize - 1))),
+            Action::PageDown => Some(vertical(&lines, cursor, height as isize - 1)),
+            Action::Top => Some(0),
+            Action::Bottom => Some(len.saturating_sub(1)),
+            Action::ParagraphNext | Action::ParagraphPrev => {
+                let segs = self.source(reader.source).segments();
+                let target = if action == Action::ParagraphNext {
+                    segs.iter().find(|s| s.start > cursor).map(|s| s.start)
+                } else {
+                    segs.iter()
+                        .rev()
+                        .find(|s| s.start < cursor)
+                        .map(|s| s.start)
+                };
+                target.or(Some(cursor))
+            }
+            Action::NextCoded | Action::PrevCoded => {
+                let id = &self.source(reader.source).meta.id;
+                let mut starts: Vec<usize> = self
+                    .ws
+                    .codings
+                    .in_source(id)
+                    .map(|c| c.coding.start)
+                    .collect();
+                starts.sort();
+                starts.dedup();
+                let target = if action == Action::NextCoded {
+                    starts.into_iter().find(|&s| s > cursor)
+                } else {
+                    starts.into_iter().rev().find(|&s| s < cursor)
+                };
+                target.or(Some(cursor))
+            }
+            Action::ScrollDown | Action::ScrollUp => {
+                if let Some(r) = self.reader.as_mut() {
+                    let max_top = lines.len().saturating_sub(1);
+                    r.top = if action == Action::ScrollDown {
+                        (r.top + 3).min(max_top)
+                    } else {
+                        r.top.saturating_sub(3)
+                    };
+                }
+                None
+            }
+            Action::ToggleSelect => {
+                if let Some(r) = self.reader.as_mut() {
+                    r.anchor = if r.anchor.is_some() {
+                        None
+                    } else {
+                        Some(r.cursor)
+                    };
+                }
+                None
+            }
+            Action::Back => {
+                if reader.anchor.is_some() {
+                    if let Some(r) = self.reader.as_mut() {
+                        r.anchor = None;
+                    }
+                } else {
+                    self.docs_focus = DocsFocus::Tree;
+                }
+                None
+            }
+            Action::NextPane => {
+                self.docs_focus = DocsFocus::Tree;
+                None
+            }
+            Action::Code => {
+                match self.selection() {
+                    Some((start, end)) => {
+                        self.popup = Some(Popup::CodePicker {
+                            filter: String::new(),
+                            selected: 0,
+                            purpose: PickPurpose::Add {
+                                source: reader.source,
+                                start,
+                                end,
+                            },
+                        })
+                    }
+                    None => self.error(self.msg().select_first),
+                }
+                None
+            }
+            Action::Recode | Action::Memo | Action::RemoveCoding => {
+                match self.coding_under_cursor() {
+                    Some(placed) => match action {
+                        Action::Recode => {
+                            self.popup = Some(Popup::CodePicker {
+                                filter: String::new(),
+                                selected: 0,
+                                purpose: PickPurpose::Recode(placed),
+                            })
+                        }
+                        Action::Memo => {
+                            self.popup = Some(Popup::Memo {
+                                text: placed.coding.memo.clone(),
+                                purpose: MemoPurpose::Edit(placed),
+                            })
+                        }
+                        _ => self.remove_coding(placed),
+                    },
+                    None => self.error(self.msg().no_coding_here),
+                }
+                None
+            }
+            Action::CopyCitation | Action::AppendCitation => {
+                let (start, end) = self.selection().unwrap_or_else(|| {
+                    let segs = self.source(reader.source).segments();
+                    segs.iter()
+                        .find(|s| s.start <= cursor && cursor <= s.end)
+                        .map_or((cursor, cursor), |s| (s.start, s.end))
+                });
+                self.cite(reader.source, start, end, action == Action::AppendCitation);
+                None
+            }
+            _ => None,
+        };
+        if let Some(mut c) = new_cursor {
+            // While selecting, a forward word/sentence/paragraph motion extends the selection
+            // to the end of the unit, not onto the first letter of the next one.
+            let extends = reader.anchor.is_some()
+                && matches!(
+                    action,
+                    Action::WordNext | Action::SentenceNext | Action::ParagraphNext
+                )
+                && c > cursor;
+            if extends {
+                c = last_visible_before(&body, c).max(cursor);
+            }
+            if let Some(r) = self.reader.as_mut() {
+                r.cursor = c.min(len.saturating_sub(1));
+            }
+            self.keep_cursor_visible();
+        }
+    }
+
+    fn keep_cursor_visible(&mut self) {
+        let Some(r) = self.reader.clone() else {
+            return;
+        };
+        let lines = self.reader_lines(r.source);
+        let height = layout::reader_height(self.size).max(1);
+        let line = line_of(&lines, r.cursor);
+        if let Some(reader) = self.reader.as_mut() {
+            if line < reader.top {
+                reader.top = line;
+            } else if line >= reader.top + height {
+                reader.top = line + 1 - height;
+            }
+        }
+    }
+
+    /// The active coder's innermost coding at the cursor.
+    pub fn coding_under_cursor(&self) -> Option<Placed> {
+        let r = self.reader.as_ref()?;
+        let id = &self.source(r.source).meta.id;
+        self.ws
+            .codings
+            .overlapping(id, r.cursor, r.cursor + 1)
+            .filter(|c| c.coder == self.ws.config.coder)
+            .min_by_key(|c| c.coding.end - c.coding.start)
+            .cloned()
+    }
+
+    // --- Coding ----------------------------------------------------------------------------
+
+    fn apply(&mut self, edit: &Edit, forward: bool) -> Result<()> {
+        let root = self.ws.corpus.root.clone();
+        let (remove, add) = match (edit, forward) {
+            (Edit::Added(p), true) => (None, Some(p)),
+            (Edit::Added(p), false) => (Some(p), None),
+            (Edit::Removed(p), true) => (Some(p), None),
+            (Edit::Removed(p), false) => (None, Some(p)),
+            (Edit::Replaced { old, new }, true) => (Some(old), Some(new)),
+            (Edit::Replaced { old, new }, false) => (Some(new), Some(old)),
+        };
+        if let Some(p) = remove {
+            coding::remove(&root, &p.coder, &p.source, &p.coding.id)?;
+            self.ws
+                .codings
+                .codings
+                .retain(|c| !(c.coding.id == p.coding.id && c.coder == p.coder));
+        }
+        if let Some(p) = add {
+            coding::restore(&root, &p.coder, &p.source, &p.coding)?;
+            self.ws.codings.codings.push(p.clone());
+        }
+        self.rerun_search_if_filtered();
+        Ok(())
+    }
+
+    fn record(&mut self, edit: Edit, done: &str) {
+        match self.apply(&edit, true) {
+            Ok(()) => {
+                self.undo.push(edit);
+                self.redo.clear();
+                self.info(done.to_string());
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn add_coding(&mut self, source: usize, start: usize, end: usize, code: &str, memo: &str) {
+        let root = self.ws.corpus.root.clone();
+        let coder = self.ws.config.coder.clone();
+        let result = coding::add(&root, &coder, self.source(source), start, end, code, memo);
+        match result {
+            Ok(placed) => {
+                self.ws.codings.codings.push(placed.clone());
+                self.undo.push(Edit::Added(placed));
+                self.redo.clear();
+                if let Some(r) = self.reader.as_mut() {
+                    r.anchor = None;
+                }
+                self.rerun_search_if_filtered();
+                self.info(self.msg().saved);
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn remove_coding(&mut self, placed: Placed) {
+        self.record(Edit::Removed(placed), self.msg().removed);
+    }
+
+    fn replace_coding(&mut self, old: Placed, coding: Coding) {
+        let new = Placed {
+            coding,
+            ..old.clone()
+        };
+        self.record(Edit::Replaced { old, new }, self.msg().saved);
+    }
+
+    fn undo(&mut self) {
+        let Some(edit) = self.undo.pop() else {
+            return self.info(self.msg().nothing_to_undo);
+        };
+        match self.apply(&edit, false) {
+            Ok(()) => {
+                self.redo.push(edit);
+                self.info(self.msg().undone);
+            }
+            Err(e) => {
+                self.undo.push(edit);
+                self.error(e.to_string());
+            }
+        }
+    }
+
+    fn redo(&mut self) {
+        let Some(edit) = self.redo.pop() else {
+            return self.info(self.msg().nothing_to_redo);
+        };
+        match self.apply(&edit, true) {
+            Ok(()) => {
+                self.undo.push(edit);
+                self.info(self.msg().redone);
+            }
+            Err(e) => {
+                self.redo.push(edit);
+                self.error(e.to_string());
+            }
+        }
+    }
+
+    /// Codes matching the picker's filter: every typed char must appear in order in the
+    /// code's label, id or level ("fuzzy"), case-insensitive.
+    pub fn picker_codes(&self, filter: &str) -> Vec<usize> {
+        let needle: Vec<char> = filter
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        self.ws
+            .corpus
+            .codebook
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                let hay = format!(
+                    "{} {} {}",
+                    c.label,
+                    c.id,
+                    c.level.map_or("", |l| l.as_str())
+                )
+                .to_lowercase();
+                let mut it = hay.chars();
+                needle.iter().all(|n| it.any(|h| h == *n))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn update_popup(&mut self, action: Action) {
+        let Some(popup) = self.popup.take() else {
+            return;
+        };
+        match popup {
+            Popup::CodePicker {
+                mut filter,
+                mut selected,
+                purpose,
+            } => {
+                let matches = self.picker_codes(&filter);
+                match action {
+                    Action::Back => return,
+                    Action::Input(c) => {
+                        filter.push(c);
+                        selected = 0;
+                    }
+                    Action::Backspace => {
+                        filter.pop();
+                        selected = 0;
+                    }
+                    Action::Up | Action::ScrollUp => selected = selected.saturating_sub(1),
+                    Action::Down | Action::ScrollDown => {
+                        selected = (selected + 1).min(matches.len().saturating_sub(1))
+                    }
+                    Action::Enter => {
+                        let Some(&code) = matches.get(selected) else {
+                            self.popup = Some(Popup::CodePicker {
+                                filter,
+                                selected,
+                                purpose,
+                            });
+                            return;
+                        };
+                        let code_id = self.ws.corpus.codebook.codes[code].id.clone();
+                        match purpose {
+                            PickPurpose::Add { source, start, end } => {
+                                self.popup = Some(Popup::Memo {
+                                    text: String::new(),
+                                    purpose: MemoPurpose::New {
+                                        source,
+                                        start,
+                                        end,
+                                        code: code_id,
+                                    },
+                                });
+                            }
+                            PickPurpose::Recode(old) => {
+                                let coding = Coding {
+                                    code: code_id,
+                                    ..old.coding.clone()
+                                };
+                                self.replace_coding(old, coding);
+                            }
+                        }
+                        return;
+                    }
+                    _ => {}
+                }
+                self.popup = Some(Popup::CodePicker {
+                    filter,
+                    selected,
+                    purpose,
+                });
+            }
+            Popup::Memo { mut text, purpose } => match action {
+                Action::Back => {}
+                Action::Input(c) => {
+                    text.push(c);
+                    self.popup = Some(Popup::Memo { text, purpose });
+                }
+                Action::Backspace => {
+                    text.pop();
+                    self.popup = Some(Popup::Memo { text, purpose });
+                }
+                Action::Enter => match purpose {
+                    MemoPurpose::New {
+                        source,
+                        start,
+                        end,
+                        code,
+                    } => self.add_coding(source, start, end, &code, text.trim()),
+                    MemoPurpose::Edit(old) => {
+                        let coding = Coding {
+                            memo: text.trim().to_string(),
+                            ..old.coding.clone()
+                        };
+                        self.replace_coding(old, coding);
+                    }
+                },
+                _ => self.popup = Some(Popup::Memo { text, purpose }),
+            },
+            Popup::Passages {
+                title,
+                items,
+                mut selected,
+            } => match action {
+                Action::Back => {}
+                Action::Up | Action::ScrollUp => {
+                    selected = selected.saturating_sub(1);
+                    self.popup = Some(Popup::Passages {
+                        title,
+                        items,
+                        selected,
+                    });
+                }
+                Action::Down | Action::ScrollDown => {
+                    selected = (selected + 1).min(items.len().saturating_sub(1));
+                    self.popup = Some(Popup::Passages {
+                        title,
+                        items,
+                        selected,
+                    });
+                }
+                Action::Enter => {
+                    if let Some(item) = items.get(selected) {
+                        self.open_reader(item.source, item.start);
+                    }
+                }
+                Action::CopyCitation | Action::AppendCitation => {
+                    if let Some(item) = items.get(selected).cloned() {
+                        self.cite(
+                            item.source,
+                            item.start,
+                            item.end,
+                            action == Action::AppendCitation,
+                        );
+                    }
+                    self.popup = Some(Popup::Passages {
+                        title,
+                        items,
+                        selected,
+                    });
+                }
+                _ => {
+                    self.popup = Some(Popup::Passages {
+                        title,
+                        items,
+                        selected,
+                    })
+                }
+            },
+        }
+    }
+
+    // --- Citations ---------------------------------------------------------------------------
+
+    fn cite(&mut self, source: usize, start: usize, end: usize, append: bool) {
+        let text = citation::cite(&self.ws.corpus, self.source(source), start, end);
+        if append {
+            let path = self.citations_file.clone();
+            let mut contents = std::fs::read_to_string(&path).unwrap_or_default();
+            if !contents.is_empty() && !contents.ends_with("\n\n") {
+                contents.push('\n');
+            }
+            contents.push_str(&text);
+            match crate::atomic::write(&path, contents.as_bytes()) {
+                Ok(()) => self.info(format!("{} {}", self.msg().appended, path.display())),
+                Err(e) => self.error(e.to_string()),
+            }
+        } else {
+            self.effects.push(Effect::Clipboard(text));
+            self.info(self.msg().copied);
+        }
+    }
+
+    // --- Search ------------------------------------------------------------------------------
+
+    fn update_search(&mut self, action: Action) {
+        if self.search.editing {
+            match action {
+                Action::Input(c) => {
+                    self.search.query.push(c);
+                    self.request_search();
+                }
+                Action::Backspace => {
+                    self.search.query.pop();
+                    self.request_search();
+                }
+                Action::Down | Action::NextPane | Action::Enter => self.search.editing = false,
+                Action::Back => self.search.editing = false,
+                _ => {}
+            }
+            return;
+        }
+        let len = self.search.results.len();
+        match action {
+            Action::Up | Action::ScrollUp => {
+                if self.search.selected == 0 {
+                    self.search.editing = true;
+                } else {
+                    self.search.selected -= 1;
+                }
+            }
+            Action::Down | Action::ScrollDown => {
+                self.search.selected = (self.search.selected + 1).min(len.saturating_sub(1))
+            }
+            Action::PageDown => {
+                self.search.selected = (self.search.selected + 10).min(len.saturating_sub(1))
+            }
+            Action::PageUp => self.search.selected = self.search.selected.saturating_sub(10),
+            Action::Top => self.search.selected = 0,
+            Action::Bottom => self.search.selected = len.saturating_sub(1),
+            Action::NextPane | Action::Back => self.search.editing = true,
+            Action::Enter => {
+                if let Some(hit) = self.search.results.get(self.search.selected).cloned() {
+                    if let Some(i) = self
+                        .ws
+                        .corpus
+                        .sources
+                        .iter()
+                        .position(|s| s.meta.id == hit.source)
+                    {
+                        self.open_reader(i, hit.start as usize);
+                    }
+                }
+            }
+            Action::CopyCitation | Action::AppendCitation => {
+                if let Some(hit) = self.search.results.get(self.search.selected).cloned() {
+                    if let Some(i) = self
+                        .ws
+                        .corpus
+                        .sources
+                        .iter()
+                        .position(|s| s.meta.id == hit.source)
+                    {
+                        self.cite(
+                            i,
+                            hit.start as usize,
+                            hit.end as usize,
+                            action == Action::AppendCitation,
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn search_request(&self) -> Request {
+        let f = &self.search.filters;
+        Request {
+            query: self.search.query.clone(),
+            kind: f.kind,
+            case: f.case.clone(),
+            speaker: None,
+            voice: None,
+            level: f.level,
+            valence: f.valence,
+            code: None,
+            coder: f.coder.clone(),
+            quotes: f.quotes,
+            codes: false,
+            limit: 100,
+        }
+    }
+
+    fn request_search(&mut self) {
+        self.search.generation += 1;
+        self.search.selected = 0;
+        if self.search.query.trim().is_empty() {
+            self.search.results.clear();
+            self.search.pending = false;
+            self.search.error = None;
+            return;
+        }
+        self.search.pending = true;
+        self.effects.push(Effect::Search {
+            generation: self.search.generation,
+            request: self.search_request(),
+        });
+    }
+
+    fn rerun_search_if_filtered(&mut self) {
+        let f = &self.search.filters;
+        if f.level.is_some()
+            || f.valence.is_some()
+            || f.coder.is_some()
+            || !self.search.results.is_empty()
+        {
+            let selected = self.search.selected;
+            self.request_search();
+            self.search.selected = selected;
+        }
+    }
+
+    /// Results of a search request. Stale ones (an older generation) are dropped.
+    pub fn search_done(&mut self, generation: u64, result: std::result::Result<Vec<Hit>, String>) {
+        if generation != self.search.generation {
+            return;
+        }
+        self.search.pending = false;
+        match result {
+            Ok(hits) => {
+                self.search.selected = self.search.selected.min(hits.len().saturating_sub(1));
+                self.search.results = hits;
+                self.search.error = None;
+            }
+            Err(e) => {
+                self.search.results.clear();
+                self.search.error = Some(e);
+            }
+        }
+    }
+
+    fn toggle_filter(&mut self, filter: Filter) {
+        let f = &mut self.search.filters;
+        match filter {
+            Filter::Kind => f.kind = cycle(&SourceKind::ALL, f.kind),
+            Filter::Factor => f.level = cycle(&Level::ALL, f.level),
+            Filter::Valence => f.valence = cycle(&Valence::ALL, f.valence),
+            Filter::Quotes => f.quotes = !f.quotes,
+            Filter::Case => {
+                let ids: Vec<String> = self
+                    .ws
+                    .corpus
+                    .cases
+                    .cases
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect();
+                f.case = cycle(&ids, f.case.clone());
+            }
+            Filter::Coder => {
+                let coders: Vec<String> = self
+                    .ws
+                    .codings
+                    .coders()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                f.coder = cycle(&coders, f.coder.clone());
+            }
+        }
+        self.view = ViewId::Search;
+        self.request_search();
+    }
+
+    // --- Fishbone ----------------------------------------------------------------------------
+
+    /// The codes of the selected bone: bevorderend first, then belemmerend.
+    pub fn bone_codes(&self, level: usize) -> Vec<usize> {
+        let level = Level::ALL[level];
+        let book = &self.ws.corpus.codebook;
+        Valence::ALL
+            .iter()
+            .flat_map(|v| {
+                book.codes
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, c)| c.level == Some(level) && c.valence == Some(*v))
+                    .map(|(i, _)| i)
+            })
+            .collect()
+    }
+
+    fn update_fishbone(&mut self, action: Action) {
+        let count = self.bone_codes(self.fishbone.level).len();
+        match action {
+            Action::Left => {
+                self.fishbone.level = self.fishbone.level.saturating_sub(1);
+                self.fishbone.code = 0;
+            }
+            Action::Right | Action::NextPane => {
+                self.fishbone.level = (self.fishbone.level + 1) % Level::ALL.len();
+                self.fishbone.code = 0;
+            }
+            Action::Up | Action::ScrollUp => {
+                self.fishbone.code = self.fishbone.code.saturating_sub(1)
+            }
+            Action::Down | Action::ScrollDown => {
+                self.fishbone.code = (self.fishbone.code + 1).min(count.saturating_sub(1))
+            }
+            Action::CycleCase => {
+                let ids: Vec<String> = self
+                    .ws
+                    .corpus
+                    .cases
+                    .cases
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect();
+                self.fishbone.case = cycle(&ids, self.fishbone.case.clone());
+            }
+            Action::Enter => {
+                if let Some(&code) = self.bone_codes(self.fishbone.level).get(self.fishbone.code) {
+                    self.show_passages(code, self.fishbone.case.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn show_passages(&mut self, code: usize, case: Option<String>) {
+        let code = self.ws.corpus.codebook.codes[code].clone();
+        let mut items = Vec::new();
+        for placed in self
+            .ws
+            .codings
+            .codings
+            .iter()
+            .filter(|c| c.coding.code == code.id)
+        {
+            let Some(source) = self
+                .ws
+                .corpus
+                .sources
+                .iter()
+                .position(|s| s.meta.id == placed.source)
+            else {
+                continue;
+            };
+            let src = self.source(source);
+            if case.is_some()
+                && self
+                    .ws
+                    .corpus
+                    .case_of_span(src, placed.coding.start, placed.coding.end)
+                    != case.as_deref()
+            {
+                continue;
+            }
+            items.push(PassageItem {
+                source,
+                start: placed.coding.start,
+                end: placed.coding.end,
+                label: format!(
+                    "{} · {}: {}",
+                    src.meta.title, placed.coder, placed.coding.quote
+                ),
+            });
+        }
+        self.popup = Some(Popup::Passages {
+            title: code.label,
+            items,
+            selected: 0,
+        });
+    }
+
+    // --- Codes -------------------------------------------------------------------------------
+
+    fn update_codes(&mut self, action: Action) {
+        let len = self.ws.corpus.codebook.codes.len();
+        match action {
+            Action::Up | Action::ScrollUp => {
+                self.codes_selected = self.codes_selected.saturating_sub(1)
+            }
+            Action::Down | Action::ScrollDown => {
+                self.codes_selected = (self.codes_selected + 1).min(len.saturating_sub(1))
+            }
+            Action::PageUp => self.codes_selected = self.codes_selected.saturating_sub(10),
+            Action::PageDown => {
+                self.codes_selected = (self.codes_selected + 10).min(len.saturating_sub(1))
+            }
+            Action::Top => self.codes_selected = 0,
+            Action::Bottom => self.codes_selected = len.saturating_sub(1),
+            Action::Enter => self.show_passages(self.codes_selected, None),
+            _ => {}
+        }
+    }
+
+    // --- Mouse -------------------------------------------------------------------------------
+
+    fn click(&mut self, x: u16, y: u16) {
+        if y == 0 {
+            if let Some(view) = layout::tab_at(x) {
+                self.update(Action::Show(view));
+            }
+            return;
+        }
+        match self.view {
+            ViewId::Documents => {
+                let tree = layout::tree_area(self.size);
+                if layout::has_tree(self.size) && x < tree.x + tree.width {
+                    let row = (y.saturating_sub(tree.y + 1)) as usize;
+                    if row < self.tree.len() {
+                        self.tree_selected = row;
+                        self.docs_focus = DocsFocus::Tree;
+                        self.update(Action::Enter);
+                    }
+                    return;
+                }
+                let Some(r) = self.reader.clone() else {
+                    return;
+                };
+                let area = layout::reader_text_area(self.size, layout::has_tree(self.size));
+                if x < area.x || y < area.y || y >= area.y + area.height {
+                    return;
+                }
+                let lines = self.reader_lines(r.source);
+                let Some(line) = lines.get(r.top + (y - area.y) as usize) else {
+                    return;
+                };
+                let mut col = 0;
+                let target = (x - area.x) as usize;
+                let mut at = line.start;
+                for cell in &line.cells {
+                    if col + cell.width > target {
+                        break;
+                    }
+                    col += cell.width;
+                    at = cell.at + cell.chars;
+                }
+                if let Some(reader) = self.reader.as_mut() {
+                    reader.cursor = at.min(line.end.saturating_sub(1).max(line.start));
+                }
+                self.docs_focus = DocsFocus::Reader;
+            }
+            ViewId::Search => {
+                let list = layout::results_area(self.size);
+                if y <= 2 {
+                    self.search.editing = true;
+                } else if y > list.y && y < list.y + list.height {
+                    let row = (y - list.y - 1) as usize / 2;
+                    if row < self.search.results.len() {
+                        self.search.selected = row;
+                        self.search.editing = false;
+                    }
+                }
+            }
+            ViewId::Codes => {
+                let row = y.saturating_sub(2) as usize;
+                if row < self.ws.corpus.codebook.codes.len() {
+                    self.codes_selected = row;
+                }
+            }
+            ViewId::Fishbone => {}
+        }
+    }
+}
+
+/// The first line number a provenance like "report.txt lines 613-663" names, so sources
+/// from one document keep the document's order.
+fn first_line(provenance: &str) -> usize {
+    provenance
+        .split_once(" lines ")
+        .and_then(|(_, r)| r.split(['-', ',']).next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
+/// The start of the last non-space grapheme before char offset `pos`.
+fn last_visible_before(body: &str, pos: usize) -> usize {
+    let mut at = text::prev(body, pos, Unit::Grapheme);
+    while at > 0 {
+        let g =
+            crate::corpus::source::char_slice(body, at, text::grapheme_end(body, at)).unwrap_or("");
+        if !g.chars().all(char::is_whitespace) {
+            break;
+        }
+        at = text::prev(body, at, Unit::Grapheme);
+    }
+    at
+}
+
+fn cycle<T: Clone + PartialEq>(all: &[T], current: Option<T>) -> Option<T> {
+    match current {
+        None => all.first().cloned(),
+        Some(c) => {
+            let at = all.iter().position(|x| *x == c)?;
+            all.get(at + 1).cloned()
+        }
+    }
+}
+
+/// Wrapped lines of a whole source: its paragraphs with a blank line between them.
+pub fn lines_of(source: &Source, width: usize) -> Vec<WrappedLine> {
+    let mut out = Vec::new();
+    for (i, seg) in source.segments().iter().enumerate() {
+        if i > 0 {
+            out.push(WrappedLine {
+                start: seg.start,
+                end: seg.start,
+                cells: Vec::new(),
+                paragraph: None,
+            });
+        }
+        out.extend(text::wrap(&seg.text, seg.start, width, i));
+    }
+    out
+}
+
+/// The index of the line that holds char offset `at`.
+pub fn line_of(lines: &[WrappedLine], at: usize) -> usize {
+    lines
+        .iter()
+        .position(|l| l.paragraph.is_some() && l.start <= at && at < l.end.max(l.start + 1))
+        .or_else(|| {
+            lines
+                .iter()
+                .rposition(|l| l.paragraph.is_some() && l.start <= at)
+        })
+        .unwrap_or(0)
+}
+
+/// Move `at` by `delta` screen lines, keeping the column; separators are skipped.
+fn vertical(lines: &[WrappedLine], at: usize, delta: isize) -> usize {
+    let from = line_of(lines, at);
+    let line = &lines[from];
+    let col: usize = line
+        .cells
+        .iter()
+        .take_while(|c| c.at < at)
+        .map(|c| c.width)
+        .sum();
+    let mut target = (from as isize + delta).clamp(0, lines.len() as isize - 1) as usize;
+    while lines[target].paragraph.is_none() {
+        let step = if delta >= 0 { 1 } else { -1 };
+        let next = target as isize + step;
+        if next < 0 || next >= lines.len() as isize {
+            break;
+        }
+        target = next as usize;
+    }
+    let dest = &lines[target];
+    let mut used = 0;
+    for cell in &dest.cells {
+        if used + cell.width > col {
+            return cell.at;
+        }
+        used += cell.width;
+    }
+    dest.cells.last().map_or(dest.start, |c| c.at)
+}

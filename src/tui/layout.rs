@@ -1,0 +1,129 @@
+//! Screen geometry shared by rendering and by `update` (scrolling and mouse clicks need to
+//! know where things are): tabs on the first row, a status line on the last.
+
+use ratatui::layout::Rect;
+
+use super::action::ViewId;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+pub const TAB_WIDTH: u16 = 16;
+const TREE_WIDTH: u16 = 30;
+const SIDE_WIDTH: u16 = 36;
+/// Margin left of the reader text: coding stripes and a gap.
+pub const MARGIN: u16 = 4;
+
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT
+}
+
+pub fn main_area(size: (u16, u16)) -> Rect {
+    Rect::new(0, 1, size.0, size.1.saturating_sub(2))
+}
+
+pub fn has_tree(size: (u16, u16)) -> bool {
+    size.0 >= 90
+}
+
+pub fn has_side(size: (u16, u16)) -> bool {
+    size.0 >= 120
+}
+
+pub fn tree_area(size: (u16, u16)) -> Rect {
+    let main = main_area(size);
+    Rect::new(0, main.y, TREE_WIDTH.min(main.width), main.height)
+}
+
+/// The reader's block (with border).
+pub fn reader_area(size: (u16, u16), with_tree: bool) -> Rect {
+    let main = main_area(size);
+    let left = if with_tree { TREE_WIDTH } else { 0 };
+    let right = if has_side(size) { SIDE_WIDTH } else { 0 };
+    Rect::new(
+        left,
+        main.y,
+        main.width.saturating_sub(left + right),
+        main.height,
+    )
+}
+
+pub fn side_area(size: (u16, u16)) -> Rect {
+    let main = main_area(size);
+    Rect::new(
+        main.width.saturating_sub(SIDE_WIDTH),
+        main.y,
+        SIDE_WIDTH.min(main.width),
+        main.height,
+    )
+}
+
+/// Where the reader's text goes: inside the border, right of the margin.
+pub fn reader_text_area(size: (u16, u16), with_tree: bool) -> Rect {
+    let block = reader_area(size, with_tree);
+    Rect::new(
+        block.x + 1 + MARGIN,
+        block.y + 1,
+        block.width.saturating_sub(2 + MARGIN),
+        block.height.saturating_sub(2),
+    )
+}
+
+pub fn reader_text_width(size: (u16, u16), with_tree: bool) -> usize {
+    reader_text_area(size, with_tree).width.max(10) as usize
+}
+
+pub fn reader_height(size: (u16, u16)) -> usize {
+    main_area(size).height.saturating_sub(2) as usize
+}
+
+pub fn query_area(size: (u16, u16)) -> Rect {
+    let main = main_area(size);
+    Rect::new(0, main.y, main.width, 3)
+}
+
+pub fn filter_area(size: (u16, u16)) -> Rect {
+    let main = main_area(size);
+    Rect::new(0, main.y + 3, main.width, 1)
+}
+
+/// The result list (with border); the preview takes the rest of the width on wide screens.
+pub fn results_area(size: (u16, u16)) -> Rect {
+    let main = main_area(size);
+    let width = if size.0 >= 100 {
+        main.width * 3 / 5
+    } else {
+        main.width
+    };
+    Rect::new(0, main.y + 4, width, main.height.saturating_sub(4))
+}
+
+pub fn preview_area(size: (u16, u16)) -> Option<Rect> {
+    let results = results_area(size);
+    let main = main_area(size);
+    (results.width < main.width).then(|| {
+        Rect::new(
+            results.width,
+            results.y,
+            main.width - results.width,
+            results.height,
+        )
+    })
+}
+
+pub const VIEWS: [ViewId; 4] = [
+    ViewId::Documents,
+    ViewId::Search,
+    ViewId::Fishbone,
+    ViewId::Codes,
+];
+
+pub fn tab_at(x: u16) -> Option<ViewId> {
+    VIEWS.get((x / TAB_WIDTH) as usize).copied()
+}
+
+/// A centred popup of at most `w` × `h`.
+pub fn popup_area(size: (u16, u16), w: u16, h: u16) -> Rect {
+    let w = w.min(size.0.saturating_sub(4));
+    let h = h.min(size.1.saturating_sub(4));
+    Rect::new((size.0 - w) / 2, (size.1 - h) / 2, w, h)
+}

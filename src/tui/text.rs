@@ -1,0 +1,199 @@
+//! Text geometry for the reader: wrapping by display width over grapheme clusters (never
+//! bytes, never chars alone: "e + U+0308" is one cell, a CJK ideograph two, a ZWJ family one
+//! emoji), and cursor motion by grapheme, word, sentence and paragraph. Offsets are chars
+//! of the source body, like codings.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// One grapheme cluster on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    /// Char offset in the body.
+    pub at: usize,
+    pub chars: usize,
+    pub width: usize,
+}
+
+/// One screen line of a wrapped paragraph.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WrappedLine {
+    /// Char offsets covered, end-exclusive (a blank separator line has start == end).
+    pub start: usize,
+    pub end: usize,
+    pub cells: Vec<Cell>,
+    /// Index of the paragraph (segment) this line belongs to; None for separators.
+    pub paragraph: Option<usize>,
+}
+
+/// Wrap `text` (starting at char offset `base` of the body) into lines of at most `width`
+/// columns, breaking between words where possible.
+pub fn wrap(text: &str, base: usize, width: usize, paragraph: usize) -> Vec<WrappedLine> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = WrappedLine {
+        start: base,
+        end: base,
+        cells: Vec::new(),
+        paragraph: Some(paragraph),
+    };
+    let mut used = 0;
+    let mut at = base;
+    for word in text.split_word_bounds() {
+        let cells: Vec<Cell> = word
+            .graphemes(true)
+            .map(|g| {
+                let chars = g.chars().count();
+                let cell = Cell {
+                    text: g.to_string(),
+                    at,
+                    chars,
+                    width: if g == "\n" { 0 } else { g.width() },
+                };
+                at += chars;
+                cell
+            })
+            .collect();
+        let word_width: usize = cells.iter().map(|c| c.width).sum();
+        let is_space = word.chars().all(char::is_whitespace);
+        if used + word_width > width && used > 0 && !is_space {
+            line.end = cells[0].at;
+            lines.push(std::mem::replace(
+                &mut line,
+                WrappedLine {
+                    start: cells[0].at,
+                    end: cells[0].at,
+                    cells: Vec::new(),
+                    paragraph: Some(paragraph),
+                },
+            ));
+            used = 0;
+        }
+        for cell in cells {
+            // Spaces may hang past the edge: a line never starts with the space that ended
+            // the previous one.
+            if used + cell.width > width && used > 0 && !is_space {
+                line.end = cell.at;
+                let start = cell.at;
+                lines.push(std::mem::replace(
+                    &mut line,
+                    WrappedLine {
+                        start,
+                        end: start,
+                        cells: Vec::new(),
+                        paragraph: Some(paragraph),
+                    },
+                ));
+                used = 0;
+            }
+            used += cell.width;
+            line.cells.push(cell);
+        }
+    }
+    line.end = at;
+    lines.push(line);
+    lines
+}
+
+/// Char offsets where each grapheme of `text` starts, plus the end.
+fn boundaries(text: &str, units: impl Iterator<Item = (usize, bool)>) -> Vec<usize> {
+    // `units` yields (byte offset, is a stop) pairs; convert byte to char offsets.
+    let mut out = Vec::new();
+    let mut chars = 0;
+    let mut last_byte = 0;
+    for (byte, stop) in units {
+        chars += text[last_byte..byte].chars().count();
+        last_byte = byte;
+        if stop {
+            out.push(chars);
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Grapheme,
+    Word,
+    Sentence,
+}
+
+/// Start offsets (chars) of the units of `text`.
+pub fn starts(text: &str, unit: Unit) -> Vec<usize> {
+    match unit {
+        Unit::Grapheme => boundaries(text, text.grapheme_indices(true).map(|(i, _)| (i, true))),
+        Unit::Word => boundaries(
+            text,
+            text.split_word_bound_indices()
+                .map(|(i, w)| (i, w.chars().any(char::is_alphanumeric))),
+        ),
+        Unit::Sentence => boundaries(
+            text,
+            text.split_sentence_bound_indices().map(|(i, _)| (i, true)),
+        ),
+    }
+}
+
+/// The next start of `unit` after `pos` in `text` (chars), or the end.
+pub fn next(text: &str, pos: usize, unit: Unit) -> usize {
+    let len = text.chars().count();
+    starts(text, unit)
+        .into_iter()
+        .find(|&s| s > pos)
+        .unwrap_or(len)
+}
+
+/// The previous start of `unit` before `pos` in `text` (chars), or 0.
+pub fn prev(text: &str, pos: usize, unit: Unit) -> usize {
+    starts(text, unit)
+        .into_iter()
+        .rev()
+        .find(|&s| s < pos)
+        .unwrap_or(0)
+}
+
+/// The end (chars) of the grapheme that starts at `pos`.
+pub fn grapheme_end(text: &str, pos: usize) -> usize {
+    next(text, pos, Unit::Grapheme)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_by_display_width_over_graphemes() {
+        // e + U+0308 is one narrow cell; 学 is two columns; the family emoji is one cluster.
+        let text = "Noe\u{308}l zegt 学生 👨‍👩‍👧 klaar";
+        let lines = wrap(text, 10, 8, 0);
+        for l in &lines {
+            let w: usize = l.cells.iter().map(|c| c.width).sum();
+            assert!(w <= 8, "{l:?}");
+        }
+        let all: Vec<&str> = lines
+            .iter()
+            .flat_map(|l| l.cells.iter().map(|c| c.text.as_str()))
+            .collect();
+        assert!(all.contains(&"e\u{308}"));
+        assert!(all.contains(&"👨‍👩‍👧"));
+        assert_eq!(lines[0].start, 10);
+        assert_eq!(lines.last().unwrap().end, 10 + text.chars().count());
+        let rejoined: String = all.concat();
+        assert_eq!(rejoined, text);
+    }
+
+    #[test]
+    fn moves_by_grapheme_word_and_sentence() {
+        let text = "Noe\u{308}l komt. Hij blijft!";
+        assert_eq!(
+            next(text, 2, Unit::Grapheme),
+            4,
+            "e + combining mark is one step"
+        );
+        assert_eq!(next(text, 0, Unit::Word), 6);
+        assert_eq!(prev(text, 6, Unit::Word), 0);
+        assert_eq!(next(text, 0, Unit::Sentence), 12);
+        assert_eq!(grapheme_end(text, 2), 4);
+    }
+}

@@ -1,0 +1,91 @@
+//! Codes: the code book by group with counts, and the definition of the selected code.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::pad;
+use crate::tui::app::App;
+use crate::tui::layout;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let main = layout::main_area(size);
+    let list_width = if size.0 >= 100 {
+        main.width * 3 / 5
+    } else {
+        main.width
+    };
+    let book = &app.ws.corpus.codebook;
+    let per_code = app.ws.codings.per_code();
+    let list_area = Rect::new(0, main.y, list_width, main.height);
+    let block = Block::bordered()
+        .title(format!("{} ({})", app.msg().codes, book.codes.len()))
+        .border_style(theme.focus_border(true));
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    let mut lines = Vec::new();
+    let mut selected_line = 0;
+    for group in &book.groups {
+        lines.push(Line::styled(group.label.clone(), theme.title()));
+        for (i, code) in book
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.group == group.id)
+        {
+            let place = match (code.level, code.valence) {
+                (Some(l), Some(v)) => format!("{} {:<12}", v.glyph(), l.as_str()),
+                _ => " ".repeat(14),
+            };
+            let count = per_code.get(code.id.as_str()).copied().unwrap_or(0);
+            let text = pad(
+                &format!(" {place} {}", code.label),
+                (inner.width as usize).saturating_sub(5),
+            );
+            let style = if i == app.codes_selected {
+                theme.selected()
+            } else {
+                theme.level(code.level)
+            };
+            if i == app.codes_selected {
+                selected_line = lines.len();
+            }
+            lines.push(Line::styled(format!("{text}{count:>5}"), style));
+        }
+    }
+    let visible = inner.height as usize;
+    let first = selected_line.saturating_sub(visible.saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new(
+            lines
+                .into_iter()
+                .skip(first)
+                .take(visible)
+                .collect::<Vec<_>>(),
+        ),
+        inner,
+    );
+    if list_width < main.width {
+        let area = Rect::new(list_width, main.y, main.width - list_width, main.height);
+        let mut text = Vec::new();
+        if let Some(code) = book.codes.get(app.codes_selected) {
+            text.push(Line::styled(code.label.clone(), theme.title()));
+            text.push(Line::styled(code.id.clone(), theme.dim()));
+            text.push(Line::from(""));
+            text.push(Line::styled(
+                app.msg().definition,
+                Style::default().add_modifier(ratatui::style::Modifier::UNDERLINED),
+            ));
+            text.push(Line::from(code.definition.clone()));
+        }
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered()),
+            area,
+        );
+    }
+}

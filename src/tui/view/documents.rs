@@ -1,0 +1,207 @@
+//! Documents: the tree of sources by kind, the reader with coded spans (underlined in their
+//! level's colour) and stripes in the margin (one + / − glyph per coding, so overlapping
+//! codings stay visible), and the codes and memos of the current paragraph.
+
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::pad;
+use crate::coding::Placed;
+use crate::corpus::codebook::Level;
+use crate::tui::app::{App, DocsFocus, TreeRow};
+use crate::tui::layout;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let with_tree = layout::has_tree(size);
+    if with_tree {
+        tree(app, frame, size, theme);
+    }
+    reader(app, frame, size, with_tree, theme);
+    if layout::has_side(size) {
+        side(app, frame, size, theme);
+    }
+}
+
+fn tree(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let area = layout::tree_area(size);
+    let focused = app.docs_focus == DocsFocus::Tree || app.reader.is_none();
+    let block = Block::bordered()
+        .title(app.msg().sources)
+        .border_style(theme.focus_border(focused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let visible = inner.height as usize;
+    let first = app.tree_selected.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = app
+        .tree
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .map(|(i, row)| {
+            let (text, style) = match row {
+                TreeRow::Kind(kind) => (kind.as_str().to_string(), theme.title()),
+                TreeRow::Source(s) => {
+                    (format!("  {}", app.source(*s).meta.title), Style::default())
+                }
+            };
+            let style = if i == app.tree_selected {
+                style.patch(theme.selected())
+            } else {
+                style
+            };
+            Line::styled(pad(&text, inner.width as usize), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Codings of the open source with their level, for styling.
+fn codings_of<'a>(app: &'a App, source: &'a str) -> Vec<(&'a Placed, Option<Level>, char)> {
+    let mut out: Vec<_> = app
+        .ws
+        .codings
+        .in_source(source)
+        .map(|p| {
+            let code = app.ws.corpus.codebook.code(&p.coding.code);
+            let level = code.and_then(|c| c.level);
+            let glyph = code.and_then(|c| c.valence).map_or('·', |v| v.glyph());
+            (p, level, glyph)
+        })
+        .collect();
+    out.sort_by_key(|(p, _, _)| (p.coding.start, p.coding.end));
+    out
+}
+
+fn reader(app: &App, frame: &mut Frame, size: (u16, u16), with_tree: bool, theme: &Theme) {
+    let area = layout::reader_area(size, with_tree);
+    let focused = app.docs_focus == DocsFocus::Reader;
+    let Some(r) = &app.reader else {
+        let block = Block::bordered().border_style(theme.focus_border(false));
+        frame.render_widget(
+            Paragraph::new(app.msg().no_source)
+                .block(block)
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    };
+    let source = app.source(r.source);
+    let segments = source.segments();
+    let current = segments
+        .iter()
+        .find(|s| s.start <= r.cursor && r.cursor <= s.end);
+    let location = current
+        .map(|s| match s.page {
+            Some(p) => format!("{p}, ¶{}", s.ordinal),
+            None => format!("¶{}", s.ordinal),
+        })
+        .unwrap_or_default();
+    let block = Block::bordered()
+        .title(format!(" {} — {location} ", source.meta.title))
+        .border_style(theme.focus_border(focused));
+    frame.render_widget(block, area);
+
+    let text_area = layout::reader_text_area(size, with_tree);
+    let lines = app.reader_lines(r.source);
+    let codings = codings_of(app, &source.meta.id);
+    let selection = app.selection();
+    let mut out = Vec::new();
+    for line in lines.iter().skip(r.top).take(text_area.height as usize) {
+        let mut spans = Vec::new();
+        // Margin: one stripe per coding that touches this line.
+        let touching: Vec<_> = codings
+            .iter()
+            .filter(|(p, _, _)| {
+                line.paragraph.is_some() && p.coding.start < line.end && line.start < p.coding.end
+            })
+            .collect();
+        let stripes = layout::MARGIN as usize - 1;
+        for slot in 0..stripes {
+            match touching.get(slot) {
+                Some(_) if slot + 1 == stripes && touching.len() > stripes => {
+                    spans.push(Span::raw("⋯"))
+                }
+                Some((_, level, glyph)) => {
+                    spans.push(Span::styled(glyph.to_string(), theme.level(*level)))
+                }
+                None => spans.push(Span::raw(" ")),
+            }
+        }
+        spans.push(Span::raw(" "));
+        for cell in &line.cells {
+            let innermost = codings
+                .iter()
+                .filter(|(p, _, _)| p.coding.start <= cell.at && cell.at < p.coding.end)
+                .min_by_key(|(p, _, _)| p.coding.end - p.coding.start);
+            let mut style = innermost.map_or(Style::default(), |(_, level, _)| theme.coded(*level));
+            if selection.is_some_and(|(s, e)| s <= cell.at && cell.at < e) {
+                style = style.patch(theme.selected());
+            }
+            if focused && cell.at == r.cursor {
+                style = style.patch(theme.cursor());
+            }
+            let text = if cell.text == "\n" {
+                " ".to_string()
+            } else {
+                cell.text.clone()
+            };
+            spans.push(Span::styled(text, style));
+        }
+        out.push(Line::from(spans));
+    }
+    let mut lines_area = text_area;
+    lines_area.x -= layout::MARGIN;
+    lines_area.width += layout::MARGIN;
+    frame.render_widget(Paragraph::new(out), lines_area);
+}
+
+fn side(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let area = layout::side_area(size);
+    let block = Block::bordered().title(app.msg().paragraph_codes);
+    let mut lines = Vec::new();
+    if let Some(r) = &app.reader {
+        let source = app.source(r.source);
+        let segments = source.segments();
+        if let Some(seg) = segments
+            .iter()
+            .find(|s| s.start <= r.cursor && r.cursor <= s.end)
+        {
+            for (p, level, glyph) in codings_of(app, &source.meta.id)
+                .into_iter()
+                .filter(|(p, _, _)| p.coding.start < seg.end && seg.start < p.coding.end)
+            {
+                let code = app.ws.corpus.codebook.code(&p.coding.code);
+                let label = code.map_or(p.coding.code.as_str(), |c| c.label.as_str());
+                let place = level.map_or_else(
+                    || code.map_or("?".into(), |c| c.group.clone()),
+                    |l| l.as_str().to_string(),
+                );
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{glyph} {place} "), theme.level(level)),
+                    Span::styled(label.to_string(), theme.title()),
+                ]));
+                lines.push(Line::styled(
+                    format!("  {}: “{}”", p.coder, p.coding.quote),
+                    theme.dim(),
+                ));
+                if !p.coding.memo.is_empty() {
+                    lines.push(Line::from(format!("  memo: {}", p.coding.memo)));
+                }
+                lines.push(Line::from(""));
+            }
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(app.msg().no_codes_here));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}

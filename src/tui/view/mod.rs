@@ -1,0 +1,203 @@
+//! Rendering: a pure function of the `App` state. One file per view; this one draws the
+//! frame around them (tabs, status line), the popups, the help and the too-small notice.
+
+mod codes;
+mod documents;
+mod fishbone;
+mod help;
+mod search;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::action::ViewId;
+use super::app::{App, PickPurpose, Popup};
+use super::layout;
+use super::theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let size = (area.width, area.height);
+    let theme = Theme { color: app.color };
+    if layout::too_small(size) {
+        let text = Paragraph::new(app.msg().too_small).wrap(Wrap { trim: true });
+        frame.render_widget(text, area);
+        return;
+    }
+    tabs(app, frame, size, &theme);
+    match app.view {
+        ViewId::Documents => documents::render(app, frame, size, &theme),
+        ViewId::Search => search::render(app, frame, size, &theme),
+        ViewId::Fishbone => fishbone::render(app, frame, size, &theme),
+        ViewId::Codes => codes::render(app, frame, size, &theme),
+    }
+    status(app, frame, size, &theme);
+    if let Some(popup) = &app.popup {
+        render_popup(app, popup, frame, size, &theme);
+    }
+    if app.help {
+        help::render(app, frame, size, &theme);
+    }
+}
+
+fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let m = app.msg();
+    let mut spans = Vec::new();
+    for (i, view) in layout::VIEWS.iter().enumerate() {
+        let name = match view {
+            ViewId::Documents => m.documents,
+            ViewId::Search => m.search,
+            ViewId::Fishbone => m.fishbone,
+            ViewId::Codes => m.codes,
+        };
+        let label = pad(&format!(" {} {name}", i + 1), layout::TAB_WIDTH as usize);
+        let style = if *view == app.view {
+            theme.selected()
+        } else {
+            Style::default()
+        };
+        spans.push(Span::styled(label, style));
+    }
+    let right = format!("? {}  q {} ", m.help, m.quit);
+    let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    let gap = (size.0 as usize).saturating_sub(used + right.width());
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.push(Span::styled(right, theme.dim()));
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)),
+        Rect::new(0, 0, size.0, 1),
+    );
+}
+
+fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let m = app.msg();
+    let mut spans = vec![Span::styled(
+        format!(" {}: {} ", m.coder, app.ws.config.coder),
+        theme.dim(),
+    )];
+    if app.reader.as_ref().is_some_and(|r| r.anchor.is_some()) && app.view == ViewId::Documents {
+        spans.push(Span::styled(format!("[{}] ", m.selecting), theme.title()));
+    }
+    if let Some((text, is_error)) = &app.message {
+        let style = if *is_error {
+            theme.error()
+        } else {
+            Style::default()
+        };
+        spans.push(Span::styled(text.clone(), style));
+    }
+    let area = Rect::new(0, size.1.saturating_sub(1), size.0, 1);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `text` cut to `width` display columns (with "…"), then padded with spaces.
+pub(crate) fn pad(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let total = text.width();
+    for c in text.chars() {
+        let w = c.to_string().width();
+        if total > width && used + w + 1 > width {
+            out.push('…');
+            used += 1;
+            break;
+        }
+        if used + w > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let m = app.msg();
+    match popup {
+        Popup::CodePicker {
+            filter,
+            selected,
+            purpose,
+        } => {
+            let area = layout::popup_area(size, 84, 22);
+            frame.render_widget(Clear, area);
+            let title = match purpose {
+                PickPurpose::Add { .. } => m.pick_code.to_string(),
+                PickPurpose::Recode(p) => format!("{} ({})", m.pick_code, p.coding.code),
+            };
+            let block = Block::bordered()
+                .title(title)
+                .border_style(theme.focus_border(true));
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let mut lines = vec![Line::from(format!("> {filter}▏")), Line::from("")];
+            let matches = app.picker_codes(filter);
+            let visible = inner.height.saturating_sub(2) as usize;
+            let first = selected.saturating_sub(visible.saturating_sub(1));
+            for (row, &i) in matches.iter().enumerate().skip(first).take(visible) {
+                let code = &app.ws.corpus.codebook.codes[i];
+                let place = match (code.level, code.valence) {
+                    (Some(l), Some(v)) => format!("{} {}", v.glyph(), l.as_str()),
+                    _ => format!("· {}", code.group),
+                };
+                let text = pad(
+                    &format!("{} {}", pad(&place, 18), code.label),
+                    inner.width as usize,
+                );
+                let style = if row == *selected {
+                    theme.selected()
+                } else {
+                    theme.level(code.level)
+                };
+                lines.push(Line::styled(text, style));
+            }
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+        Popup::Memo { text, .. } => {
+            let area = layout::popup_area(size, 84, 6);
+            frame.render_widget(Clear, area);
+            let block = Block::bordered()
+                .title(m.memo_prompt)
+                .border_style(theme.focus_border(true));
+            let p = Paragraph::new(format!("{text}▏"))
+                .wrap(Wrap { trim: false })
+                .block(block);
+            frame.render_widget(p, area);
+        }
+        Popup::Passages {
+            title,
+            items,
+            selected,
+        } => {
+            let area = layout::popup_area(size, size.0.saturating_sub(8), size.1.saturating_sub(6));
+            frame.render_widget(Clear, area);
+            let block = Block::bordered()
+                .title(format!("{}: {title} ({})", m.passages, items.len()))
+                .border_style(theme.focus_border(true));
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            let visible = inner.height as usize;
+            let first = selected.saturating_sub(visible.saturating_sub(1));
+            let lines: Vec<Line> = items
+                .iter()
+                .enumerate()
+                .skip(first)
+                .take(visible)
+                .map(|(i, item)| {
+                    let style = if i == *selected {
+                        theme.selected()
+                    } else {
+                        Style::default()
+                    };
+                    Line::styled(pad(&item.label, inner.width as usize), style)
+                })
+                .collect();
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+    }
+}

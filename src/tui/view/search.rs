@@ -1,0 +1,176 @@
+//! Search: the query line (searched as you type, off the UI thread), the filters (always
+//! visible), ranked results with matched words highlighted, and a preview of the paragraph.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::pad;
+use crate::index::search::Hit;
+use crate::tui::app::App;
+use crate::tui::layout;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let m = app.msg();
+    let s = &app.search;
+    let mut title = m.query.to_string();
+    if s.pending {
+        title.push_str(&format!(" — {}", m.searching));
+    }
+    let query_block = Block::bordered()
+        .title(title)
+        .border_style(theme.focus_border(s.editing));
+    let cursor = if s.editing { "▏" } else { "" };
+    frame.render_widget(
+        Paragraph::new(format!("{}{cursor}", s.query)).block(query_block),
+        layout::query_area(size),
+    );
+
+    let f = &s.filters;
+    let all = m.all;
+    let bar = format!(
+        " F2 {}: {} · F3 {}: {} · F4 {}: {} · F5 {}: {} · F6 {}: {} · F7 {}: {}",
+        m.kind,
+        f.kind.map_or(all, |k| k.as_str()),
+        m.case,
+        f.case.as_deref().unwrap_or(all),
+        m.factor,
+        f.level.map_or(all, |l| l.as_str()),
+        m.valence,
+        f.valence.map_or(all.to_string(), |v| v.glyph().to_string()),
+        m.coder,
+        f.coder.as_deref().unwrap_or(all),
+        m.quotes_only,
+        if f.quotes { m.on } else { m.off },
+    );
+    frame.render_widget(
+        Paragraph::new(Line::styled(bar, theme.dim())),
+        layout::filter_area(size),
+    );
+
+    let area = layout::results_area(size);
+    let block = Block::bordered()
+        .title(format!("{} ({})", m.results, s.results.len()))
+        .border_style(theme.focus_border(!s.editing));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if let Some(err) = &s.error {
+        frame.render_widget(
+            Paragraph::new(Line::styled(err.clone(), theme.error())).wrap(Wrap { trim: true }),
+            inner,
+        );
+    } else if s.results.is_empty() && !s.query.trim().is_empty() && !s.pending {
+        frame.render_widget(Paragraph::new(m.no_results), inner);
+    } else {
+        results(app, frame, inner, theme);
+    }
+    if let Some(preview) = layout::preview_area(size) {
+        let block = Block::bordered().title(m.preview);
+        let text = s
+            .results
+            .get(s.selected)
+            .map(|hit| highlighted(hit, theme))
+            .unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: false }).block(block),
+            preview,
+        );
+    }
+}
+
+fn location(hit: &Hit) -> String {
+    match (hit.page, hit.page_max) {
+        (Some(p), Some(m)) if m != p => format!("p. {p}-{m}"),
+        (Some(p), _) => format!("p. {p}"),
+        _ => hit.ordinal.map(|o| format!("¶{o}")).unwrap_or_default(),
+    }
+}
+
+fn results(app: &App, frame: &mut Frame, inner: Rect, theme: &Theme) {
+    let s = &app.search;
+    let per = 2;
+    let visible = (inner.height as usize / per).max(1);
+    let first = s.selected.saturating_sub(visible - 1);
+    let width = inner.width as usize;
+    let mut lines = Vec::new();
+    for (i, hit) in s.results.iter().enumerate().skip(first).take(visible) {
+        let mut meta = vec![hit.kind.clone(), location(hit)];
+        meta.extend(hit.case.clone());
+        meta.extend(hit.voice.clone().map(|v| format!("voice {v}")));
+        let head = pad(&format!("{} · {}", hit.title, meta.join(" · ")), width);
+        let style = if i == s.selected && !s.editing {
+            theme.selected()
+        } else {
+            theme.title()
+        };
+        lines.push(Line::styled(head, style));
+        let mut snippet = styled_spans(&hit.snippet, &hit.highlights, theme);
+        snippet.insert(0, Span::raw("  "));
+        lines.push(Line::from(snippet));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `text` as spans, with the char ranges in `ranges` highlighted.
+fn styled_spans(text: &str, ranges: &[(usize, usize)], theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut current = String::new();
+    let mut in_hl = false;
+    for (i, c) in text.chars().enumerate() {
+        let hl = ranges.iter().any(|(s, e)| *s <= i && i < *e);
+        if hl != in_hl && !current.is_empty() {
+            let style = if in_hl {
+                theme.highlight()
+            } else {
+                Style::default()
+            };
+            spans.push(Span::styled(std::mem::take(&mut current), style));
+        }
+        in_hl = hl;
+        current.push(c);
+    }
+    if !current.is_empty() {
+        let style = if in_hl {
+            theme.highlight()
+        } else {
+            Style::default()
+        };
+        spans.push(Span::styled(current, style));
+    }
+    spans
+}
+
+/// The whole paragraph of a hit, with the words the snippet marks highlighted wherever they
+/// occur.
+fn highlighted(hit: &Hit, theme: &Theme) -> Vec<Line<'static>> {
+    let chars: Vec<char> = hit.snippet.chars().collect();
+    let words: Vec<String> = hit
+        .highlights
+        .iter()
+        .map(|(s, e)| chars[*s..*e].iter().collect())
+        .collect();
+    let text_chars: Vec<char> = hit.text.chars().collect();
+    let lower: Vec<char> = hit.text.to_lowercase().chars().collect();
+    let mut ranges = Vec::new();
+    if lower.len() == text_chars.len() {
+        for w in &words {
+            let w: Vec<char> = w.to_lowercase().chars().collect();
+            if w.is_empty() {
+                continue;
+            }
+            let mut i = 0;
+            while i + w.len() <= lower.len() {
+                if lower[i..i + w.len()] == w[..] {
+                    ranges.push((i, i + w.len()));
+                    i += w.len();
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    vec![Line::from(styled_spans(&hit.text, &ranges, theme))]
+}
