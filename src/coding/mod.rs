@@ -323,7 +323,7 @@ mod tests {
         assert_eq!(placed.coding.quote, "De werkdruk is hoog.");
         let (set, problems) = CodingSet::load(&dir);
         assert!(problems.is_empty());
-        assert_eq!(set.codings, vec![placed]);
+        assert_eq!(set.codings, vec![placed.clone()]);
         assert!(add(&dir, "tester", &src, 5, 500, "x", "").is_err());
         let removed = remove(&dir, "tester", "synthetic-intermezzo", &placed.coding.id).unwrap();
         assert!(CodingSet::load(&dir).0.codings.is_empty());

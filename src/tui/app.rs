@@ -895,34 +895,32 @@ impl App {
             Action::Bottom => self.search.selected = len.saturating_sub(1),
             Action::NextPane | Action::Back => self.search.editing = true,
             Action::Enter => {
-                if let Some(hit) = self.search.results.get(self.search.selected).cloned() {
-                    if let Some(i) = self
+                if let Some(hit) = self.search.results.get(self.search.selected).cloned()
+                    && let Some(i) = self
                         .ws
                         .corpus
                         .sources
                         .iter()
                         .position(|s| s.meta.id == hit.source)
-                    {
-                        self.open_reader(i, hit.start as usize);
-                    }
+                {
+                    self.open_reader(i, hit.start as usize);
                 }
             }
             Action::CopyCitation | Action::AppendCitation => {
-                if let Some(hit) = self.search.results.get(self.search.selected).cloned() {
-                    if let Some(i) = self
+                if let Some(hit) = self.search.results.get(self.search.selected).cloned()
+                    && let Some(i) = self
                         .ws
                         .corpus
                         .sources
                         .iter()
                         .position(|s| s.meta.id == hit.source)
-                    {
-                        self.cite(
-                            i,
-                            hit.start as usize,
-                            hit.end as usize,
-                            action == Action::AppendCitation,
-                        );
-                    }
+                {
+                    self.cite(
+                        i,
+                        hit.start as usize,
+                        hit.end as usize,
+                        action == Action::AppendCitation,
+                    );
                 }
             }
             _ => {}
