@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 
 const MANIFEST: &str = "visgraat-manifest.toml";
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
+/// Below this much text, index on one thread (deterministic ranking of ties).
+const PARALLEL_FROM_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
@@ -227,13 +229,14 @@ pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexR
         stamps: stamps(&corpus.root),
     };
     let mut writer: Option<IndexWriter> = None;
+    let corpus_bytes: usize = corpus.sources.iter().map(|s| s.body.len()).sum();
     for src in &corpus.sources {
         let id = src.meta.id.clone();
         let h = source_hash(corpus, src);
         match old.sources.get(&id) {
             Some(old_hash) if *old_hash == h => report.unchanged += 1,
             previous => {
-                let w = ensure_writer(&mut writer, &index, dir)?;
+                let w = ensure_writer(&mut writer, &index, dir, corpus_bytes)?;
                 if previous.is_some() {
                     w.delete_term(Term::from_field_text(fields.source, &id));
                     report.updated.push(id.clone());
@@ -250,12 +253,12 @@ pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexR
         .keys()
         .filter(|id| !new.sources.contains_key(*id))
     {
-        let w = ensure_writer(&mut writer, &index, dir)?;
+        let w = ensure_writer(&mut writer, &index, dir, corpus_bytes)?;
         w.delete_term(Term::from_field_text(fields.source, id));
         report.removed.push(id.clone());
     }
     if old.codebook != new.codebook {
-        let w = ensure_writer(&mut writer, &index, dir)?;
+        let w = ensure_writer(&mut writer, &index, dir, corpus_bytes)?;
         w.delete_term(Term::from_field_text(fields.doc_type, schema::CODE));
         for code in &corpus.codebook.codes {
             w.add_document(doc!(
@@ -290,16 +293,29 @@ fn ensure_writer<'w>(
     writer: &'w mut Option<IndexWriter>,
     index: &Index,
     dir: &Path,
+    corpus_bytes: usize,
 ) -> Result<&'w mut IndexWriter> {
     if writer.is_none() {
-        let w = index.writer(WRITER_BUDGET).map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => Error::Index {
-                path: dir.to_path_buf(),
-                message: "another visgraat process is writing the index; try again when it is done"
-                    .into(),
-            },
-            e => index_error(dir, e),
-        })?;
+        // One indexing thread puts documents into segments in corpus order, so equal scores
+        // rank the same way on every build; large corpora use every core.
+        let threads = if corpus_bytes < PARALLEL_FROM_BYTES {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(2, usize::from)
+                .min(4)
+        };
+        let w = index
+            .writer_with_num_threads(threads, WRITER_BUDGET * threads)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => Error::Index {
+                    path: dir.to_path_buf(),
+                    message:
+                        "another visgraat process is writing the index; try again when it is done"
+                            .into(),
+                },
+                e => index_error(dir, e),
+            })?;
         *writer = Some(w);
     }
     Ok(writer.as_mut().expect("writer was just opened"))

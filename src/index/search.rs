@@ -186,6 +186,8 @@ impl Searcher {
             hit.codes = codes;
             hits.push(hit);
         }
+        // Equal scores in a stable order.
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
         Ok(hits)
     }
 
