@@ -515,15 +515,27 @@ impl App {
         };
         if let Some(mut c) = new_cursor {
             // While selecting, a forward word/sentence/paragraph motion extends the selection
-            // to the end of the unit, not onto the first letter of the next one.
-            let extends = reader.anchor.is_some()
-                && matches!(
-                    action,
-                    Action::WordNext | Action::SentenceNext | Action::ParagraphNext
-                )
-                && c > cursor;
-            if extends {
-                c = last_visible_before(&body, c).max(cursor);
+            // to the end of the next unit, not onto the first letter of the one after it.
+            if reader.anchor.is_some() && c > cursor {
+                let unit = match action {
+                    Action::WordNext => Some(Unit::Word),
+                    Action::SentenceNext => Some(Unit::Sentence),
+                    Action::ParagraphNext => None,
+                    _ => Some(Unit::Grapheme),
+                };
+                if !matches!(unit, Some(Unit::Grapheme)) {
+                    let from = skip_spaces(&body, text::grapheme_end(&body, cursor));
+                    let next_start = match unit {
+                        Some(u) => text::next(&body, from, u),
+                        None => self
+                            .source(reader.source)
+                            .segments()
+                            .iter()
+                            .find(|s| s.start > from)
+                            .map_or(len, |s| s.start),
+                    };
+                    c = last_visible_before(&body, next_start).max(cursor);
+                }
             }
             if let Some(r) = self.reader.as_mut() {
                 r.cursor = c.min(len.saturating_sub(1));
@@ -1227,6 +1239,14 @@ fn first_line(provenance: &str) -> usize {
         .and_then(|(_, r)| r.split(['-', ',']).next())
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(usize::MAX)
+}
+
+/// The first char offset at or after `pos` that is not white space.
+fn skip_spaces(body: &str, pos: usize) -> usize {
+    body.chars()
+        .skip(pos)
+        .position(|c| !c.is_whitespace())
+        .map_or(pos, |n| pos + n)
 }
 
 /// The start of the last non-space grapheme before char offset `pos`.

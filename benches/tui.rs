@@ -1,0 +1,161 @@
+//! TUI speed on the shipped corpus: frame render time per view, and keystroke → redrawn
+//! results (update + search + render), typed one character at a time. Baseline in the same
+//! run: ripgrep answering the same final queries over the same source files.
+//!
+//! Run: `cargo bench --bench tui`
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use visgraat::config::Config;
+use visgraat::tui::action::{Action, ViewId};
+use visgraat::tui::app::{App, Effect};
+use visgraat::tui::view;
+use visgraat::workspace::Workspace;
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    Command::new("cp")
+        .arg("-r")
+        .arg(root.join("corpus"))
+        .arg(dir.path().join("corpus"))
+        .status()
+        .unwrap();
+    let mut config = Config::at(dir.path());
+    config.coder = "bench".into();
+    let ws = Workspace::open(config).unwrap();
+    ws.refresh_index(false).unwrap();
+    let searcher = ws.searcher().unwrap();
+    let size = (140, 40);
+    let mut app = App::new(ws, size, true);
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+
+    println!("frame render time, {}x{} (200 frames each)", size.0, size.1);
+    let setups: [(&str, Vec<Action>); 4] = [
+        (
+            "documents (reader open)",
+            vec![
+                Action::Show(ViewId::Documents),
+                Action::Down,
+                Action::Down,
+                Action::Down,
+                Action::Enter,
+            ],
+        ),
+        (
+            "search (results)",
+            vec![
+                Action::FocusSearch,
+                Action::Input('w'),
+                Action::Input('e'),
+                Action::Input('r'),
+                Action::Input('k'),
+            ],
+        ),
+        ("fishbone", vec![Action::Show(ViewId::Fishbone)]),
+        ("codes", vec![Action::Show(ViewId::Codes)]),
+    ];
+    for (name, actions) in setups {
+        for a in actions {
+            app.update(a);
+        }
+        run_effects(&mut app, &searcher);
+        let mut samples = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            terminal.draw(|f| view::render(&app, f)).unwrap();
+            samples.push(t.elapsed());
+        }
+        println!(
+            "  {name:<26} p50 {}  p95 {}",
+            ms(percentile(&mut samples, 0.5)),
+            ms(percentile(&mut samples, 0.95))
+        );
+    }
+
+    let queries = [
+        "werkdruk",
+        "begeleiding",
+        "\"warme landing\"",
+        "avg OR privacy",
+        "docentenwelzijn",
+        "ondersteuningsbehoefte",
+    ];
+    let mut samples = Vec::new();
+    for q in queries {
+        app.update(Action::Show(ViewId::Search));
+        app.search.query.clear();
+        app.search.editing = true;
+        for c in q.chars() {
+            let t = Instant::now();
+            app.update(Action::Input(c));
+            run_effects(&mut app, &searcher);
+            terminal.draw(|f| view::render(&app, f)).unwrap();
+            samples.push(t.elapsed());
+        }
+    }
+    let n = samples.len();
+    println!(
+        "keystroke → redrawn results ({n} keystrokes): p50 {}  p95 {}  max {}",
+        ms(percentile(&mut samples, 0.5)),
+        ms(percentile(&mut samples, 0.95)),
+        ms(percentile(&mut samples, 1.0))
+    );
+
+    let sources = dir.path().join("corpus/sources");
+    let mut rg = Vec::new();
+    for q in [
+        "werkdruk",
+        "begeleiding",
+        "warme landing",
+        "docentenwelzijn",
+        "ondersteuningsbehoefte",
+    ] {
+        let t = Instant::now();
+        let ok = Command::new("rg")
+            .args(["-i", "-c", q])
+            .arg(&sources)
+            .output()
+            .is_ok();
+        if ok {
+            rg.push(t.elapsed());
+        }
+    }
+    if rg.is_empty() {
+        println!("baseline: ripgrep not installed");
+    } else {
+        println!(
+            "baseline: rg -i (whole process) over the same files: p50 {}",
+            ms(percentile(&mut rg, 0.5))
+        );
+    }
+}
+
+fn run_effects(app: &mut App, searcher: &visgraat::index::search::Searcher) {
+    for effect in std::mem::take(&mut app.effects) {
+        if let Effect::Search {
+            generation,
+            request,
+        } = effect
+        {
+            let result = searcher
+                .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
+                .map_err(|e| e.to_string());
+            app.search_done(generation, result);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! TUI views rendered with ratatui's TestBackend over the frozen synthetic fixture corpus
+//! (tests/fixtures/corpus: combining marks, a ZWJ emoji, CJK; overlapping codings by two
+//! coders), snapshotted with insta; and the coding flow driven through `App::update`.
+
+mod common;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use visgraat::config::Config;
+use visgraat::tui::action::{Action, ViewId};
+use visgraat::tui::app::{App, Effect, Popup};
+use visgraat::tui::view;
+use visgraat::workspace::Workspace;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: App,
+}
+
+fn fixture(width: u16, height: u16) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(common::repo_root().join("tests/fixtures/corpus"))
+        .arg(dir.path().join("corpus"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut config = Config::at(dir.path());
+    config.coder = "ana".into();
+    let ws = Workspace::open(config).unwrap();
+    assert!(ws.problems.is_empty(), "{:?}", ws.problems);
+    ws.refresh_index(false).unwrap();
+    let app = App::new(ws, (width, height), false);
+    Fixture { _dir: dir, app }
+}
+
+impl Fixture {
+    fn send(&mut self, actions: impl IntoIterator<Item = Action>) {
+        for a in actions {
+            self.app.update(a);
+        }
+        self.run_effects();
+    }
+
+    fn type_text(&mut self, text: &str) {
+        self.send(text.chars().map(Action::Input));
+    }
+
+    /// Run searches synchronously, as the worker thread would.
+    fn run_effects(&mut self) {
+        let searcher = self.app.ws.searcher().unwrap();
+        for effect in std::mem::take(&mut self.app.effects) {
+            if let Effect::Search {
+                generation,
+                request,
+            } = effect
+            {
+                let result = searcher
+                    .search(&request, &self.app.ws.codings, &self.app.ws.corpus.codebook)
+                    .map_err(|e| e.to_string());
+                self.app.search_done(generation, result);
+            }
+        }
+    }
+
+    fn screen(&self) -> String {
+        let (w, h) = self.app.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| view::render(&self.app, f)).unwrap();
+        format!("{}", terminal.backend())
+    }
+}
+
+#[test]
+fn search_results_with_snippets_and_preview() {
+    let mut f = fixture(120, 28);
+    f.send([Action::FocusSearch]);
+    f.type_text("werkdruk OR intake");
+    assert_eq!(f.app.search.results.len(), 3);
+    f.send([Action::Down]);
+    insta::assert_snapshot!("search_results", f.screen());
+}
+
+#[test]
+fn fishbone_wide_draws_the_diagram() {
+    let mut f = fixture(140, 36);
+    f.send([Action::Show(ViewId::Fishbone), Action::Right, Action::Down]);
+    insta::assert_snapshot!("fishbone_wide", f.screen());
+}
+
+#[test]
+fn fishbone_narrow_is_a_list() {
+    let mut f = fixture(80, 30);
+    f.send([Action::Show(ViewId::Fishbone)]);
+    insta::assert_snapshot!("fishbone_narrow", f.screen());
+}
+
+#[test]
+fn reader_shows_overlapping_codings_and_wide_text() {
+    let mut f = fixture(130, 22);
+    f.send([Action::Enter, Action::ParagraphNext]);
+    insta::assert_snapshot!("reader_overlapping", f.screen());
+}
+
+#[test]
+fn code_popup_filters_codes() {
+    let mut f = fixture(120, 26);
+    f.send([
+        Action::Enter,
+        Action::ParagraphNext,
+        Action::ToggleSelect,
+        Action::WordNext,
+        Action::Code,
+    ]);
+    f.type_text("wer");
+    insta::assert_snapshot!("code_popup", f.screen());
+}
+
+#[test]
+fn help_lists_the_keys_of_the_view() {
+    let mut f = fixture(100, 34);
+    f.send([Action::ToggleHelp]);
+    insta::assert_snapshot!("help_documents", f.screen());
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let f = fixture(40, 10);
+    insta::assert_snapshot!("too_small", f.screen());
+}
+
+#[test]
+fn coding_in_the_reader_saves_and_undo_redo_work() {
+    let mut f = fixture(120, 26);
+    f.send([Action::Enter, Action::ParagraphNext]);
+    let before = f.app.ws.codings.codings.len();
+    // Select "De korte" by extending word by word from the turn's start.
+    f.send([
+        Action::WordNext,
+        Action::WordNext,
+        Action::WordNext,
+        Action::WordNext,
+        Action::WordNext,
+    ]);
+    f.send([
+        Action::ToggleSelect,
+        Action::WordNext,
+        Action::WordNext,
+        Action::Code,
+    ]);
+    assert!(matches!(f.app.popup, Some(Popup::CodePicker { .. })));
+    f.type_text("korte");
+    f.send([Action::Enter]);
+    assert!(matches!(f.app.popup, Some(Popup::Memo { .. })));
+    f.type_text("synthetisch memo");
+    f.send([Action::Enter]);
+    assert_eq!(f.app.ws.codings.codings.len(), before + 1);
+    let added = f.app.ws.codings.codings.last().unwrap().clone();
+    assert_eq!(added.coding.quote, "De korte");
+    assert_eq!(added.coding.code, "team-korte-lijnen");
+    assert_eq!(added.coding.memo, "synthetisch memo");
+    let file = f
+        .app
+        .ws
+        .corpus
+        .root
+        .join("codings/ana/synthetic-focusgroep-a.toml");
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("quote = \"De korte\"")
+    );
+
+    f.send([Action::Undo]);
+    assert_eq!(f.app.ws.codings.codings.len(), before);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("quote = \"De korte\"")
+    );
+    f.send([Action::Redo]);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("quote = \"De korte\"")
+    );
+
+    // Recode and remove the coding under the cursor; both undoable.
+    f.send([Action::Recode]);
+    f.type_text("werkdruk");
+    f.send([Action::Enter]);
+    let recoded = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        recoded.contains("code = \"individu-werkdruk\"\nstart = 72\nend = 80"),
+        "{recoded}"
+    );
+    f.send([Action::Undo]);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("code = \"team-korte-lijnen\"\nstart = 72\nend = 80")
+    );
+    f.send([Action::RemoveCoding]);
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("end = 80"));
+    f.send([Action::Undo]);
+    assert!(std::fs::read_to_string(&file).unwrap().contains("end = 80"));
+}
+
+#[test]
+fn new_coding_shows_at_once_in_filtered_search_and_fishbone() {
+    let mut f = fixture(120, 26);
+    f.send([Action::FocusSearch]);
+    f.type_text("jeugdzorg");
+    f.send([Action::ToggleFilter(visgraat::tui::action::Filter::Factor)]);
+    assert_eq!(
+        f.app.search.filters.level,
+        Some(visgraat::corpus::codebook::Level::Beleid)
+    );
+    assert!(
+        f.app.search.results.is_empty(),
+        "no beleid coding on that turn yet"
+    );
+    // Code the turn with a beleid code from the reader.
+    f.send([Action::Back, Action::Show(ViewId::Documents), Action::Enter]);
+    f.send([
+        Action::ParagraphNext,
+        Action::ParagraphNext,
+        Action::ToggleSelect,
+        Action::WordNext,
+        Action::Code,
+    ]);
+    f.type_text("avg");
+    f.send([Action::Enter, Action::Enter]);
+    assert_eq!(
+        f.app.search.results.len(),
+        1,
+        "the filtered search reran at once"
+    );
+    f.send([Action::Show(ViewId::Fishbone)]);
+    assert!(f.screen().contains("beleid (+1 −2)"), "{}", f.screen());
+}
+
+#[test]
+fn stale_search_results_are_dropped() {
+    let mut f = fixture(100, 24);
+    f.send([Action::FocusSearch]);
+    f.app.update(Action::Input('w'));
+    let first = std::mem::take(&mut f.app.effects);
+    f.type_text("erkdruk");
+    let Effect::Search { generation, .. } = &first[0] else {
+        panic!()
+    };
+    f.app.search_done(*generation, Ok(Vec::new()));
+    assert_eq!(
+        f.app.search.results.len(),
+        1,
+        "the old answer did not overwrite the new one"
+    );
+}
