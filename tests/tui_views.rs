@@ -258,3 +258,95 @@ fn stale_search_results_are_dropped() {
         "the old answer did not overwrite the new one"
     );
 }
+
+#[test]
+fn code_book_edits_follow_through_and_undo() {
+    let mut f = fixture(120, 30);
+    f.send([Action::Show(ViewId::Codes)]);
+    assert_eq!(f.app.ws.corpus.codebook.codes[0].id, "beleid-avg");
+    let root = f.app.ws.corpus.root.clone();
+
+    // Rename the label.
+    f.send([Action::RenameCode]);
+    for _ in 0.."AVG remt de overdracht".chars().count() {
+        f.send([Action::Backspace]);
+    }
+    f.type_text("Privacyregels remmen");
+    f.send([Action::Enter]);
+    assert_eq!(
+        f.app.ws.corpus.codebook.codes[0].label,
+        "Privacyregels remmen"
+    );
+    assert!(
+        std::fs::read_to_string(root.join("codebook.toml"))
+            .unwrap()
+            .contains("label = \"Privacyregels remmen\"")
+    );
+
+    // Merge beleid-avg into individu-werkdruk: bram's coding follows.
+    f.send([Action::MergeCode]);
+    f.type_text("hoge werkdruk");
+    f.send([Action::Enter]);
+    assert!(f.app.ws.corpus.codebook.code("beleid-avg").is_none());
+    let bram =
+        std::fs::read_to_string(root.join("codings/bram/synthetic-focusgroep-a.toml")).unwrap();
+    assert!(
+        bram.contains("code = \"individu-werkdruk\"") && !bram.contains("beleid-avg"),
+        "{bram}"
+    );
+    f.send([Action::Undo]);
+    assert!(f.app.ws.corpus.codebook.code("beleid-avg").is_some());
+    let bram =
+        std::fs::read_to_string(root.join("codings/bram/synthetic-focusgroep-a.toml")).unwrap();
+    assert!(bram.contains("code = \"beleid-avg\""));
+    f.send([Action::Undo]);
+    assert_eq!(
+        f.app.ws.corpus.codebook.codes[0].label,
+        "AVG remt de overdracht"
+    );
+    f.send([Action::Redo]);
+    assert_eq!(
+        f.app.ws.corpus.codebook.codes[0].label,
+        "Privacyregels remmen"
+    );
+
+    // A new code beside it, a move to another level, and a case's own sheet.
+    f.send([Action::AddCode]);
+    f.type_text("Geen toegang tot dossiers");
+    f.send([Action::Enter]);
+    f.type_text("Het team mag dossiers van de vorige school niet inzien.");
+    f.send([Action::Enter]);
+    let added = f
+        .app
+        .ws
+        .corpus
+        .codebook
+        .code("beleid-geen-toegang-tot-dossiers")
+        .expect("new code")
+        .clone();
+    assert_eq!(
+        added.valence,
+        Some(visgraat::corpus::codebook::Valence::Belemmerend)
+    );
+    f.send([Action::Down, Action::LevelUp]);
+    assert_eq!(
+        f.app.ws.corpus.codebook.codes[1].level,
+        Some(visgraat::corpus::codebook::Level::Team)
+    );
+    f.send([Action::CycleCase, Action::ToggleOnSheet]);
+    let cases = std::fs::read_to_string(root.join("cases.toml")).unwrap();
+    assert!(
+        cases.contains("beleid-geen-toegang-tot-dossiers"),
+        "{cases}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_visgraat"))
+        .arg("check")
+        .current_dir(root.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -2,6 +2,7 @@
 //! the index (`corpus/codings/<coder>/<source>.toml`), held in memory as a `CodingSet` for
 //! filters and counts. A new coding is visible at once: nothing needs re-indexing.
 
+pub mod book_edit;
 mod time;
 
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::coding::{self, Coding, Placed};
+use crate::coding::{self, Coding, Placed, book_edit};
 use crate::corpus::codebook::{Level, Valence};
 use crate::corpus::source::{Source, SourceKind};
 use crate::error::Result;
@@ -26,6 +26,8 @@ pub enum DocsFocus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TreeRow {
     Kind(SourceKind),
+    /// A case (focus group) heading within a kind.
+    Case(String),
     Source(usize),
 }
 
@@ -48,6 +50,8 @@ pub struct Filters {
     pub valence: Option<Valence>,
     pub coder: Option<String>,
     pub quotes: bool,
+    pub speaker: Option<String>,
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -88,6 +92,22 @@ pub enum PickPurpose {
         end: usize,
     },
     Recode(Placed),
+    /// Choose the search's code filter.
+    Filter,
+    /// Merge the code `from` into the one picked.
+    Merge {
+        from: String,
+    },
+}
+
+/// What a one-line text prompt is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptPurpose {
+    NewCodeLabel { sibling: String },
+    NewCodeDefinition { sibling: String, label: String },
+    Rename { id: String },
+    Define { id: String },
+    Split { id: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +137,11 @@ pub enum Popup {
         items: Vec<PassageItem>,
         selected: usize,
     },
+    Prompt {
+        title: String,
+        text: String,
+        purpose: PromptPurpose,
+    },
 }
 
 /// A change to the codings, kept for undo and redo.
@@ -124,7 +149,12 @@ pub enum Popup {
 pub enum Edit {
     Added(Placed),
     Removed(Placed),
-    Replaced { old: Placed, new: Placed },
+    Replaced {
+        old: Placed,
+        new: Placed,
+    },
+    /// A code-book or case-sheet edit: the files before and after.
+    Book(crate::coding::book_edit::BookEdit),
 }
 
 /// Work for the runtime.
@@ -149,6 +179,8 @@ pub struct App {
     pub search: SearchState,
     pub fishbone: FishboneState,
     pub codes_selected: usize,
+    /// The case whose own fishbone sheet `S` edits in the Codes view.
+    pub codes_case: Option<String>,
     pub popup: Option<Popup>,
     pub undo: Vec<Edit>,
     pub redo: Vec<Edit>,
@@ -156,6 +188,8 @@ pub struct App {
     pub quit: bool,
     pub citations_file: PathBuf,
     pub color: bool,
+    /// Every speaker of the corpus's transcripts, for the speaker filter.
+    pub speakers: Vec<String>,
 }
 
 impl App {
@@ -169,12 +203,26 @@ impl App {
             if ids.is_empty() {
                 continue;
             }
+            // Sources of a case first, grouped under it; then the rest, in document order.
             ids.sort_by_key(|&i| {
                 let meta = &ws.corpus.sources[i].meta;
-                (first_line(&meta.provenance), meta.title.clone())
+                (
+                    meta.case.is_none(),
+                    meta.case.clone(),
+                    first_line(&meta.provenance),
+                    meta.title.clone(),
+                )
             });
             tree.push(TreeRow::Kind(kind));
-            tree.extend(ids.into_iter().map(TreeRow::Source));
+            let mut current_case: Option<String> = None;
+            for i in ids {
+                let case = ws.corpus.sources[i].meta.case.clone();
+                if case.is_some() && case != current_case {
+                    tree.push(TreeRow::Case(case.clone().unwrap_or_default()));
+                }
+                current_case = case;
+                tree.push(TreeRow::Source(i));
+            }
         }
         let citations_file = ws
             .config
@@ -191,20 +239,34 @@ impl App {
                 true,
             )
         });
+        let mut speakers: Vec<String> = ws
+            .corpus
+            .sources
+            .iter()
+            .filter(|s| s.meta.kind == SourceKind::Transcript)
+            .flat_map(|s| s.segments().into_iter().filter_map(|seg| seg.speaker))
+            .collect();
+        speakers.sort();
+        speakers.dedup();
         App {
+            speakers,
             ws,
             lang,
             view: ViewId::Documents,
             help: false,
             message,
             size,
-            tree_selected: 1.min(tree.len().saturating_sub(1)),
+            tree_selected: tree
+                .iter()
+                .position(|r| matches!(r, TreeRow::Source(_)))
+                .unwrap_or(0),
             tree,
             docs_focus: DocsFocus::Tree,
             reader: None,
             search: SearchState::default(),
             fishbone: FishboneState::default(),
             codes_selected: 0,
+            codes_case: None,
             popup: None,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -221,7 +283,9 @@ impl App {
 
     pub fn input_mode(&self) -> InputMode {
         match &self.popup {
-            Some(Popup::CodePicker { .. } | Popup::Memo { .. }) => InputMode::Text,
+            Some(Popup::CodePicker { .. } | Popup::Memo { .. } | Popup::Prompt { .. }) => {
+                InputMode::Text
+            }
             Some(Popup::Passages { .. }) => InputMode::Normal,
             None if self.view == ViewId::Search && self.search.editing => InputMode::Text,
             None => InputMode::Normal,
@@ -336,7 +400,7 @@ impl App {
         }
         let mut at = (self.tree_selected as isize + delta).clamp(0, len - 1);
         // Skip kind headers in the direction of travel.
-        while let Some(TreeRow::Kind(_)) = self.tree.get(at as usize) {
+        while let Some(TreeRow::Kind(_) | TreeRow::Case(_)) = self.tree.get(at as usize) {
             let next = at + delta.signum();
             if next < 0 || next >= len {
                 break;
@@ -575,6 +639,15 @@ impl App {
     // --- Coding ----------------------------------------------------------------------------
 
     fn apply(&mut self, edit: &Edit, forward: bool) -> Result<()> {
+        if let Edit::Book(e) = edit {
+            if forward {
+                e.after.restore()?
+            } else {
+                e.before.restore()?
+            }
+            self.reload_book();
+            return Ok(());
+        }
         let root = self.ws.corpus.root.clone();
         let (remove, add) = match (edit, forward) {
             (Edit::Added(p), true) => (None, Some(p)),
@@ -583,6 +656,7 @@ impl App {
             (Edit::Removed(p), false) => (None, Some(p)),
             (Edit::Replaced { old, new }, true) => (Some(old), Some(new)),
             (Edit::Replaced { old, new }, false) => (Some(new), Some(old)),
+            (Edit::Book(_), _) => (None, None),
         };
         if let Some(p) = remove {
             coding::remove(&root, &p.coder, &p.source, &p.coding.id)?;
@@ -756,6 +830,20 @@ impl App {
                                 };
                                 self.replace_coding(old, coding);
                             }
+                            PickPurpose::Filter => {
+                                self.search.filters.code = Some(code_id);
+                                self.request_search();
+                            }
+                            PickPurpose::Merge { from } => {
+                                let result = book_edit::merge(
+                                    &self.ws.corpus.root,
+                                    &self.ws.corpus.codebook,
+                                    &self.ws.corpus.cases,
+                                    &from,
+                                    &code_id,
+                                );
+                                self.book_edit(result.map(|e| (e, format!("{from} → {code_id}"))));
+                            }
                         }
                         return;
                     }
@@ -793,6 +881,37 @@ impl App {
                     }
                 },
                 _ => self.popup = Some(Popup::Memo { text, purpose }),
+            },
+            Popup::Prompt {
+                title,
+                mut text,
+                purpose,
+            } => match action {
+                Action::Back => {}
+                Action::Input(c) => {
+                    text.push(c);
+                    self.popup = Some(Popup::Prompt {
+                        title,
+                        text,
+                        purpose,
+                    });
+                }
+                Action::Backspace => {
+                    text.pop();
+                    self.popup = Some(Popup::Prompt {
+                        title,
+                        text,
+                        purpose,
+                    });
+                }
+                Action::Enter => self.prompt_done(purpose, text.trim().to_string()),
+                _ => {
+                    self.popup = Some(Popup::Prompt {
+                        title,
+                        text,
+                        purpose,
+                    })
+                }
             },
             Popup::Passages {
                 title,
@@ -945,11 +1064,11 @@ impl App {
             query: self.search.query.clone(),
             kind: f.kind,
             case: f.case.clone(),
-            speaker: None,
+            speaker: f.speaker.clone(),
             voice: None,
             level: f.level,
             valence: f.valence,
-            code: None,
+            code: f.code.clone(),
             coder: f.coder.clone(),
             quotes: f.quotes,
             codes: false,
@@ -1022,6 +1141,21 @@ impl App {
                     .map(|c| c.id.clone())
                     .collect();
                 f.case = cycle(&ids, f.case.clone());
+            }
+            Filter::Speaker => {
+                let speakers = self.speakers.clone();
+                f.speaker = cycle(&speakers, f.speaker.clone());
+            }
+            Filter::Code => {
+                if f.code.take().is_none() {
+                    self.view = ViewId::Search;
+                    self.popup = Some(Popup::CodePicker {
+                        filter: String::new(),
+                        selected: 0,
+                        purpose: PickPurpose::Filter,
+                    });
+                    return;
+                }
             }
             Filter::Coder => {
                 let coders: Vec<String> = self
@@ -1157,8 +1291,215 @@ impl App {
             Action::Top => self.codes_selected = 0,
             Action::Bottom => self.codes_selected = len.saturating_sub(1),
             Action::Enter => self.show_passages(self.codes_selected, None),
+            Action::CycleCase => {
+                let ids: Vec<String> = self
+                    .ws
+                    .corpus
+                    .cases
+                    .cases
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect();
+                self.codes_case = cycle(&ids, self.codes_case.clone());
+            }
+            other => self.edit_codebook(other),
+        }
+    }
+
+    fn selected_code(&self) -> Option<crate::corpus::codebook::Code> {
+        self.ws
+            .corpus
+            .codebook
+            .codes
+            .get(self.codes_selected)
+            .cloned()
+    }
+
+    fn prompt(&mut self, title: String, text: String, purpose: PromptPurpose) {
+        self.popup = Some(Popup::Prompt {
+            title,
+            text,
+            purpose,
+        });
+    }
+
+    fn edit_codebook(&mut self, action: Action) {
+        let Some(code) = self.selected_code() else {
+            return;
+        };
+        let root = self.ws.corpus.root.clone();
+        let book = self.ws.corpus.codebook.clone();
+        let lang_nl = self.lang == Lang::Nl;
+        let t = |nl: &str, en: &str| {
+            if lang_nl {
+                nl.to_string()
+            } else {
+                en.to_string()
+            }
+        };
+        match action {
+            Action::AddCode => self.prompt(
+                t(
+                    "Nieuwe code naast deze: label",
+                    "New code beside this one: label",
+                ),
+                String::new(),
+                PromptPurpose::NewCodeLabel { sibling: code.id },
+            ),
+            Action::RenameCode => self.prompt(
+                t("Nieuw label", "New label"),
+                code.label.clone(),
+                PromptPurpose::Rename { id: code.id },
+            ),
+            Action::EditDefinition => self.prompt(
+                t(
+                    "Definitie (wat wel, wat niet)",
+                    "Definition (what it covers, what not)",
+                ),
+                code.definition.clone(),
+                PromptPurpose::Define { id: code.id },
+            ),
+            Action::SplitCode => self.prompt(
+                t(
+                    "Splitsen: label van de nieuwe code",
+                    "Split: label of the new code",
+                ),
+                String::new(),
+                PromptPurpose::Split { id: code.id },
+            ),
+            Action::MergeCode => {
+                self.popup = Some(Popup::CodePicker {
+                    filter: String::new(),
+                    selected: 0,
+                    purpose: PickPurpose::Merge { from: code.id },
+                })
+            }
+            Action::LevelUp | Action::LevelDown | Action::ToggleValence => {
+                let (Some(level), Some(valence)) = (code.level, code.valence) else {
+                    return self.error(t(
+                        "Alleen visgraatcodes hebben een niveau",
+                        "Only fishbone codes have a level",
+                    ));
+                };
+                let at = Level::ALL.iter().position(|l| *l == level).unwrap_or(0);
+                let (level, valence) = match action {
+                    Action::LevelUp => (Level::ALL[(at + 1) % Level::ALL.len()], valence),
+                    Action::LevelDown => (
+                        Level::ALL[(at + Level::ALL.len() - 1) % Level::ALL.len()],
+                        valence,
+                    ),
+                    _ => (
+                        level,
+                        if valence == Valence::Bevorderend {
+                            Valence::Belemmerend
+                        } else {
+                            Valence::Bevorderend
+                        },
+                    ),
+                };
+                let result = book_edit::move_code(&root, &book, &code.id, level, valence);
+                self.book_edit(result.map(|e| {
+                    (
+                        e,
+                        format!("{}: {} {}", code.id, level.as_str(), valence.glyph()),
+                    )
+                }));
+            }
+            Action::ToggleOnSheet => {
+                let Some(case) = self.codes_case.clone() else {
+                    return self.error(t("Kies eerst een casus met f", "Pick a case with f first"));
+                };
+                let result =
+                    book_edit::toggle_on_sheet(&root, &self.ws.corpus.cases, &case, &code.id);
+                let what = |on: bool| {
+                    if on {
+                        format!("{case} + {}", code.id)
+                    } else {
+                        format!("{case} − {}", code.id)
+                    }
+                };
+                self.book_edit(result.map(|(e, on)| (e, what(on))));
+            }
             _ => {}
         }
+    }
+
+    fn prompt_done(&mut self, purpose: PromptPurpose, text: String) {
+        let root = self.ws.corpus.root.clone();
+        let book = self.ws.corpus.codebook.clone();
+        match purpose {
+            PromptPurpose::NewCodeLabel { sibling } => {
+                let title = if self.lang == Lang::Nl {
+                    "Definitie van de nieuwe code"
+                } else {
+                    "Definition of the new code"
+                };
+                self.prompt(
+                    title.into(),
+                    String::new(),
+                    PromptPurpose::NewCodeDefinition {
+                        sibling,
+                        label: text,
+                    },
+                );
+            }
+            PromptPurpose::NewCodeDefinition { sibling, label } => {
+                if text.is_empty() {
+                    return self.error(if self.lang == Lang::Nl {
+                        "Een code heeft een definitie nodig"
+                    } else {
+                        "A code needs a definition"
+                    });
+                }
+                let result = book_edit::add_code(&root, &book, &sibling, &label, &text);
+                self.book_edit(result.map(|(e, id)| (e, format!("+ {id}"))));
+            }
+            PromptPurpose::Rename { id } => {
+                let result = book_edit::rename(&root, &book, &id, &text);
+                self.book_edit(result.map(|e| (e, format!("{id}: {text}"))));
+            }
+            PromptPurpose::Define { id } => {
+                let result = book_edit::define(&root, &book, &id, &text);
+                self.book_edit(result.map(|e| (e, id)));
+            }
+            PromptPurpose::Split { id } => {
+                let result = book_edit::split(&root, &book, &id, &text);
+                self.book_edit(result.map(|(e, new)| (e, format!("{id} → + {new}"))));
+            }
+        }
+    }
+
+    fn book_edit(&mut self, result: Result<(crate::coding::book_edit::BookEdit, String)>) {
+        match result {
+            Ok((edit, what)) => {
+                self.reload_book();
+                self.undo.push(Edit::Book(edit));
+                self.redo.clear();
+                self.info(what);
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Reload the code book, the cases and the codings after an edit of their files.
+    fn reload_book(&mut self) {
+        let root = self.ws.corpus.root.clone();
+        match crate::corpus::codebook::Codebook::load(&root.join("codebook.toml")) {
+            Ok(b) => self.ws.corpus.codebook = b,
+            Err(e) => self.error(e.to_string()),
+        }
+        let cases_path = root.join("cases.toml");
+        if cases_path.exists() {
+            match crate::corpus::cases::Cases::load(&cases_path) {
+                Ok(c) => self.ws.corpus.cases = c,
+                Err(e) => self.error(e.to_string()),
+            }
+        }
+        self.ws.reload_codings();
+        self.codes_selected = self
+            .codes_selected
+            .min(self.ws.corpus.codebook.codes.len().saturating_sub(1));
+        self.rerun_search_if_filtered();
     }
 
     // --- Mouse -------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ pub struct Messages {
     pub factor: &'static str,
     pub valence: &'static str,
     pub quotes_only: &'static str,
+    pub speaker: &'static str,
     pub pick_code: &'static str,
     pub memo_prompt: &'static str,
     pub passages: &'static str,
@@ -56,6 +57,7 @@ pub struct Messages {
     pub all_cases: &'static str,
     pub definition: &'static str,
     pub keys: &'static str,
+    pub on_sheets: &'static str,
 }
 
 pub const NL: Messages = Messages {
@@ -83,6 +85,7 @@ pub const NL: Messages = Messages {
     factor: "factor",
     valence: "±",
     quotes_only: "alleen citaten",
+    speaker: "spreker",
     pick_code: "Kies een code (typ om te filteren)",
     memo_prompt: "Memo: waarom past deze code? (Enter bewaart)",
     passages: "Passages",
@@ -102,6 +105,7 @@ pub const NL: Messages = Messages {
     all_cases: "alle casussen",
     definition: "Definitie",
     keys: "Toetsen",
+    on_sheets: "Op de eigen visgraat van",
 };
 
 pub const EN: Messages = Messages {
@@ -129,6 +133,7 @@ pub const EN: Messages = Messages {
     factor: "factor",
     valence: "±",
     quotes_only: "quotes only",
+    speaker: "speaker",
     pick_code: "Pick a code (type to filter)",
     memo_prompt: "Memo: why does this code fit? (Enter saves)",
     passages: "Passages",
@@ -148,6 +153,7 @@ pub const EN: Messages = Messages {
     all_cases: "all cases",
     definition: "Definition",
     keys: "Keys",
+    on_sheets: "On the own fishbone of",
 };
 
 pub fn messages(lang: Lang) -> &'static Messages {

@@ -80,6 +80,40 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
                 Style::default().add_modifier(ratatui::style::Modifier::UNDERLINED),
             ));
             text.push(Line::from(code.definition.clone()));
+            text.push(Line::from(""));
+            let named: Vec<&str> = app
+                .ws
+                .corpus
+                .cases
+                .cases
+                .iter()
+                .filter(|c| {
+                    c.fishbone
+                        .as_ref()
+                        .is_some_and(|f| f.codes.contains(&code.id))
+                })
+                .map(|c| c.label.as_str())
+                .collect();
+            let sheet = if named.is_empty() {
+                "-".to_string()
+            } else {
+                named.join("; ")
+            };
+            text.push(Line::styled(
+                format!("{}: {sheet}", app.msg().on_sheets),
+                theme.dim(),
+            ));
+            let case = app
+                .codes_case
+                .as_deref()
+                .map_or(app.msg().all_cases.to_string(), |c| {
+                    app.ws
+                        .corpus
+                        .cases
+                        .get(c)
+                        .map_or(c.to_string(), |k| k.label.clone())
+                });
+            text.push(Line::styled(format!("f/S: {case}"), theme.dim()));
         }
         frame.render_widget(
             Paragraph::new(text)

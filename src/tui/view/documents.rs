@@ -44,6 +44,15 @@ fn tree(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         .map(|(i, row)| {
             let (text, style) = match row {
                 TreeRow::Kind(kind) => (kind.as_str().to_string(), theme.title()),
+                TreeRow::Case(case) => {
+                    let label = app
+                        .ws
+                        .corpus
+                        .cases
+                        .get(case)
+                        .map_or(case.as_str(), |c| c.label.as_str());
+                    (format!(" ▸ {label}"), theme.dim())
+                }
                 TreeRow::Source(s) => {
                     (format!("  {}", app.source(*s).meta.title), Style::default())
                 }

@@ -1,4 +1,4 @@
-//! `?`: the keys of the current view.
+//! `?`: the keys of the current view, in the UI language.
 
 use ratatui::Frame;
 use ratatui::text::Line;
@@ -6,68 +6,167 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::tui::action::ViewId;
 use crate::tui::app::App;
+use crate::tui::i18n::Lang;
 use crate::tui::layout;
 use crate::tui::theme::Theme;
 
-const EVERYWHERE: &[(&str, &str)] = &[
-    ("1 2 3 4", "documents · search · fishbone · codes"),
-    ("/", "search"),
+/// (keys, Dutch, English)
+type Entry = (&'static str, &'static str, &'static str);
+
+const EVERYWHERE: &[Entry] = &[
     (
-        "F2…F7",
-        "search filters: kind, case, factor, ±, coder, quotes",
+        "1 2 3 4",
+        "documenten · zoeken · visgraat · codes",
+        "documents · search · fishbone · codes",
     ),
-    ("u  Ctrl-r", "undo · redo (codings)"),
-    ("?  Esc", "this help · back"),
-    ("q  Ctrl-c", "quit"),
+    ("/", "zoeken", "search"),
+    (
+        "F2…F9",
+        "zoekfilters: soort, casus, factor, ±, codeur, citaten, spreker, code",
+        "search filters: kind, case, factor, ±, coder, quotes, speaker, code",
+    ),
+    (
+        "u  Ctrl-r",
+        "ongedaan maken · opnieuw (coderingen en codeboek)",
+        "undo · redo (codings and code book)",
+    ),
+    ("?  Esc", "deze hulp · terug", "this help · back"),
+    ("q  Ctrl-c", "stoppen", "quit"),
 ];
 
-const DOCUMENTS: &[(&str, &str)] = &[
-    ("j k ↑ ↓", "tree: choose a source · reader: line up/down"),
-    ("Enter  Tab", "open the source · switch tree/reader"),
-    ("h l ← →", "previous/next grapheme"),
-    ("w b", "next/previous word"),
-    (") (", "next/previous sentence"),
-    ("} {", "next/previous paragraph"),
-    ("PgUp PgDn g G", "page · start · end"),
-    ("n N", "next/previous coded span"),
-    ("v", "start/stop selecting (extend with any motion)"),
-    ("c", "code the selection (pick a code, then a memo)"),
-    (
-        "r m x",
-        "recode · edit memo · remove your coding under the cursor",
-    ),
-    ("y Y", "copy citation (OSC 52) · append to citations.md"),
-    (
-        "mouse",
-        "click to focus and place the cursor, wheel to scroll",
-    ),
-];
-
-const SEARCH: &[(&str, &str)] = &[
-    ("type", "search as you type: words, \"phrase\", OR, -word"),
-    ("↓ Tab Enter", "to the results"),
+const DOCUMENTS: &[Entry] = &[
     (
         "j k ↑ ↓",
-        "choose a result (↑ on the first: back to the query)",
+        "boom: kies een bron · lezer: regel op/neer",
+        "tree: choose a source · reader: line up/down",
     ),
-    ("Enter", "open the passage in the reader"),
-    ("y Y", "copy citation · append to citations.md"),
-];
-
-const FISHBONE: &[(&str, &str)] = &[
-    ("h l ← →", "previous/next bone (level)"),
-    ("j k ↑ ↓", "choose a factor code"),
-    ("Enter", "the passages coded with it; Enter again opens one"),
-    ("f", "compare teams: cycle the case filter"),
     (
-        "counts",
-        "passages coded · cases that named it on their own sheet",
+        "Enter  Tab",
+        "open de bron · wissel boom/lezer",
+        "open the source · switch tree/reader",
+    ),
+    ("h l ← →", "vorig/volgend grafeem", "previous/next grapheme"),
+    ("w b", "volgend/vorig woord", "next/previous word"),
+    (") (", "volgende/vorige zin", "next/previous sentence"),
+    ("} {", "volgende/vorige alinea", "next/previous paragraph"),
+    (
+        "PgUp PgDn g G",
+        "pagina · begin · eind",
+        "page · start · end",
+    ),
+    (
+        "n N",
+        "volgend/vorig gecodeerd stuk",
+        "next/previous coded span",
+    ),
+    (
+        "v",
+        "selectie starten/stoppen (elke beweging breidt uit)",
+        "start/stop selecting (every motion extends)",
+    ),
+    (
+        "c",
+        "selectie coderen (kies code, dan memo)",
+        "code the selection (pick a code, then a memo)",
+    ),
+    (
+        "r m x",
+        "hercoderen · memo · jouw codering onder de cursor weg",
+        "recode · memo · remove your coding under the cursor",
+    ),
+    (
+        "y Y",
+        "citaat kopiëren (OSC 52) · toevoegen aan citations.md",
+        "copy citation (OSC 52) · append to citations.md",
+    ),
+    (
+        "muis",
+        "klik: focus en cursor · wiel: scrollen",
+        "click: focus and cursor · wheel: scroll",
     ),
 ];
 
-const CODES: &[(&str, &str)] = &[
-    ("j k ↑ ↓", "choose a code; its definition is shown"),
-    ("Enter", "the passages coded with it"),
+const SEARCH: &[Entry] = &[
+    (
+        "typen",
+        "zoekt terwijl je typt: woorden, \"zin\", OR, -woord",
+        "search as you type: words, \"phrase\", OR, -word",
+    ),
+    ("↓ Tab Enter", "naar de resultaten", "to the results"),
+    (
+        "j k ↑ ↓",
+        "kies een resultaat (↑ op de eerste: terug)",
+        "choose a result (↑ on the first: back)",
+    ),
+    (
+        "Enter",
+        "open de passage in de lezer",
+        "open the passage in the reader",
+    ),
+    (
+        "y Y",
+        "citaat kopiëren · toevoegen aan citations.md",
+        "copy citation · append to citations.md",
+    ),
+];
+
+const FISHBONE: &[Entry] = &[
+    (
+        "h l ← →",
+        "vorige/volgende graat (niveau)",
+        "previous/next bone (level)",
+    ),
+    ("j k ↑ ↓", "kies een factorcode", "choose a factor code"),
+    (
+        "Enter",
+        "de gecodeerde passages; Enter opent er een",
+        "the coded passages; Enter opens one",
+    ),
+    (
+        "f",
+        "teams vergelijken: casusfilter",
+        "compare teams: cycle the case filter",
+    ),
+    (
+        "n·c",
+        "passages gecodeerd · casussen die het noemden",
+        "passages coded · cases that named it",
+    ),
+];
+
+const CODES: &[Entry] = &[
+    (
+        "j k ↑ ↓",
+        "kies een code; de definitie staat rechts",
+        "choose a code; its definition is on the right",
+    ),
+    ("Enter", "de gecodeerde passages", "the coded passages"),
+    ("a", "nieuwe code naast deze", "new code beside this one"),
+    (
+        "R e",
+        "label hernoemen · definitie bewerken",
+        "rename label · edit definition",
+    ),
+    (
+        "M",
+        "samenvoegen met … (coderingen gaan mee)",
+        "merge into … (codings follow)",
+    ),
+    (
+        "s",
+        "splitsen: nieuwe code, hercodeer daarna met r",
+        "split: a new code, then recode with r",
+    ),
+    (
+        "< > t",
+        "ander niveau · ander niveau · valentie wisselen",
+        "level down · level up · toggle valence",
+    ),
+    (
+        "f S",
+        "kies casus · code op/af de visgraat van de casus",
+        "pick case · code on/off the case's own fishbone",
+    ),
 ];
 
 pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
@@ -77,14 +176,19 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         ViewId::Fishbone => FISHBONE,
         ViewId::Codes => CODES,
     };
-    let mut lines = Vec::new();
-    for (keys, what) in specific.iter().chain(EVERYWHERE) {
-        lines.push(Line::from(format!(" {keys:<14} {what}")));
-    }
-    let area = layout::popup_area(size, 76, lines.len() as u16 + 2);
+    let lines: Vec<Line> = specific
+        .iter()
+        .chain(EVERYWHERE)
+        .map(|(keys, nl, en)| {
+            let what = if app.lang == Lang::Nl { nl } else { en };
+            Line::from(format!(" {keys:<14} {what}"))
+        })
+        .collect();
+    let area = layout::popup_area(size, 92, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
+    let title = format!("{} ({})", app.msg().keys, app.msg().help);
     let block = Block::bordered()
-        .title(format!("{} ({})", app.msg().keys, app.msg().help))
+        .title(title)
         .border_style(theme.focus_border(true));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

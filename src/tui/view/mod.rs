@@ -127,7 +127,8 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
             let area = layout::popup_area(size, 84, 22);
             frame.render_widget(Clear, area);
             let title = match purpose {
-                PickPurpose::Add { .. } => m.pick_code.to_string(),
+                PickPurpose::Add { .. } | PickPurpose::Filter => m.pick_code.to_string(),
+                PickPurpose::Merge { from } => format!("{} → {from}", m.pick_code),
                 PickPurpose::Recode(p) => format!("{} ({})", m.pick_code, p.coding.code),
             };
             let block = Block::bordered()
@@ -163,6 +164,17 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
             frame.render_widget(Clear, area);
             let block = Block::bordered()
                 .title(m.memo_prompt)
+                .border_style(theme.focus_border(true));
+            let p = Paragraph::new(format!("{text}▏"))
+                .wrap(Wrap { trim: false })
+                .block(block);
+            frame.render_widget(p, area);
+        }
+        Popup::Prompt { title, text, .. } => {
+            let area = layout::popup_area(size, 90, 8);
+            frame.render_widget(Clear, area);
+            let block = Block::bordered()
+                .title(title.clone())
                 .border_style(theme.focus_border(true));
             let p = Paragraph::new(format!("{text}▏"))
                 .wrap(Wrap { trim: false })

@@ -32,7 +32,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let f = &s.filters;
     let all = m.all;
     let bar = format!(
-        " F2 {}: {} · F3 {}: {} · F4 {}: {} · F5 {}: {} · F6 {}: {} · F7 {}: {}",
+        " F2 {}: {} · F3 {}: {} · F4 {}: {} · F5 {}: {} · F6 {}: {} · F7 {}: {} · F8 {}: {} · F9 code: {}",
         m.kind,
         f.kind.map_or(all, |k| k.as_str()),
         m.case,
@@ -45,6 +45,9 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         f.coder.as_deref().unwrap_or(all),
         m.quotes_only,
         if f.quotes { m.on } else { m.off },
+        m.speaker,
+        f.speaker.as_deref().unwrap_or(all),
+        f.code.as_deref().unwrap_or(all),
     );
     frame.render_widget(
         Paragraph::new(Line::styled(bar, theme.dim())),

@@ -1,0 +1,389 @@
+//! Editing the code book: create, rename, redefine, merge, split and move codes, and the
+//! cases' own fishbone sheets. Codings follow a merge (their files are rewritten), and every
+//! edit returns the before and after state of the files it touched, so it can be undone.
+//! Each file is written atomically; `visgraat check` finds a half-done edit after a crash.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::atomic;
+use crate::coding::{self, CodingFile};
+use crate::corpus::cases::{Cases, FishboneSheet};
+use crate::corpus::codebook::{Code, Codebook, FISHBONE, Level, Valence};
+use crate::error::{Error, Result};
+
+/// The contents of the files an edit touches (`None`: the file did not exist).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Snapshot {
+    pub files: BTreeMap<PathBuf, Option<String>>,
+}
+
+impl Snapshot {
+    fn take(paths: &[PathBuf]) -> Snapshot {
+        Snapshot {
+            files: paths
+                .iter()
+                .map(|p| (p.clone(), std::fs::read_to_string(p).ok()))
+                .collect(),
+        }
+    }
+
+    /// Write every file back as it was in this snapshot.
+    pub fn restore(&self) -> Result<()> {
+        for (path, contents) in &self.files {
+            match contents {
+                Some(text) => atomic::write(path, text.as_bytes())?,
+                None => {
+                    if path.exists() {
+                        std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An applied edit: the files before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookEdit {
+    pub before: Snapshot,
+    pub after: Snapshot,
+}
+
+fn codebook_path(root: &Path) -> PathBuf {
+    root.join("codebook.toml")
+}
+
+fn cases_path(root: &Path) -> PathBuf {
+    root.join("cases.toml")
+}
+
+/// Serialise keeping the file's leading comment block (its explanation for people).
+fn with_header(path: &Path, body: &str) -> String {
+    let old = std::fs::read_to_string(path).unwrap_or_default();
+    let header: String = old
+        .lines()
+        .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    format!("{header}{body}")
+}
+
+fn save_book(root: &Path, book: &Codebook) -> Result<()> {
+    let path = codebook_path(root);
+    let body = toml::to_string(book).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
+    atomic::write(&path, with_header(&path, &body).as_bytes())
+}
+
+fn save_cases(root: &Path, cases: &Cases) -> Result<()> {
+    let path = cases_path(root);
+    let body = toml::to_string(cases).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
+    atomic::write(&path, with_header(&path, &body).as_bytes())
+}
+
+/// Run `change` with the files at `paths` snapshotted before and after.
+fn edit(paths: Vec<PathBuf>, change: impl FnOnce() -> Result<()>) -> Result<BookEdit> {
+    let before = Snapshot::take(&paths);
+    if let Err(e) = change() {
+        before.restore()?;
+        return Err(e);
+    }
+    Ok(BookEdit {
+        before,
+        after: Snapshot::take(&paths),
+    })
+}
+
+fn find<'a>(book: &'a mut Codebook, id: &str) -> Result<&'a mut Code> {
+    book.codes
+        .iter_mut()
+        .find(|c| c.id == id)
+        .ok_or_else(|| Error::Usage(format!("no code {id:?} in the code book")))
+}
+
+/// A code id from a label: lowercase, accents folded, words joined by hyphens; fishbone
+/// codes start with their level; made unique in `book`.
+pub fn id_for(book: &Codebook, label: &str, level: Option<Level>) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = label
+        .to_lowercase()
+        .nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let words: Vec<&str> = folded.split('-').filter(|w| !w.is_empty()).collect();
+    let mut base = words.join("-");
+    if base.is_empty() {
+        base = "code".into();
+    }
+    if let Some(level) = level
+        && !base.starts_with(level.as_str())
+    {
+        base = format!("{}-{base}", level.as_str());
+    }
+    let mut id = base.clone();
+    let mut n = 2;
+    while book.code(&id).is_some() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// A new code beside `sibling` (same group, level and valence), placed after it.
+pub fn add_code(
+    root: &Path,
+    book: &Codebook,
+    sibling: &str,
+    label: &str,
+    definition: &str,
+) -> Result<(BookEdit, String)> {
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(Error::Usage("a code needs a label".into()));
+    }
+    let mut book = book.clone();
+    let at = book
+        .codes
+        .iter()
+        .position(|c| c.id == sibling)
+        .ok_or_else(|| Error::Usage(format!("no code {sibling:?}")))?;
+    let template = book.codes[at].clone();
+    let id = id_for(&book, label, template.level);
+    book.codes.insert(
+        at + 1,
+        Code {
+            id: id.clone(),
+            label: label.to_string(),
+            definition: definition.to_string(),
+            ..template
+        },
+    );
+    let e = edit(vec![codebook_path(root)], || save_book(root, &book))?;
+    Ok((e, id))
+}
+
+pub fn rename(root: &Path, book: &Codebook, id: &str, label: &str) -> Result<BookEdit> {
+    if label.trim().is_empty() {
+        return Err(Error::Usage("a code needs a label".into()));
+    }
+    let mut book = book.clone();
+    find(&mut book, id)?.label = label.trim().to_string();
+    edit(vec![codebook_path(root)], || save_book(root, &book))
+}
+
+pub fn define(root: &Path, book: &Codebook, id: &str, definition: &str) -> Result<BookEdit> {
+    if definition.trim().is_empty() {
+        return Err(Error::Usage(
+            "a definition cannot be empty: coders need it".into(),
+        ));
+    }
+    let mut book = book.clone();
+    find(&mut book, id)?.definition = definition.trim().to_string();
+    edit(vec![codebook_path(root)], || save_book(root, &book))
+}
+
+/// Move a fishbone code to another level and/or valence.
+pub fn move_code(
+    root: &Path,
+    book: &Codebook,
+    id: &str,
+    level: Level,
+    valence: Valence,
+) -> Result<BookEdit> {
+    let mut book = book.clone();
+    let code = find(&mut book, id)?;
+    if code.group != FISHBONE {
+        return Err(Error::Usage(format!(
+            "{id} is not a fishbone code: it has no level or valence"
+        )));
+    }
+    code.level = Some(level);
+    code.valence = Some(valence);
+    edit(vec![codebook_path(root)], || save_book(root, &book))
+}
+
+/// Split: a new code beside `id` whose definition says where it came from; recode the
+/// passages that belong to it afterwards.
+pub fn split(root: &Path, book: &Codebook, id: &str, label: &str) -> Result<(BookEdit, String)> {
+    let from = book
+        .code(id)
+        .ok_or_else(|| Error::Usage(format!("no code {id:?}")))?;
+    let definition = format!("Split from “{}”: {}", from.label, from.definition);
+    add_code(root, book, id, label, &definition)
+}
+
+/// Merge `from` into `into`: every coding of `from` (all coders) is recoded, case sheets
+/// follow, and `from` leaves the code book.
+pub fn merge(
+    root: &Path,
+    book: &Codebook,
+    cases: &Cases,
+    from: &str,
+    into: &str,
+) -> Result<BookEdit> {
+    if from == into {
+        return Err(Error::Usage("a code cannot be merged into itself".into()));
+    }
+    if book.code(into).is_none() || book.code(from).is_none() {
+        return Err(Error::Usage(format!(
+            "merge needs two existing codes ({from}, {into})"
+        )));
+    }
+    let (codings, problems) = coding::CodingSet::load(root);
+    if let Some(p) = problems.first() {
+        return Err(Error::Usage(format!("fix the codings first ({p})")));
+    }
+    let mut touched: BTreeMap<PathBuf, ()> = BTreeMap::new();
+    for c in codings.codings.iter().filter(|c| c.coding.code == from) {
+        touched.insert(coding::file_path(root, &c.coder, &c.source), ());
+    }
+    let mut paths: Vec<PathBuf> = touched.keys().cloned().collect();
+    paths.push(codebook_path(root));
+    paths.push(cases_path(root));
+    let mut book = book.clone();
+    book.codes.retain(|c| c.id != from);
+    let mut cases = cases.clone();
+    for case in &mut cases.cases {
+        if let Some(sheet) = &mut case.fishbone {
+            for code in &mut sheet.codes {
+                if code == from {
+                    *code = into.to_string();
+                }
+            }
+            let mut seen = Vec::new();
+            sheet.codes.retain(|c| {
+                if seen.contains(c) {
+                    false
+                } else {
+                    seen.push(c.clone());
+                    true
+                }
+            });
+        }
+    }
+    edit(paths.clone(), || {
+        for path in touched.keys() {
+            let mut file: CodingFile = coding::load_file(path)?;
+            for c in &mut file.codings {
+                if c.code == from {
+                    c.code = into.to_string();
+                }
+            }
+            coding::save_file(path, &file)?;
+        }
+        save_cases(root, &cases)?;
+        save_book(root, &book)
+    })
+}
+
+/// Put `code` on `case`'s own fishbone sheet, or take it off.
+pub fn toggle_on_sheet(
+    root: &Path,
+    cases: &Cases,
+    case: &str,
+    code: &str,
+) -> Result<(BookEdit, bool)> {
+    let mut cases = cases.clone();
+    let target = cases
+        .cases
+        .iter_mut()
+        .find(|c| c.id == case)
+        .ok_or_else(|| Error::Usage(format!("no case {case:?}")))?;
+    let sheet = target.fishbone.get_or_insert_with(FishboneSheet::default);
+    let on = if let Some(at) = sheet.codes.iter().position(|c| c == code) {
+        sheet.codes.remove(at);
+        false
+    } else {
+        sheet.codes.push(code.to_string());
+        true
+    };
+    let e = edit(vec![cases_path(root)], || save_cases(root, &cases))?;
+    Ok((e, on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::codebook::Group;
+
+    fn book() -> Codebook {
+        let code = |id: &str, level| Code {
+            id: id.into(),
+            label: id.into(),
+            group: FISHBONE.into(),
+            level: Some(level),
+            valence: Some(Valence::Belemmerend),
+            definition: "synthetic".into(),
+            color: None,
+        };
+        Codebook {
+            groups: vec![Group {
+                id: FISHBONE.into(),
+                label: "Fishbone".into(),
+                description: String::new(),
+            }],
+            codes: vec![code("team-a", Level::Team), code("team-b", Level::Team)],
+        }
+    }
+
+    #[test]
+    fn ids_are_slugs_with_level_and_unique() {
+        let b = book();
+        assert_eq!(
+            id_for(
+                &b,
+                "Wachtlijsten in de jeugdzorg",
+                Some(Level::Maatschappij)
+            ),
+            "maatschappij-wachtlijsten-in-de-jeugdzorg"
+        );
+        assert_eq!(id_for(&b, "A", Some(Level::Team)), "team-a-2");
+        assert_eq!(id_for(&b, "Één ‘idee’", None), "een-idee");
+    }
+
+    #[test]
+    fn merge_recodes_codings_and_can_be_undone() {
+        let dir = tempfile_dir();
+        let b = book();
+        std::fs::write(dir.join("codebook.toml"), toml::to_string(&b).unwrap()).unwrap();
+        std::fs::write(dir.join("cases.toml"), "").unwrap();
+        let src = crate::corpus::source::Source::parse(
+            Path::new("s.md"),
+            "+++\nid = \"s\"\nkind = \"transcript\"\ntitle = \"t\"\nprovenance = \"synthetic\"\n+++\nDocent 1: te veel werk.\n",
+        )
+        .unwrap();
+        coding::add(&dir, "ana", &src, 0, 8, "team-a", "").unwrap();
+        let e = merge(&dir, &b, &Cases::default(), "team-a", "team-b").unwrap();
+        let (set, _) = coding::CodingSet::load(&dir);
+        assert_eq!(set.codings[0].coding.code, "team-b");
+        assert!(
+            Codebook::load(&dir.join("codebook.toml"))
+                .unwrap()
+                .code("team-a")
+                .is_none()
+        );
+        e.before.restore().unwrap();
+        let (set, _) = coding::CodingSet::load(&dir);
+        assert_eq!(set.codings[0].coding.code, "team-a");
+        assert!(
+            Codebook::load(&dir.join("codebook.toml"))
+                .unwrap()
+                .code("team-a")
+                .is_some()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "visgraat-book-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
