@@ -1306,6 +1306,24 @@ impl App {
         }
     }
 
+    /// The Codes view's lines: a group heading (None) and then its codes (index into the
+    /// code book), for rendering and for mouse clicks alike.
+    pub fn codes_rows(&self) -> Vec<Option<usize>> {
+        let book = &self.ws.corpus.codebook;
+        let mut rows = Vec::new();
+        for group in &book.groups {
+            rows.push(None);
+            rows.extend(
+                book.codes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.group == group.id)
+                    .map(|(i, _)| Some(i)),
+            );
+        }
+        rows
+    }
+
     fn selected_code(&self) -> Option<crate::corpus::codebook::Code> {
         self.ws
             .corpus
@@ -1562,9 +1580,16 @@ impl App {
                 }
             }
             ViewId::Codes => {
-                let row = y.saturating_sub(2) as usize;
-                if row < self.ws.corpus.codebook.codes.len() {
-                    self.codes_selected = row;
+                let rows = self.codes_rows();
+                let visible = layout::main_area(self.size).height.saturating_sub(2) as usize;
+                let selected_line = rows
+                    .iter()
+                    .position(|r| *r == Some(self.codes_selected))
+                    .unwrap_or(0);
+                let first = selected_line.saturating_sub(visible.saturating_sub(1));
+                let line = first + y.saturating_sub(layout::main_area(self.size).y + 1) as usize;
+                if let Some(Some(code)) = rows.get(line) {
+                    self.codes_selected = *code;
                 }
             }
             ViewId::Fishbone => {}

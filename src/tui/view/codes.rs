@@ -27,34 +27,35 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
     let mut lines = Vec::new();
-    let mut selected_line = 0;
-    for group in &book.groups {
-        lines.push(Line::styled(group.label.clone(), theme.title()));
-        for (i, code) in book
-            .codes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.group == group.id)
-        {
-            let place = match (code.level, code.valence) {
-                (Some(l), Some(v)) => format!("{} {:<12}", v.glyph(), l.as_str()),
-                _ => " ".repeat(14),
-            };
-            let count = per_code.get(code.id.as_str()).copied().unwrap_or(0);
-            let text = pad(
-                &format!(" {place} {}", code.label),
-                (inner.width as usize).saturating_sub(5),
-            );
-            let style = if i == app.codes_selected {
-                theme.selected()
-            } else {
-                theme.level(code.level)
-            };
-            if i == app.codes_selected {
-                selected_line = lines.len();
+    let rows = app.codes_rows();
+    let selected_line = rows
+        .iter()
+        .position(|r| *r == Some(app.codes_selected))
+        .unwrap_or(0);
+    let mut groups = book.groups.iter();
+    for row in rows {
+        let Some(i) = row else {
+            if let Some(group) = groups.next() {
+                lines.push(Line::styled(group.label.clone(), theme.title()));
             }
-            lines.push(Line::styled(format!("{text}{count:>5}"), style));
-        }
+            continue;
+        };
+        let code = &book.codes[i];
+        let place = match (code.level, code.valence) {
+            (Some(l), Some(v)) => format!("{} {:<12}", v.glyph(), l.as_str()),
+            _ => " ".repeat(14),
+        };
+        let count = per_code.get(code.id.as_str()).copied().unwrap_or(0);
+        let text = pad(
+            &format!(" {place} {}", code.label),
+            (inner.width as usize).saturating_sub(5),
+        );
+        let style = if i == app.codes_selected {
+            theme.selected()
+        } else {
+            theme.level(code.level)
+        };
+        lines.push(Line::styled(format!("{text}{count:>5}"), style));
     }
     let visible = inner.height as usize;
     let first = selected_line.saturating_sub(visible.saturating_sub(1));

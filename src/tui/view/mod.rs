@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::action::ViewId;
+use super::action::{InputMode, ViewId};
 use super::app::{App, PickPurpose, Popup};
 use super::layout;
 use super::theme::Theme;
@@ -75,13 +75,22 @@ fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
 
 fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let m = app.msg();
-    let mut spans = vec![Span::styled(
-        format!(" {}: {} ", m.coder, app.ws.config.coder),
-        theme.dim(),
-    )];
-    if app.reader.as_ref().is_some_and(|r| r.anchor.is_some()) && app.view == ViewId::Documents {
-        spans.push(Span::styled(format!("[{}] ", m.selecting), theme.title()));
-    }
+    let selecting =
+        app.reader.as_ref().is_some_and(|r| r.anchor.is_some()) && app.view == ViewId::Documents;
+    let mode = if selecting {
+        m.selecting
+    } else if app.input_mode() == InputMode::Text {
+        m.typing
+    } else {
+        m.normal
+    };
+    let mut spans = vec![
+        Span::styled(format!(" [{mode}] "), theme.title()),
+        Span::styled(
+            format!("{}: {}  ", m.coder, app.ws.config.coder),
+            theme.dim(),
+        ),
+    ];
     if let Some((text, is_error)) = &app.message {
         let style = if *is_error {
             theme.error()
