@@ -232,8 +232,9 @@ impl App {
         let message = (!ws.problems.is_empty()).then(|| {
             (
                 format!(
-                    "{} problem(s) in the corpus: run `visgraat check` ({})",
+                    "{} {} ({})",
                     ws.problems.len(),
+                    i18n::messages(lang).problems,
                     ws.problems[0]
                 ),
                 true,

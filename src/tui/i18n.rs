@@ -60,6 +60,10 @@ pub struct Messages {
     pub definition: &'static str,
     pub keys: &'static str,
     pub on_sheets: &'static str,
+    pub counts_legend: &'static str,
+    pub code: &'static str,
+    pub voice: &'static str,
+    pub problems: &'static str,
 }
 
 pub const NL: Messages = Messages {
@@ -110,6 +114,10 @@ pub const NL: Messages = Messages {
     definition: "Definitie",
     keys: "Toetsen",
     on_sheets: "Op de eigen visgraat van",
+    counts_legend: "passages·casussen",
+    code: "code",
+    voice: "stem",
+    problems: "probleem/problemen in het corpus: draai `visgraat check`",
 };
 
 pub const EN: Messages = Messages {
@@ -160,6 +168,10 @@ pub const EN: Messages = Messages {
     definition: "Definition",
     keys: "Keys",
     on_sheets: "On the own fishbone of",
+    counts_legend: "passages·cases",
+    code: "code",
+    voice: "voice",
+    problems: "problem(s) in the corpus: run `visgraat check`",
 };
 
 pub fn messages(lang: Lang) -> &'static Messages {

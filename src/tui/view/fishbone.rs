@@ -124,7 +124,11 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
                 .get(c)
                 .map_or(c.clone(), |k| k.label.clone())
         });
-    let header = format!(" {} · f: {case} · passages·cases", app.msg().head);
+    let header = format!(
+        " {} · f: {case} · {}",
+        app.msg().head,
+        app.msg().counts_legend
+    );
     frame.render_widget(
         Paragraph::new(Line::styled(header, theme.dim())),
         Rect::new(0, main.y, main.width, 1),

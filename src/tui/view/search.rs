@@ -32,7 +32,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let f = &s.filters;
     let all = m.all;
     let bar = format!(
-        " F2 {}: {} · F3 {}: {} · F4 {}: {} · F5 {}: {} · F6 {}: {} · F7 {}: {} · F8 {}: {} · F9 code: {}",
+        " F2 {}: {} · F3 {}: {} · F4 {}: {} · F5 {}: {} · F6 {}: {} · F7 {}: {} · F8 {}: {} · F9 {}: {}",
         m.kind,
         f.kind.map_or(all, |k| k.as_str()),
         m.case,
@@ -47,6 +47,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         if f.quotes { m.on } else { m.off },
         m.speaker,
         f.speaker.as_deref().unwrap_or(all),
+        m.code,
         f.code.as_deref().unwrap_or(all),
     );
     frame.render_widget(
@@ -102,7 +103,11 @@ fn results(app: &App, frame: &mut Frame, inner: Rect, theme: &Theme) {
     for (i, hit) in s.results.iter().enumerate().skip(first).take(visible) {
         let mut meta = vec![hit.kind.clone(), location(hit)];
         meta.extend(hit.case.clone());
-        meta.extend(hit.voice.clone().map(|v| format!("voice {v}")));
+        meta.extend(
+            hit.voice
+                .clone()
+                .map(|v| format!("{} {v}", app.msg().voice)),
+        );
         let head = pad(&format!("{} · {}", hit.title, meta.join(" · ")), width);
         let style = if i == s.selected && !s.editing {
             theme.selected()
