@@ -29,6 +29,15 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
                 c.id, c.code
             ));
         }
+        if c.orphaned {
+            problem(format!(
+                "coding {} ({}) is orphaned: its text “{}” is no longer in the source; code the passage again and remove this one",
+                c.id,
+                c.code,
+                abbreviate(&c.quote)
+            ));
+            continue;
+        }
         let Some(src) = corpus.source(&placed.source) else {
             problem(format!(
                 "coding {}: no source {:?} (the file name names the source)",

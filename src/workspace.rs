@@ -2,6 +2,7 @@
 //! CLI and the TUI both start here, so they see the same data the same way.
 
 use crate::coding::CodingSet;
+use crate::coding::anchor::{self, Healed};
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
@@ -14,19 +15,29 @@ pub struct Workspace {
     pub codings: CodingSet,
     /// Problems found while loading (bad files are skipped, the rest works).
     pub problems: Vec<Error>,
+    /// Codings re-anchored (or found orphaned) because their source changed.
+    pub healed: Vec<Healed>,
 }
 
 impl Workspace {
     pub fn open(config: Config) -> Result<Workspace> {
         let mut corpus = Corpus::load(&config.corpus)?;
-        let (codings, coding_problems) = CodingSet::load(&config.corpus);
+        let (mut codings, coding_problems) = CodingSet::load(&config.corpus);
         let mut problems = std::mem::take(&mut corpus.problems);
         problems.extend(coding_problems);
+        let healed = match anchor::heal(&corpus, &mut codings) {
+            Ok(h) => h,
+            Err(e) => {
+                problems.push(e);
+                Vec::new()
+            }
+        };
         Ok(Workspace {
             config,
             corpus,
             codings,
             problems,
+            healed,
         })
     }
 
@@ -40,7 +51,10 @@ impl Workspace {
     }
 
     pub fn reload_codings(&mut self) {
-        let (codings, problems) = CodingSet::load(&self.config.corpus);
+        let (mut codings, problems) = CodingSet::load(&self.config.corpus);
+        if let Ok(healed) = anchor::heal(&self.corpus, &mut codings) {
+            self.healed.extend(healed);
+        }
         self.codings = codings;
         self.problems.extend(problems);
     }

@@ -237,7 +237,17 @@ fn check_names_file_and_line_of_each_problem() {
         out.contains("unknown code \"beleid-bestaat-niet\""),
         "{out}"
     );
-    assert!(out.contains("no longer matches its quote"), "{out}");
+    // The edited sentence: its codings follow the text (fuzzy re-anchoring), no problem;
+    // the quote record of the changed source is reported for re-import.
+    assert!(
+        out.contains("intermezzo-definitie-passend-onderwijs.toml: re-anchored coding c-"),
+        "{out}"
+    );
+    assert!(out.contains("its text was edited (5 changes)"), "{out}");
+    assert!(
+        out.contains("quotes/intermezzo-definitie-passend-onderwijs.toml:2: quote"),
+        "{out}"
+    );
 
     // Malformed TOML: file, line and column; the rest of the app keeps working.
     std::fs::write(
@@ -274,4 +284,48 @@ fn bad_source_files_are_reported_and_skipped() {
     assert!(out.contains("niet-utf8.md:3: not valid UTF-8"), "{out}");
     assert!(out.contains("leeg.md:1:"), "{out}");
     assert!(!p.search(&["werkdruk"]).is_empty());
+}
+
+#[test]
+fn codings_follow_edited_sources_or_are_kept_as_orphans() {
+    let p = Project::shipped();
+    let src = p
+        .corpus()
+        .join("sources/intermezzo/intermezzo-werkdruk-en-docentenwelzijn.md");
+    let text = std::fs::read_to_string(&src).unwrap();
+    // A paragraph inserted before everything, and one coded sentence deleted.
+    let edited = text
+        .replacen("+++\nIntermezzo:", "+++\nEen nieuwe eerste alinea, ingevoegd bij een herziening.\n\nIntermezzo:", 1)
+        .replace("Verschillende teams geven aan dat passend onderwijs voor hen eigenlijk niet haalbaar is vanwege het tekort aan tijd en docenten. ", "");
+    std::fs::write(&src, edited).unwrap();
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains("re-anchored coding") && out.contains("its text moved"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(team-tekort-aan-tijd-en-docenten) is orphaned"),
+        "{out}"
+    );
+    assert_eq!(out.matches("is orphaned").count(), 1, "{out}");
+    // Orphans are kept in the file, marked, and count nowhere.
+    let codings = std::fs::read_to_string(
+        p.corpus()
+            .join("codings/voorbeeld/intermezzo-werkdruk-en-docentenwelzijn.toml"),
+    )
+    .unwrap();
+    assert!(codings.contains("orphaned = true"));
+    assert_eq!(codings.matches("[[coding]]").count(), 8);
+    let stats: serde_json::Value =
+        serde_json::from_str(&p.expect(0, &["stats", "--json"])).unwrap();
+    let team_minus = stats["bones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["level"] == "team" && b["valence"] == "belemmerend")
+        .unwrap();
+    assert_eq!(team_minus["codings"], 4);
+    // Every moved coding still covers its own words.
+    let hits = p.search(&["reddingsboeien", "--code", "team-collegiale-steun"]);
+    assert_eq!(hits.len(), 1);
 }

@@ -68,7 +68,7 @@ pub fn fishbone(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) -> Fi
     for placed in codings
         .codings
         .iter()
-        .filter(|c| coder.is_none_or(|k| c.coder == k))
+        .filter(|c| !c.coding.orphaned && coder.is_none_or(|k| c.coder == k))
     {
         let Some(code) = corpus.codebook.code(&placed.coding.code) else {
             unknown += 1;

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::coding::anchor::Anchor;
 use crate::coding::{self, CodingSet};
 use crate::config::Config;
 use crate::corpus::cases::Cases;
@@ -368,6 +369,15 @@ fn stats(
 
 fn check(config: Config) -> Result<ExitCode, Error> {
     let ws = Workspace::open(config)?;
+    for h in &ws.healed {
+        let how = match &h.anchor {
+            Anchor::Exact { .. } => "its text moved".to_string(),
+            Anchor::Whitespace { .. } => "its text moved and was re-spaced".to_string(),
+            Anchor::Fuzzy { edits, .. } => format!("its text was edited ({edits} changes)"),
+            Anchor::Unchanged | Anchor::Orphaned => continue,
+        };
+        println!("{}: re-anchored coding {}: {how}", h.path.display(), h.id);
+    }
     let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
     problems.extend(
         crate::check::check(&ws.corpus, &ws.codings)

@@ -15,12 +15,15 @@ use crate::error::{Error, Result};
 /// The contents of the files an edit touches (`None`: the file did not exist).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshot {
+    /// The corpus directory: restoring holds its codings write lock.
+    pub root: PathBuf,
     pub files: BTreeMap<PathBuf, Option<String>>,
 }
 
 impl Snapshot {
-    fn take(paths: &[PathBuf]) -> Snapshot {
+    fn take(root: &Path, paths: &[PathBuf]) -> Snapshot {
         Snapshot {
+            root: root.to_path_buf(),
             files: paths
                 .iter()
                 .map(|p| (p.clone(), std::fs::read_to_string(p).ok()))
@@ -30,6 +33,7 @@ impl Snapshot {
 
     /// Write every file back as it was in this snapshot.
     pub fn restore(&self) -> Result<()> {
+        let _lock = coding::lock::acquire(&self.root)?;
         for (path, contents) in &self.files {
             match contents {
                 Some(text) => atomic::write(path, text.as_bytes())?,
@@ -83,15 +87,20 @@ fn save_cases(root: &Path, cases: &Cases) -> Result<()> {
 }
 
 /// Run `change` with the files at `paths` snapshotted before and after.
-fn edit(paths: Vec<PathBuf>, change: impl FnOnce() -> Result<()>) -> Result<BookEdit> {
-    let before = Snapshot::take(&paths);
-    if let Err(e) = change() {
-        before.restore()?;
-        return Err(e);
-    }
+fn edit(root: &Path, paths: Vec<PathBuf>, change: impl FnOnce() -> Result<()>) -> Result<BookEdit> {
+    let before = {
+        let _lock = coding::lock::acquire(root)?;
+        let before = Snapshot::take(root, &paths);
+        if let Err(e) = change() {
+            drop(_lock);
+            before.restore()?;
+            return Err(e);
+        }
+        before
+    };
     Ok(BookEdit {
         before,
-        after: Snapshot::take(&paths),
+        after: Snapshot::take(root, &paths),
     })
 }
 
@@ -160,7 +169,7 @@ pub fn add_code(
             ..template
         },
     );
-    let e = edit(vec![codebook_path(root)], || save_book(root, &book))?;
+    let e = edit(root, vec![codebook_path(root)], || save_book(root, &book))?;
     Ok((e, id))
 }
 
@@ -170,7 +179,7 @@ pub fn rename(root: &Path, book: &Codebook, id: &str, label: &str) -> Result<Boo
     }
     let mut book = book.clone();
     find(&mut book, id)?.label = label.trim().to_string();
-    edit(vec![codebook_path(root)], || save_book(root, &book))
+    edit(root, vec![codebook_path(root)], || save_book(root, &book))
 }
 
 pub fn define(root: &Path, book: &Codebook, id: &str, definition: &str) -> Result<BookEdit> {
@@ -181,7 +190,7 @@ pub fn define(root: &Path, book: &Codebook, id: &str, definition: &str) -> Resul
     }
     let mut book = book.clone();
     find(&mut book, id)?.definition = definition.trim().to_string();
-    edit(vec![codebook_path(root)], || save_book(root, &book))
+    edit(root, vec![codebook_path(root)], || save_book(root, &book))
 }
 
 /// Move a fishbone code to another level and/or valence.
@@ -201,7 +210,7 @@ pub fn move_code(
     }
     code.level = Some(level);
     code.valence = Some(valence);
-    edit(vec![codebook_path(root)], || save_book(root, &book))
+    edit(root, vec![codebook_path(root)], || save_book(root, &book))
 }
 
 /// Split: a new code beside `id` whose definition says where it came from; recode the
@@ -263,7 +272,7 @@ pub fn merge(
             });
         }
     }
-    edit(paths.clone(), || {
+    edit(root, paths.clone(), || {
         for path in touched.keys() {
             let mut file: CodingFile = coding::load_file(path)?;
             for c in &mut file.codings {
@@ -299,7 +308,7 @@ pub fn toggle_on_sheet(
         sheet.codes.push(code.to_string());
         true
     };
-    let e = edit(vec![cases_path(root)], || save_cases(root, &cases))?;
+    let e = edit(root, vec![cases_path(root)], || save_cases(root, &cases))?;
     Ok((e, on))
 }
 

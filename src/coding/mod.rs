@@ -2,7 +2,9 @@
 //! the index (`corpus/codings/<coder>/<source>.toml`), held in memory as a `CodingSet` for
 //! filters and counts. A new coding is visible at once: nothing needs re-indexing.
 
+pub mod anchor;
 pub mod book_edit;
+pub mod lock;
 mod time;
 
 use std::collections::BTreeMap;
@@ -28,6 +30,10 @@ pub struct Coding {
     #[serde(default)]
     pub memo: String,
     pub created: toml::value::Datetime,
+    /// Set when the source changed and the quote could not be found again: the coding is
+    /// kept (for a person to re-place) but counts nowhere.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub orphaned: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -130,7 +136,9 @@ impl CodingSet {
 
     /// Codings of one source, by coder-independent span.
     pub fn in_source<'a>(&'a self, source: &'a str) -> impl Iterator<Item = &'a Placed> {
-        self.codings.iter().filter(move |c| c.source == source)
+        self.codings
+            .iter()
+            .filter(move |c| c.source == source && !c.coding.orphaned)
     }
 
     /// Codings (of `coder`, or all) whose span overlaps `start..end` of `source`.
@@ -225,9 +233,12 @@ pub fn add(
         quote,
         memo: memo.to_string(),
         created,
+        orphaned: false,
     };
     let path = file_path(corpus, coder, &source.meta.id);
-    // Read the file fresh: another process may have added codings since we loaded.
+    let _lock = lock::acquire(corpus)?;
+    // Read the file fresh under the lock: another process may have added codings since we
+    // loaded.
     let mut file = load_file(&path)?;
     file.codings.push(coding.clone());
     save_file(&path, &file)?;
@@ -241,6 +252,7 @@ pub fn add(
 /// Remove the coding `id` from `coder`'s file for `source`; returns it (for undo).
 pub fn remove(corpus: &Path, coder: &str, source: &str, id: &str) -> Result<Coding> {
     let path = file_path(corpus, coder, source);
+    let _lock = lock::acquire(corpus)?;
     let mut file = load_file(&path)?;
     let at = file
         .codings
@@ -255,6 +267,7 @@ pub fn remove(corpus: &Path, coder: &str, source: &str, id: &str) -> Result<Codi
 /// Put a coding back exactly as it was (undo of a removal, redo of an addition).
 pub fn restore(corpus: &Path, coder: &str, source: &str, coding: &Coding) -> Result<()> {
     let path = file_path(corpus, coder, source);
+    let _lock = lock::acquire(corpus)?;
     let mut file = load_file(&path)?;
     if !file.codings.iter().any(|c| c.id == coding.id) {
         file.codings.push(coding.clone());
@@ -276,8 +289,14 @@ fn coding_id(
     code: &str,
     created: &str,
 ) -> String {
+    // The clock's nanoseconds and the process id keep two codings of the same span made in
+    // the same second apart.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let pid = std::process::id();
     let digest = Sha256::digest(format!(
-        "{coder}\0{source}\0{start}\0{end}\0{code}\0{created}"
+        "{coder}\0{source}\0{start}\0{end}\0{code}\0{created}\0{nanos}\0{pid}"
     ));
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("c-{hex}")

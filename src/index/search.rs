@@ -389,7 +389,7 @@ fn select_codings(
     codebook: &Codebook,
 ) -> BTreeMap<String, Vec<(usize, usize)>> {
     let mut out: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    for placed in &codings.codings {
+    for placed in codings.codings.iter().filter(|c| !c.coding.orphaned) {
         if req.coder.as_deref().is_some_and(|c| c != placed.coder) {
             continue;
         }

@@ -229,7 +229,19 @@ impl App {
             .corpus
             .parent()
             .map_or_else(|| PathBuf::from("citations.md"), |p| p.join("citations.md"));
-        let message = (!ws.problems.is_empty()).then(|| {
+        let orphaned = ws
+            .codings
+            .codings
+            .iter()
+            .filter(|c| c.coding.orphaned)
+            .count();
+        let message = (!ws.problems.is_empty() || orphaned > 0).then(|| {
+            if ws.problems.is_empty() {
+                return (
+                    format!("{orphaned} {}", i18n::messages(lang).orphaned),
+                    true,
+                );
+            }
             (
                 format!(
                     "{} {} ({})",

@@ -64,6 +64,7 @@ pub struct Messages {
     pub code: &'static str,
     pub voice: &'static str,
     pub problems: &'static str,
+    pub orphaned: &'static str,
 }
 
 pub const NL: Messages = Messages {
@@ -118,6 +119,7 @@ pub const NL: Messages = Messages {
     code: "code",
     voice: "stem",
     problems: "probleem/problemen in het corpus: draai `visgraat check`",
+    orphaned: "verweesde codering(en): hun tekst staat niet meer in de bron (`visgraat check`)",
 };
 
 pub const EN: Messages = Messages {
@@ -172,6 +174,7 @@ pub const EN: Messages = Messages {
     code: "code",
     voice: "voice",
     problems: "problem(s) in the corpus: run `visgraat check`",
+    orphaned: "orphaned coding(s): their text is no longer in the source (`visgraat check`)",
 };
 
 pub fn messages(lang: Lang) -> &'static Messages {

@@ -1,0 +1,100 @@
+//! Codings are never lost: `visgraat code` is killed with SIGKILL at random moments while it
+//! saves; afterwards every codings file parses and holds every coding that was acknowledged
+//! (the command printed "coded … " and exited 0) before the kill.
+//!
+//! CI runs 50 kills; `VISGRAAT_KILLS=1000 cargo test --release --test kill -- --nocapture`
+//! is the long run (scripts/kill-run.sh).
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::Project;
+use visgraat::coding::CodingSet;
+
+/// A small deterministic generator (no extra crate for a test's random delays).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn coding_survives_kill() {
+    let kills: usize = std::env::var("VISGRAAT_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let p = Project::shipped();
+    let bin = env!("CARGO_BIN_EXE_visgraat");
+    let source = "intermezzo-intake";
+    let mut rng = Lcg(0x5eed);
+    let mut acknowledged: Vec<(usize, usize, String)> = Vec::new();
+    let mut killed = 0;
+    let mut attempts = 0;
+    while killed < kills {
+        attempts += 1;
+        let start = (rng.next() % 1500) as usize;
+        let end = start + 3 + (rng.next() % 40) as usize;
+        let memo = format!("kill-run {attempts}");
+        let mut child = Command::new(bin)
+            .args([
+                "code",
+                source,
+                &start.to_string(),
+                &end.to_string(),
+                "doelgroep-verzwaring",
+                "--coder",
+                "killtest",
+                "--memo",
+                &memo,
+            ])
+            .current_dir(p.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng.next() % 45_000));
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() && String::from_utf8_lossy(&out.stdout).starts_with("coded ") {
+            acknowledged.push((start, end, memo));
+        } else {
+            killed += 1;
+        }
+        // After every kill: the files parse and nothing acknowledged is missing.
+        let (set, problems) = CodingSet::load(&p.corpus());
+        assert!(
+            problems.is_empty(),
+            "after attempt {attempts}: {problems:?}"
+        );
+        let mine: Vec<_> = set
+            .codings
+            .iter()
+            .filter(|c| c.coder == "killtest")
+            .collect();
+        for (s, e, m) in &acknowledged {
+            assert!(
+                mine.iter()
+                    .any(|c| c.coding.start == *s && c.coding.end == *e && c.coding.memo == *m),
+                "acknowledged coding {s}..{e} ({m}) lost after attempt {attempts}"
+            );
+        }
+    }
+    p.expect(0, &["check"]);
+    eprintln!(
+        "kill run: {killed} kills in {attempts} attempts, {} codings acknowledged, 0 lost",
+        acknowledged.len()
+    );
+    assert!(
+        !acknowledged.is_empty(),
+        "some saves must finish for the test to mean anything"
+    );
+}
