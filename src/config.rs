@@ -43,15 +43,8 @@ impl Config {
     /// Load `path`; a missing file gives the defaults relative to its directory.
     pub fn load(path: &Path) -> Result<Config> {
         let base = path.parent().unwrap_or(Path::new("."));
-        let file = match std::fs::read_to_string(path) {
-            Ok(text) => {
-                toml::from_str::<ConfigFile>(&text).map_err(|e| Error::toml(path, &text, &e))?
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                toml::from_str("").expect("defaults")
-            }
-            Err(e) => return Err(Error::io(path, e)),
-        };
+        let text = crate::text_file::read_optional(path)?.unwrap_or_default();
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
         if !matches!(file.language.as_str(), "nl" | "en") {
             return Err(Error::invalid(
                 path,

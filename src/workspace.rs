@@ -69,6 +69,12 @@ pub fn fresh_searcher(config: &Config) -> Result<(Searcher, Option<IndexReport>)
         return Ok((searcher, None));
     }
     let corpus = Corpus::load(&config.corpus)?;
-    let report = build::update(&corpus, &config.index, false)?;
-    Ok((Searcher::open(&config.index)?, Some(report)))
+    match build::update(&corpus, &config.index, false) {
+        Ok(report) => Ok((Searcher::open(&config.index)?, Some(report))),
+        // Another process holds the writer too long: read the index as it is.
+        Err(e @ Error::Index { .. }) => Searcher::open(&config.index)
+            .map(|s| (s, None))
+            .map_err(|_| e),
+        Err(e) => Err(e),
+    }
 }

@@ -68,10 +68,8 @@ pub fn file_path(corpus: &Path, coder: &str, source: &str) -> PathBuf {
 }
 
 pub fn load_file(path: &Path) -> Result<CodingFile> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(CodingFile::default()),
-        Err(e) => return Err(Error::io(path, e)),
+    let Some(text) = crate::text_file::read_optional(path)? else {
+        return Ok(CodingFile::default());
     };
     toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))
 }

@@ -50,7 +50,7 @@ pub struct Cases {
 
 impl Cases {
     pub fn load(path: &Path) -> Result<Cases> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::text_file::read(path)?;
         let cases: Cases = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
         for (i, case) in cases.cases.iter().enumerate() {
             if cases.cases[..i].iter().any(|c| c.id == case.id) {

@@ -117,7 +117,7 @@ pub const FISHBONE: &str = "fishbone";
 
 impl Codebook {
     pub fn load(path: &Path) -> Result<Codebook> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::text_file::read(path)?;
         let book: Codebook = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
         book.validate(path, &text)?;
         Ok(book)

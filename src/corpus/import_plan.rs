@@ -92,7 +92,7 @@ pub struct ImportOutcome {
 }
 
 pub fn load_plan(path: &Path) -> Result<ImportPlan> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::text_file::read(path)?;
     toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))
 }
 

@@ -21,7 +21,7 @@ pub struct Project {
 
 impl Project {
     pub fn load(path: &Path) -> Result<Project> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::text_file::read(path)?;
         toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))
     }
 

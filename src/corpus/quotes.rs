@@ -189,7 +189,7 @@ pub fn extract(
 }
 
 pub fn load(path: &Path) -> Result<Vec<Quote>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::text_file::read(path)?;
     let file: QuoteFile = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
     Ok(file.quotes)
 }

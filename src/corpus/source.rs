@@ -170,13 +170,7 @@ impl Source {
     }
 
     pub fn load(path: &Path) -> Result<Source> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::invalid(path, Some(line), "not valid UTF-8: save the file as UTF-8")
-        })?;
-        Source::parse(path, &text)
+        Source::parse(path, &crate::text_file::read(path)?)
     }
 
     /// The file text: front matter and body, as written to disk.

@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 
 const MANIFEST: &str = "visgraat-manifest.toml";
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
+/// How long a second indexer waits for the first before giving up.
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 /// Below this much text, index on one thread (deterministic ranking of ties).
 const PARALLEL_FROM_BYTES: usize = 32 * 1024 * 1024;
 
@@ -305,17 +307,24 @@ fn ensure_writer<'w>(
                 .map_or(2, usize::from)
                 .min(4)
         };
-        let w = index
-            .writer_with_num_threads(threads, WRITER_BUDGET * threads)
-            .map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => Error::Index {
-                    path: dir.to_path_buf(),
-                    message:
-                        "another visgraat process is writing the index; try again when it is done"
-                            .into(),
-                },
-                e => index_error(dir, e),
-            })?;
+        // One writer per index: a second process waits for the first (up to a while)
+        // instead of failing on tantivy's lock.
+        let waited = std::time::Instant::now();
+        let w = loop {
+            match index.writer_with_num_threads(threads, WRITER_BUDGET * threads) {
+                Ok(w) => break w,
+                Err(tantivy::TantivyError::LockFailure(..)) if waited.elapsed() < WRITER_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(tantivy::TantivyError::LockFailure(..)) => {
+                    return Err(Error::Index {
+                        path: dir.to_path_buf(),
+                        message: "another visgraat process has been writing the index for a long time; try again when it is done".into(),
+                    })
+                }
+                Err(e) => return Err(index_error(dir, e)),
+            }
+        };
         *writer = Some(w);
     }
     Ok(writer.as_mut().expect("writer was just opened"))

@@ -1,0 +1,58 @@
+//! Reading the project's text files: UTF-8 (a clear error with the line where it stops
+//! being UTF-8), a byte-order mark dropped, CRLF line ends read as LF.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The text of `path`.
+pub fn read(path: &Path) -> Result<String> {
+    read_optional(path)?
+        .ok_or_else(|| Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)))
+}
+
+/// The text of `path`, or None when there is no such file.
+pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::invalid(path, Some(line), "not valid UTF-8: save the file as UTF-8")
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(Some(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_crlf_and_bad_bytes() {
+        let dir = std::env::temp_dir().join(format!("visgraat-text-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("a.toml");
+        std::fs::write(&p, b"\xef\xbb\xbfa = 1\r\nb = 2\r\n").unwrap();
+        assert_eq!(read(&p).unwrap(), "a = 1\nb = 2\n");
+        std::fs::write(&p, b"a = 1\nb = \"\xff\"\n").unwrap();
+        assert!(
+            read(&p)
+                .unwrap_err()
+                .to_string()
+                .ends_with("a.toml:2: not valid UTF-8: save the file as UTF-8")
+        );
+        assert_eq!(read_optional(&dir.join("missing")).unwrap(), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
