@@ -58,7 +58,7 @@ impl Error {
         let path = path.into();
         let (line, message) = match err.span() {
             Some(span) => {
-                let before = &text[..span.start.min(text.len())];
+                let before = &text[..text.floor_char_boundary(span.start)];
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 (Some(line), format!("column {column}: {}", err.message()))

@@ -56,7 +56,12 @@ pub fn locate(source: &Source, old_start: usize, old_end: usize, quote: &str) ->
         return Anchor::Whitespace { start, end };
     }
     // Fuzzy, bounded: within the paragraph that held the old start (and its neighbours, in
-    // case a paragraph break moved), at most one edit per ten chars of the quote.
+    // case a paragraph break moved), at most one edit per ten chars of the quote: a quote
+    // shorter than ten chars must be found exactly, or it would land on any short word.
+    let max_edits = q.len() / 10;
+    if max_edits == 0 {
+        return Anchor::Orphaned;
+    }
     let segments = source.segments();
     let at = segments
         .iter()
@@ -68,7 +73,6 @@ pub fn locate(source: &Source, old_start: usize, old_end: usize, quote: &str) ->
     ) else {
         return Anchor::Orphaned;
     };
-    let max_edits = (q.len() / 10).max(1);
     match fuzzy(&chars[first.start..last.end], &q, max_edits) {
         Some((s, e, edits)) => Anchor::Fuzzy {
             start: first.start + s,

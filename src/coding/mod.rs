@@ -71,7 +71,12 @@ pub fn load_file(path: &Path) -> Result<CodingFile> {
     let Some(text) = crate::text_file::read_optional(path)? else {
         return Ok(CodingFile::default());
     };
-    toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))
+    parse_file(path, &text)
+}
+
+/// Parse the text of a codings file; `path` names it in errors.
+pub fn parse_file(path: &Path, text: &str) -> Result<CodingFile> {
+    toml::from_str(text).map_err(|e| Error::toml(path, text, &e))
 }
 
 impl CodingSet {

@@ -114,6 +114,14 @@ const FENCE: &str = "+++";
 impl Source {
     pub fn parse(path: &Path, text: &str) -> Result<Source> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // CRLF files (saved on Windows) read as LF, front matter included.
+        let normalised;
+        let text = if text.contains("\r\n") {
+            normalised = text.replace("\r\n", "\n");
+            normalised.as_str()
+        } else {
+            text
+        };
         let mut lines = text.split_inclusive('\n');
         let first = lines.next().unwrap_or("");
         if first.trim_end() != FENCE {
@@ -160,7 +168,7 @@ impl Source {
             }
         })?;
         validate_id(&meta.id).map_err(|m| Error::invalid(path, Some(2), m))?;
-        let body = text[consumed..].replace("\r\n", "\n");
+        let body = text[consumed..].to_string();
         Ok(Source {
             meta,
             body,
