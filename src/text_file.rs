@@ -27,11 +27,37 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
-    Ok(Some(if text.contains('\r') {
-        text.replace("\r\n", "\n")
-    } else {
-        text
+    Ok(Some(match normalise_line_ends(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(t) => t,
     }))
+}
+
+/// Line ends as LF: every run of CRs before an LF goes (CRLF, and the CRCRLF some tools
+/// write). Idempotent, so text that was normalised once reads back unchanged; a lone CR
+/// elsewhere is text and stays.
+pub fn normalise_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("\r\n") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pending_cr = 0;
+    for c in text.chars() {
+        match c {
+            '\r' => pending_cr += 1,
+            '\n' => {
+                pending_cr = 0;
+                out.push('\n');
+            }
+            c => {
+                out.extend(std::iter::repeat_n('\r', pending_cr));
+                pending_cr = 0;
+                out.push(c);
+            }
+        }
+    }
+    out.extend(std::iter::repeat_n('\r', pending_cr));
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -53,6 +79,7 @@ mod tests {
                 .ends_with("a.toml:2: not valid UTF-8: save the file as UTF-8")
         );
         assert_eq!(read_optional(&dir.join("missing")).unwrap(), None);
+        assert_eq!(normalise_line_ends("a\r\r\nb\rc\r"), "a\nb\rc\r");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

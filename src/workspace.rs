@@ -8,6 +8,7 @@ use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::index::build::{self, IndexReport};
 use crate::index::search::Searcher;
+use std::path::Path;
 
 pub struct Workspace {
     pub config: Config,
@@ -17,6 +18,9 @@ pub struct Workspace {
     pub problems: Vec<Error>,
     /// Codings re-anchored (or found orphaned) because their source changed.
     pub healed: Vec<Healed>,
+    /// How many of `problems` come from loading the corpus (the rest from the codings, which
+    /// are reloaded on their own).
+    corpus_problems: usize,
 }
 
 impl Workspace {
@@ -24,6 +28,7 @@ impl Workspace {
         let mut corpus = Corpus::load(&config.corpus)?;
         let (mut codings, coding_problems) = CodingSet::load(&config.corpus);
         let mut problems = std::mem::take(&mut corpus.problems);
+        let corpus_problems = problems.len();
         problems.extend(coding_problems);
         let healed = match anchor::heal(&corpus, &mut codings) {
             Ok(h) => h,
@@ -38,6 +43,7 @@ impl Workspace {
             codings,
             problems,
             healed,
+            corpus_problems,
         })
     }
 
@@ -50,14 +56,46 @@ impl Workspace {
         Searcher::open(&self.config.index)
     }
 
+    /// Read the codings from disk again (after an edit here, or a change by another
+    /// process); their problems replace the ones found before.
     pub fn reload_codings(&mut self) {
         let (mut codings, problems) = CodingSet::load(&self.config.corpus);
-        if let Ok(healed) = anchor::heal(&self.corpus, &mut codings) {
-            self.healed.extend(healed);
+        self.problems.truncate(self.corpus_problems);
+        self.problems.extend(problems);
+        match anchor::heal(&self.corpus, &mut codings) {
+            Ok(healed) => self.healed.extend(healed),
+            Err(e) => self.problems.push(e),
         }
         self.codings = codings;
-        self.problems.extend(problems);
     }
+}
+
+/// A fingerprint of the files other processes may change under a running TUI: the code book,
+/// the cases and every codings file (path, size and modification time; no reading). Polled,
+/// because file-change notification is unreliable on network file systems.
+pub fn disk_stamp(corpus_root: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut files = vec![
+        corpus_root.join("codebook.toml"),
+        corpus_root.join("cases.toml"),
+    ];
+    let mut problems = Vec::new();
+    crate::corpus::collect_files(
+        &crate::coding::codings_dir(corpus_root),
+        "toml",
+        &mut files,
+        &mut problems,
+    );
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for path in files {
+        path.hash(&mut hasher);
+        if let Ok(meta) = std::fs::metadata(&path) {
+            meta.len().hash(&mut hasher);
+            meta.modified().ok().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }
 
 /// Open a searcher on an index that is up to date, refreshing it only when a corpus file

@@ -18,6 +18,11 @@ struct Fixture {
 }
 
 fn fixture(width: u16, height: u16) -> Fixture {
+    fixture_with(width, height, |_| {})
+}
+
+/// The fixture corpus after `prepare` changed its files (before the TUI opens it).
+fn fixture_with(width: u16, height: u16, prepare: impl FnOnce(&std::path::Path)) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let status = std::process::Command::new("cp")
         .arg("-r")
@@ -28,8 +33,8 @@ fn fixture(width: u16, height: u16) -> Fixture {
     assert!(status.success());
     let mut config = Config::at(dir.path());
     config.coder = "ana".into();
+    prepare(&dir.path().join("corpus"));
     let ws = Workspace::open(config).unwrap();
-    assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     ws.refresh_index(false).unwrap();
     let app = App::new(ws, (width, height), false);
     Fixture { _dir: dir, app }
@@ -349,4 +354,103 @@ fn code_book_edits_follow_through_and_undo() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+#[test]
+fn problems_popup_lists_bad_files_and_orphaned_codings() {
+    let mut f = fixture_with(100, 24, |corpus| {
+        std::fs::write(
+            corpus.join("codings/bram/synthetic-intermezzo.toml"),
+            "[[coding]]\nid = \"c-1\"\ncode = = \"x\"\n",
+        )
+        .unwrap();
+        // The coded sentence about the AVG is rewritten beyond recognition.
+        let src = corpus.join("sources/transcript/synthetic-focusgroep-a.md");
+        let text = std::fs::read_to_string(&src).unwrap();
+        let edited = text.replace(
+            "Maar de werkdruk is hoog en de AVG remt de overdracht.",
+            "Daarover zeggen we verder niets.",
+        );
+        assert_ne!(text, edited);
+        std::fs::write(&src, edited).unwrap();
+    });
+    assert!(
+        f.app
+            .message
+            .as_ref()
+            .is_some_and(|(m, e)| *e && m.contains("!")),
+        "{:?}",
+        f.app.message
+    );
+    f.send([Action::Problems]);
+    let items = f.app.problem_items();
+    // The broken file, then both coders' codings on the rewritten sentence.
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert!(
+        items[0]
+            .label
+            .starts_with("corpus/codings/bram/synthetic-intermezzo.toml:3: malformed TOML"),
+        "{items:?}"
+    );
+    assert!(items[1].label.contains("ana/synthetic-focusgroep-a"));
+    assert!(items[1].label.contains("“Maar de werkdruk is hoog"));
+    assert!(items[2].label.contains("bram/synthetic-focusgroep-a"));
+    f.send([Action::Down]);
+    insta::assert_snapshot!(f.screen());
+    // Enter opens the source where the orphaned coding was.
+    f.send([Action::Enter]);
+    assert!(f.app.popup.is_none());
+    assert!(f.app.reader.is_some());
+    assert_eq!(f.app.view, ViewId::Documents);
+}
+
+#[test]
+fn another_process_coding_is_picked_up_and_nothing_is_overwritten() {
+    let mut f = fixture(100, 24);
+    let corpus = f.app.ws.corpus.root.clone();
+    let source = f
+        .app
+        .ws
+        .corpus
+        .sources
+        .iter()
+        .find(|s| s.meta.id == "synthetic-intermezzo")
+        .unwrap()
+        .clone();
+    let before = f.app.ws.codings.codings.len();
+    let stamp = f.app.disk_stamp;
+    // Another process (the CLI, a second TUI) codes while this TUI runs.
+    visgraat::coding::add(&corpus, "ana", &source, 0, 9, "beleid-intake", "elders").unwrap();
+    assert_ne!(visgraat::workspace::disk_stamp(&corpus), stamp);
+    f.send([Action::Reload]);
+    assert_eq!(f.app.ws.codings.codings.len(), before + 1);
+    assert_eq!(f.app.disk_stamp, visgraat::workspace::disk_stamp(&corpus));
+
+    // This TUI codes the same source without reloading first: both codings stay.
+    visgraat::coding::add(&corpus, "ana", &source, 10, 20, "beleid-intake", "nog een").unwrap();
+    f.send([Action::Show(ViewId::Documents), Action::Enter]);
+    let id = f.app.reader.as_ref().map(|r| r.source).unwrap();
+    let opened = f.app.source(id).meta.id.clone();
+    f.send([Action::ToggleSelect, Action::WordNext, Action::Code]);
+    f.type_text("intake");
+    f.send([Action::Enter]);
+    f.type_text("synthetisch memo");
+    f.send([Action::Enter]);
+    let on_disk =
+        visgraat::coding::load_file(&visgraat::coding::file_path(&corpus, "ana", &opened))
+            .unwrap()
+            .codings
+            .len();
+    let (all, _) = visgraat::coding::CodingSet::load(&corpus);
+    assert_eq!(
+        all.codings.len(),
+        before + 3,
+        "the TUI's and both other codings"
+    );
+    assert_eq!(
+        f.app.ws.codings.codings.len(),
+        before + 3,
+        "and the TUI shows all three"
+    );
+    assert!(on_disk >= 1);
 }

@@ -32,8 +32,12 @@ impl Snapshot {
     }
 
     /// Write every file back as it was in this snapshot.
-    pub fn restore(&self) -> Result<()> {
+    fn restore(&self) -> Result<()> {
         let _lock = coding::lock::acquire(&self.root)?;
+        self.write_back()
+    }
+
+    fn write_back(&self) -> Result<()> {
         for (path, contents) in &self.files {
             match contents {
                 Some(text) => atomic::write(path, text.as_bytes())?,
@@ -53,6 +57,62 @@ impl Snapshot {
 pub struct BookEdit {
     pub before: Snapshot,
     pub after: Snapshot,
+}
+
+impl BookEdit {
+    /// Put the files back as they were before the edit, if nobody changed them since.
+    pub fn undo(&self) -> Result<()> {
+        Self::swap(&self.after, &self.before)
+    }
+
+    /// Make the edit again, if nobody changed the files since it was undone.
+    pub fn redo(&self) -> Result<()> {
+        Self::swap(&self.before, &self.after)
+    }
+
+    /// Replace `expected` by `wanted` under the lock; refuse when another process (a second
+    /// TUI, `visgraat code`, an editor) changed one of the files meanwhile, because writing
+    /// the old contents back would silently drop that change.
+    fn swap(expected: &Snapshot, wanted: &Snapshot) -> Result<()> {
+        let _lock = coding::lock::acquire(&expected.root)?;
+        for (path, contents) in &expected.files {
+            if std::fs::read_to_string(path).ok() != *contents {
+                return Err(Error::Usage(format!(
+                    "{} was changed by another process since; not undone or redone, to keep that change",
+                    path.display()
+                )));
+            }
+        }
+        wanted.write_back()
+    }
+}
+
+/// Refuse an edit made on a stale view: another process changed the code book or the cases
+/// since this one loaded them, and saving its copy would drop that change.
+fn ensure_current(root: &Path, book: Option<&Codebook>, cases: Option<&Cases>) -> Result<()> {
+    let stale = |what: &Path| {
+        Err(Error::Usage(format!(
+            "{} was changed by another process: reloaded, try again",
+            what.display()
+        )))
+    };
+    if let Some(book) = book {
+        let path = codebook_path(root);
+        if Codebook::load(&path)? != *book {
+            return stale(&path);
+        }
+    }
+    if let Some(cases) = cases {
+        let path = cases_path(root);
+        let on_disk = match crate::text_file::read_optional(&path)? {
+            Some(_) => Cases::load(&path)?,
+            None => Cases::default(),
+        };
+        if on_disk != *cases {
+            return stale(&path);
+        }
+    }
+    Ok(())
 }
 
 fn codebook_path(root: &Path) -> PathBuf {
@@ -86,10 +146,17 @@ fn save_cases(root: &Path, cases: &Cases) -> Result<()> {
     atomic::write(&path, with_header(&path, &body).as_bytes())
 }
 
-/// Run `change` with the files at `paths` snapshotted before and after.
-fn edit(root: &Path, paths: Vec<PathBuf>, change: impl FnOnce() -> Result<()>) -> Result<BookEdit> {
+/// Run `change` with the files at `paths` snapshotted before and after, under the write
+/// lock, after checking that the code book and cases the edit was made on are still current.
+fn edit(
+    root: &Path,
+    paths: Vec<PathBuf>,
+    seen: (Option<&Codebook>, Option<&Cases>),
+    change: impl FnOnce() -> Result<()>,
+) -> Result<BookEdit> {
     let before = {
         let _lock = coding::lock::acquire(root)?;
+        ensure_current(root, seen.0, seen.1)?;
         let before = Snapshot::take(root, &paths);
         if let Err(e) = change() {
             drop(_lock);
@@ -152,6 +219,7 @@ pub fn add_code(
     if label.is_empty() {
         return Err(Error::Usage("a code needs a label".into()));
     }
+    let seen = book;
     let mut book = book.clone();
     let at = book
         .codes
@@ -169,7 +237,9 @@ pub fn add_code(
             ..template
         },
     );
-    let e = edit(root, vec![codebook_path(root)], || save_book(root, &book))?;
+    let e = edit(root, vec![codebook_path(root)], (Some(seen), None), || {
+        save_book(root, &book)
+    })?;
     Ok((e, id))
 }
 
@@ -177,9 +247,12 @@ pub fn rename(root: &Path, book: &Codebook, id: &str, label: &str) -> Result<Boo
     if label.trim().is_empty() {
         return Err(Error::Usage("a code needs a label".into()));
     }
+    let seen = book;
     let mut book = book.clone();
     find(&mut book, id)?.label = label.trim().to_string();
-    edit(root, vec![codebook_path(root)], || save_book(root, &book))
+    edit(root, vec![codebook_path(root)], (Some(seen), None), || {
+        save_book(root, &book)
+    })
 }
 
 pub fn define(root: &Path, book: &Codebook, id: &str, definition: &str) -> Result<BookEdit> {
@@ -188,9 +261,12 @@ pub fn define(root: &Path, book: &Codebook, id: &str, definition: &str) -> Resul
             "a definition cannot be empty: coders need it".into(),
         ));
     }
+    let seen = book;
     let mut book = book.clone();
     find(&mut book, id)?.definition = definition.trim().to_string();
-    edit(root, vec![codebook_path(root)], || save_book(root, &book))
+    edit(root, vec![codebook_path(root)], (Some(seen), None), || {
+        save_book(root, &book)
+    })
 }
 
 /// Move a fishbone code to another level and/or valence.
@@ -201,6 +277,7 @@ pub fn move_code(
     level: Level,
     valence: Valence,
 ) -> Result<BookEdit> {
+    let seen = book;
     let mut book = book.clone();
     let code = find(&mut book, id)?;
     if code.group != FISHBONE {
@@ -210,7 +287,9 @@ pub fn move_code(
     }
     code.level = Some(level);
     code.valence = Some(valence);
-    edit(root, vec![codebook_path(root)], || save_book(root, &book))
+    edit(root, vec![codebook_path(root)], (Some(seen), None), || {
+        save_book(root, &book)
+    })
 }
 
 /// Split: a new code beside `id` whose definition says where it came from; recode the
@@ -251,8 +330,10 @@ pub fn merge(
     let mut paths: Vec<PathBuf> = touched.keys().cloned().collect();
     paths.push(codebook_path(root));
     paths.push(cases_path(root));
+    let seen = book;
     let mut book = book.clone();
     book.codes.retain(|c| c.id != from);
+    let seen_cases = cases;
     let mut cases = cases.clone();
     for case in &mut cases.cases {
         if let Some(sheet) = &mut case.fishbone {
@@ -272,7 +353,7 @@ pub fn merge(
             });
         }
     }
-    edit(root, paths.clone(), || {
+    edit(root, paths.clone(), (Some(seen), Some(seen_cases)), || {
         for path in touched.keys() {
             let mut file: CodingFile = coding::load_file(path)?;
             for c in &mut file.codings {
@@ -294,6 +375,7 @@ pub fn toggle_on_sheet(
     case: &str,
     code: &str,
 ) -> Result<(BookEdit, bool)> {
+    let seen_cases = cases;
     let mut cases = cases.clone();
     let target = cases
         .cases
@@ -308,7 +390,12 @@ pub fn toggle_on_sheet(
         sheet.codes.push(code.to_string());
         true
     };
-    let e = edit(root, vec![cases_path(root)], || save_cases(root, &cases))?;
+    let e = edit(
+        root,
+        vec![cases_path(root)],
+        (None, Some(seen_cases)),
+        || save_cases(root, &cases),
+    )?;
     Ok((e, on))
 }
 
@@ -373,7 +460,7 @@ mod tests {
                 .code("team-a")
                 .is_none()
         );
-        e.before.restore().unwrap();
+        e.undo().unwrap();
         let (set, _) = coding::CodingSet::load(&dir);
         assert_eq!(set.codings[0].coding.code, "team-a");
         assert!(
@@ -382,6 +469,34 @@ mod tests {
                 .code("team-a")
                 .is_some()
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn edits_on_a_stale_view_and_undo_over_a_foreign_change_are_refused() {
+        let dir = tempfile_dir();
+        let b = book();
+        std::fs::write(dir.join("codebook.toml"), toml::to_string(&b).unwrap()).unwrap();
+        // Another process adds a code after this one loaded the book.
+        let (other, _) = add_code(&dir, &b, "team-a", "Roosters", "synthetic").unwrap();
+        let err = rename(&dir, &b, "team-b", "Nieuw").unwrap_err().to_string();
+        assert!(err.contains("changed by another process"), "{err}");
+        let now = Codebook::load(&dir.join("codebook.toml")).unwrap();
+        assert!(
+            now.code("team-roosters").is_some(),
+            "the other change is kept"
+        );
+
+        // On the current view the edit goes through; undoing the other process's edit now
+        // would drop it, so that is refused too.
+        let mine = rename(&dir, &now, "team-b", "Nieuw").unwrap();
+        let err = other.undo().unwrap_err().to_string();
+        assert!(err.contains("not undone"), "{err}");
+        mine.undo().unwrap();
+        mine.redo().unwrap();
+        let now = Codebook::load(&dir.join("codebook.toml")).unwrap();
+        assert_eq!(now.code("team-b").unwrap().label, "Nieuw");
+        assert!(now.code("team-roosters").is_some());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -115,13 +115,8 @@ impl Source {
     pub fn parse(path: &Path, text: &str) -> Result<Source> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // CRLF files (saved on Windows) read as LF, front matter included.
-        let normalised;
-        let text = if text.contains("\r\n") {
-            normalised = text.replace("\r\n", "\n");
-            normalised.as_str()
-        } else {
-            text
-        };
+        let text = crate::text_file::normalise_line_ends(text);
+        let text = text.as_ref();
         let mut lines = text.split_inclusive('\n');
         let first = lines.next().unwrap_or("");
         if first.trim_end() != FENCE {

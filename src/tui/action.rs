@@ -79,6 +79,11 @@ pub enum Action {
     Click(u16, u16),
     ScrollUp,
     ScrollDown,
+    /// List the corpus's problems and orphaned codings.
+    Problems,
+    /// Read the code book, cases and codings from disk again (also sent by the runtime when
+    /// another process changed them).
+    Reload,
 }
 
 /// What has the keyboard: typed characters go to a text field in `Text` mode.
@@ -111,6 +116,7 @@ pub fn from_key(key: KeyEvent, mode: InputMode) -> Option<Action> {
             KeyCode::Char('r') => Some(Action::Redo),
             KeyCode::Char('d') => Some(Action::PageDown),
             KeyCode::Char('u') => Some(Action::PageUp),
+            KeyCode::Char('l') => Some(Action::Reload),
             _ => None,
         };
     }
@@ -171,6 +177,7 @@ pub fn from_key(key: KeyEvent, mode: InputMode) -> Option<Action> {
         KeyCode::Char('S') => Some(Action::ToggleOnSheet),
         KeyCode::Char('/') => Some(Action::FocusSearch),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
+        KeyCode::Char('!') => Some(Action::Problems),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('1') => Some(Action::Show(ViewId::Documents)),
         KeyCode::Char('2') => Some(Action::Show(ViewId::Search)),

@@ -142,6 +142,17 @@ pub enum Popup {
         text: String,
         purpose: PromptPurpose,
     },
+    /// The corpus's problems and orphaned codings (`!`).
+    Problems {
+        selected: usize,
+    },
+}
+
+/// One line of the problems list; orphaned codings can be opened where they were.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemItem {
+    pub label: String,
+    pub at: Option<(usize, usize)>,
 }
 
 /// A change to the codings, kept for undo and redo.
@@ -190,6 +201,9 @@ pub struct App {
     pub color: bool,
     /// Every speaker of the corpus's transcripts, for the speaker filter.
     pub speakers: Vec<String>,
+    /// `workspace::disk_stamp` as of the last load or own write: the runtime compares it with
+    /// the disk to notice other processes' changes.
+    pub disk_stamp: u64,
 }
 
 impl App {
@@ -263,6 +277,7 @@ impl App {
         speakers.dedup();
         App {
             speakers,
+            disk_stamp: crate::workspace::disk_stamp(&ws.corpus.root),
             ws,
             lang,
             view: ViewId::Documents,
@@ -299,7 +314,7 @@ impl App {
             Some(Popup::CodePicker { .. } | Popup::Memo { .. } | Popup::Prompt { .. }) => {
                 InputMode::Text
             }
-            Some(Popup::Passages { .. }) => InputMode::Normal,
+            Some(Popup::Passages { .. } | Popup::Problems { .. }) => InputMode::Normal,
             None if self.view == ViewId::Search && self.search.editing => InputMode::Text,
             None => InputMode::Normal,
         }
@@ -346,6 +361,14 @@ impl App {
             self.keep_cursor_visible();
             return;
         }
+        if action == Action::Reload {
+            // Whatever has the keyboard, the data under it is brought up to date.
+            self.reload_book();
+            if self.message.is_none() {
+                self.info(self.msg().reloaded);
+            }
+            return;
+        }
         if self.help {
             if matches!(action, Action::ToggleHelp | Action::Back | Action::Quit) {
                 self.help = false;
@@ -359,6 +382,7 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::ToggleHelp => self.help = true,
+            Action::Problems => self.popup = Some(Popup::Problems { selected: 0 }),
             Action::Show(view) => {
                 self.view = view;
                 if view == ViewId::Search {
@@ -653,13 +677,9 @@ impl App {
 
     fn apply(&mut self, edit: &Edit, forward: bool) -> Result<()> {
         if let Edit::Book(e) = edit {
-            if forward {
-                e.after.restore()?
-            } else {
-                e.before.restore()?
-            }
+            let done = if forward { e.redo() } else { e.undo() };
             self.reload_book();
-            return Ok(());
+            return done;
         }
         let root = self.ws.corpus.root.clone();
         let (remove, add) = match (edit, forward) {
@@ -671,19 +691,46 @@ impl App {
             (Edit::Replaced { old, new }, false) => (Some(new), Some(old)),
             (Edit::Book(_), _) => (None, None),
         };
+        let stamp = self.before_write();
+        let done = self.apply_codings(&root, remove, add);
+        self.after_write(stamp);
+        done
+    }
+
+    fn apply_codings(
+        &mut self,
+        root: &std::path::Path,
+        remove: Option<&Placed>,
+        add: Option<&Placed>,
+    ) -> Result<()> {
         if let Some(p) = remove {
-            coding::remove(&root, &p.coder, &p.source, &p.coding.id)?;
+            coding::remove(root, &p.coder, &p.source, &p.coding.id)?;
             self.ws
                 .codings
                 .codings
                 .retain(|c| !(c.coding.id == p.coding.id && c.coder == p.coder));
         }
         if let Some(p) = add {
-            coding::restore(&root, &p.coder, &p.source, &p.coding)?;
+            coding::restore(root, &p.coder, &p.source, &p.coding)?;
             self.ws.codings.codings.push(p.clone());
         }
         self.rerun_search_if_filtered();
         Ok(())
+    }
+
+    /// The disk stamp before an own write; see `after_write`.
+    fn before_write(&self) -> u64 {
+        crate::workspace::disk_stamp(&self.ws.corpus.root)
+    }
+
+    /// After an own write: when the disk had already changed under us before it, another
+    /// process wrote too, so read everything again; otherwise only note the new stamp.
+    fn after_write(&mut self, stamp_before: u64) {
+        if stamp_before == self.disk_stamp {
+            self.disk_stamp = crate::workspace::disk_stamp(&self.ws.corpus.root);
+        } else {
+            self.reload_book();
+        }
     }
 
     fn record(&mut self, edit: Edit, done: &str) {
@@ -700,10 +747,12 @@ impl App {
     fn add_coding(&mut self, source: usize, start: usize, end: usize, code: &str, memo: &str) {
         let root = self.ws.corpus.root.clone();
         let coder = self.ws.config.coder.clone();
+        let stamp = self.before_write();
         let result = coding::add(&root, &coder, self.source(source), start, end, code, memo);
         match result {
             Ok(placed) => {
                 self.ws.codings.codings.push(placed.clone());
+                self.after_write(stamp);
                 self.undo.push(Edit::Added(placed));
                 self.redo.clear();
                 if let Some(r) = self.reader.as_mut() {
@@ -926,6 +975,27 @@ impl App {
                     })
                 }
             },
+            Popup::Problems { selected } => {
+                let count = self.problem_items().len();
+                let selected = match action {
+                    Action::Back | Action::Problems | Action::Quit => return,
+                    Action::Up | Action::ScrollUp => selected.saturating_sub(1),
+                    Action::Down | Action::ScrollDown => {
+                        (selected + 1).min(count.saturating_sub(1))
+                    }
+                    Action::Enter => {
+                        if let Some((source, start)) =
+                            self.problem_items().get(selected).and_then(|p| p.at)
+                        {
+                            self.open_reader(source, start);
+                            return;
+                        }
+                        selected
+                    }
+                    _ => selected,
+                };
+                self.popup = Some(Popup::Problems { selected });
+            }
             Popup::Passages {
                 title,
                 items,
@@ -977,6 +1047,48 @@ impl App {
                 }
             },
         }
+    }
+
+    /// The problems list: files that could not be read (file and line), then codings whose
+    /// text is gone from their source.
+    pub fn problem_items(&self) -> Vec<ProblemItem> {
+        // Paths relative to the project: shorter, and what the user sees in the file tree.
+        let project = self
+            .ws
+            .corpus
+            .root
+            .parent()
+            .map(|p| format!("{}/", p.display()))
+            .unwrap_or_default();
+        let mut items: Vec<ProblemItem> = self
+            .ws
+            .problems
+            .iter()
+            .map(|p| ProblemItem {
+                label: p.to_string().replace(&project, ""),
+                at: None,
+            })
+            .collect();
+        for p in self.ws.codings.codings.iter().filter(|c| c.coding.orphaned) {
+            let source = self
+                .ws
+                .corpus
+                .sources
+                .iter()
+                .position(|s| s.meta.id == p.source);
+            let quote: String = p.coding.quote.chars().take(60).collect();
+            items.push(ProblemItem {
+                label: format!(
+                    "{} · {}/{} · {} · “{quote}”",
+                    self.msg().orphaned_coding,
+                    p.coder,
+                    p.source,
+                    p.coding.code
+                ),
+                at: source.map(|s| (s, p.coding.start.min(self.source(s).char_len()))),
+            });
+        }
+        items
     }
 
     // --- Citations ---------------------------------------------------------------------------
@@ -1508,7 +1620,11 @@ impl App {
                 self.redo.clear();
                 self.info(what);
             }
-            Err(e) => self.error(e.to_string()),
+            Err(e) => {
+                // A stale view is the usual cause: show what is on disk now.
+                self.reload_book();
+                self.error(e.to_string());
+            }
         }
     }
 
@@ -1527,6 +1643,7 @@ impl App {
             }
         }
         self.ws.reload_codings();
+        self.disk_stamp = crate::workspace::disk_stamp(&root);
         self.codes_selected = self
             .codes_selected
             .min(self.ws.corpus.codebook.codes.len().saturating_sub(1));

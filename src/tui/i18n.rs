@@ -65,6 +65,10 @@ pub struct Messages {
     pub voice: &'static str,
     pub problems: &'static str,
     pub orphaned: &'static str,
+    pub problems_title: &'static str,
+    pub no_problems: &'static str,
+    pub reloaded: &'static str,
+    pub orphaned_coding: &'static str,
 }
 
 pub const NL: Messages = Messages {
@@ -118,8 +122,12 @@ pub const NL: Messages = Messages {
     counts_legend: "passages·casussen",
     code: "code",
     voice: "stem",
-    problems: "probleem/problemen in het corpus: draai `visgraat check`",
-    orphaned: "verweesde codering(en): hun tekst staat niet meer in de bron (`visgraat check`)",
+    problems: "probleem/problemen in het corpus: ! toont ze",
+    orphaned: "verweesde codering(en): hun tekst staat niet meer in de bron (! toont ze)",
+    problems_title: "Problemen",
+    no_problems: "Geen problemen: alle bestanden zijn gelezen, alle coderingen staan op hun tekst.",
+    reloaded: "coderingen of codeboek op schijf gewijzigd (ander proces): opnieuw geladen",
+    orphaned_coding: "verweesd",
 };
 
 pub const EN: Messages = Messages {
@@ -173,8 +181,12 @@ pub const EN: Messages = Messages {
     counts_legend: "passages·cases",
     code: "code",
     voice: "voice",
-    problems: "problem(s) in the corpus: run `visgraat check`",
-    orphaned: "orphaned coding(s): their text is no longer in the source (`visgraat check`)",
+    problems: "problem(s) in the corpus: ! lists them",
+    orphaned: "orphaned coding(s): their text is no longer in the source (! lists them)",
+    problems_title: "Problems",
+    no_problems: "No problems: every file was read, every coding sits on its text.",
+    reloaded: "codings or code book changed on disk (another process): reloaded",
+    orphaned_coding: "orphaned",
 };
 
 pub fn messages(lang: Lang) -> &'static Messages {

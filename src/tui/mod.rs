@@ -32,7 +32,12 @@ use app::{App, Effect};
 enum Msg {
     Input(Event),
     Searched(u64, std::result::Result<Vec<Hit>, String>),
+    /// Time to look whether another process changed the codings or the code book.
+    Tick,
 }
+
+/// How often the TUI looks for other processes' changes (a stat per file).
+const DISK_POLL: std::time::Duration = std::time::Duration::from_millis(700);
 
 struct SearchJob {
     generation: u64,
@@ -84,11 +89,16 @@ fn event_loop(
     let mut app = App::new(ws, (size.width, size.height), color);
     let (tx, rx) = mpsc::channel::<Msg>();
     let jobs = spawn_searcher(searcher, codebook, tx.clone());
+    spawn_ticker(tx.clone());
     spawn_input(tx);
+    let mut dirty = true;
     loop {
-        terminal
-            .draw(|frame| view::render(&app, frame))
-            .map_err(|e| Error::io("terminal", e))?;
+        if dirty {
+            terminal
+                .draw(|frame| view::render(&app, frame))
+                .map_err(|e| Error::io("terminal", e))?;
+        }
+        dirty = false;
         let Ok(first) = rx.recv() else {
             break;
         };
@@ -99,8 +109,18 @@ fn event_loop(
                     if let Some(a) = to_action(&app, ev) {
                         app.update(a);
                     }
+                    dirty = true;
                 }
-                Msg::Searched(generation, result) => app.search_done(generation, result),
+                Msg::Searched(generation, result) => {
+                    app.search_done(generation, result);
+                    dirty = true;
+                }
+                Msg::Tick => {
+                    if crate::workspace::disk_stamp(&app.ws.corpus.root) != app.disk_stamp {
+                        app.update(Action::Reload);
+                        dirty = true;
+                    }
+                }
             }
         }
         for effect in std::mem::take(&mut app.effects) {
@@ -135,6 +155,14 @@ fn to_action(app: &App, ev: Event) -> Option<Action> {
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,
     }
+}
+
+fn spawn_ticker(tx: Sender<Msg>) {
+    thread::spawn(move || {
+        while tx.send(Msg::Tick).is_ok() {
+            thread::sleep(DISK_POLL);
+        }
+    });
 }
 
 fn spawn_input(tx: Sender<Msg>) {

@@ -30,6 +30,11 @@ const EVERYWHERE: &[Entry] = &[
         "ongedaan maken · opnieuw (coderingen en codeboek)",
         "undo · redo (codings and code book)",
     ),
+    (
+        "!  Ctrl-l",
+        "problemen en verweesde coderingen · opnieuw laden van schijf",
+        "problems and orphaned codings · reload from disk",
+    ),
     ("?  Esc", "deze hulp · terug", "this help · back"),
     ("q  Ctrl-c", "stoppen", "quit"),
 ];

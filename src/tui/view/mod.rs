@@ -190,6 +190,7 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
                 .block(block);
             frame.render_widget(p, area);
         }
+        Popup::Problems { selected } => problems(app, *selected, frame, size, theme),
         Popup::Passages {
             title,
             items,
@@ -220,5 +221,60 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
                 .collect();
             frame.render_widget(Paragraph::new(lines), inner);
         }
+    }
+}
+
+/// The problems list: one line each, the selected one in full below (paths are long).
+fn problems(app: &App, selected: usize, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let m = app.msg();
+    let items = app.problem_items();
+    let area = layout::popup_area(size, size.0.saturating_sub(8), size.1.saturating_sub(6));
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(format!("{} ({}) · Esc", m.problems_title, items.len()))
+        .border_style(theme.focus_border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if items.is_empty() {
+        frame.render_widget(
+            Paragraph::new(m.no_problems).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let detail_height = 4.min(inner.height / 2);
+    let list_height = inner.height.saturating_sub(detail_height + 1) as usize;
+    let first = selected.saturating_sub(list_height.saturating_sub(1));
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(list_height)
+        .map(|(i, item)| {
+            let style = if i == selected {
+                theme.selected()
+            } else if item.at.is_some() {
+                theme.dim()
+            } else {
+                theme.error()
+            };
+            Line::styled(pad(&item.label, inner.width as usize), style)
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect::new(inner.x, inner.y, inner.width, list_height as u16),
+    );
+    if let Some(item) = items.get(selected) {
+        let detail = Rect::new(
+            inner.x,
+            inner.y + inner.height - detail_height,
+            inner.width,
+            detail_height,
+        );
+        frame.render_widget(
+            Paragraph::new(item.label.as_str()).wrap(Wrap { trim: false }),
+            detail,
+        );
     }
 }
