@@ -18,6 +18,38 @@ fn line_of(path: &Path, needle: &str) -> Option<usize> {
 
 pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
     let mut problems = Vec::new();
+    // A coding id must be unique per coder: undo, recode and remove find codings by id.
+    let mut seen: std::collections::HashMap<(&str, &str), (&str, usize)> =
+        std::collections::HashMap::new();
+    for placed in &codings.codings {
+        let key = (placed.coder.as_str(), placed.coding.id.as_str());
+        let entry = seen.entry(key).or_insert((placed.source.as_str(), 0));
+        entry.1 += 1;
+        if entry.1 == 2 {
+            let first = coding::file_path(&corpus.root, &placed.coder, entry.0);
+            let path = coding::file_path(&corpus.root, &placed.coder, &placed.source);
+            let needle = format!("id = \"{}\"", placed.coding.id);
+            // The second occurrence: in the same file, the line after the first one's.
+            let line = if first == path {
+                std::fs::read_to_string(&path).ok().and_then(|text| {
+                    let a = text.find(&needle)?;
+                    let b = a + needle.len() + text[a + needle.len()..].find(&needle)?;
+                    Some(text[..b].matches('\n').count() + 1)
+                })
+            } else {
+                line_of(&path, &needle)
+            };
+            problems.push(Error::invalid(
+                &path,
+                line,
+                format!(
+                    "coding id {} is used twice (also in {}): give one a new id or remove the duplicate",
+                    placed.coding.id,
+                    first.display()
+                ),
+            ));
+        }
+    }
     for placed in &codings.codings {
         let path = coding::file_path(&corpus.root, &placed.coder, &placed.source);
         let line = line_of(&path, &format!("id = \"{}\"", placed.coding.id));

@@ -11,8 +11,27 @@ pub fn read(path: &Path) -> Result<String> {
         .ok_or_else(|| Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)))
 }
 
+/// The largest file visgraat reads. A transcript, a chapter or a whole book is far below it;
+/// a bigger file is almost always a mistake (a dump, a PDF's text in one line), and reading
+/// it would make every search snippet, redraw and re-anchoring in it slow.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The text of `path`, or None when there is no such file.
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            return Err(Error::invalid(
+                path,
+                None,
+                format!(
+                    "{:.1} MB is more than visgraat reads from one file ({} MB): split it, for instance one file per transcript or chapter",
+                    meta.len() as f64 / 1e6,
+                    MAX_FILE_BYTES / 1024 / 1024
+                ),
+            ));
+        }
+        _ => {}
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

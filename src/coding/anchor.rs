@@ -31,6 +31,9 @@ pub enum Anchor {
     Orphaned,
 }
 
+/// How far from its old place a fuzzy match of a quote is looked for, in chars.
+const FUZZY_REACH: usize = 5_000;
+
 /// Where `quote`, coded at `old_start`, is now in `source`.
 pub fn locate(source: &Source, old_start: usize, old_end: usize, quote: &str) -> Anchor {
     let body = &source.body;
@@ -73,10 +76,20 @@ pub fn locate(source: &Source, old_start: usize, old_end: usize, quote: &str) ->
     ) else {
         return Anchor::Orphaned;
     };
-    match fuzzy(&chars[first.start..last.end], &q, max_edits) {
+    // Never more than FUZZY_REACH chars either side of the old place: a paragraph can be
+    // huge (a transcript without breaks), and the search is quadratic.
+    let lo = first.start.max(old_start.saturating_sub(FUZZY_REACH));
+    let hi = last
+        .end
+        .min(old_start.saturating_add(q.len() + FUZZY_REACH))
+        .min(chars.len());
+    if lo >= hi {
+        return Anchor::Orphaned;
+    }
+    match fuzzy(&chars[lo..hi], &q, max_edits) {
         Some((s, e, edits)) => Anchor::Fuzzy {
-            start: first.start + s,
-            end: first.start + e,
+            start: lo + s,
+            end: lo + e,
             edits,
         },
         None => Anchor::Orphaned,

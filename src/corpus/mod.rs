@@ -164,14 +164,39 @@ impl Corpus {
     }
 }
 
-/// Files with extension `ext` under `dir`, recursively. Symlinked directories are not
-/// followed, so a link loop cannot hang the load.
+/// Files with extension `ext` under `dir`, recursively. Symbolic links are followed (a
+/// team may link a shared folder of transcripts in), but a directory already visited is
+/// reported as a link loop and skipped, so a loop cannot hang the load.
 pub(crate) fn collect_files(
     dir: &Path,
     ext: &str,
     out: &mut Vec<PathBuf>,
     problems: &mut Vec<Error>,
 ) {
+    let mut visited = std::collections::HashSet::new();
+    collect_files_in(dir, ext, out, problems, &mut visited);
+}
+
+fn collect_files_in(
+    dir: &Path,
+    ext: &str,
+    out: &mut Vec<PathBuf>,
+    problems: &mut Vec<Error>,
+    visited: &mut std::collections::HashSet<PathBuf>,
+) {
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !visited.insert(real.clone())
+    {
+        problems.push(Error::invalid(
+            dir,
+            None,
+            format!(
+                "symbolic link loop: this leads back to {}; skipped",
+                real.display()
+            ),
+        ));
+        return;
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
@@ -180,15 +205,18 @@ pub(crate) fn collect_files(
             return;
         }
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            collect_files(&path, ext, out, problems);
-        } else if path.extension().is_some_and(|e| e == ext) {
-            out.push(path);
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => collect_files_in(&path, ext, out, problems, visited),
+            Ok(_) if path.extension().is_some_and(|e| e == ext) => out.push(path),
+            Ok(_) => {}
+            // A dangling or looping link with our extension: say so, it was meant to be read.
+            Err(e) if path.extension().is_some_and(|x| x == ext) => {
+                problems.push(Error::io(&path, e));
+            }
+            Err(_) => {}
         }
     }
 }

@@ -191,7 +191,10 @@ fn create_fresh(dir: &Path) -> Result<Index> {
             .flatten()
         {
             let path = entry.path();
-            if path.file_name().is_some_and(|n| n == ".gitkeep") {
+            if path
+                .file_name()
+                .is_some_and(|n| n == ".gitkeep" || n == LOCK_FILE)
+            {
                 continue;
             }
             let removed = if path.is_dir() {
@@ -207,8 +210,49 @@ fn create_fresh(dir: &Path) -> Result<Index> {
     Index::create_in_dir(dir, schema).map_err(|e| index_error(dir, e))
 }
 
-/// Bring the index at `dir` up to date with `corpus`.
+/// The lock file inside the index directory: a refresh holds it exclusively, opening a
+/// reader holds it shared, so no process ever opens an index that is being rebuilt (tantivy's
+/// own lock only keeps writers apart).
+const LOCK_FILE: &str = ".visgraat-lock";
+
+/// Hold the index lock (shared for readers, exclusive for a refresh), waiting up to
+/// `WRITER_WAIT` for another process to finish.
+pub(crate) fn lock(dir: &Path, exclusive: bool) -> Result<std::fs::File> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    let waited = std::time::Instant::now();
+    loop {
+        let attempt = if exclusive {
+            file.try_lock()
+        } else {
+            file.try_lock_shared()
+        };
+        match attempt {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if waited.elapsed() < WRITER_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Index {
+                    path: dir.to_path_buf(),
+                    message: "another visgraat process has been refreshing the index for a long time; try again when it is done".into(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+    }
+}
+
+/// Bring the index at `dir` up to date with `corpus`. Another process refreshing the same
+/// index is waited for; afterwards there is usually nothing left to do.
 pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexReport> {
+    let _lock = lock(dir, true)?;
     let fingerprint = schema::fingerprint();
     let mut report = IndexReport::default();
     let (index, old) = match (force_rebuild, open_existing(dir, &fingerprint)) {

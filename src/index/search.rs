@@ -87,6 +87,8 @@ pub const SNIPPET_CHARS: usize = 220;
 
 impl Searcher {
     pub fn open(dir: &Path) -> Result<Searcher> {
+        // Not while another process rebuilds it; once open, the reader keeps its files.
+        let _lock = super::build::lock(dir, false)?;
         let index = Index::open_in_dir(dir).map_err(|e| index_error(dir, e))?;
         analyzer::register(index.tokenizers());
         let fields = super::fields(&index)?;

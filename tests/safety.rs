@@ -1,0 +1,199 @@
+//! Codings are never lost and bad input never breaks the rest: the real binary over copies of
+//! the shipped corpus with broken, huge, looping and foreign-encoded files added, and with
+//! two processes writing at once.
+
+mod common;
+
+use std::process::Command;
+
+use common::Project;
+use visgraat::config::Config;
+use visgraat::tui::app::App;
+use visgraat::workspace::Workspace;
+
+const LETTER: &str = "kamerbrief-passend-onderwijs-in-het-mbo-tussenbalans";
+
+#[test]
+fn huge_looping_and_foreign_encoded_files_are_reported_and_the_rest_works() {
+    let p = Project::shipped();
+    let letters = p.corpus().join("sources/letter");
+    // 50 MB on one line.
+    let huge = format!(
+        "+++\nid = \"enorm\"\nkind = \"letter\"\ntitle = \"x\"\nprovenance = \"synthetic\"\n+++\n{}",
+        "werkdruk ".repeat(50_000_000 / 9)
+    );
+    std::fs::write(letters.join("enorm.md"), huge).unwrap();
+    // A directory link that leads back to sources/, and two file links pointing at each other.
+    std::os::unix::fs::symlink("..", letters.join("lus")).unwrap();
+    std::os::unix::fs::symlink("b.md", letters.join("a.md")).unwrap();
+    std::os::unix::fs::symlink("a.md", letters.join("b.md")).unwrap();
+    // A source saved on Windows: byte-order mark and CRLF. It must simply work.
+    std::fs::write(
+        letters.join("windows.md"),
+        "\u{feff}+++\r\nid = \"synthetic-windows-brief\"\r\nkind = \"letter\"\r\ntitle = \"Synthetische brief\"\r\nprovenance = \"synthetic\"\r\n+++\r\nDe zebravinkregeling is opgeslagen met CRLF.\r\n\r\nTweede alinea.\r\n",
+    )
+    .unwrap();
+
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains("enorm.md: 50.0 MB is more than visgraat reads from one file (16 MB)"),
+        "{out}"
+    );
+    assert!(out.contains("lus: symbolic link loop"), "{out}");
+    assert!(
+        out.contains("letter/a.md: ") && out.contains("symbolic links"),
+        "{out}"
+    );
+    assert!(!out.contains("windows.md"), "BOM and CRLF are fine: {out}");
+
+    let hits = p.search(&["zebravinkregeling"]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        hits[0]["text"],
+        "De zebravinkregeling is opgeslagen met CRLF."
+    );
+    assert!(
+        !p.search(&["begeleiding"]).is_empty(),
+        "the rest is searchable"
+    );
+    let err = p.stderr(0, &["stats"]);
+    assert!(err.contains("problem(s) skipped"), "{err}");
+
+    // The TUI opens on it and lists the problems.
+    let ws = Workspace::open(Config::load(&p.path().join("config.toml")).unwrap()).unwrap();
+    let app = App::new(ws, (100, 30), false);
+    let labels: Vec<String> = app.problem_items().into_iter().map(|i| i.label).collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|(m, error)| *error && m.starts_with("4 "))
+    );
+}
+
+#[test]
+fn duplicate_ids_and_offsets_beyond_the_text() {
+    let p = Project::shipped();
+    let file = p.corpus().join("codings/voorbeeld/intermezzo-intake.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    // The second coding takes the first one's id; the first points far beyond the text.
+    let (first, second) = (ids[0].to_string(), ids[1].to_string());
+    let mut edited = text.replace(&format!("id = \"{second}\""), &format!("id = \"{first}\""));
+    let start_line = edited
+        .lines()
+        .find(|l| l.starts_with("start = "))
+        .unwrap()
+        .to_string();
+    let end_line = edited
+        .lines()
+        .find(|l| l.starts_with("end = "))
+        .unwrap()
+        .to_string();
+    edited =
+        edited
+            .replacen(&start_line, "start = 999990", 1)
+            .replacen(&end_line, "end = 999999", 1);
+    std::fs::write(&file, edited).unwrap();
+
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains(&format!("intermezzo-intake.toml:"))
+            && out.contains(&format!("coding id {first} is used twice")),
+        "{out}"
+    );
+    // Its quote is still in the source: the coding is put back on it, not lost or moved.
+    assert!(
+        out.contains(&format!("re-anchored coding {first}: its text moved")),
+        "{out}"
+    );
+    let healed = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !healed.contains("start = 999990"),
+        "written back under the lock"
+    );
+
+    // Offsets beyond the text from the command line: a clear error, exit 2.
+    let err = p.stderr(
+        2,
+        &[
+            "code",
+            LETTER,
+            "999990",
+            "999999",
+            "team-tekort-aan-tijd-en-docenten",
+        ],
+    );
+    assert!(err.contains("lies outside"), "{err}");
+}
+
+#[test]
+fn two_processes_coding_at_once_lose_nothing() {
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    let bin = env!("CARGO_BIN_EXE_visgraat");
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let dir = p.path().to_path_buf();
+            std::thread::spawn(move || {
+                for i in 0..12 {
+                    let start = (w * 12 + i) * 10;
+                    let status = Command::new(bin)
+                        .args(["code", LETTER])
+                        .args([start.to_string(), (start + 8).to_string()])
+                        .args(["team-tekort-aan-tijd-en-docenten", "--coder", "tester"])
+                        .current_dir(&dir)
+                        .output()
+                        .unwrap();
+                    assert!(status.status.success(), "{status:?}");
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let codings =
+        visgraat::coding::load_file(&visgraat::coding::file_path(&p.corpus(), "tester", LETTER))
+            .unwrap();
+    assert_eq!(
+        codings.codings.len(),
+        24,
+        "every acknowledged coding is on disk"
+    );
+    let mut starts: Vec<usize> = codings.codings.iter().map(|c| c.start).collect();
+    starts.sort();
+    assert_eq!(starts, (0..24).map(|i| i * 10).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_second_indexer_waits_and_searches_go_on_meanwhile() {
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    let bin = env!("CARGO_BIN_EXE_visgraat");
+    let spawn = |args: &[&str]| {
+        Command::new(bin)
+            .args(args)
+            .current_dir(p.path())
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let children = vec![
+        spawn(&["index", "--rebuild"]),
+        spawn(&["index", "--rebuild"]),
+        spawn(&["search", "werkdruk", "--limit", "1"]),
+        spawn(&["index", "--rebuild"]),
+        spawn(&["search", "begeleiding", "--limit", "1"]),
+    ];
+    for mut c in children {
+        let status = c.wait().unwrap();
+        assert_eq!(status.code(), Some(0));
+    }
+    assert!(!p.search(&["werkdruk"]).is_empty());
+}
