@@ -102,7 +102,7 @@ fn duplicate_ids_and_offsets_beyond_the_text() {
 
     let out = p.expect(2, &["check"]);
     assert!(
-        out.contains(&format!("intermezzo-intake.toml:"))
+        out.contains("intermezzo-intake.toml:")
             && out.contains(&format!("coding id {first} is used twice")),
         "{out}"
     );
