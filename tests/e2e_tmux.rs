@@ -1,5 +1,6 @@
 //! End to end: the real binary in a real terminal (tmux). Search, open a result, select a
-//! span, code it, undo, redo, quit; then check the codings file and `visgraat stats`.
+//! span, code it, undo, redo; code from the CLI meanwhile and see the TUI reload; quit; then
+//! check the codings file and `visgraat stats`.
 
 mod common;
 
@@ -145,6 +146,24 @@ fn search_open_code_undo_redo_quit_in_a_real_terminal() {
             .contains("team-collegiale-steun")
     );
 
+    // Meanwhile the CLI codes in the same file: the TUI notices and reloads, and neither
+    // process's coding overwrites the other's.
+    p.expect(
+        0,
+        &[
+            "code",
+            "intermezzo-werkdruk-en-docentenwelzijn",
+            "--match",
+            "administratieve lasten",
+            "team-tekort-aan-tijd-en-docenten",
+            "--memo",
+            "e2e: from the command line",
+        ],
+    );
+    tmux.wait_for("opnieuw geladen");
+    let both = std::fs::read_to_string(&file).unwrap();
+    assert!(both.contains("team-collegiale-steun") && both.contains("administratieve lasten"));
+
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("EXITED 0");
     assert!(
@@ -161,4 +180,11 @@ fn search_open_code_undo_redo_quit_in_a_real_terminal() {
         .find(|b| b["level"] == "team" && b["valence"] == "bevorderend")
         .unwrap();
     assert_eq!(team_plus["codings"], 1);
+    let team_minus = stats["bones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["level"] == "team" && b["valence"] == "belemmerend")
+        .unwrap();
+    assert_eq!(team_minus["codings"], 1);
 }

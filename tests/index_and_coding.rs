@@ -79,6 +79,22 @@ fn missing_or_damaged_index_is_rebuilt() {
     assert!(out.contains("index rebuilt (the index is damaged"), "{out}");
     assert!(!p.search(&["werkdruk"]).is_empty());
 
+    // A truncated meta.json, then a missing segment file: found, rebuilt.
+    let meta = p.path().join("index/meta.json");
+    let bytes = std::fs::read(&meta).unwrap();
+    std::fs::write(&meta, &bytes[..bytes.len() / 2]).unwrap();
+    let out = p.expect(0, &["index"]);
+    assert!(out.contains("index rebuilt ("), "{out}");
+    let idx = std::fs::read_dir(p.path().join("index"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .unwrap();
+    std::fs::remove_file(idx).unwrap();
+    let out = p.expect(0, &["index"]);
+    assert!(out.contains("index rebuilt ("), "{out}");
+    assert!(!p.search(&["werkdruk"]).is_empty());
+
     // An index from another schema or analysis version is rebuilt.
     let manifest = p.path().join("index/visgraat-manifest.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
