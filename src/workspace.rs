@@ -47,9 +47,18 @@ impl Workspace {
         })
     }
 
-    /// Bring the index up to date with the corpus.
+    /// Bring the index up to date with the corpus (checking every source).
     pub fn refresh_index(&self, rebuild: bool) -> Result<IndexReport> {
         build::update(&self.corpus, &self.config.index, rebuild)
+    }
+
+    /// Refresh the index only when a corpus file changed since the last refresh (a stat per
+    /// file): the start-up path, where opening, verifying and hashing would cost most.
+    pub fn refresh_index_if_stale(&self) -> Result<Option<IndexReport>> {
+        if build::is_fresh(&self.corpus.root, &self.config.index) {
+            return Ok(None);
+        }
+        self.refresh_index(false).map(Some)
     }
 
     pub fn searcher(&self) -> Result<Searcher> {

@@ -90,6 +90,24 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate a synthetic corpus for benchmarks (word frequencies from this corpus).
+    Generate {
+        /// A new directory: gets corpus/ and config.toml.
+        out: PathBuf,
+        /// Text size: 1MB, 10MB, 100MB, …
+        #[arg(long, default_value = "1MB")]
+        size: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Open the TUI's first frame without a terminal, print it and exit (start-up benchmark).
+    #[command(hide = true)]
+    FirstFrame {
+        #[arg(long, default_value_t = 140)]
+        width: u16,
+        #[arg(long, default_value_t = 40)]
+        height: u16,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +186,30 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Check => check(config),
         Command::ImportPlan { plan, from, check } => {
             import::run(&plan, &from, &config.corpus, check)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { out, size, seed } => {
+            let bytes = crate::synth::parse_size(&size).map_err(Error::Usage)?;
+            let shipped = crate::corpus::Corpus::load(&config.corpus)?;
+            let started = std::time::Instant::now();
+            let r = crate::synth::generate(&shipped, &out, crate::synth::Options { bytes, seed })?;
+            println!(
+                "{}: {} transcripts in {} cases, {} paragraphs, {} words ({} word types), {:.1} MB of text, {} quotes, {} codings; {:.1} s",
+                out.display(),
+                r.transcripts,
+                r.cases,
+                r.paragraphs,
+                r.words,
+                r.vocabulary,
+                r.body_bytes as f64 / 1e6,
+                r.quotes,
+                r.codings,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::FirstFrame { width, height } => {
+            print!("{}", crate::tui::first_frame(config, (width, height))?);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -260,8 +302,6 @@ fn search(config: &Config, args: &SearchArgs) -> Result<ExitCode, Error> {
             report.removed.len()
         );
     }
-    let (codings, problems) = CodingSet::load(&config.corpus);
-    warn_problems(&problems);
     let request = Request {
         query: args.query.clone(),
         kind,
@@ -276,7 +316,19 @@ fn search(config: &Config, args: &SearchArgs) -> Result<ExitCode, Error> {
         codes: args.codes,
         limit: args.limit,
     };
-    let hits = searcher.search(&request, &codings, &codebook)?;
+    // Without a coding filter only the hits' codes need codings: read just their files.
+    let hits = if request.filters_codings() {
+        let (codings, problems) = CodingSet::load(&config.corpus);
+        warn_problems(&problems);
+        searcher.search(&request, &codings, &codebook)?
+    } else {
+        let mut hits = searcher.search(&request, &CodingSet::default(), &codebook)?;
+        let sources: Vec<&str> = hits.iter().map(|h| h.source.as_str()).collect();
+        let (codings, problems) = CodingSet::load_sources(&config.corpus, &sources);
+        warn_problems(&problems);
+        crate::index::search::attach_codes(&mut hits, &codings, &codebook, args.coder.as_deref());
+        hits
+    };
     if args.json {
         println!(
             "{}",

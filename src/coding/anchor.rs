@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use super::{CodingFile, CodingSet, lock};
 use crate::corpus::Corpus;
-use crate::corpus::source::{Source, char_slice};
+use crate::corpus::source::{CharIndex, Source, char_slice};
 use crate::error::Result;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Anchor {
@@ -160,6 +161,61 @@ fn fuzzy(text: &[char], q: &[char], max_edits: usize) -> Option<(usize, usize, u
     best
 }
 
+/// For each coding: is its quote still the text at its offsets? The common case at start-up,
+/// answered with one pass per source (in parallel over sources) instead of a walk from the
+/// start of the text per coding.
+fn still_in_place(corpus: &Corpus, codings: &CodingSet) -> Vec<bool> {
+    let mut by_source: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in codings.codings.iter().enumerate() {
+        by_source.entry(p.source.as_str()).or_default().push(i);
+    }
+    let groups: Vec<(&str, Vec<usize>)> = by_source.into_iter().collect();
+    let check = |(source, members): &(&str, Vec<usize>)| -> Vec<(usize, bool)> {
+        let Some(src) = corpus.source(source) else {
+            return members.iter().map(|&i| (i, false)).collect();
+        };
+        let upto = members
+            .iter()
+            .map(|&i| codings.codings[i].coding.end)
+            .max()
+            .unwrap_or(0);
+        let index = CharIndex::new(&src.body, upto);
+        members
+            .iter()
+            .map(|&i| {
+                let c = &codings.codings[i].coding;
+                (
+                    i,
+                    index.slice(&src.body, c.start, c.end) == Some(c.quote.as_str()),
+                )
+            })
+            .collect()
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let mut out = vec![false; codings.codings.len()];
+    let results: Vec<(usize, bool)> = if workers == 1 || groups.len() < 64 {
+        groups.iter().flat_map(check).collect()
+    } else {
+        let chunk = groups.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = groups
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().flat_map(check).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a checking thread does not panic"))
+                .collect()
+        })
+    };
+    for (i, ok) in results {
+        out[i] = ok;
+    }
+    out
+}
+
 /// What healing did to one coding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Healed {
@@ -173,12 +229,17 @@ pub struct Healed {
 pub fn heal(corpus: &Corpus, codings: &mut CodingSet) -> Result<Vec<Healed>> {
     let mut report = Vec::new();
     let mut dirty: Vec<(String, String)> = Vec::new();
-    for placed in &mut codings.codings {
+    let unchanged = still_in_place(corpus, codings);
+    for (placed, unchanged) in codings.codings.iter_mut().zip(unchanged) {
         let Some(source) = corpus.source(&placed.source) else {
             continue;
         };
         let c = &mut placed.coding;
-        let anchor = locate(source, c.start, c.end, &c.quote);
+        let anchor = if unchanged {
+            Anchor::Unchanged
+        } else {
+            locate(source, c.start, c.end, &c.quote)
+        };
         let path = super::file_path(&corpus.root, &placed.coder, &placed.source);
         match anchor {
             Anchor::Unchanged => {

@@ -130,6 +130,39 @@ impl CodingSet {
         (set, problems)
     }
 
+    /// The codings of some sources only (every coder's), without reading the other files.
+    pub fn load_sources(corpus: &Path, sources: &[&str]) -> (CodingSet, Vec<Error>) {
+        let mut set = CodingSet::default();
+        let mut problems = Vec::new();
+        let Ok(coders) = std::fs::read_dir(codings_dir(corpus)) else {
+            return (set, problems);
+        };
+        let mut coders: Vec<String> = coders
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        coders.sort();
+        let mut sources = sources.to_vec();
+        sources.sort_unstable();
+        sources.dedup();
+        for coder in &coders {
+            for source in &sources {
+                match load_file(&file_path(corpus, coder, source)) {
+                    Ok(file) => set
+                        .codings
+                        .extend(file.codings.into_iter().map(|coding| Placed {
+                            coder: coder.clone(),
+                            source: source.to_string(),
+                            coding,
+                        })),
+                    Err(e) => problems.push(e),
+                }
+            }
+        }
+        (set, problems)
+    }
+
     pub fn coders(&self) -> Vec<&str> {
         let mut coders: Vec<&str> = self.codings.iter().map(|c| c.coder.as_str()).collect();
         coders.sort();

@@ -200,6 +200,66 @@ pub fn render(meta: &SourceMeta, body: &str) -> String {
     format!("{FENCE}\n{front}{FENCE}\n{body}")
 }
 
+/// Char offsets to byte offsets in one text without walking it from the start each time:
+/// a checkpoint every 64 chars, then a walk of fewer than 64. Built in one pass over the
+/// bytes, up to the last char that will be asked for.
+pub struct CharIndex {
+    checkpoints: Vec<usize>,
+    /// Chars covered (the index answers offsets up to and including this).
+    chars: usize,
+    /// Byte where coverage ends.
+    bytes: usize,
+}
+
+impl CharIndex {
+    const STEP: usize = 64;
+
+    /// An index of `text` up to char `upto` (or its end).
+    pub fn new(text: &str, upto: usize) -> CharIndex {
+        let mut checkpoints = Vec::with_capacity(upto / Self::STEP + 1);
+        let mut chars = 0;
+        let mut bytes = text.len();
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            // Not a UTF-8 continuation byte: a char starts here.
+            if (b as i8) >= -0x40 {
+                if chars > upto {
+                    bytes = i;
+                    break;
+                }
+                if chars % Self::STEP == 0 {
+                    checkpoints.push(i);
+                }
+                chars += 1;
+            }
+        }
+        CharIndex {
+            checkpoints,
+            chars,
+            bytes,
+        }
+    }
+
+    /// The byte offset of char `pos` (`pos` may be the end of the covered text).
+    pub fn byte(&self, text: &str, pos: usize) -> Option<usize> {
+        if pos == self.chars {
+            return Some(self.bytes);
+        }
+        let base = *self.checkpoints.get(pos / Self::STEP)?;
+        text[base..]
+            .char_indices()
+            .nth(pos % Self::STEP)
+            .map(|(i, _)| base + i)
+    }
+
+    /// Chars `start..end` of `text`, if in range of the index.
+    pub fn slice<'a>(&self, text: &'a str, start: usize, end: usize) -> Option<&'a str> {
+        if start > end {
+            return None;
+        }
+        Some(&text[self.byte(text, start)?..self.byte(text, end)?])
+    }
+}
+
 /// The `&str` of chars `start..end` of `text`, if in range.
 pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
     if start > end {
@@ -314,6 +374,27 @@ mod tests {
     use super::*;
 
     const SYNTHETIC: &str = "+++\nid = \"synthetic-transcript\"\nkind = \"transcript\"\ntitle = \"Synthetic\"\nprovenance = \"test\"\n+++\nModerator: Wat helpt jullie?\n\n[00:12:03] Docent 1: Een goede intake, écht.\n\nZomaar een zin, zonder spreker.\n";
+
+    #[test]
+    fn char_index_agrees_with_char_slice() {
+        let text = "Één “zin” met e\u{0308} en 👩‍🏫 日本語, en nog wat tekst.".repeat(9);
+        let n = text.chars().count();
+        for upto in [0, 5, 63, 64, 65, n - 1, n, n + 10] {
+            let index = CharIndex::new(&text, upto);
+            for start in (0..=upto.min(n)).step_by(7) {
+                for end in [start, start + 1, start + 30, upto.min(n)] {
+                    if end <= upto.min(n) && start <= end {
+                        assert_eq!(
+                            index.slice(&text, start, end),
+                            char_slice(&text, start, end),
+                            "{upto} {start} {end}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(CharIndex::new(&text, n).slice(&text, 0, n + 1), None);
+    }
 
     #[test]
     fn parses_front_matter_and_turns() {

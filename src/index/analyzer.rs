@@ -43,12 +43,33 @@ thread_local! {
     static PORTER: frostem::Stemmer = frostem::Stemmer::new(frostem::Algorithm::DutchPorter);
 }
 
+/// Words stemmed on this thread, by word: text is Zipf-distributed, so most tokens are
+/// words seen before, and a lookup costs far less than stemming again. Bounded: cleared
+/// when full.
+const STEM_CACHE_WORDS: usize = 200_000;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// The Dutch stem of a lowercased word (before accent folding).
 pub fn stem(word: &str) -> Cow<'_, str> {
     if let Some((_, s)) = OVERRIDES.iter().find(|(w, _)| *w == word) {
         return Cow::Borrowed(s);
     }
-    PORTER.with(|p| Cow::Owned(p.stem(word).into_owned()))
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(s) = cache.get(word) {
+            return Cow::Owned(s.clone());
+        }
+        let s = PORTER.with(|p| p.stem(word).into_owned());
+        if cache.len() >= STEM_CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), s.clone());
+        Cow::Owned(s)
+    })
 }
 
 pub fn register(manager: &tantivy::tokenizer::TokenizerManager) {

@@ -7,6 +7,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod span_filter;
 
 use std::path::Path;
 

@@ -2,13 +2,13 @@
 //! and coder filters come from the in-memory codings (never from the index): they become
 //! the set of passages whose span overlaps a matching coding.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
@@ -44,7 +44,8 @@ pub struct Request {
 }
 
 impl Request {
-    fn filters_codings(&self) -> bool {
+    /// True when the request selects passages by their codings (all codings are needed).
+    pub fn filters_codings(&self) -> bool {
         self.level.is_some()
             || self.valence.is_some()
             || self.code.is_some()
@@ -84,6 +85,8 @@ pub struct Searcher {
 }
 
 pub const SNIPPET_CHARS: usize = 220;
+/// At most this many compounds per word (by term order) take part through the tail field.
+const MAX_TAIL_EXPANSIONS: u32 = 1000;
 
 impl Searcher {
     pub fn open(dir: &Path) -> Result<Searcher> {
@@ -150,13 +153,14 @@ impl Searcher {
         let selected = req
             .filters_codings()
             .then(|| select_codings(req, codings, codebook));
-        if let Some(selected) = &selected {
-            let keys = self.keys_overlapping(doc_type, selected)?;
-            if keys.is_empty() {
+        if let Some(selected) = selected {
+            if selected.is_empty() {
                 return Ok(Vec::new());
             }
-            let terms = keys.iter().map(|k| Term::from_field_text(f.key, k));
-            must.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+            must.push((
+                Occur::Must,
+                Box::new(super::span_filter::SpanFilter::new(selected, f.source)),
+            ));
         }
         let query = BooleanQuery::new(must);
         let searcher = self.reader.searcher();
@@ -169,25 +173,9 @@ impl Searcher {
             let d: TantivyDocument = searcher
                 .doc(address)
                 .map_err(|e| index_error(&self.dir, e))?;
-            let mut hit = self.hit_from(&d, score, &highlighter);
-            let coder = req.coder.as_deref();
-            let mut codes: Vec<String> = codings
-                .overlapping(&hit.source, hit.start as usize, hit.end as usize)
-                .filter(|c| coder.is_none_or(|k| c.coder == k))
-                .map(|c| c.coding.code.clone())
-                .collect();
-            // Fishbone order (the code book's), not alphabetical.
-            codes.sort_by_key(|c| {
-                codebook
-                    .codes
-                    .iter()
-                    .position(|k| k.id == *c)
-                    .unwrap_or(usize::MAX)
-            });
-            codes.dedup();
-            hit.codes = codes;
-            hits.push(hit);
+            hits.push(self.hit_from(&d, score, &highlighter));
         }
+        attach_codes(&mut hits, codings, codebook, req.coder.as_deref());
         // Equal scores in a stable order.
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
         Ok(hits)
@@ -228,40 +216,6 @@ impl Searcher {
         }
     }
 
-    /// Keys of the documents of `doc_type` whose span overlaps one of the `selected`
-    /// coded spans (per source).
-    fn keys_overlapping(
-        &self,
-        doc_type: &str,
-        selected: &BTreeMap<String, Vec<(usize, usize)>>,
-    ) -> Result<BTreeSet<String>> {
-        let f = &self.fields;
-        let searcher = self.reader.searcher();
-        let mut keys = BTreeSet::new();
-        for (source, spans) in selected {
-            let q = BooleanQuery::new(vec![
-                (Occur::Must, term(f.source, source)),
-                (Occur::Must, term(f.doc_type, doc_type)),
-            ]);
-            let docs = searcher
-                .search(&q, &DocSetCollector)
-                .map_err(|e| index_error(&self.dir, e))?;
-            for address in docs {
-                let d: TantivyDocument = searcher
-                    .doc(address)
-                    .map_err(|e| index_error(&self.dir, e))?;
-                let start = d.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-                let end = d.get_first(f.end).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-                if spans.iter().any(|(s, e)| *s < end && start < *e)
-                    && let Some(key) = d.get_first(f.key).and_then(|v| v.as_str())
-                {
-                    keys.insert(key.to_string());
-                }
-            }
-        }
-        Ok(keys)
-    }
-
     /// The tantivy query for a parsed node; None when it holds nothing searchable.
     fn build(
         &self,
@@ -288,10 +242,14 @@ impl Searcher {
                             (Occur::Should, boosted(term_freq(f.text, s), 1.0)),
                         ];
                         if s.chars().count() >= MIN_TAIL_CHARS {
+                            // Compounds ending in the word: their reversed stems start with
+                            // the reversed stem (a term-range scan, no automaton to build).
                             let reversed: String = s.chars().rev().collect();
-                            let pattern = format!("{}.*", regex_escape(&reversed));
-                            let tail = RegexQuery::from_pattern(&pattern, f.text_tail)
-                                .map_err(|e| Error::Query(format!("{word:?}: {e}")))?;
+                            let mut tail = PhrasePrefixQuery::new(vec![Term::from_field_text(
+                                f.text_tail,
+                                &reversed,
+                            )]);
+                            tail.set_max_expansions(MAX_TAIL_EXPANSIONS);
                             should.push((Occur::Should, boosted(Box::new(tail), 0.3)));
                         }
                         Some(Box::new(BooleanQuery::new(should)))
@@ -384,6 +342,48 @@ impl Searcher {
     }
 }
 
+/// Set each hit's `codes`: the codes of the codings that overlap its passage (all coders, or
+/// `coder`'s), in the code book's (fishbone) order.
+pub fn attach_codes(
+    hits: &mut [Hit],
+    codings: &CodingSet,
+    codebook: &Codebook,
+    coder: Option<&str>,
+) {
+    // One pass over the codings for all hits (a pass per hit costs more at scale).
+    let mut of_source: HashMap<String, Vec<&crate::coding::Placed>> = hits
+        .iter()
+        .map(|h| (h.source.clone(), Vec::new()))
+        .collect();
+    for c in &codings.codings {
+        if coder.is_none_or(|k| c.coder == k)
+            && let Some(list) = of_source.get_mut(c.source.as_str())
+        {
+            list.push(c);
+        }
+    }
+    let position: HashMap<&str, usize> = codebook
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    for hit in hits.iter_mut() {
+        let (start, end) = (hit.start as usize, hit.end as usize);
+        let mut codes: Vec<String> = of_source
+            .get(hit.source.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|c| !c.coding.orphaned && c.coding.start < end && start < c.coding.end)
+            .map(|c| c.coding.code.clone())
+            .collect();
+        // Fishbone order (the code book's), not alphabetical.
+        codes.sort_by_key(|c| position.get(c.as_str()).copied().unwrap_or(usize::MAX));
+        codes.dedup();
+        hit.codes = codes;
+    }
+}
+
 /// The codings a request selects, as coded spans per source.
 fn select_codings(
     req: &Request,
@@ -439,15 +439,4 @@ fn term_freq(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, boost))
-}
-
-fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if !c.is_alphanumeric() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }

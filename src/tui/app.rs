@@ -199,8 +199,9 @@ pub struct App {
     pub quit: bool,
     pub citations_file: PathBuf,
     pub color: bool,
-    /// Every speaker of the corpus's transcripts, for the speaker filter.
-    pub speakers: Vec<String>,
+    /// Every speaker of the corpus's transcripts, for the speaker filter (gathered on first
+    /// use: it means reading every transcript's turns).
+    pub speakers: Option<Vec<String>>,
     /// `workspace::disk_stamp` as of the last load or own write: the runtime compares it with
     /// the disk to notice other processes' changes.
     pub disk_stamp: u64,
@@ -266,17 +267,8 @@ impl App {
                 true,
             )
         });
-        let mut speakers: Vec<String> = ws
-            .corpus
-            .sources
-            .iter()
-            .filter(|s| s.meta.kind == SourceKind::Transcript)
-            .flat_map(|s| s.segments().into_iter().filter_map(|seg| seg.speaker))
-            .collect();
-        speakers.sort();
-        speakers.dedup();
         App {
-            speakers,
+            speakers: None,
             disk_stamp: crate::workspace::disk_stamp(&ws.corpus.root),
             ws,
             lang,
@@ -303,6 +295,22 @@ impl App {
             citations_file,
             color,
         }
+    }
+
+    /// The transcripts' speakers, sorted (see `speakers`).
+    pub fn speakers(&mut self) -> &[String] {
+        let corpus = &self.ws.corpus;
+        self.speakers.get_or_insert_with(|| {
+            let mut speakers: Vec<String> = corpus
+                .sources
+                .iter()
+                .filter(|s| s.meta.kind == SourceKind::Transcript)
+                .flat_map(|s| s.segments().into_iter().filter_map(|seg| seg.speaker))
+                .collect();
+            speakers.sort();
+            speakers.dedup();
+            speakers
+        })
     }
 
     pub fn msg(&self) -> &'static Messages {
@@ -1250,6 +1258,9 @@ impl App {
     }
 
     fn toggle_filter(&mut self, filter: Filter) {
+        if filter == Filter::Speaker {
+            self.speakers();
+        }
         let f = &mut self.search.filters;
         match filter {
             Filter::Kind => f.kind = cycle(&SourceKind::ALL, f.kind),
@@ -1268,8 +1279,8 @@ impl App {
                 f.case = cycle(&ids, f.case.clone());
             }
             Filter::Speaker => {
-                let speakers = self.speakers.clone();
-                f.speaker = cycle(&speakers, f.speaker.clone());
+                let speakers = self.speakers.as_deref().unwrap_or_default();
+                f.speaker = cycle(speakers, f.speaker.clone());
             }
             Filter::Code => {
                 if f.code.take().is_none() {

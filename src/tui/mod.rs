@@ -56,7 +56,7 @@ pub fn run(config: Config) -> Result<()> {
     }
     eprintln!("visgraat: opening {} …", config.corpus.display());
     let ws = Workspace::open(config)?;
-    let report = ws.refresh_index(false)?;
+    let report = ws.refresh_index_if_stale()?.unwrap_or_default();
     if report.did_work() {
         eprintln!("visgraat: index ready ({} documents)", report.documents);
     }
@@ -76,6 +76,22 @@ pub fn run(config: Config) -> Result<()> {
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
+}
+
+/// What the TUI does up to its first frame (open the workspace, refresh the index, open the
+/// searcher, build the state, draw), on a test backend instead of a terminal: the start-up
+/// path, measurable without a terminal. Returns the frame as text.
+pub fn first_frame(config: Config, size: (u16, u16)) -> Result<String> {
+    let ws = Workspace::open(config)?;
+    ws.refresh_index_if_stale()?;
+    let _searcher = ws.searcher()?;
+    let app = App::new(ws, size, false);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1))
+        .map_err(|e| Error::io("terminal", std::io::Error::other(e.to_string())))?;
+    terminal
+        .draw(|frame| view::render(&app, frame))
+        .map_err(|e| Error::io("terminal", std::io::Error::other(e.to_string())))?;
+    Ok(format!("{}\n", terminal.backend()))
 }
 
 fn event_loop(

@@ -1,0 +1,625 @@
+//! The scale benchmark: visgraat on a generated corpus of 1 MB, 10 MB or 100 MB, every figure
+//! beside its baseline measured in the same run (bare tantivy with the same analyzer, and
+//! ripgrep over the same files). Prints a Markdown report (also written to
+//! `target/bench/report-<size>.md`) for BENCHMARKS.md.
+//!
+//! Run: `cargo bench --bench scale -- --size 100MB` (default 1MB; `--seed N`).
+//! The corpus is generated once into `target/bench/<size>-seed<N>/` and reused.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde::Deserialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{
+    IndexRecordOption, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, Term, doc};
+use visgraat::coding::{self, CodingSet};
+use visgraat::config::Config;
+use visgraat::corpus::Corpus;
+use visgraat::corpus::codebook::Level;
+use visgraat::corpus::source::Source;
+use visgraat::index::search::{Request, Searcher};
+use visgraat::index::{analyzer, build};
+use visgraat::tui::action::{Action, ViewId};
+use visgraat::tui::app::{App, Effect};
+use visgraat::tui::view;
+use visgraat::workspace::Workspace;
+
+const BIN: &str = env!("CARGO_BIN_EXE_visgraat");
+
+#[derive(Deserialize)]
+struct QuerySet {
+    query: Vec<BenchQuery>,
+}
+
+#[derive(Deserialize, Clone)]
+struct BenchQuery {
+    class: String,
+    query: String,
+    rg: Option<String>,
+    case: Option<String>,
+    factor: Option<String>,
+    code: Option<String>,
+}
+
+struct Args {
+    size: String,
+    seed: u64,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        size: "1MB".into(),
+        seed: 1,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--size" => a.size = it.next().expect("--size SIZE"),
+            "--seed" => a.seed = it.next().expect("--seed N").parse().expect("a number"),
+            _ => {} // cargo passes --bench
+        }
+    }
+    a
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i]
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    percentile(&mut samples, 0.5)
+}
+
+/// Run a command to its end: wall time and peak resident memory (KiB), from wait4.
+// The child is reaped by wait4 itself (std's wait would not report its memory).
+#[allow(clippy::zombie_processes)]
+fn measured(cmd: &mut Command) -> (Duration, u64) {
+    let started = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the command starts");
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value for wait4 to fill; the pid is our child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let elapsed = started.elapsed();
+    assert!(pid > 0, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+        "{cmd:?} failed with status {status}"
+    );
+    (elapsed, usage.ru_maxrss as u64)
+}
+
+fn visgraat(config: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--config").arg(config).env("NO_COLOR", "1");
+    c
+}
+
+struct Report {
+    lines: Vec<String>,
+}
+
+impl Report {
+    fn row(&mut self, figure: &str, value: String, baseline: String, ratio: String, target: &str) {
+        let line = format!("| {figure} | {value} | {baseline} | {ratio} | {target} |");
+        println!("{line}");
+        self.lines.push(line);
+    }
+
+    fn note(&mut self, text: String) {
+        println!("{text}");
+        self.lines.push(text);
+    }
+}
+
+fn main() {
+    let args = args();
+    let bytes = visgraat::synth::parse_size(&args.size).expect("a size such as 1MB");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir =
+        root.join("target/bench")
+            .join(format!("{}-seed{}", args.size.to_lowercase(), args.seed));
+    let config_path = dir.join("config.toml");
+    let mut report = Report { lines: Vec::new() };
+
+    // --- The corpus -------------------------------------------------------------------------
+    if !config_path.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let shipped = Corpus::load(&root.join("corpus")).expect("the shipped corpus loads");
+        let t = Instant::now();
+        let r = visgraat::synth::generate(
+            &shipped,
+            &dir,
+            visgraat::synth::Options {
+                bytes,
+                seed: args.seed,
+            },
+        )
+        .expect("the corpus generates");
+        eprintln!(
+            "generated {} in {:.1} s: {} transcripts, {} words, {} word types",
+            dir.display(),
+            t.elapsed().as_secs_f64(),
+            r.transcripts,
+            r.words,
+            r.vocabulary
+        );
+    }
+    let config = Config::load(&config_path).expect("config");
+    let t = Instant::now();
+    let corpus = Corpus::load(&config.corpus).expect("corpus loads");
+    let load_time = t.elapsed();
+    let body_bytes: usize = corpus.sources.iter().map(|s| s.body.len()).sum();
+    let paragraphs: usize = corpus.sources.iter().map(|s| s.segments().len()).sum();
+    let (codings, _) = CodingSet::load(&config.corpus);
+    let mb = body_bytes as f64 / 1e6;
+    report.note(format!(
+        "Corpus: {} transcripts, {:.1} MB of text, {paragraphs} paragraphs, {} quotes, {} codings (seed {}). Loading it: {:.0} ms.\n",
+        corpus.sources.len(),
+        mb,
+        corpus.quotes.values().map(Vec::len).sum::<usize>(),
+        codings.codings.len(),
+        args.seed,
+        ms(load_time)
+    ));
+    report.note("| figure | visgraat | baseline | ratio | target |".into());
+    report.note("|---|---|---|---|---|".into());
+
+    // --- Full index build -------------------------------------------------------------------
+    let runs = if bytes >= 50_000_000 { 1 } else { 3 };
+    let mut build_times = Vec::new();
+    let mut build_rss = 0;
+    for _ in 0..runs {
+        let (t, rss) = measured(visgraat(&config_path).args(["index", "--rebuild"]));
+        build_times.push(t);
+        build_rss = build_rss.max(rss);
+    }
+    let build = median(build_times);
+    let bare_dir = dir.join("bare-index");
+    let mut bare_times = Vec::new();
+    let mut bare = None;
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(&bare_dir);
+        let t = Instant::now();
+        let b = BareIndex::build(&corpus, &bare_dir, body_bytes);
+        bare_times.push(t.elapsed());
+        bare = Some(b);
+    }
+    let bare = bare.expect("built");
+    let bare_build = median(bare_times);
+    report.row(
+        "full index build (whole `visgraat index --rebuild` process)",
+        format!(
+            "{:.2} s, {:.1} MB/s",
+            build.as_secs_f64(),
+            mb / build.as_secs_f64()
+        ),
+        format!(
+            "bare tantivy, same analyzer: {:.2} s, {:.1} MB/s",
+            bare_build.as_secs_f64(),
+            mb / bare_build.as_secs_f64()
+        ),
+        format!("{:.2}×", build.as_secs_f64() / bare_build.as_secs_f64()),
+        "≤ 1.3×",
+    );
+    report.row(
+        "peak RSS, index build",
+        format!("{:.0} MB", build_rss as f64 / 1024.0),
+        "—".into(),
+        "—".into(),
+        "—",
+    );
+
+    // --- Incremental re-index ---------------------------------------------------------------
+    let changed = corpus.sources[corpus.sources.len() / 2].path.clone();
+    let original = std::fs::read_to_string(&changed).unwrap();
+    std::fs::write(
+        &changed,
+        format!("{original}\nModerator: Een nieuwe vraag voor de meting van de benchmark?\n"),
+    )
+    .unwrap();
+    // The corpus as a running TUI would hold it after the edit: that one source reloaded.
+    let mut edited = Corpus::load(&config.corpus).unwrap();
+    let at = edited
+        .sources
+        .iter()
+        .position(|s| s.path == changed)
+        .unwrap();
+    edited.sources[at] = Source::load(&changed).unwrap();
+    let t = Instant::now();
+    let r = build::update(&edited, &config.index, false).expect("update");
+    let incremental = t.elapsed();
+    assert_eq!(r.updated.len(), 1, "one source re-indexed");
+    std::fs::write(&changed, &original).unwrap();
+    let (incremental_process, _) = measured(visgraat(&config_path).arg("index"));
+    report.row(
+        "re-index after one source changed (in process, corpus loaded)",
+        format!("{:.1} ms", ms(incremental)),
+        "—".into(),
+        "—".into(),
+        "< 50 ms",
+    );
+    report.row(
+        "the same as a whole `visgraat index` process (loads the corpus)",
+        format!("{:.0} ms", ms(incremental_process)),
+        "—".into(),
+        "—".into(),
+        "—",
+    );
+
+    // --- A new coding visible in filters and counts -----------------------------------------
+    let mut ws = Workspace::open(config.clone()).unwrap();
+    let searcher = ws.searcher().unwrap();
+    let target_source = ws.corpus.sources[0].clone();
+    let mut write_times = Vec::new();
+    let mut visible_times = Vec::new();
+    for i in 0..20 {
+        let t = Instant::now();
+        let placed = coding::add(
+            &ws.config.corpus,
+            "bench",
+            &target_source,
+            i * 3,
+            i * 3 + 2,
+            "doelgroep-zwaardere-problematiek",
+            "",
+        )
+        .unwrap();
+        write_times.push(t.elapsed());
+        let t = Instant::now();
+        ws.codings.codings.push(placed);
+        let stats = visgraat::analysis::stats::fishbone(&ws.corpus, &ws.codings, Some("bench"));
+        let hits = searcher
+            .search(
+                &Request {
+                    query: first_word(&target_source),
+                    coder: Some("bench".into()),
+                    limit: 20,
+                    ..Request::default()
+                },
+                &ws.codings,
+                &ws.corpus.codebook,
+            )
+            .unwrap();
+        visible_times.push(t.elapsed());
+        assert!(!stats.bones.is_empty() && !hits.is_empty());
+    }
+    let write_p50 = median(write_times);
+    let visible_p50 = median(visible_times);
+    report.row(
+        "new coding → visible in filters and counts (stats + coder-filtered search)",
+        format!("{:.2} ms", ms(visible_p50)),
+        "—".into(),
+        "—".into(),
+        "< 5 ms",
+    );
+    report.row(
+        "saving that coding (atomic write with fsync, under the lock)",
+        format!("{:.2} ms", ms(write_p50)),
+        "—".into(),
+        "—".into(),
+        "—",
+    );
+
+    // --- Query latency ----------------------------------------------------------------------
+    let set: QuerySet =
+        toml::from_str(&std::fs::read_to_string(root.join("benches/queries.toml")).unwrap())
+            .unwrap();
+    let repeats = 60;
+    let mut by_class: BTreeMap<String, (Vec<Duration>, Vec<Duration>)> = BTreeMap::new();
+    for q in &set.query {
+        let request = Request {
+            query: q.query.clone(),
+            case: q.case.clone(),
+            level: q
+                .factor
+                .as_deref()
+                .map(|f| Level::parse(f).expect("a level")),
+            code: q.code.clone(),
+            quotes: q.class == "quotes",
+            limit: 20,
+            ..Request::default()
+        };
+        let (ours, theirs) = by_class.entry(q.class.clone()).or_default();
+        for _ in 0..3 {
+            searcher
+                .search(&request, &ws.codings, &ws.corpus.codebook)
+                .unwrap();
+            bare.query(q);
+        }
+        for _ in 0..repeats {
+            let t = Instant::now();
+            let hits = searcher
+                .search(&request, &ws.codings, &ws.corpus.codebook)
+                .unwrap();
+            ours.push(t.elapsed());
+            std::hint::black_box(hits);
+            let t = Instant::now();
+            std::hint::black_box(bare.query(q));
+            theirs.push(t.elapsed());
+        }
+    }
+    let target_of = |class: &str| match class {
+        "phrase" => "≤ 1.5× bare; p99 < 10 ms",
+        _ => "≤ 1.5× bare; p99 < 2 ms",
+    };
+    for (class, (mut ours, mut theirs)) in by_class {
+        let (p50, p95, p99) = (
+            percentile(&mut ours, 0.5),
+            percentile(&mut ours, 0.95),
+            percentile(&mut ours, 0.99),
+        );
+        let (b50, b99) = (percentile(&mut theirs, 0.5), percentile(&mut theirs, 0.99));
+        report.row(
+            &format!("query `{class}`: p50 / p95 / p99, top 20 with snippets"),
+            format!("{:.3} / {:.3} / {:.3} ms", ms(p50), ms(p95), ms(p99)),
+            format!(
+                "bare tantivy: {:.3} / {:.3} ms (p50 / p99)",
+                ms(b50),
+                ms(b99)
+            ),
+            format!(
+                "{:.2}× p50, {:.2}× p99",
+                ms(p50) / ms(b50),
+                ms(p99) / ms(b99)
+            ),
+            target_of(&class),
+        );
+    }
+
+    // --- Against ripgrep --------------------------------------------------------------------
+    let sources_dir = config.corpus.join("sources");
+    let has_rg = Command::new("rg").arg("--version").output().is_ok();
+    if has_rg {
+        let mut rg_times = Vec::new();
+        let mut process_times = Vec::new();
+        let mut inproc = Vec::new();
+        for q in set.query.iter().filter(|q| q.rg.is_some()) {
+            let word = q.rg.as_deref().unwrap();
+            for _ in 0..5 {
+                rg_times.push(measured(Command::new("rg").args(["-i", word]).arg(&sources_dir)).0);
+                process_times.push(
+                    measured(visgraat(&config_path).args(["search", &q.query, "--limit", "20"])).0,
+                );
+                let t = Instant::now();
+                std::hint::black_box(
+                    searcher
+                        .search(
+                            &Request {
+                                query: q.query.clone(),
+                                limit: 20,
+                                ..Request::default()
+                            },
+                            &ws.codings,
+                            &ws.corpus.codebook,
+                        )
+                        .unwrap(),
+                );
+                inproc.push(t.elapsed());
+            }
+        }
+        let (rg, process, inproc) = (median(rg_times), median(process_times), median(inproc));
+        report.row(
+            "single term, in process, p50",
+            format!("{:.3} ms", ms(inproc)),
+            format!("`rg -i` over the same files: {:.1} ms", ms(rg)),
+            format!("{:.0}× faster", ms(rg) / ms(inproc)),
+            "≥ 50× faster",
+        );
+        report.row(
+            "single term, whole `visgraat search` process, p50",
+            format!("{:.1} ms", ms(process)),
+            format!("`rg -i`: {:.1} ms", ms(rg)),
+            format!("{:.2}× rg's time", ms(process) / ms(rg)),
+            "< 1× (faster than rg)",
+        );
+    } else {
+        report.note("(ripgrep is not installed: no rg baseline)".into());
+    }
+
+    // --- The TUI: keystroke → redrawn results -----------------------------------------------
+    let size = (140, 40);
+    let tui_ws = Workspace::open(config.clone()).unwrap();
+    let mut app = App::new(tui_ws, size, true);
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    let mut keystrokes = Vec::new();
+    for q in [
+        "werkdruk",
+        "begeleiding",
+        "\"passend onderwijs\"",
+        "zorgcoördinator",
+        "gemeenten -student",
+    ] {
+        app.update(Action::Show(ViewId::Search));
+        app.search.query.clear();
+        app.search.editing = true;
+        for c in q.chars() {
+            let t = Instant::now();
+            app.update(Action::Input(c));
+            run_effects(&mut app, &searcher);
+            terminal.draw(|f| view::render(&app, f)).unwrap();
+            keystrokes.push(t.elapsed());
+        }
+    }
+    let n = keystrokes.len();
+    let (k50, k95) = (
+        percentile(&mut keystrokes, 0.5),
+        percentile(&mut keystrokes, 0.95),
+    );
+    report.row(
+        &format!("TUI keystroke → redrawn results ({n} keystrokes), p50 / p95"),
+        format!("{:.2} / {:.2} ms", ms(k50), ms(k95)),
+        "—".into(),
+        "—".into(),
+        "p95 < 16 ms",
+    );
+
+    // --- Start to first frame, TUI memory ---------------------------------------------------
+    let mut starts = Vec::new();
+    let mut tui_rss = 0;
+    for _ in 0..5 {
+        let (t, rss) = measured(visgraat(&config_path).arg("first-frame"));
+        starts.push(t);
+        tui_rss = tui_rss.max(rss);
+    }
+    report.row(
+        "process start → first TUI frame (index exists), p50",
+        format!("{:.0} ms", ms(median(starts))),
+        "—".into(),
+        "—".into(),
+        "< 100 ms",
+    );
+    report.row(
+        "peak RSS, TUI with the corpus open (to its first frame)",
+        format!("{:.0} MB", tui_rss as f64 / 1024.0),
+        "—".into(),
+        "—".into(),
+        "< 300 MB",
+    );
+
+    let out = root
+        .join("target/bench")
+        .join(format!("report-{}.md", args.size.to_lowercase()));
+    std::fs::write(&out, report.lines.join("\n") + "\n").unwrap();
+    eprintln!("report written to {}", out.display());
+}
+
+fn first_word(source: &Source) -> String {
+    source
+        .body
+        .split(|c: char| !c.is_alphabetic())
+        .find(|w| w.chars().count() >= 4)
+        .unwrap_or("de")
+        .to_string()
+}
+
+fn run_effects(app: &mut App, searcher: &Searcher) {
+    for effect in std::mem::take(&mut app.effects) {
+        if let Effect::Search {
+            generation,
+            request,
+        } = effect
+        {
+            let result = searcher
+                .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
+                .map_err(|e| e.to_string());
+            app.search_done(generation, result);
+        }
+    }
+}
+
+/// The baseline: tantivy with visgraat's Dutch analyzer and nothing else: one analysed,
+/// stored text field per paragraph (plus a case field, for the filter class), the same
+/// paragraphs, the same writer threads and memory; queries through tantivy's own parser,
+/// top 20, a snippet per hit from tantivy's snippet generator.
+struct BareIndex {
+    index: Index,
+    reader: tantivy::IndexReader,
+    text: tantivy::schema::Field,
+    case: tantivy::schema::Field,
+}
+
+impl BareIndex {
+    fn build(corpus: &Corpus, dir: &PathBuf, body_bytes: usize) -> BareIndex {
+        std::fs::create_dir_all(dir).unwrap();
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field(
+            "text",
+            TextOptions::default()
+                .set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(analyzer::STEM)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                )
+                .set_stored(),
+        );
+        let case = schema.add_text_field("case", STRING);
+        let index = Index::create_in_dir(dir, schema.build()).unwrap();
+        analyzer::register(index.tokenizers());
+        // visgraat's policy: one thread below 32 MB, else up to four.
+        let threads = if body_bytes < 32 * 1024 * 1024 {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(2, usize::from)
+                .min(4)
+        };
+        let mut writer = index
+            .writer_with_num_threads(threads, 64 * 1024 * 1024 * threads)
+            .unwrap();
+        for source in &corpus.sources {
+            // Read the file as visgraat does, to pay the same I/O.
+            let file = std::fs::read_to_string(&source.path).unwrap();
+            let body = file.splitn(3, "+++\n").nth(2).unwrap_or("");
+            let case_id = source.meta.case.clone().unwrap_or_default();
+            for paragraph in body.split("\n\n") {
+                writer
+                    .add_document(doc!(text => paragraph, case => case_id.as_str()))
+                    .unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        writer.wait_merging_threads().unwrap();
+        let reader = index.reader().unwrap();
+        BareIndex {
+            index,
+            reader,
+            text,
+            case,
+        }
+    }
+
+    fn query(&self, q: &BenchQuery) -> Vec<String> {
+        let mut parser = QueryParser::for_index(&self.index, vec![self.text]);
+        parser.set_conjunction_by_default();
+        let parsed = parser.parse_query(&q.query).unwrap();
+        let query: Box<dyn Query> = match &q.case {
+            Some(case) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, parsed),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.case, case),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ])),
+            None => parsed,
+        };
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(20).order_by_score())
+            .unwrap();
+        let generator = SnippetGenerator::create(&searcher, &*query, self.text).unwrap();
+        top.into_iter()
+            .map(|(_, address)| {
+                let d: TantivyDocument = searcher.doc(address).unwrap();
+                let text = d
+                    .get_first(self.text)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                generator.snippet(&text).to_html()
+            })
+            .collect()
+    }
+}

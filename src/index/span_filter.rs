@@ -1,0 +1,107 @@
+//! A query that matches the documents (passages or quotes) overlapping given coded spans,
+//! so that filters by code, factor, valence or coder apply the codings, which never enter the
+//! index. Per index segment it reads the postings of each selected source and the `start` /
+//! `end` fast fields of those documents: work in proportion to the selected sources'
+//! documents, never a pass over the stored documents.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tantivy::query::{
+    BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+/// Coded spans per source id, sorted by start.
+pub type Spans = BTreeMap<String, Vec<(usize, usize)>>;
+
+#[derive(Debug, Clone)]
+pub struct SpanFilter {
+    spans: Arc<Spans>,
+    source: Field,
+}
+
+impl SpanFilter {
+    pub fn new(mut spans: Spans, source: Field) -> SpanFilter {
+        for list in spans.values_mut() {
+            list.sort_unstable();
+        }
+        SpanFilter {
+            spans: Arc::new(spans),
+            source,
+        }
+    }
+}
+
+impl Query for SpanFilter {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+/// True when `start..end` overlaps one of the sorted `spans`.
+fn overlaps(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    // Spans starting before `end`; one of them must end after `start`. Spans are few per
+    // source, so a scan back from the partition point is short.
+    let before_end = spans.partition_point(|&(s, _)| s < end);
+    spans[..before_end].iter().rev().any(|&(_, e)| e > start)
+}
+
+impl Weight for SpanFilter {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let inverted = reader.inverted_index(self.source)?;
+        let fast = reader.fast_fields();
+        let starts = fast.u64("start")?;
+        let ends = fast.u64("end")?;
+        let mut matched = BitSet::with_max_value(reader.max_doc().max(1));
+        for (source, spans) in self.spans.iter() {
+            let term = Term::from_field_text(self.source, source);
+            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if let (Some(s), Some(e)) = (starts.first(doc), ends.first(doc))
+                    && overlaps(spans, s as usize, e as usize)
+                {
+                    matched.insert(doc);
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(Box::new(ConstScorer::new(
+            BitSetDocSet::from(matched),
+            boost,
+        )))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) == doc {
+            Ok(Explanation::new("overlaps a selected coding", 1.0))
+        } else {
+            Err(tantivy::TantivyError::InvalidArgument(
+                "the document overlaps no selected coding".into(),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlaps;
+
+    #[test]
+    fn overlap_is_end_exclusive() {
+        let spans = [(10, 20), (30, 40)];
+        assert!(overlaps(&spans, 15, 16));
+        assert!(overlaps(&spans, 0, 11));
+        assert!(!overlaps(&spans, 0, 10));
+        assert!(!overlaps(&spans, 20, 30));
+        assert!(overlaps(&spans, 39, 50));
+        assert!(!overlaps(&spans, 40, 50));
+        assert!(overlaps(&spans, 0, 100));
+    }
+}
