@@ -25,8 +25,16 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn open(config: Config) -> Result<Workspace> {
-        let mut corpus = Corpus::load(&config.corpus)?;
-        let (mut codings, coding_problems) = CodingSet::load(&config.corpus);
+        // The corpus and the codings are independent files: read them side by side.
+        let (corpus, (mut codings, coding_problems)) = std::thread::scope(|scope| {
+            let codings = scope.spawn(|| CodingSet::load(&config.corpus));
+            let corpus = Corpus::load(&config.corpus);
+            (
+                corpus,
+                codings.join().expect("loading codings does not panic"),
+            )
+        });
+        let mut corpus = corpus?;
         let mut problems = std::mem::take(&mut corpus.problems);
         let corpus_problems = problems.len();
         problems.extend(coding_problems);

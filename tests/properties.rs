@@ -87,6 +87,16 @@ proptest! {
         prop_assert_eq!(a.body, b.body);
     }
 
+    /// The char index used for re-anchoring agrees with a plain walk over the chars.
+    #[test]
+    fn char_index_agrees_with_a_walk(text in messy_text(), a in 0usize..120, len in 0usize..60, upto in 0usize..200) {
+        let index = source::CharIndex::new(&text, upto);
+        let (start, end) = (a, a + len);
+        if end <= upto {
+            prop_assert_eq!(index.slice(&text, start, end), source::char_slice(&text, start, end));
+        }
+    }
+
     /// Any paragraph: a speaker that is text of the paragraph, or none.
     #[test]
     fn turn_parser_takes_any_text(text in messy_text()) {

@@ -109,13 +109,17 @@ impl CodingSet {
                 .filter(|p| p.extension().is_some_and(|e| e == "toml"))
                 .collect();
             paths.sort();
-            for path in paths {
+            // Parsing TOML is most of the cost with thousands of files: all cores.
+            let loaded = crate::corpus::par_map(paths, |path| {
                 let source = path
                     .file_stem()
                     .unwrap_or_default()
                     .to_string_lossy()
                     .to_string();
-                match load_file(&path) {
+                (source, load_file(&path))
+            });
+            for (source, result) in loaded {
+                match result {
                     Ok(file) => set
                         .codings
                         .extend(file.codings.into_iter().map(|coding| Placed {

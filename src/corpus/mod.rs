@@ -100,13 +100,16 @@ impl Corpus {
             &mut quote_files,
             &mut corpus.problems,
         );
-        for path in quote_files {
+        let loaded = par_map(quote_files, |path| {
             let id = path
                 .file_stem()
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string();
-            match quotes::load(&path) {
+            (id, quotes::load(&path))
+        });
+        for (id, result) in loaded {
+            match result {
                 Ok(q) => {
                     corpus.quotes.insert(id, q);
                 }
@@ -180,33 +183,36 @@ impl Corpus {
 /// Load source files on all cores (reading and parsing 100 MB is most of a cold start), in
 /// the order given.
 fn load_all(files: Vec<PathBuf>) -> Vec<(PathBuf, Result<Source>)> {
+    par_map(files, |p| {
+        let loaded = Source::load(&p);
+        (p, loaded)
+    })
+}
+
+/// `f` over `items` on all cores (up to 8), results in the order of `items`. Small inputs
+/// stay on this thread.
+pub(crate) fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8);
-    if workers == 1 || files.len() < 64 {
-        return files
-            .into_iter()
-            .map(|p| {
-                let loaded = Source::load(&p);
-                (p, loaded)
-            })
-            .collect();
+    if workers == 1 || items.len() < 64 {
+        return items.into_iter().map(f).collect();
     }
-    let chunk = files.len().div_ceil(workers);
+    let chunk = items.len().div_ceil(workers);
+    let mut parts: Vec<Vec<T>> = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        parts.push(items.by_ref().take(chunk).collect());
+    }
+    let f = &f;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| (p.clone(), Source::load(p)))
-                        .collect::<Vec<_>>()
-                })
-            })
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(f).collect::<Vec<R>>()))
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("a loader thread does not panic"))
+            .flat_map(|h| h.join().expect("a worker thread does not panic"))
             .collect()
     })
 }

@@ -201,54 +201,62 @@ pub fn render(meta: &SourceMeta, body: &str) -> String {
 }
 
 /// Char offsets to byte offsets in one text without walking it from the start each time:
-/// a checkpoint every 64 chars, then a walk of fewer than 64. Built in one pass over the
-/// bytes, up to the last char that will be asked for.
+/// the number of chars that start before each 64-byte block, counted a block at a time
+/// (which the compiler vectorises), then a walk of at most one block. Built up to the last
+/// char that will be asked for.
 pub struct CharIndex {
-    checkpoints: Vec<usize>,
-    /// Chars covered (the index answers offsets up to and including this).
+    /// `before[i]`: chars starting before byte `i * BLOCK`.
+    before: Vec<usize>,
+    /// Bytes covered (a multiple of BLOCK, or the whole text).
+    covered: usize,
+    /// Chars starting before `covered`.
     chars: usize,
-    /// Byte where coverage ends.
-    bytes: usize,
 }
 
 impl CharIndex {
-    const STEP: usize = 64;
+    const BLOCK: usize = 64;
 
-    /// An index of `text` up to char `upto` (or its end).
+    /// An index of `text` covering at least char `upto` (or the whole text).
     pub fn new(text: &str, upto: usize) -> CharIndex {
-        let mut checkpoints = Vec::with_capacity(upto / Self::STEP + 1);
+        let bytes = text.as_bytes();
+        let mut before = Vec::with_capacity(upto / Self::BLOCK + 2);
         let mut chars = 0;
-        let mut bytes = text.len();
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            // Not a UTF-8 continuation byte: a char starts here.
-            if (b as i8) >= -0x40 {
-                if chars > upto {
-                    bytes = i;
-                    break;
-                }
-                if chars % Self::STEP == 0 {
-                    checkpoints.push(i);
-                }
-                chars += 1;
+        let mut covered = 0;
+        for block in bytes.chunks(Self::BLOCK) {
+            // Past `upto` by a whole block: every char up to it is inside the coverage.
+            if chars > upto + 1 {
+                break;
             }
+            before.push(chars);
+            // UTF-8 continuation bytes are 0b10xx_xxxx; every other byte starts a char.
+            chars += block.iter().filter(|&&b| (b as i8) >= -0x40).count();
+            covered += block.len();
         }
         CharIndex {
-            checkpoints,
+            before,
+            covered,
             chars,
-            bytes,
         }
     }
 
     /// The byte offset of char `pos` (`pos` may be the end of the covered text).
     pub fn byte(&self, text: &str, pos: usize) -> Option<usize> {
-        if pos == self.chars {
-            return Some(self.bytes);
+        if pos >= self.chars {
+            return (pos == self.chars && self.covered == text.len()).then_some(text.len());
         }
-        let base = *self.checkpoints.get(pos / Self::STEP)?;
-        text[base..]
-            .char_indices()
-            .nth(pos % Self::STEP)
-            .map(|(i, _)| base + i)
+        // The block holding the start of char `pos`.
+        let block = self.before.partition_point(|&c| c <= pos).checked_sub(1)?;
+        let mut seen = self.before[block];
+        let from = block * Self::BLOCK;
+        for (i, &b) in text.as_bytes()[from..].iter().enumerate() {
+            if (b as i8) >= -0x40 {
+                if seen == pos {
+                    return Some(from + i);
+                }
+                seen += 1;
+            }
+        }
+        None
     }
 
     /// Chars `start..end` of `text`, if in range of the index.

@@ -21,7 +21,7 @@ pub const TAIL: &str = "nl_tail";
 
 /// Everything that changes the tokens; part of the index fingerprint, so a change rebuilds.
 pub const ANALYSIS_VERSION: &str =
-    "simple+lower+frostem-1.20260821-dutch_porter+overrides-v1+asciifold";
+    "simple+lower+frostem-1.20260821-dutch_porter+overrides-v1+asciifold+tail-longer-than-4";
 
 /// Reviewed stems for words Dutch Porter gets wrong in this domain (lowercased input).
 const OVERRIDES: &[(&str, &str)] = &[
@@ -99,8 +99,69 @@ pub fn tail_analyzer() -> TextAnalyzer {
     base()
         .filter(MapToken(stem_into))
         .filter(AsciiFoldingFilter)
+        // Only a stem longer than the shortest word that looks for its compounds can be such
+        // a compound; the short, frequent function words would be most of this field.
+        .filter(KeepLonger(crate::index::snippet::MIN_TAIL_CHARS))
         .filter(MapToken(reverse_into))
         .build()
+}
+
+/// A token filter that drops tokens of at most `n` chars.
+#[derive(Clone, Copy)]
+pub struct KeepLonger(usize);
+
+impl TokenFilter for KeepLonger {
+    type Tokenizer<T: Tokenizer> = KeepLongerTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> KeepLongerTokenizer<T> {
+        KeepLongerTokenizer {
+            inner: tokenizer,
+            n: self.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct KeepLongerTokenizer<T> {
+    inner: T,
+    n: usize,
+}
+
+impl<T: Tokenizer> Tokenizer for KeepLongerTokenizer<T> {
+    type TokenStream<'a> = KeepLongerTokenStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        KeepLongerTokenStream {
+            tail: self.inner.token_stream(text),
+            n: self.n,
+        }
+    }
+}
+
+pub struct KeepLongerTokenStream<T> {
+    tail: T,
+    n: usize,
+}
+
+impl<T: TokenStream> TokenStream for KeepLongerTokenStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let text = &self.tail.token().text;
+            // Fewer bytes than n + 1 means fewer chars too: skip the count then.
+            if text.len() > self.n && text.chars().count() > self.n {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 fn stem_into(text: &str, out: &mut String) {

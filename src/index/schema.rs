@@ -8,6 +8,7 @@ use tantivy::schema::{
 
 use super::analyzer;
 
+/// The document types: every document is one of these three (search relies on it).
 pub const SEGMENT: &str = "segment";
 pub const QUOTE: &str = "quote";
 pub const CODE: &str = "code";
@@ -72,7 +73,8 @@ pub fn build() -> (Schema, Fields) {
         ),
         text_tail: b.add_text_field(
             "text_tail",
-            text_opts(analyzer::TAIL, IndexRecordOption::WithFreqs),
+            // Matched as a set of terms with a constant score: no frequencies needed.
+            text_opts(analyzer::TAIL, IndexRecordOption::Basic),
         ),
     };
     (b.build(), fields)

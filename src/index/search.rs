@@ -134,10 +134,16 @@ impl Searcher {
         } else {
             schema::SEGMENT
         };
-        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, user_query),
-            (Occur::Must, term(f.doc_type, doc_type)),
-        ];
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
+        if doc_type == schema::SEGMENT {
+            // Passages are nearly every document: excluding the few others is cheaper than
+            // intersecting with a posting list that holds almost all of them.
+            for other in [schema::QUOTE, schema::CODE] {
+                must.push((Occur::MustNot, term(f.doc_type, other)));
+            }
+        } else {
+            must.push((Occur::Must, term(f.doc_type, doc_type)));
+        }
         if let Some(kind) = req.kind {
             must.push((Occur::Must, term(f.kind, kind.as_str())));
         }

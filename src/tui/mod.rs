@@ -42,7 +42,7 @@ const DISK_POLL: std::time::Duration = std::time::Duration::from_millis(700);
 struct SearchJob {
     generation: u64,
     request: Request,
-    codings: CodingSet,
+    codings: std::sync::Arc<CodingSet>,
 }
 
 /// Open the TUI on the project of `config`: refresh the index first (with progress on the
@@ -108,6 +108,7 @@ fn event_loop(
     spawn_ticker(tx.clone());
     spawn_input(tx);
     let mut dirty = true;
+    let mut snapshot = None;
     loop {
         if dirty {
             terminal
@@ -148,7 +149,7 @@ fn event_loop(
                     let job = SearchJob {
                         generation,
                         request,
-                        codings: app.ws.codings.clone(),
+                        codings: shared_codings(&app, &mut snapshot),
                     };
                     let _ = jobs.send(job);
                 }
@@ -170,6 +171,23 @@ fn to_action(app: &App, ev: Event) -> Option<Action> {
         Event::Mouse(m) => action::from_mouse(m),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,
+    }
+}
+
+/// The codings for the search thread, copied only when they changed: every change to the
+/// codings is a write, which moves `disk_stamp`. (A copy per keystroke costs milliseconds
+/// with tens of thousands of codings.)
+fn shared_codings(
+    app: &App,
+    snapshot: &mut Option<(u64, std::sync::Arc<CodingSet>)>,
+) -> std::sync::Arc<CodingSet> {
+    match snapshot {
+        Some((stamp, codings)) if *stamp == app.disk_stamp => codings.clone(),
+        _ => {
+            let codings = std::sync::Arc::new(app.ws.codings.clone());
+            *snapshot = Some((app.disk_stamp, codings.clone()));
+            codings
+        }
     }
 }
 
