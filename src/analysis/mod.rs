@@ -1,3 +1,4 @@
-//! Analyses over codings: fishbone counts (and later agreement and co-occurrence).
+//! Analyses over codings: fishbone counts and inter-coder agreement.
 
+pub mod agreement;
 pub mod stats;

@@ -77,6 +77,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Inter-coder agreement per code, fishbone level and overall (κ, α, % agreement).
+    Agreement {
+        /// Coders to compare, comma-separated (default: every coder).
+        #[arg(long, value_delimiter = ',')]
+        coders: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors.
     Check,
     /// Build corpus sources from extracted documents by a reviewed import plan.
@@ -184,6 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         } => stats(config, coder.as_deref(), by_case, by_coder, json),
         Command::Check => check(config),
+        Command::Agreement { coders, json } => agreement(config, coders, json),
         Command::ImportPlan { plan, from, check } => {
             import::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
@@ -344,6 +353,54 @@ fn search(config: &Config, args: &SearchArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn agreement(config: Config, coders: Vec<String>, json: bool) -> Result<ExitCode, Error> {
+    let ws = Workspace::open(config)?;
+    warn_problems(&ws.problems);
+    let all: Vec<String> = ws
+        .codings
+        .coders()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let coders = if coders.is_empty() {
+        all.clone()
+    } else {
+        coders
+    };
+    if let Some(unknown) = coders.iter().find(|c| !all.contains(c)) {
+        return Err(Error::Usage(format!(
+            "no codings by {unknown:?}; coders: {}",
+            all.join(", ")
+        )));
+    }
+    if coders.len() < 2 {
+        return Err(Error::Usage(format!(
+            "agreement compares two or more coders; this corpus has codings by {}",
+            if all.is_empty() {
+                "nobody".to_string()
+            } else {
+                all.join(", ")
+            }
+        )));
+    }
+    let a = crate::analysis::agreement::agreement(&ws.corpus, &ws.codings, &coders);
+    if a.sources.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} have no source that all of them coded",
+            coders.join(", ")
+        )));
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&a).map_err(|e| Error::Usage(e.to_string()))?
+        );
+    } else {
+        print!("{}", output::agreement(&a, &ws.corpus.codebook));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn code(

@@ -286,3 +286,56 @@ pub fn stats(s: &FishboneStats, corpus: &Corpus, by_case: bool, by_coder: bool) 
     }
     out
 }
+
+/// Agreement as a table: overall, per fishbone level, per code.
+pub fn agreement(
+    a: &crate::analysis::agreement::Agreement,
+    codebook: &crate::corpus::codebook::Codebook,
+) -> String {
+    use std::fmt::Write;
+    let num = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.2}"));
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{:.0}%", x * 100.0));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Agreement of {} on {} source(s) they all coded, per paragraph:",
+        a.coders.join(", "),
+        a.sources.len()
+    );
+    let _ = writeln!(
+        out,
+        "{:<52} {:>6} {:>6} {:>6} {:>6} {:>6}",
+        "", "units", "coded", "agree", "kappa", "alpha"
+    );
+    let mut row = |label: &str, f: &crate::analysis::agreement::Figures| {
+        let _ = writeln!(
+            out,
+            "{:<52} {:>6} {:>6} {:>6} {:>6} {:>6}",
+            label.chars().take(52).collect::<String>(),
+            f.units,
+            f.coded_units,
+            pct(f.percent_agreement),
+            num(f.cohen_kappa),
+            num(f.krippendorff_alpha)
+        );
+    };
+    row("overall (paragraph × code)", &a.overall);
+    for f in &a.per_level {
+        row(&format!("level {}", f.name), f);
+    }
+    for f in &a.per_code {
+        let label = codebook
+            .code(&f.name)
+            .map_or(f.name.as_str(), |c| c.label.as_str());
+        row(&format!("  {label}"), f);
+    }
+    let _ = writeln!(
+        out,
+        "Coded characters coded alike by all: {} (descriptive).",
+        pct(a.overlapping_characters)
+    );
+    if a.coders.len() > 2 {
+        let _ = writeln!(out, "kappa is for two coders; alpha takes any number.");
+    }
+    out
+}

@@ -1,0 +1,59 @@
+//! `visgraat agreement` over the shipped corpus: the two example coders, `voorbeeld` and
+//! `voorbeeld-2`, coded three intermezzos independently.
+
+mod common;
+
+use common::Project;
+
+#[test]
+fn the_example_coders_agree_and_disagree_where_they_did() {
+    let p = Project::shipped();
+    let a: serde_json::Value =
+        serde_json::from_str(&p.expect(0, &["agreement", "--json"])).unwrap();
+    assert_eq!(a["coders"], serde_json::json!(["voorbeeld", "voorbeeld-2"]));
+    assert_eq!(
+        a["sources"],
+        serde_json::json!([
+            "intermezzo-grenzen-in-passend-onderwijs",
+            "intermezzo-intake",
+            "intermezzo-werkdruk-en-docentenwelzijn"
+        ])
+    );
+    let code = |id: &str| {
+        a["per_code"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
+    // Only voorbeeld-2 put the admission law on the intake paragraph: one disagreement in ten
+    // paragraphs, and kappa 0 (no agreement beyond chance on that code).
+    let law = code("beleid-toelatingsrecht-zonder-selectie");
+    assert_eq!(law["units"], 10);
+    assert_eq!(law["coded_units"], 1);
+    assert!((law["percent_agreement"].as_f64().unwrap() - 0.9).abs() < 1e-9);
+    assert_eq!(law["cohen_kappa"].as_f64().unwrap(), 0.0);
+    // Both coded the AVG passages alike.
+    assert_eq!(
+        code("beleid-avg-bemoeilijkt-warme-overdracht")["cohen_kappa"],
+        1.0
+    );
+    let overall_alpha = a["overall"]["krippendorff_alpha"].as_f64().unwrap();
+    assert!((0.8..0.95).contains(&overall_alpha), "{overall_alpha}");
+    let overlap = a["overlapping_characters"].as_f64().unwrap();
+    assert!((0.5..1.0).contains(&overlap), "{overlap}");
+
+    let table = p.expect(0, &["agreement"]);
+    assert!(
+        table.contains("Agreement of voorbeeld, voorbeeld-2 on 3 source(s)"),
+        "{table}"
+    );
+    assert!(table.contains("level team"), "{table}");
+
+    let err = p.stderr(2, &["agreement", "--coders", "voorbeeld"]);
+    assert!(err.contains("two or more coders"), "{err}");
+    let err = p.stderr(2, &["agreement", "--coders", "voorbeeld,niemand"]);
+    assert!(err.contains("no codings by \"niemand\""), "{err}");
+}
