@@ -199,7 +199,7 @@ pub fn agreement(corpus: &Corpus, codings: &CodingSet, coders: &[String]) -> Agr
             .collect();
         let coded_units = values
             .iter()
-            .filter(|u| u.iter().any(|v| *v == Some(true)))
+            .filter(|u| u.contains(&Some(true)))
             .count();
         let kappa = (coders.len() == 2)
             .then(|| {
@@ -265,7 +265,7 @@ pub fn agreement(corpus: &Corpus, codings: &CodingSet, coders: &[String]) -> Agr
         units: pooled.len(),
         coded_units: pooled
             .iter()
-            .filter(|u| u.iter().any(|v| *v == Some(true)))
+            .filter(|u| u.contains(&Some(true)))
             .count(),
         percent_agreement: percent_agreement(&pooled),
         cohen_kappa: (coders.len() == 2)
