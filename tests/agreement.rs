@@ -57,3 +57,67 @@ fn the_example_coders_agree_and_disagree_where_they_did() {
     let err = p.stderr(2, &["agreement", "--coders", "voorbeeld,niemand"]);
     assert!(err.contains("no codings by \"niemand\""), "{err}");
 }
+
+#[test]
+fn matrices_show_co_occurrence_and_bones_by_case() {
+    let p = Project::shipped();
+    let m: serde_json::Value = serde_json::from_str(&p.expect(
+        0,
+        &[
+            "matrix",
+            "level-case",
+            "--coder",
+            "voorbeeld",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let columns = m["columns"].as_array().unwrap();
+    assert_eq!(columns.last().unwrap(), "(no case)");
+    let entree = columns
+        .iter()
+        .position(|c| c == "docententeam-groot-roc-startcollege")
+        .unwrap();
+    let team_plus = m["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|r| r == "+ team")
+        .unwrap();
+    assert_eq!(
+        m["cells"][team_plus][entree], 1,
+        "the Entree team's own passage"
+    );
+    assert!(
+        m["note"].as_str().unwrap().contains("belong to no case"),
+        "most material has no case, and the matrix says so"
+    );
+
+    let csv = p.expect(
+        0,
+        &[
+            "matrix",
+            "cooccurrence",
+            "--coder",
+            "voorbeeld",
+            "--format",
+            "csv",
+        ],
+    );
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[0], "code × code (paragraphs)");
+    let avg = header
+        .iter()
+        .position(|c| *c == "beleid-avg-bemoeilijkt-warme-overdracht")
+        .unwrap();
+    let row: Vec<&str> = lines
+        .find(|l| l.starts_with("beleid-avg-bemoeilijkt-warme-overdracht,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(row[avg], "2", "two paragraphs carry the AVG code");
+    let err = p.stderr(2, &["matrix", "nonsense"]);
+    assert!(err.contains("cooccurrence or level-case"), "{err}");
+}

@@ -197,10 +197,7 @@ pub fn agreement(corpus: &Corpus, codings: &CodingSet, coders: &[String]) -> Agr
             .iter()
             .map(|u| u.codes.iter().map(|set| Some(applies(set))).collect())
             .collect();
-        let coded_units = values
-            .iter()
-            .filter(|u| u.contains(&Some(true)))
-            .count();
+        let coded_units = values.iter().filter(|u| u.contains(&Some(true))).count();
         let kappa = (coders.len() == 2)
             .then(|| {
                 let pairs: Vec<(bool, bool)> = values
@@ -263,10 +260,7 @@ pub fn agreement(corpus: &Corpus, codings: &CodingSet, coders: &[String]) -> Agr
     let overall = Figures {
         name: "overall".into(),
         units: pooled.len(),
-        coded_units: pooled
-            .iter()
-            .filter(|u| u.contains(&Some(true)))
-            .count(),
+        coded_units: pooled.iter().filter(|u| u.contains(&Some(true))).count(),
         percent_agreement: percent_agreement(&pooled),
         cohen_kappa: (coders.len() == 2)
             .then(|| {

@@ -1,4 +1,5 @@
 //! Analyses over codings: fishbone counts and inter-coder agreement.
 
 pub mod agreement;
+pub mod matrix;
 pub mod stats;

@@ -85,6 +85,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Matrices: code co-occurrence, or passages per fishbone bone × case.
+    Matrix {
+        /// cooccurrence or level-case.
+        kind: String,
+        /// Count one coder's codings only.
+        #[arg(long)]
+        coder: Option<String>,
+        /// table, csv or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors.
     Check,
     /// Build corpus sources from extracted documents by a reviewed import plan.
@@ -193,6 +204,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         } => stats(config, coder.as_deref(), by_case, by_coder, json),
         Command::Check => check(config),
         Command::Agreement { coders, json } => agreement(config, coders, json),
+        Command::Matrix {
+            kind,
+            coder,
+            format,
+        } => matrix(config, &kind, coder.as_deref(), &format),
         Command::ImportPlan { plan, from, check } => {
             import::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
@@ -353,6 +369,42 @@ fn search(config: &Config, args: &SearchArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn matrix(
+    config: Config,
+    kind: &str,
+    coder: Option<&str>,
+    format: &str,
+) -> Result<ExitCode, Error> {
+    let ws = Workspace::open(config)?;
+    warn_problems(&ws.problems);
+    let m = match kind {
+        "cooccurrence" => crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),
+        "level-case" => crate::analysis::matrix::level_by_case(&ws.corpus, &ws.codings, coder),
+        other => {
+            return Err(Error::Usage(format!(
+                "unknown matrix {other:?}: use cooccurrence or level-case"
+            )));
+        }
+    };
+    match format {
+        "csv" => print!("{}", m.to_csv()),
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&m).map_err(|e| Error::Usage(e.to_string()))?
+        ),
+        "table" => print!("{}", output::matrix(&m)),
+        other => {
+            return Err(Error::Usage(format!(
+                "unknown format {other:?}: use table, csv or json"
+            )));
+        }
+    }
+    if let Some(note) = &m.note {
+        eprintln!("visgraat: note: {note}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn agreement(config: Config, coders: Vec<String>, json: bool) -> Result<ExitCode, Error> {

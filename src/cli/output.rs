@@ -339,3 +339,46 @@ pub fn agreement(
     }
     out
 }
+
+/// A matrix as a text table: row labels, then one narrow column per column label (numbered,
+/// with a legend, since code ids are long).
+pub fn matrix(m: &crate::analysis::matrix::Matrix) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", m.title);
+    let width = m
+        .rows
+        .iter()
+        .map(|r| r.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    let _ = write!(out, "{:width$} ", "");
+    for i in 0..m.columns.len() {
+        let _ = write!(out, "{:>5}", format!("[{}]", i + 1));
+    }
+    out.push('\n');
+    for (r, row) in m.rows.iter().enumerate() {
+        let label: String = row.chars().take(width).collect();
+        let _ = write!(out, "{label:width$} ");
+        for n in &m.cells[r] {
+            let _ = write!(
+                out,
+                "{:>5}",
+                if *n == 0 {
+                    "·".to_string()
+                } else {
+                    n.to_string()
+                }
+            );
+        }
+        out.push('\n');
+    }
+    for (i, c) in m.columns.iter().enumerate() {
+        let _ = writeln!(out, "[{}] {c}", i + 1);
+    }
+    if let Some(note) = &m.note {
+        let _ = writeln!(out, "Note: {note}");
+    }
+    out
+}
