@@ -454,3 +454,39 @@ fn another_process_coding_is_picked_up_and_nothing_is_overwritten() {
     );
     assert!(on_disk >= 1);
 }
+
+#[test]
+fn matrix_view_counts_and_opens_the_passages_behind_a_cell() {
+    let mut f = fixture(110, 26);
+    f.send([Action::Show(ViewId::Matrix)]);
+    let m = f
+        .app
+        .matrix
+        .data
+        .clone()
+        .expect("computed when the view opens");
+    assert_eq!(m.columns.last().map(String::as_str), Some("(no case)"));
+    // Move to the first non-empty cell and open it.
+    let (r, c) = m
+        .cells
+        .iter()
+        .enumerate()
+        .find_map(|(r, row)| row.iter().position(|&n| n > 0).map(|c| (r, c)))
+        .unwrap();
+    for _ in 0..r {
+        f.send([Action::Down]);
+    }
+    for _ in 0..c {
+        f.send([Action::Right]);
+    }
+    insta::assert_snapshot!("matrix_level_by_case", f.screen());
+    f.send([Action::Enter]);
+    let Some(Popup::Passages { items, .. }) = &f.app.popup else {
+        panic!("passages popup: {:?}", f.app.popup);
+    };
+    assert_eq!(items.len(), m.cells[r][c]);
+    f.send([Action::Back, Action::ToggleValence]);
+    let co = f.app.matrix.data.clone().unwrap();
+    assert_eq!(co.rows, co.columns, "code × code");
+    insta::assert_snapshot!("matrix_cooccurrence", f.screen());
+}

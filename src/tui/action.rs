@@ -12,6 +12,7 @@ pub enum ViewId {
     Search,
     Fishbone,
     Codes,
+    Matrix,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -183,6 +184,7 @@ pub fn from_key(key: KeyEvent, mode: InputMode) -> Option<Action> {
         KeyCode::Char('2') => Some(Action::Show(ViewId::Search)),
         KeyCode::Char('3') => Some(Action::Show(ViewId::Fishbone)),
         KeyCode::Char('4') => Some(Action::Show(ViewId::Codes)),
+        KeyCode::Char('5') => Some(Action::Show(ViewId::Matrix)),
         _ => None,
     }
 }

@@ -67,6 +67,24 @@ pub struct SearchState {
     pub error: Option<String>,
 }
 
+/// Which matrix the Matrix view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatrixKind {
+    #[default]
+    LevelByCase,
+    CoOccurrence,
+}
+
+/// The Matrix view: which table, the selected cell, and the table itself (computed when the
+/// view opens and after every change to the codings, not per frame).
+#[derive(Debug, Clone, Default)]
+pub struct MatrixState {
+    pub kind: MatrixKind,
+    pub row: usize,
+    pub col: usize,
+    pub data: Option<crate::analysis::matrix::Matrix>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct FishboneState {
     /// Index into `Level::ALL`.
@@ -189,6 +207,7 @@ pub struct App {
     pub reader: Option<Reader>,
     pub search: SearchState,
     pub fishbone: FishboneState,
+    pub matrix: MatrixState,
     pub codes_selected: usize,
     /// The case whose own fishbone sheet `S` edits in the Codes view.
     pub codes_case: Option<String>,
@@ -285,6 +304,7 @@ impl App {
             reader: None,
             search: SearchState::default(),
             fishbone: FishboneState::default(),
+            matrix: MatrixState::default(),
             codes_selected: 0,
             codes_case: None,
             popup: None,
@@ -393,6 +413,9 @@ impl App {
             Action::Problems => self.popup = Some(Popup::Problems { selected: 0 }),
             Action::Show(view) => {
                 self.view = view;
+                if view == ViewId::Matrix {
+                    self.ensure_matrix();
+                }
                 if view == ViewId::Search {
                     self.search.editing = true;
                 }
@@ -410,6 +433,7 @@ impl App {
                 ViewId::Search => self.update_search(other),
                 ViewId::Fishbone => self.update_fishbone(other),
                 ViewId::Codes => self.update_codes(other),
+                ViewId::Matrix => self.update_matrix(other),
             },
         }
     }
@@ -734,6 +758,7 @@ impl App {
     /// After an own write: when the disk had already changed under us before it, another
     /// process wrote too, so read everything again; otherwise only note the new stamp.
     fn after_write(&mut self, stamp_before: u64) {
+        self.matrix.data = None;
         if stamp_before == self.disk_stamp {
             self.disk_stamp = crate::workspace::disk_stamp(&self.ws.corpus.root);
         } else {
@@ -1442,6 +1467,95 @@ impl App {
         }
     }
 
+    /// Compute the Matrix view's table if it is not there (or was invalidated by a change).
+    pub fn ensure_matrix(&mut self) {
+        if self.matrix.data.is_some() {
+            return;
+        }
+        let m = match self.matrix.kind {
+            MatrixKind::LevelByCase => {
+                crate::analysis::matrix::level_by_case(&self.ws.corpus, &self.ws.codings, None)
+            }
+            MatrixKind::CoOccurrence => {
+                crate::analysis::matrix::co_occurrence(&self.ws.corpus, &self.ws.codings, None)
+            }
+        };
+        self.matrix.row = self.matrix.row.min(m.rows.len().saturating_sub(1));
+        self.matrix.col = self.matrix.col.min(m.columns.len().saturating_sub(1));
+        self.matrix.data = Some(m);
+    }
+
+    fn update_matrix(&mut self, action: Action) {
+        self.ensure_matrix();
+        let Some(m) = &self.matrix.data else {
+            return;
+        };
+        let (rows, cols) = (m.rows.len(), m.columns.len());
+        let state = &mut self.matrix;
+        match action {
+            Action::Up | Action::ScrollUp => state.row = state.row.saturating_sub(1),
+            Action::Down | Action::ScrollDown => {
+                state.row = (state.row + 1).min(rows.saturating_sub(1))
+            }
+            Action::Left | Action::WordPrev => state.col = state.col.saturating_sub(1),
+            Action::Right | Action::WordNext => {
+                state.col = (state.col + 1).min(cols.saturating_sub(1))
+            }
+            Action::Top => state.row = 0,
+            Action::Bottom => state.row = rows.saturating_sub(1),
+            Action::ToggleValence | Action::NextPane => {
+                state.kind = match state.kind {
+                    MatrixKind::LevelByCase => MatrixKind::CoOccurrence,
+                    MatrixKind::CoOccurrence => MatrixKind::LevelByCase,
+                };
+                state.row = 0;
+                state.col = 0;
+                state.data = None;
+                self.ensure_matrix();
+            }
+            Action::Enter => self.matrix_passages(),
+            _ => {}
+        }
+    }
+
+    /// The passages behind the selected cell, in a popup (Enter opens one).
+    fn matrix_passages(&mut self) {
+        let Some(m) = &self.matrix.data else {
+            return;
+        };
+        let (r, c) = (self.matrix.row, self.matrix.col);
+        let Some(set) = m.passages.get(&(r, c)) else {
+            return self.info(format!("{} × {}: 0", m.rows[r], m.columns[c]));
+        };
+        let title = format!("{} × {}", m.rows[r], m.columns[c]);
+        let mut items = Vec::new();
+        for (source_id, ordinal) in set {
+            let Some(index) = self
+                .ws
+                .corpus
+                .sources
+                .iter()
+                .position(|s| s.meta.id == *source_id)
+            else {
+                continue;
+            };
+            let src = self.source(index);
+            if let Some(seg) = src.segments().into_iter().find(|s| s.ordinal == *ordinal) {
+                items.push(PassageItem {
+                    source: index,
+                    start: seg.start,
+                    end: seg.end,
+                    label: format!("{} ¶{} · {}", src.meta.title, seg.ordinal, seg.text),
+                });
+            }
+        }
+        self.popup = Some(Popup::Passages {
+            title,
+            items,
+            selected: 0,
+        });
+    }
+
     /// The Codes view's lines: a group heading (None) and then its codes (index into the
     /// code book), for rendering and for mouse clicks alike.
     pub fn codes_rows(&self) -> Vec<Option<usize>> {
@@ -1655,6 +1769,10 @@ impl App {
         }
         self.ws.reload_codings();
         self.disk_stamp = crate::workspace::disk_stamp(&root);
+        self.matrix.data = None;
+        if self.view == ViewId::Matrix {
+            self.ensure_matrix();
+        }
         self.codes_selected = self
             .codes_selected
             .min(self.ws.corpus.codebook.codes.len().saturating_sub(1));
@@ -1665,7 +1783,7 @@ impl App {
 
     fn click(&mut self, x: u16, y: u16) {
         if y == 0 {
-            if let Some(view) = layout::tab_at(x) {
+            if let Some(view) = layout::tab_at(x, self.size) {
                 self.update(Action::Show(view));
             }
             return;
@@ -1733,7 +1851,7 @@ impl App {
                     self.codes_selected = *code;
                 }
             }
-            ViewId::Fishbone => {}
+            ViewId::Fishbone | ViewId::Matrix => {}
         }
     }
 }

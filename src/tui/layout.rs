@@ -7,7 +7,7 @@ use super::action::ViewId;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
-pub const TAB_WIDTH: u16 = 16;
+pub const TAB_WIDTH: u16 = 14;
 const TREE_WIDTH: u16 = 30;
 const SIDE_WIDTH: u16 = 36;
 /// Margin left of the reader text: coding stripes and a gap.
@@ -110,15 +110,21 @@ pub fn preview_area(size: (u16, u16)) -> Option<Rect> {
     })
 }
 
-pub const VIEWS: [ViewId; 4] = [
+pub const VIEWS: [ViewId; 5] = [
     ViewId::Documents,
     ViewId::Search,
     ViewId::Fishbone,
     ViewId::Codes,
+    ViewId::Matrix,
 ];
 
-pub fn tab_at(x: u16) -> Option<ViewId> {
-    VIEWS.get((x / TAB_WIDTH) as usize).copied()
+/// Tabs share the first row; on a narrow terminal they shrink so that all of them show.
+pub fn tab_width(size: (u16, u16)) -> u16 {
+    TAB_WIDTH.min(size.0 / VIEWS.len() as u16).max(1)
+}
+
+pub fn tab_at(x: u16, size: (u16, u16)) -> Option<ViewId> {
+    VIEWS.get((x / tab_width(size)) as usize).copied()
 }
 
 /// A centred popup of at most `w` × `h`.

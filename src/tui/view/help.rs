@@ -15,9 +15,9 @@ type Entry = (&'static str, &'static str, &'static str);
 
 const EVERYWHERE: &[Entry] = &[
     (
-        "1 2 3 4",
-        "documenten · zoeken · visgraat · codes",
-        "documents · search · fishbone · codes",
+        "1 2 3 4 5",
+        "documenten · zoeken · visgraat · codes · matrix",
+        "documents · search · fishbone · codes · matrix",
     ),
     ("/", "zoeken", "search"),
     (
@@ -174,12 +174,27 @@ const CODES: &[Entry] = &[
     ),
 ];
 
+const MATRIX: &[Entry] = &[
+    ("h j k l ← ↑ ↓ →", "cel kiezen", "choose a cell"),
+    (
+        "t  Tab",
+        "wissel: niveau × casus · codes samen in een alinea",
+        "switch: level × case · codes together in a paragraph",
+    ),
+    (
+        "Enter",
+        "de alinea's achter de cel (Enter opent er een)",
+        "the paragraphs behind the cell (Enter opens one)",
+    ),
+];
+
 pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let specific = match app.view {
         ViewId::Documents => DOCUMENTS,
         ViewId::Search => SEARCH,
         ViewId::Fishbone => FISHBONE,
         ViewId::Codes => CODES,
+        ViewId::Matrix => MATRIX,
     };
     let lines: Vec<Line> = specific
         .iter()

@@ -5,6 +5,7 @@ mod codes;
 mod documents;
 mod fishbone;
 mod help;
+mod matrix;
 mod search;
 
 use ratatui::Frame;
@@ -34,6 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         ViewId::Search => search::render(app, frame, size, &theme),
         ViewId::Fishbone => fishbone::render(app, frame, size, &theme),
         ViewId::Codes => codes::render(app, frame, size, &theme),
+        ViewId::Matrix => matrix::render(app, frame, size, &theme),
     }
     status(app, frame, size, &theme);
     if let Some(popup) = &app.popup {
@@ -53,8 +55,12 @@ fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             ViewId::Search => m.search,
             ViewId::Fishbone => m.fishbone,
             ViewId::Codes => m.codes,
+            ViewId::Matrix => m.matrix,
         };
-        let label = pad(&format!(" {} {name}", i + 1), layout::TAB_WIDTH as usize);
+        let label = pad(
+            &format!(" {} {name}", i + 1),
+            layout::tab_width(size) as usize,
+        );
         let style = if *view == app.view {
             theme.selected()
         } else {
