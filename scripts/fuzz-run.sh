@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Run every fuzz target for SECONDS (default 600) one after another, seeded from the shipped
 # corpus and the test fixtures, and print the executions per target. Needs a nightly toolchain
-# and cargo-fuzz (`cargo install cargo-fuzz`). Not part of CI.
+# and cargo-fuzz (`cargo install cargo-fuzz`). Not part of CI. TARGETS="codings query" runs
+# some of them only.
 set -euo pipefail
 seconds="${1:-600}"
 cd "$(dirname "$0")/../fuzz"
 mkdir -p corpus/source corpus/codings corpus/query corpus/turn
 cp ../corpus/sources/*/*.md ../tests/fixtures/corpus/sources/*/*.md \
   ../tests/fixtures/synthetic-focusgroep-transcript.md corpus/source/
-cp ../corpus/codings/*/*.toml corpus/codings/
+for f in ../corpus/codings/*/*.toml; do
+  cp "$f" "corpus/codings/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
 i=0
 for q in werkdruk '"passend onderwijs"' 'begeleiding OR beleid' 'docent -werkdruk' 'NOT klas' \
   '"' '((' 'welzijn*' 'é' '日本' 'e\u0308' '"docent werkdruk" OR -klas'; do
@@ -18,7 +21,7 @@ done
 grep -h ':' ../tests/fixtures/synthetic-focusgroep-transcript.md | head -40 \
   | split -l 1 - corpus/turn/seed-
 cargo +nightly fuzz build
-for target in source turn codings query; do
+for target in ${TARGETS:-source turn codings query}; do
   log="$(mktemp)"
   cargo +nightly fuzz run "$target" -- -max_total_time="$seconds" 2>"$log" || {
     tail -40 "$log"

@@ -12,7 +12,7 @@ use visgraat::corpus::source::Source;
 static SOURCE: LazyLock<Source> = LazyLock::new(|| {
     Source::parse(
         Path::new("synthetic.md"),
-        "+++\nid = \"synthetic\"\nkind = \"transcript\"\ntitle = \"Synthetisch\"\n+++\n\
+        "+++\nid = \"synthetic\"\nkind = \"transcript\"\ntitle = \"Synthetisch\"\nprovenance = \"synthetic\"\n+++\n\
          Moderator: Wat maakt het werk zwaar?\n\nDocent 1: De werkdruk. Naïef gedacht, maar de klas is te vol.\n\n\
          Docent 2: En de begeleiding komt te laat. 👩‍🏫 日本語\n",
     )

@@ -137,19 +137,7 @@ pub struct Agreement {
 /// Agreement between `coders` (at least two) over the sources all of them coded.
 pub fn agreement(corpus: &Corpus, codings: &CodingSet, coders: &[String]) -> Agreement {
     let live = |c: &&crate::coding::Placed| !c.coding.orphaned;
-    // Sources each coder has codings in.
-    let mut coded_by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for c in codings.codings.iter().filter(live) {
-        coded_by
-            .entry(c.source.as_str())
-            .or_default()
-            .insert(c.coder.as_str());
-    }
-    let shared: Vec<String> = coded_by
-        .iter()
-        .filter(|(_, who)| coders.iter().all(|c| who.contains(c.as_str())))
-        .map(|(s, _)| s.to_string())
-        .collect();
+    let shared = agreement_sources(codings, coders);
 
     // Unit values: (source, paragraph) → per coder, the codes on spans overlapping it.
     struct Unit {
@@ -392,4 +380,89 @@ mod tests {
         );
         assert_eq!(percent_agreement::<u8>(&[vec![Some(1), None]]), None);
     }
+}
+
+/// One paragraph where two coders differ on one code: one of them put it there, the other
+/// did not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disagreement {
+    pub source: String,
+    pub ordinal: u32,
+    /// The paragraph's char span.
+    pub start: usize,
+    pub end: usize,
+    pub code: String,
+    /// The codings with `code` on this paragraph, of the first coder and of the second (one
+    /// of the two is empty).
+    pub codings: [Vec<crate::coding::Placed>; 2],
+}
+
+/// The disagreements between coders `a` and `b` on the sources both coded, in source and
+/// paragraph order.
+pub fn disagreements(corpus: &Corpus, codings: &CodingSet, a: &str, b: &str) -> Vec<Disagreement> {
+    let pair = [a.to_string(), b.to_string()];
+    let shared = agreement_sources(codings, &pair);
+    let mut out = Vec::new();
+    for source_id in shared {
+        let Some(source) = corpus.source(&source_id) else {
+            continue;
+        };
+        let mine: Vec<&crate::coding::Placed> = codings
+            .codings
+            .iter()
+            .filter(|c| !c.coding.orphaned && c.source == source_id)
+            .collect();
+        for seg in source.segments() {
+            let mut by_code: BTreeMap<&str, [Vec<crate::coding::Placed>; 2]> = BTreeMap::new();
+            for c in mine
+                .iter()
+                .filter(|c| c.coding.start < seg.end && seg.start < c.coding.end)
+            {
+                let Some(k) = pair.iter().position(|p| *p == c.coder) else {
+                    continue;
+                };
+                by_code.entry(c.coding.code.as_str()).or_default()[k].push((*c).clone());
+            }
+            // In code-book order, so a list of disagreements reads like the fishbone.
+            let mut differing: Vec<(&str, [Vec<crate::coding::Placed>; 2])> = by_code
+                .into_iter()
+                .filter(|(_, sides)| sides[0].is_empty() != sides[1].is_empty())
+                .collect();
+            differing.sort_by_key(|(code, _)| {
+                corpus
+                    .codebook
+                    .codes
+                    .iter()
+                    .position(|c| c.id == *code)
+                    .unwrap_or(usize::MAX)
+            });
+            for (code, sides) in differing {
+                out.push(Disagreement {
+                    source: source_id.clone(),
+                    ordinal: seg.ordinal,
+                    start: seg.start,
+                    end: seg.end,
+                    code: code.to_string(),
+                    codings: sides,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Sources every one of `coders` has live codings in.
+fn agreement_sources(codings: &CodingSet, coders: &[String]) -> Vec<String> {
+    let mut coded_by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for c in codings.codings.iter().filter(|c| !c.coding.orphaned) {
+        coded_by
+            .entry(c.source.as_str())
+            .or_default()
+            .insert(c.coder.as_str());
+    }
+    coded_by
+        .into_iter()
+        .filter(|(_, who)| coders.iter().all(|c| who.contains(c.as_str())))
+        .map(|(s, _)| s.to_string())
+        .collect()
 }

@@ -13,6 +13,7 @@ pub enum ViewId {
     Fishbone,
     Codes,
     Matrix,
+    Review,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -185,6 +186,7 @@ pub fn from_key(key: KeyEvent, mode: InputMode) -> Option<Action> {
         KeyCode::Char('3') => Some(Action::Show(ViewId::Fishbone)),
         KeyCode::Char('4') => Some(Action::Show(ViewId::Codes)),
         KeyCode::Char('5') => Some(Action::Show(ViewId::Matrix)),
+        KeyCode::Char('6') => Some(Action::Show(ViewId::Review)),
         _ => None,
     }
 }

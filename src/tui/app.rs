@@ -85,6 +85,17 @@ pub struct MatrixState {
     pub data: Option<crate::analysis::matrix::Matrix>,
 }
 
+/// The Review view: two coders' disagreements, one at a time (computed on entering the view
+/// and after every change to the codings).
+#[derive(Debug, Clone, Default)]
+pub struct ReviewState {
+    /// The coder compared with the active one (`f` picks another).
+    pub partner: Option<String>,
+    pub pair: Option<(String, String)>,
+    pub items: Option<Vec<crate::analysis::agreement::Disagreement>>,
+    pub selected: usize,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct FishboneState {
     /// Index into `Level::ALL`.
@@ -208,6 +219,7 @@ pub struct App {
     pub search: SearchState,
     pub fishbone: FishboneState,
     pub matrix: MatrixState,
+    pub review: ReviewState,
     pub codes_selected: usize,
     /// The case whose own fishbone sheet `S` edits in the Codes view.
     pub codes_case: Option<String>,
@@ -305,6 +317,7 @@ impl App {
             search: SearchState::default(),
             fishbone: FishboneState::default(),
             matrix: MatrixState::default(),
+            review: ReviewState::default(),
             codes_selected: 0,
             codes_case: None,
             popup: None,
@@ -416,6 +429,9 @@ impl App {
                 if view == ViewId::Matrix {
                     self.ensure_matrix();
                 }
+                if view == ViewId::Review {
+                    self.ensure_review();
+                }
                 if view == ViewId::Search {
                     self.search.editing = true;
                 }
@@ -434,6 +450,7 @@ impl App {
                 ViewId::Fishbone => self.update_fishbone(other),
                 ViewId::Codes => self.update_codes(other),
                 ViewId::Matrix => self.update_matrix(other),
+                ViewId::Review => self.update_review(other),
             },
         }
     }
@@ -759,6 +776,10 @@ impl App {
     /// process wrote too, so read everything again; otherwise only note the new stamp.
     fn after_write(&mut self, stamp_before: u64) {
         self.matrix.data = None;
+        self.review.items = None;
+        if self.view == ViewId::Review {
+            self.ensure_review();
+        }
         if stamp_before == self.disk_stamp {
             self.disk_stamp = crate::workspace::disk_stamp(&self.ws.corpus.root);
         } else {
@@ -1518,6 +1539,185 @@ impl App {
         }
     }
 
+    /// The two coders compared: the active coder (when they coded anything) and a partner.
+    fn review_pair(&self) -> Option<(String, String)> {
+        let coders: Vec<String> = self
+            .ws
+            .codings
+            .coders()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let active = &self.ws.config.coder;
+        let first = if coders.contains(active) {
+            active.clone()
+        } else {
+            coders.first()?.clone()
+        };
+        let partner = self
+            .review
+            .partner
+            .clone()
+            .filter(|p| *p != first && coders.contains(p))
+            .or_else(|| coders.iter().find(|c| **c != first).cloned())?;
+        Some((first, partner))
+    }
+
+    pub fn ensure_review(&mut self) {
+        if self.review.items.is_some() {
+            return;
+        }
+        let pair = self.review_pair();
+        let items = pair.as_ref().map_or_else(Vec::new, |(a, b)| {
+            crate::analysis::agreement::disagreements(&self.ws.corpus, &self.ws.codings, a, b)
+        });
+        self.review.selected = self.review.selected.min(items.len().saturating_sub(1));
+        self.review.pair = pair;
+        self.review.items = Some(items);
+    }
+
+    fn update_review(&mut self, action: Action) {
+        self.ensure_review();
+        let len = self.review.items.as_ref().map_or(0, Vec::len);
+        match action {
+            Action::Up | Action::ScrollUp => {
+                self.review.selected = self.review.selected.saturating_sub(1)
+            }
+            Action::Down | Action::ScrollDown => {
+                self.review.selected = (self.review.selected + 1).min(len.saturating_sub(1))
+            }
+            Action::Top => self.review.selected = 0,
+            Action::Bottom => self.review.selected = len.saturating_sub(1),
+            Action::CycleCase => {
+                // Compare with the next coder.
+                let coders: Vec<String> = self
+                    .ws
+                    .codings
+                    .coders()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                let first = self.review.pair.as_ref().map(|p| p.0.clone());
+                let others: Vec<String> = coders
+                    .into_iter()
+                    .filter(|c| Some(c) != first.as_ref())
+                    .collect();
+                let current = self.review.pair.as_ref().map(|p| p.1.clone());
+                let at = others.iter().position(|c| Some(c) == current.as_ref());
+                self.review.partner = others
+                    .get(at.map_or(0, |i| (i + 1) % others.len().max(1)))
+                    .cloned();
+                self.review.items = None;
+                self.review.selected = 0;
+                self.ensure_review();
+            }
+            Action::LevelDown => self.resolve(0),
+            Action::LevelUp => self.resolve(1),
+            Action::Recode | Action::Memo => {
+                let Some(item) = self.selected_disagreement() else {
+                    return;
+                };
+                let Some(placed) = item.codings.iter().flatten().next().cloned() else {
+                    return;
+                };
+                self.popup = Some(if action == Action::Recode {
+                    Popup::CodePicker {
+                        filter: String::new(),
+                        selected: 0,
+                        purpose: PickPurpose::Recode(placed),
+                    }
+                } else {
+                    Popup::Memo {
+                        text: placed.coding.memo.clone(),
+                        purpose: MemoPurpose::Edit(placed),
+                    }
+                });
+            }
+            Action::Enter => {
+                if let Some(item) = self.selected_disagreement()
+                    && let Some(index) = self
+                        .ws
+                        .corpus
+                        .sources
+                        .iter()
+                        .position(|s| s.meta.id == item.source)
+                {
+                    self.open_reader(index, item.start);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn selected_disagreement(&self) -> Option<crate::analysis::agreement::Disagreement> {
+        self.review
+            .items
+            .as_ref()?
+            .get(self.review.selected)
+            .cloned()
+    }
+
+    /// Settle the selected disagreement the way coder `side` (0: left, 1: right) coded it:
+    /// copy their coding to the other coder, or take the other coder's coding away. Saved
+    /// like any coding (undoable), the copy's memo saying who resolved it.
+    fn resolve(&mut self, side: usize) {
+        let (Some(item), Some((a, b))) = (self.selected_disagreement(), self.review.pair.clone())
+        else {
+            return;
+        };
+        let coders = [a, b];
+        let other = 1 - side;
+        let root = self.ws.corpus.root.clone();
+        let who = self.ws.config.coder.clone();
+        let Some(index) = self
+            .ws
+            .corpus
+            .sources
+            .iter()
+            .position(|s| s.meta.id == item.source)
+        else {
+            return;
+        };
+        let stamp = self.before_write();
+        let mut result = Ok(());
+        if item.codings[side].is_empty() {
+            for placed in &item.codings[other] {
+                match self.apply(&Edit::Removed(placed.clone()), true) {
+                    Ok(()) => self.undo.push(Edit::Removed(placed.clone())),
+                    Err(e) => result = Err(e),
+                }
+            }
+        } else {
+            for placed in &item.codings[side] {
+                let memo = format!(
+                    "Review by {who}: accepted {}'s coding. {}",
+                    coders[side], placed.coding.memo
+                );
+                match coding::add(
+                    &root,
+                    &coders[other],
+                    self.source(index),
+                    placed.coding.start,
+                    placed.coding.end,
+                    &placed.coding.code,
+                    memo.trim(),
+                ) {
+                    Ok(copy) => {
+                        self.ws.codings.codings.push(copy.clone());
+                        self.undo.push(Edit::Added(copy));
+                    }
+                    Err(e) => result = Err(e),
+                }
+            }
+        }
+        self.redo.clear();
+        self.after_write(stamp);
+        match result {
+            Ok(()) => self.info(self.msg().resolved),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
     /// The passages behind the selected cell, in a popup (Enter opens one).
     fn matrix_passages(&mut self) {
         let Some(m) = &self.matrix.data else {
@@ -1773,6 +1973,10 @@ impl App {
         if self.view == ViewId::Matrix {
             self.ensure_matrix();
         }
+        self.review.items = None;
+        if self.view == ViewId::Review {
+            self.ensure_review();
+        }
         self.codes_selected = self
             .codes_selected
             .min(self.ws.corpus.codebook.codes.len().saturating_sub(1));
@@ -1851,7 +2055,7 @@ impl App {
                     self.codes_selected = *code;
                 }
             }
-            ViewId::Fishbone | ViewId::Matrix => {}
+            ViewId::Fishbone | ViewId::Matrix | ViewId::Review => {}
         }
     }
 }

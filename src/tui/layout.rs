@@ -110,12 +110,13 @@ pub fn preview_area(size: (u16, u16)) -> Option<Rect> {
     })
 }
 
-pub const VIEWS: [ViewId; 5] = [
+pub const VIEWS: [ViewId; 6] = [
     ViewId::Documents,
     ViewId::Search,
     ViewId::Fishbone,
     ViewId::Codes,
     ViewId::Matrix,
+    ViewId::Review,
 ];
 
 /// Tabs share the first row; on a narrow terminal they shrink so that all of them show.

@@ -15,9 +15,9 @@ type Entry = (&'static str, &'static str, &'static str);
 
 const EVERYWHERE: &[Entry] = &[
     (
-        "1 2 3 4 5",
-        "documenten · zoeken · visgraat · codes · matrix",
-        "documents · search · fishbone · codes · matrix",
+        "1 … 6",
+        "documenten · zoeken · visgraat · codes · matrix · vergelijken",
+        "documents · search · fishbone · codes · matrix · review",
     ),
     ("/", "zoeken", "search"),
     (
@@ -174,6 +174,34 @@ const CODES: &[Entry] = &[
     ),
 ];
 
+const REVIEW: &[Entry] = &[
+    (
+        "j k ↑ ↓",
+        "vorig/volgend verschil",
+        "previous/next disagreement",
+    ),
+    (
+        "<  >",
+        "neem over hoe de linker / rechter codeur het deed",
+        "settle it the way the left / right coder coded it",
+    ),
+    (
+        "r m",
+        "hercoderen · memo (bijv. 'bewust verschil')",
+        "recode · memo (e.g. 'a deliberate difference')",
+    ),
+    (
+        "f",
+        "vergelijk met een andere codeur",
+        "compare with another coder",
+    ),
+    (
+        "Enter",
+        "open de alinea in de lezer",
+        "open the paragraph in the reader",
+    ),
+];
+
 const MATRIX: &[Entry] = &[
     ("h j k l ← ↑ ↓ →", "cel kiezen", "choose a cell"),
     (
@@ -195,6 +223,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         ViewId::Fishbone => FISHBONE,
         ViewId::Codes => CODES,
         ViewId::Matrix => MATRIX,
+        ViewId::Review => REVIEW,
     };
     let lines: Vec<Line> = specific
         .iter()

@@ -6,6 +6,7 @@ mod documents;
 mod fishbone;
 mod help;
 mod matrix;
+mod review;
 mod search;
 
 use ratatui::Frame;
@@ -36,6 +37,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         ViewId::Fishbone => fishbone::render(app, frame, size, &theme),
         ViewId::Codes => codes::render(app, frame, size, &theme),
         ViewId::Matrix => matrix::render(app, frame, size, &theme),
+        ViewId::Review => review::render(app, frame, size, &theme),
     }
     status(app, frame, size, &theme);
     if let Some(popup) = &app.popup {
@@ -56,6 +58,7 @@ fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             ViewId::Fishbone => m.fishbone,
             ViewId::Codes => m.codes,
             ViewId::Matrix => m.matrix,
+            ViewId::Review => m.review,
         };
         let label = pad(
             &format!(" {} {name}", i + 1),

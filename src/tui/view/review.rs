@@ -1,0 +1,131 @@
+//! Review: where two coders differ, one paragraph and code at a time. The list on top; below
+//! it the paragraph, and each coder's codings on it side by side, with their memos.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::pad;
+use crate::tui::app::App;
+use crate::tui::layout;
+use crate::tui::theme::Theme;
+
+pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let m = app.msg();
+    let main = layout::main_area(size);
+    let Some((a, b)) = &app.review.pair else {
+        let block = Block::bordered().title(m.review_title);
+        frame.render_widget(
+            Paragraph::new(m.review_needs_two)
+                .wrap(Wrap { trim: true })
+                .block(block),
+            main,
+        );
+        return;
+    };
+    let items = app.review.items.as_deref().unwrap_or_default();
+    let list_height = (main.height / 3).max(4);
+    let list = Rect::new(main.x, main.y, main.width, list_height);
+    let block = Block::bordered()
+        .title(format!(
+            "{} {a} ↔ {b} ({}) · < > r m f",
+            m.review_title,
+            items.len()
+        ))
+        .border_style(theme.focus_border(true));
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    if items.is_empty() {
+        frame.render_widget(Paragraph::new(m.review_none), inner);
+        return;
+    }
+    let book = &app.ws.corpus.codebook;
+    let label = |code: &str| {
+        book.code(code)
+            .map_or(code.to_string(), |c| c.label.clone())
+    };
+    let visible = inner.height as usize;
+    let first = app
+        .review
+        .selected
+        .saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .map(|(i, d)| {
+            let title = app
+                .ws
+                .corpus
+                .source(&d.source)
+                .map_or(d.source.as_str(), |s| s.meta.title.as_str());
+            let who = if d.codings[0].is_empty() { b } else { a };
+            let text = format!(
+                "{title} ¶{} · {} · {} {who}",
+                d.ordinal,
+                label(&d.code),
+                m.only
+            );
+            let style = if i == app.review.selected {
+                theme.selected()
+            } else {
+                Style::default()
+            };
+            Line::styled(pad(&text, inner.width as usize), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+
+    let Some(d) = items.get(app.review.selected) else {
+        return;
+    };
+    let rest = Rect::new(
+        main.x,
+        main.y + list_height,
+        main.width,
+        main.height.saturating_sub(list_height),
+    );
+    let paragraph_height = (rest.height / 3).max(3);
+    let text = app
+        .ws
+        .corpus
+        .source(&d.source)
+        .and_then(|s| s.slice(d.start, d.end))
+        .unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(format!("¶{} · {}", d.ordinal, label(&d.code)))),
+        Rect::new(rest.x, rest.y, rest.width, paragraph_height),
+    );
+    let half = rest.width / 2;
+    let sides_y = rest.y + paragraph_height;
+    let sides_height = rest.height.saturating_sub(paragraph_height);
+    for (k, coder) in [a, b].into_iter().enumerate() {
+        let area = Rect::new(rest.x + half * k as u16, sides_y, half, sides_height);
+        let lines: Vec<Line> = if d.codings[k].is_empty() {
+            vec![Line::styled(m.not_coded, theme.dim())]
+        } else {
+            d.codings[k]
+                .iter()
+                .flat_map(|p| {
+                    [
+                        Line::styled(format!("“{}”", p.coding.quote), Style::default()),
+                        Line::styled(format!("memo: {}", p.coding.memo), theme.dim()),
+                        Line::from(""),
+                    ]
+                })
+                .collect()
+        };
+        let glyph = if k == 0 { "<" } else { ">" };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(format!("{glyph} {coder}"))),
+            area,
+        );
+    }
+}
