@@ -534,3 +534,32 @@ fn review_walks_disagreements_and_settles_one_with_undo() {
     let (on_disk, _) = visgraat::coding::CodingSet::load(&corpus);
     assert_eq!(on_disk.codings.len(), codings_before);
 }
+
+#[test]
+fn one_coder_or_all_are_shown_and_the_active_coder_switches() {
+    let mut f = fixture(110, 30);
+    assert!(f.screen().contains("codeur: ana · toont: alle codeurs"));
+    f.send([Action::CycleShownCoder]);
+    assert_eq!(f.app.shown_coder.as_deref(), Some("ana"));
+    f.send([Action::CycleShownCoder, Action::CycleShownCoder]);
+    assert_eq!(
+        f.app.shown_coder, None,
+        "after the last coder: everyone again"
+    );
+    f.send([Action::CycleActiveCoder]);
+    assert_eq!(f.app.ws.config.coder, "bram");
+    // A coding made now is bram's.
+    f.send([Action::Show(ViewId::Documents), Action::Enter]);
+    let id = f.app.reader.as_ref().map(|r| r.source).unwrap();
+    let source = f.app.source(id).meta.id.clone();
+    f.send([Action::ToggleSelect, Action::WordNext, Action::Code]);
+    f.type_text("intake");
+    f.send([Action::Enter, Action::Enter]);
+    let path = visgraat::coding::file_path(&f.app.ws.corpus.root, "bram", &source);
+    assert!(
+        std::fs::read_to_string(path)
+            .unwrap()
+            .contains("beleid-intake"),
+        "saved as bram's"
+    );
+}

@@ -83,6 +83,10 @@ pub enum Action {
     ScrollDown,
     /// List the corpus's problems and orphaned codings.
     Problems,
+    /// Show every coder's codings, or one coder's (cycles).
+    CycleShownCoder,
+    /// Code as another coder (cycles through the corpus's coders and the configured one).
+    CycleActiveCoder,
     /// Read the code book, cases and codings from disk again (also sent by the runtime when
     /// another process changed them).
     Reload,
@@ -180,6 +184,8 @@ pub fn from_key(key: KeyEvent, mode: InputMode) -> Option<Action> {
         KeyCode::Char('/') => Some(Action::FocusSearch),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         KeyCode::Char('!') => Some(Action::Problems),
+        KeyCode::Char('o') => Some(Action::CycleShownCoder),
+        KeyCode::Char('C') => Some(Action::CycleActiveCoder),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('1') => Some(Action::Show(ViewId::Documents)),
         KeyCode::Char('2') => Some(Action::Show(ViewId::Search)),

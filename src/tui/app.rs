@@ -220,6 +220,10 @@ pub struct App {
     pub fishbone: FishboneState,
     pub matrix: MatrixState,
     pub review: ReviewState,
+    /// Whose codings the reader shows: one coder, or everyone's (None).
+    pub shown_coder: Option<String>,
+    /// The coder named in config.toml (the active coder can be switched away and back).
+    pub configured_coder: String,
     pub codes_selected: usize,
     /// The case whose own fishbone sheet `S` edits in the Codes view.
     pub codes_case: Option<String>,
@@ -298,6 +302,7 @@ impl App {
                 true,
             )
         });
+        let configured_coder = ws.config.coder.clone();
         App {
             speakers: None,
             disk_stamp: crate::workspace::disk_stamp(&ws.corpus.root),
@@ -318,6 +323,8 @@ impl App {
             fishbone: FishboneState::default(),
             matrix: MatrixState::default(),
             review: ReviewState::default(),
+            shown_coder: None,
+            configured_coder,
             codes_selected: 0,
             codes_case: None,
             popup: None,
@@ -424,6 +431,48 @@ impl App {
             Action::Quit => self.quit = true,
             Action::ToggleHelp => self.help = true,
             Action::Problems => self.popup = Some(Popup::Problems { selected: 0 }),
+            Action::CycleShownCoder => {
+                let coders: Vec<String> = self
+                    .ws
+                    .codings
+                    .coders()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                self.shown_coder = cycle(&coders, self.shown_coder.clone());
+                let shown = self
+                    .shown_coder
+                    .clone()
+                    .unwrap_or_else(|| self.msg().all_coders.to_string());
+                self.info(format!("{}: {shown}", self.msg().showing));
+            }
+            Action::CycleActiveCoder => {
+                let mut coders: Vec<String> = self
+                    .ws
+                    .codings
+                    .coders()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                if !coders.contains(&self.configured_coder) {
+                    coders.push(self.configured_coder.clone());
+                }
+                coders.sort();
+                let at = coders
+                    .iter()
+                    .position(|c| *c == self.ws.config.coder)
+                    .map_or(0, |i| (i + 1) % coders.len());
+                self.ws.config.coder = coders[at].clone();
+                self.review.items = None;
+                if self.view == ViewId::Review {
+                    self.ensure_review();
+                }
+                self.info(format!(
+                    "{}: {}",
+                    self.msg().active_coder,
+                    self.ws.config.coder
+                ));
+            }
             Action::Show(view) => {
                 self.view = view;
                 if view == ViewId::Matrix {
@@ -562,10 +611,12 @@ impl App {
             }
             Action::NextCoded | Action::PrevCoded => {
                 let id = &self.source(reader.source).meta.id;
+                let shown = self.shown_coder.as_deref();
                 let mut starts: Vec<usize> = self
                     .ws
                     .codings
                     .in_source(id)
+                    .filter(|c| shown.is_none_or(|k| c.coder == k))
                     .map(|c| c.coding.start)
                     .collect();
                 starts.sort();

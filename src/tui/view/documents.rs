@@ -74,6 +74,7 @@ fn codings_of<'a>(app: &'a App, source: &'a str) -> Vec<(&'a Placed, Option<Leve
         .ws
         .codings
         .in_source(source)
+        .filter(|p| app.shown_coder.as_deref().is_none_or(|k| p.coder == k))
         .map(|p| {
             let code = app.ws.corpus.codebook.code(&p.coding.code);
             let level = code.and_then(|c| c.level);

@@ -31,6 +31,11 @@ const EVERYWHERE: &[Entry] = &[
         "undo · redo (codings and code book)",
     ),
     (
+        "o  C",
+        "toon alle codeurs of één · wissel de actieve codeur",
+        "show all coders or one · switch the active coder",
+    ),
+    (
         "!  Ctrl-l",
         "problemen en verweesde coderingen · opnieuw laden van schijf",
         "problems and orphaned codings · reload from disk",

@@ -96,7 +96,13 @@ fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let mut spans = vec![
         Span::styled(format!(" [{mode}] "), theme.title()),
         Span::styled(
-            format!("{}: {}  ", m.coder, app.ws.config.coder),
+            format!(
+                "{}: {} · {}: {}  ",
+                m.coder,
+                app.ws.config.coder,
+                m.showing,
+                app.shown_coder.as_deref().unwrap_or(m.all_coders)
+            ),
             theme.dim(),
         ),
     ];
