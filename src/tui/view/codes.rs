@@ -19,10 +19,26 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         main.width
     };
     let book = &app.ws.corpus.codebook;
-    let per_code = app.ws.codings.per_code();
+    // Codings per code: every coder's, or the shown coder's only.
+    let mut per_code: std::collections::BTreeMap<&str, usize> = Default::default();
+    for c in
+        app.ws.codings.codings.iter().filter(|c| {
+            !c.coding.orphaned && app.shown_coder.as_deref().is_none_or(|k| c.coder == k)
+        })
+    {
+        *per_code.entry(c.coding.code.as_str()).or_default() += 1;
+    }
     let list_area = Rect::new(0, main.y, list_width, main.height);
     let block = Block::bordered()
-        .title(format!("{} ({})", app.msg().codes, book.codes.len()))
+        .title(format!(
+            "{} ({}) · {}{}",
+            app.msg().codes,
+            book.codes.len(),
+            app.msg().codings_legend,
+            app.shown_coder
+                .as_deref()
+                .map_or(String::new(), |c| format!(" ({c})"))
+        ))
         .border_style(theme.focus_border(true));
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
