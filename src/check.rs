@@ -96,6 +96,28 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
             Some(_) => {}
         }
     }
+    let memos_path = crate::coding::memos::path(&corpus.root);
+    for memo in &corpus.memos.memos {
+        use crate::coding::memos::{TargetKind, parse_target};
+        let known = match parse_target(&memo.target) {
+            Ok((TargetKind::Code, id)) => corpus.codebook.code(id).is_some(),
+            Ok((TargetKind::Source, id)) => corpus.source(id).is_some(),
+            Ok((TargetKind::Case, id)) => corpus.cases.get(id).is_some(),
+            Err(_) => false,
+        };
+        if !known {
+            problems.push(Error::invalid(
+                &memos_path,
+                line_of(&memos_path, &format!("target = \"{}\"", memo.target)),
+                format!(
+                    "memo by {} on {}: no such {}",
+                    memo.author,
+                    memo.target,
+                    memo.target.split(':').next().unwrap_or("target")
+                ),
+            ));
+        }
+    }
     for (source_id, quotes) in &corpus.quotes {
         let path = corpus.root.join("quotes").join(format!("{source_id}.toml"));
         let Some(src) = corpus.source(source_id) else {

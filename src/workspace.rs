@@ -95,6 +95,7 @@ pub fn disk_stamp(corpus_root: &Path) -> u64 {
     let mut files = vec![
         corpus_root.join("codebook.toml"),
         corpus_root.join("cases.toml"),
+        crate::coding::memos::path(corpus_root),
     ];
     let mut problems = Vec::new();
     crate::corpus::collect_files(

@@ -563,3 +563,39 @@ fn one_coder_or_all_are_shown_and_the_active_coder_switches() {
         "saved as bram's"
     );
 }
+
+#[test]
+fn memos_on_codes_and_sources_are_shown_written_and_undone() {
+    let mut f = fixture(130, 30);
+    let root = f.app.ws.corpus.root.clone();
+    f.send([Action::Show(ViewId::Codes), Action::Memo]);
+    f.type_text("Synthetisch: vaak samen met werkdruk.");
+    f.send([Action::Enter]);
+    let code = f.app.ws.corpus.codebook.codes[f.app.codes_selected]
+        .id
+        .clone();
+    let memos = visgraat::coding::memos::load(&root).unwrap();
+    let target = format!("code:{code}");
+    let memo = memos.of(&target).next().expect("saved");
+    assert_eq!(memo.author, "ana");
+    assert!(f.screen().contains("Synthetisch: vaak samen met werkdruk."));
+    f.send([Action::Undo]);
+    assert!(
+        visgraat::coding::memos::load(&root)
+            .unwrap()
+            .memos
+            .is_empty()
+    );
+    f.send([Action::Redo]);
+    assert_eq!(visgraat::coding::memos::load(&root).unwrap().memos.len(), 1);
+
+    // On a source, from the tree; shown beside the reader.
+    f.send([Action::Show(ViewId::Documents), Action::Memo]);
+    f.type_text("Synthetisch: bron met veel AVG.");
+    f.send([Action::Enter, Action::Enter]);
+    assert!(
+        f.screen().contains("Synthetisch: bron met veel AVG."),
+        "{}",
+        f.screen()
+    );
+}

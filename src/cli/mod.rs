@@ -77,6 +77,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show the memos on a code, source or case, or write yours (empty text removes it).
+    Memo {
+        /// code:ID, source:ID or case:ID.
+        target: String,
+        /// The memo; without it, the memos on TARGET are shown.
+        text: Option<String>,
+        /// Author (default: the coder from config.toml).
+        #[arg(long)]
+        coder: Option<String>,
+    },
     /// Inter-coder agreement per code, fishbone level and overall (κ, α, % agreement).
     Agreement {
         /// Coders to compare, comma-separated (default: every coder).
@@ -161,6 +171,9 @@ pub struct SearchArgs {
     /// Search the code book (labels and definitions).
     #[arg(long, conflicts_with = "quotes")]
     pub codes: bool,
+    /// Search the memos on codes, sources and cases.
+    #[arg(long, conflicts_with_all = ["quotes", "codes"])]
+    pub memos: bool,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     /// One JSON array of hits.
@@ -204,6 +217,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         } => stats(config, coder.as_deref(), by_case, by_coder, json),
         Command::Check => check(config),
         Command::Agreement { coders, json } => agreement(config, coders, json),
+        Command::Memo {
+            target,
+            text,
+            coder,
+        } => memo(config, &target, text.as_deref(), coder),
         Command::Matrix {
             kind,
             coder,
@@ -339,6 +357,7 @@ fn search(config: &Config, args: &SearchArgs) -> Result<ExitCode, Error> {
         coder: args.coder.clone(),
         quotes: args.quotes || voice.is_some(),
         codes: args.codes,
+        memos: args.memos,
         limit: args.limit,
     };
     // Without a coding filter only the hits' codes need codings: read just their files.
@@ -404,6 +423,49 @@ fn matrix(
     if let Some(note) = &m.note {
         eprintln!("visgraat: note: {note}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn memo(
+    config: Config,
+    target: &str,
+    text: Option<&str>,
+    coder: Option<String>,
+) -> Result<ExitCode, Error> {
+    use crate::coding::memos::{self, TargetKind};
+    let ws = Workspace::open(config)?;
+    let (kind, id) = memos::parse_target(target).map_err(Error::Usage)?;
+    let known = match kind {
+        TargetKind::Code => ws.corpus.codebook.code(id).is_some(),
+        TargetKind::Source => ws.corpus.source(id).is_some(),
+        TargetKind::Case => ws.corpus.cases.get(id).is_some(),
+    };
+    if !known {
+        return Err(Error::Usage(format!("no {target:?} in this corpus")));
+    }
+    let Some(text) = text else {
+        let mut any = false;
+        for m in ws.corpus.memos.of(target) {
+            any = true;
+            println!("{} ({}): {}", m.author, m.updated, m.text);
+        }
+        return Ok(if any {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    };
+    let author = coder.unwrap_or_else(|| ws.config.coder.clone());
+    crate::corpus::source::validate_id(&author).map_err(|m| Error::Usage(format!("coder: {m}")))?;
+    memos::set(&ws.config.corpus, target, &author, text)?;
+    println!(
+        "{} memo by {author} on {target}",
+        if text.trim().is_empty() {
+            "removed the"
+        } else {
+            "saved the"
+        }
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -42,10 +42,11 @@ pub fn index_report(r: &IndexReport, sources: usize, took: Duration) -> String {
         r.updated.len(),
         r.removed.len(),
         r.unchanged,
-        if r.codes_reindexed {
-            ", code book re-indexed"
-        } else {
-            ""
+        match (r.codes_reindexed, r.memos_reindexed) {
+            (true, true) => ", code book and memos re-indexed",
+            (true, false) => ", code book re-indexed",
+            (false, true) => ", memos re-indexed",
+            (false, false) => "",
         },
         r.documents
     );

@@ -5,6 +5,7 @@
 pub mod anchor;
 pub mod book_edit;
 pub mod lock;
+pub mod memos;
 mod time;
 
 use std::collections::BTreeMap;

@@ -31,6 +31,8 @@ pub struct Corpus {
     pub sources: Vec<Source>,
     pub quotes: HashMap<String, Vec<Quote>>,
     pub problems: Vec<Error>,
+    /// Memos on codes, sources and cases.
+    pub memos: crate::coding::memos::Memos,
     /// Position of each source by id, built on first lookup.
     by_id: std::sync::OnceLock<HashMap<String, usize>>,
 }
@@ -54,6 +56,10 @@ impl Corpus {
         }
         match Codebook::load(&root.join("codebook.toml")) {
             Ok(b) => corpus.codebook = b,
+            Err(e) => corpus.problems.push(e),
+        }
+        match crate::coding::memos::load(root) {
+            Ok(m) => corpus.memos = m,
             Err(e) => corpus.problems.push(e),
         }
         let cases_path = root.join("cases.toml");

@@ -26,6 +26,8 @@ const PARALLEL_FROM_BYTES: usize = 32 * 1024 * 1024;
 struct Manifest {
     fingerprint: String,
     codebook: String,
+    #[serde(default)]
+    memos: String,
     sources: BTreeMap<String, String>,
     /// Size and modification time of every corpus file the index depends on: a cheap test
     /// of whether anything may have changed since the last refresh.
@@ -40,6 +42,7 @@ fn stamps(root: &Path) -> BTreeMap<String, String> {
     crate::corpus::collect_files(&root.join("sources"), "md", &mut files, &mut ignored);
     crate::corpus::collect_files(&root.join("quotes"), "toml", &mut files, &mut ignored);
     files.push(root.join("codebook.toml"));
+    files.push(crate::coding::memos::path(root));
     files.push(root.join("cases.toml"));
     files
         .into_iter()
@@ -82,6 +85,7 @@ pub struct IndexReport {
     pub removed: Vec<String>,
     pub unchanged: usize,
     pub codes_reindexed: bool,
+    pub memos_reindexed: bool,
     pub documents: u64,
 }
 
@@ -92,6 +96,7 @@ impl IndexReport {
             || !self.updated.is_empty()
             || !self.removed.is_empty()
             || self.codes_reindexed
+            || self.memos_reindexed
     }
 }
 
@@ -271,6 +276,7 @@ pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexR
     let mut new = Manifest {
         fingerprint,
         codebook: codebook_hash(corpus),
+        memos: hash(&[&toml::to_string(&corpus.memos).unwrap_or_default()]),
         sources: BTreeMap::new(),
         stamps: stamps(&corpus.root),
     };
@@ -320,6 +326,41 @@ pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexR
             .map_err(|e| index_error(dir, e))?;
         }
         report.codes_reindexed = true;
+    }
+    if old.memos != new.memos {
+        let w = ensure_writer(&mut writer, &index, dir, corpus_bytes)?;
+        w.delete_term(Term::from_field_text(fields.doc_type, schema::MEMO));
+        for memo in &corpus.memos.memos {
+            let (kind, id) = crate::coding::memos::parse_target(&memo.target)
+                .unwrap_or((crate::coding::memos::TargetKind::Code, ""));
+            let label = match kind {
+                crate::coding::memos::TargetKind::Code => {
+                    corpus.codebook.code(id).map(|c| c.label.clone())
+                }
+                crate::coding::memos::TargetKind::Source => {
+                    corpus.source(id).map(|s| s.meta.title.clone())
+                }
+                crate::coding::memos::TargetKind::Case => {
+                    corpus.cases.get(id).map(|c| c.label.clone())
+                }
+            }
+            .unwrap_or_else(|| id.to_string());
+            // The target id goes in `code`, not `source`: re-indexing a source deletes its
+            // documents by `source`, and must not take its memos with it.
+            w.add_document(doc!(
+                fields.doc_type => schema::MEMO,
+                fields.key => format!("memo:{}:{}", memo.target, memo.author),
+                fields.code => id,
+                fields.title => format!("memo ({}) · {label}", memo.author),
+                fields.kind => memo.target.split(':').next().unwrap_or_default(),
+                fields.speaker => memo.author.as_str(),
+                fields.text => memo.text.as_str(),
+                fields.text_exact => memo.text.as_str(),
+                fields.text_tail => memo.text.as_str(),
+            ))
+            .map_err(|e| index_error(dir, e))?;
+        }
+        report.memos_reindexed = true;
     }
     if let Some(mut w) = writer {
         w.commit().map_err(|e| index_error(dir, e))?;

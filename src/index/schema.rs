@@ -8,13 +8,14 @@ use tantivy::schema::{
 
 use super::analyzer;
 
-/// The document types: every document is one of these three (search relies on it).
+/// The document types: every document is one of these (search relies on it).
 pub const SEGMENT: &str = "segment";
 pub const QUOTE: &str = "quote";
 pub const CODE: &str = "code";
+pub const MEMO: &str = "memo";
 
 /// Bump when the schema or what goes into documents changes: a new fingerprint rebuilds.
-const SCHEMA_VERSION: &str = "visgraat-schema-1";
+const SCHEMA_VERSION: &str = "visgraat-schema-2";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {

@@ -40,6 +40,8 @@ pub struct Request {
     pub quotes: bool,
     /// Search the code book (labels and definitions) instead of passages.
     pub codes: bool,
+    /// Search the memos on codes, sources and cases instead of passages.
+    pub memos: bool,
     pub limit: usize,
 }
 
@@ -129,6 +131,8 @@ impl Searcher {
         let f = &self.fields;
         let doc_type = if req.codes {
             schema::CODE
+        } else if req.memos {
+            schema::MEMO
         } else if req.quotes {
             schema::QUOTE
         } else {
@@ -138,7 +142,7 @@ impl Searcher {
         if doc_type == schema::SEGMENT {
             // Passages are nearly every document: excluding the few others is cheaper than
             // intersecting with a posting list that holds almost all of them.
-            for other in [schema::QUOTE, schema::CODE] {
+            for other in [schema::QUOTE, schema::CODE, schema::MEMO] {
                 must.push((Occur::MustNot, term(f.doc_type, other)));
             }
         } else {

@@ -148,6 +148,8 @@ pub enum MemoPurpose {
         code: String,
     },
     Edit(Placed),
+    /// The active coder's memo on a code, source or case (`code:ID`, …).
+    Target(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +197,13 @@ pub enum Edit {
     },
     /// A code-book or case-sheet edit: the files before and after.
     Book(crate::coding::book_edit::BookEdit),
+    /// A memo on a code, source or case: before and after (None: no memo).
+    Memo {
+        target: String,
+        author: String,
+        before: Option<crate::coding::memos::Memo>,
+        after: Option<crate::coding::memos::Memo>,
+    },
 }
 
 /// Work for the runtime.
@@ -521,6 +530,12 @@ impl App {
                     }
                 }
                 Action::NextPane if self.reader.is_some() => self.docs_focus = DocsFocus::Reader,
+                Action::Memo => {
+                    if let Some(TreeRow::Source(i)) = self.tree.get(self.tree_selected) {
+                        let target = format!("source:{}", self.source(*i).meta.id);
+                        self.edit_memo(target);
+                    }
+                }
                 _ => {}
             }
             return;
@@ -781,6 +796,19 @@ impl App {
             self.reload_book();
             return done;
         }
+        if let Edit::Memo {
+            target,
+            author,
+            before,
+            after,
+        } = edit
+        {
+            let memo = if forward { after } else { before };
+            let done =
+                crate::coding::memos::restore(&self.ws.corpus.root, target, author, memo.as_ref());
+            self.reload_book();
+            return done;
+        }
         let root = self.ws.corpus.root.clone();
         let (remove, add) = match (edit, forward) {
             (Edit::Added(p), true) => (None, Some(p)),
@@ -789,7 +817,7 @@ impl App {
             (Edit::Removed(p), false) => (None, Some(p)),
             (Edit::Replaced { old, new }, true) => (Some(old), Some(new)),
             (Edit::Replaced { old, new }, false) => (Some(new), Some(old)),
-            (Edit::Book(_), _) => (None, None),
+            (Edit::Book(_) | Edit::Memo { .. }, _) => (None, None),
         };
         let stamp = self.before_write();
         let done = self.apply_codings(&root, remove, add);
@@ -1046,6 +1074,7 @@ impl App {
                         };
                         self.replace_coding(old, coding);
                     }
+                    MemoPurpose::Target(target) => self.set_memo(&target, &text),
                 },
                 _ => self.popup = Some(Popup::Memo { text, purpose }),
             },
@@ -1302,6 +1331,7 @@ impl App {
             coder: f.coder.clone(),
             quotes: f.quotes,
             codes: false,
+            memos: false,
             limit: 100,
         }
     }
@@ -1524,6 +1554,12 @@ impl App {
             Action::Top => self.codes_selected = 0,
             Action::Bottom => self.codes_selected = len.saturating_sub(1),
             Action::Enter => self.show_passages(self.codes_selected, None),
+            Action::Memo => {
+                if let Some(code) = self.ws.corpus.codebook.codes.get(self.codes_selected) {
+                    let target = format!("code:{}", code.id);
+                    self.edit_memo(target);
+                }
+            }
             Action::CycleCase => {
                 let ids: Vec<String> = self
                     .ws
@@ -1587,6 +1623,58 @@ impl App {
             }
             Action::Enter => self.matrix_passages(),
             _ => {}
+        }
+    }
+
+    /// Open the memo popup on the active coder's memo about `target`.
+    fn edit_memo(&mut self, target: String) {
+        let text = self
+            .ws
+            .corpus
+            .memos
+            .of(&target)
+            .find(|m| m.author == self.ws.config.coder)
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        self.popup = Some(Popup::Memo {
+            text,
+            purpose: MemoPurpose::Target(target),
+        });
+    }
+
+    /// Save the active coder's memo on `target` (empty removes it), undoably.
+    fn set_memo(&mut self, target: &str, text: &str) {
+        let root = self.ws.corpus.root.clone();
+        let author = self.ws.config.coder.clone();
+        let stamp = self.before_write();
+        match crate::coding::memos::set(&root, target, &author, text) {
+            Ok(before) => {
+                self.reload_memos();
+                let after = self
+                    .ws
+                    .corpus
+                    .memos
+                    .of(target)
+                    .find(|m| m.author == author)
+                    .cloned();
+                self.undo.push(Edit::Memo {
+                    target: target.to_string(),
+                    author,
+                    before,
+                    after,
+                });
+                self.redo.clear();
+                self.after_write(stamp);
+                self.info(self.msg().saved);
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn reload_memos(&mut self) {
+        match crate::coding::memos::load(&self.ws.corpus.root) {
+            Ok(m) => self.ws.corpus.memos = m,
+            Err(e) => self.error(e.to_string()),
         }
     }
 
@@ -2019,6 +2107,7 @@ impl App {
             }
         }
         self.ws.reload_codings();
+        self.reload_memos();
         self.disk_stamp = crate::workspace::disk_stamp(&root);
         self.matrix.data = None;
         if self.view == ViewId::Matrix {

@@ -131,6 +131,15 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
                         .map_or(c.to_string(), |k| k.label.clone())
                 });
             text.push(Line::styled(format!("f/S: {case}"), theme.dim()));
+            let target = format!("code:{}", code.id);
+            for memo in app.ws.corpus.memos.of(&target) {
+                text.push(Line::from(""));
+                text.push(Line::styled(
+                    format!("memo ({})", memo.author),
+                    theme.title(),
+                ));
+                text.push(Line::from(memo.text.clone()));
+            }
         }
         frame.render_widget(
             Paragraph::new(text)

@@ -208,6 +208,18 @@ fn side(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     if lines.is_empty() {
         lines.push(Line::from(app.msg().no_codes_here));
     }
+    // The memos on the open source (m in the tree writes yours).
+    if let Some(r) = &app.reader {
+        let target = format!("source:{}", app.source(r.source).meta.id);
+        for memo in app.ws.corpus.memos.of(&target) {
+            lines.push(Line::from(""));
+            lines.push(Line::styled(
+                format!("memo ({}) · {}", memo.author, app.msg().source_memo),
+                theme.title(),
+            ));
+            lines.push(Line::from(memo.text.clone()));
+        }
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

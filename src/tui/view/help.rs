@@ -55,6 +55,11 @@ const DOCUMENTS: &[Entry] = &[
         "open de bron · wissel boom/lezer",
         "open the source · switch tree/reader",
     ),
+    (
+        "m (boom)",
+        "jouw memo bij de bron",
+        "your memo on the source",
+    ),
     ("h l ← →", "vorig/volgend grafeem", "previous/next grapheme"),
     ("w b", "volgend/vorig woord", "next/previous word"),
     (") (", "volgende/vorige zin", "next/previous sentence"),
@@ -151,6 +156,7 @@ const CODES: &[Entry] = &[
         "choose a code; its definition is on the right",
     ),
     ("Enter", "de gecodeerde passages", "the coded passages"),
+    ("m", "jouw memo bij deze code", "your memo on this code"),
     ("a", "nieuwe code naast deze", "new code beside this one"),
     (
         "R e",

@@ -1,0 +1,170 @@
+//! Memos on codes, sources and cases: the analyst's running notes beside the data, one per
+//! target and author, in `corpus/memos.toml`. (Memos on codings live in the coding itself.)
+//! Written like codings: read fresh and written back atomically under the codings lock.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Memo {
+    /// `code:ID`, `source:ID` or `case:ID`.
+    pub target: String,
+    pub author: String,
+    pub text: String,
+    pub updated: toml::value::Datetime,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Memos {
+    #[serde(default, rename = "memo")]
+    pub memos: Vec<Memo>,
+}
+
+/// What a memo is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    Code,
+    Source,
+    Case,
+}
+
+/// Split `code:ID` and the like; an error says what is allowed.
+pub fn parse_target(target: &str) -> std::result::Result<(TargetKind, &str), String> {
+    let (kind, id) = target
+        .split_once(':')
+        .ok_or_else(|| format!("{target:?}: a memo target is code:ID, source:ID or case:ID"))?;
+    let kind = match kind {
+        "code" => TargetKind::Code,
+        "source" => TargetKind::Source,
+        "case" => TargetKind::Case,
+        _ => {
+            return Err(format!(
+                "{target:?}: a memo target is code:ID, source:ID or case:ID"
+            ));
+        }
+    };
+    if id.is_empty() {
+        return Err(format!("{target:?}: the id is missing"));
+    }
+    Ok((kind, id))
+}
+
+pub fn path(corpus: &Path) -> PathBuf {
+    corpus.join("memos.toml")
+}
+
+/// The memos of a corpus (none when there is no memos file).
+pub fn load(corpus: &Path) -> Result<Memos> {
+    let path = path(corpus);
+    let Some(text) = crate::text_file::read_optional(&path)? else {
+        return Ok(Memos::default());
+    };
+    let memos: Memos = toml::from_str(&text).map_err(|e| Error::toml(&path, &text, &e))?;
+    for m in &memos.memos {
+        parse_target(&m.target).map_err(|message| Error::invalid(&path, None, message))?;
+    }
+    Ok(memos)
+}
+
+impl Memos {
+    /// Memos about `target`, every author's.
+    pub fn of<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Memo> {
+        self.memos.iter().filter(move |m| m.target == target)
+    }
+}
+
+/// Set `author`'s memo on `target` (empty text removes it), reading the file fresh under the
+/// lock. Returns the memo it replaced, if any (for undo).
+pub fn set(corpus: &Path, target: &str, author: &str, text: &str) -> Result<Option<Memo>> {
+    parse_target(target).map_err(Error::Usage)?;
+    let _lock = super::lock::acquire(corpus)?;
+    let mut memos = load(corpus)?;
+    let at = memos
+        .memos
+        .iter()
+        .position(|m| m.target == target && m.author == author);
+    let previous = at.map(|i| memos.memos.remove(i));
+    let text = text.trim();
+    if !text.is_empty() {
+        let memo = Memo {
+            target: target.to_string(),
+            author: author.to_string(),
+            text: text.to_string(),
+            updated: super::time::now(),
+        };
+        match at {
+            Some(i) => memos.memos.insert(i, memo),
+            None => memos.memos.push(memo),
+        }
+    }
+    save(corpus, &memos)?;
+    Ok(previous)
+}
+
+/// Put back exactly `memo` (or remove `author`'s memo on `target` when None): undo.
+pub fn restore(corpus: &Path, target: &str, author: &str, memo: Option<&Memo>) -> Result<()> {
+    let _lock = super::lock::acquire(corpus)?;
+    let mut memos = load(corpus)?;
+    let at = memos
+        .memos
+        .iter()
+        .position(|m| m.target == target && m.author == author);
+    match (at, memo) {
+        (Some(i), Some(m)) => memos.memos[i] = m.clone(),
+        (Some(i), None) => {
+            memos.memos.remove(i);
+        }
+        (None, Some(m)) => memos.memos.push(m.clone()),
+        (None, None) => return Ok(()),
+    }
+    save(corpus, &memos)
+}
+
+fn save(corpus: &Path, memos: &Memos) -> Result<()> {
+    let path = path(corpus);
+    let body = toml::to_string(memos).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
+    crate::atomic::write(
+        &path,
+        format!("# Memos on codes, sources and cases (visgraat memo, or m in the TUI).\n{body}")
+            .as_bytes(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_replace_remove_and_restore() {
+        let dir = std::env::temp_dir().join(format!("visgraat-memos-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(
+            set(&dir, "code:team-a", "ana", "Eerste gedachte.").unwrap(),
+            None
+        );
+        set(&dir, "code:team-a", "bram", "Andere blik.").unwrap();
+        let old = set(&dir, "code:team-a", "ana", "Herzien.")
+            .unwrap()
+            .unwrap();
+        assert_eq!(old.text, "Eerste gedachte.");
+        let memos = load(&dir).unwrap();
+        let texts: Vec<&str> = memos.of("code:team-a").map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, ["Herzien.", "Andere blik."]);
+        restore(&dir, "code:team-a", "ana", Some(&old)).unwrap();
+        assert_eq!(
+            load(&dir).unwrap().of("code:team-a").next().unwrap().text,
+            "Eerste gedachte."
+        );
+        set(&dir, "code:team-a", "ana", "  ").unwrap();
+        assert_eq!(load(&dir).unwrap().memos.len(), 1, "empty text removes");
+        assert!(set(&dir, "team-a", "ana", "x").is_err());
+        assert!(set(&dir, "codes:team-a", "ana", "x").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
