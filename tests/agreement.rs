@@ -121,3 +121,48 @@ fn matrices_show_co_occurrence_and_bones_by_case() {
     let err = p.stderr(2, &["matrix", "nonsense"]);
     assert!(err.contains("cooccurrence or level-case"), "{err}");
 }
+
+#[test]
+fn memos_are_written_read_searched_and_checked() {
+    let p = Project::shipped();
+    let out = p.expect(
+        0,
+        &[
+            "memo",
+            "code:team-collegiale-steun",
+            "Synthetische memo: steun als tegenwicht voor werkdruk?",
+        ],
+    );
+    assert!(
+        out.contains("saved the memo by tester on code:team-collegiale-steun"),
+        "{out}"
+    );
+    let shown = p.expect(0, &["memo", "code:team-collegiale-steun"]);
+    assert!(shown.starts_with("tester ("), "{shown}");
+    assert!(shown.contains("steun als tegenwicht"), "{shown}");
+    p.expect(1, &["memo", "case:docententeam-aoc-groen"]);
+    let hits = p.search(&["tegenwicht", "--memos"]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["doc_type"], "memo");
+    assert_eq!(hits[0]["source"], "team-collegiale-steun");
+    assert!(
+        p.search(&["tegenwicht"]).is_empty(),
+        "memos stay out of passage search"
+    );
+    let err = p.stderr(2, &["memo", "source:bestaat-niet", "x"]);
+    assert!(err.contains("no \"source:bestaat-niet\""), "{err}");
+
+    // A memo whose code was removed by hand is reported by check with its line.
+    let memos = p.corpus().join("memos.toml");
+    let text = std::fs::read_to_string(&memos).unwrap();
+    std::fs::write(
+        &memos,
+        text.replace("code:team-collegiale-steun", "code:weg"),
+    )
+    .unwrap();
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains("memos.toml:3: memo by tester on code:weg: no such code"),
+        "{out}"
+    );
+}
