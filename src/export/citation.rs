@@ -49,3 +49,22 @@ pub fn cite(corpus: &Corpus, source: &Source, start: usize, end: usize) -> Strin
         .collect();
     format!("{}\n\n— {line}\n", quoted.join("\n"))
 }
+
+/// The memos on the cited passage's source and case, as Markdown list items (for the
+/// citations file, where the report writer keeps notes beside the quotes).
+pub fn memo_lines(corpus: &Corpus, source: &Source, start: usize, end: usize) -> String {
+    let mut targets = vec![format!("source:{}", source.meta.id)];
+    if let Some(case) = corpus.case_of_span(source, start, end) {
+        targets.push(format!("case:{case}"));
+    }
+    let mut out = String::new();
+    for target in &targets {
+        for memo in corpus.memos.of(target) {
+            out.push_str(&format!(
+                "- memo ({}, {target}): {}\n",
+                memo.author, memo.text
+            ));
+        }
+    }
+    out
+}

@@ -1228,8 +1228,14 @@ impl App {
     // --- Citations ---------------------------------------------------------------------------
 
     fn cite(&mut self, source: usize, start: usize, end: usize, append: bool) {
-        let text = citation::cite(&self.ws.corpus, self.source(source), start, end);
+        let mut text = citation::cite(&self.ws.corpus, self.source(source), start, end);
         if append {
+            // The citations file also keeps the memos on the passage's source and case.
+            let memos = citation::memo_lines(&self.ws.corpus, self.source(source), start, end);
+            if !memos.is_empty() {
+                text.push('\n');
+                text.push_str(&memos);
+            }
             let path = self.citations_file.clone();
             let mut contents = std::fs::read_to_string(&path).unwrap_or_default();
             if !contents.is_empty() && !contents.ends_with("\n\n") {
