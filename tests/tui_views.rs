@@ -529,10 +529,28 @@ fn review_walks_disagreements_and_settles_one_with_undo() {
             .expect("bram got ana's coding, with who resolved it");
         assert_eq!(copy.coding.code, first.code);
     }
+    let log = visgraat::coding::review_log::load(&corpus).unwrap();
+    assert_eq!(log.decisions.len(), 1);
+    assert_eq!(log.decisions[0].by, "ana");
+    assert_eq!(log.decisions[0].code, first.code);
     f.send([Action::Undo]);
     assert_eq!(f.app.review.items.clone().unwrap().len(), before.len());
     let (on_disk, _) = visgraat::coding::CodingSet::load(&corpus);
     assert_eq!(on_disk.codings.len(), codings_before);
+    assert!(
+        visgraat::coding::review_log::load(&corpus)
+            .unwrap()
+            .decisions
+            .is_empty()
+    );
+
+    // Keep one as a deliberate difference: still listed, marked, logged.
+    f.send([Action::KeepDifference]);
+    assert_eq!(f.app.review.items.clone().unwrap().len(), before.len());
+    assert_eq!(f.app.review.kept[0], true);
+    assert!(f.screen().contains("✓ Synthetic focus group A ¶2"));
+    let log = visgraat::coding::review_log::load(&corpus).unwrap();
+    assert_eq!(log.decisions[0].decision, "kept as a difference");
 }
 
 #[test]

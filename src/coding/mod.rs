@@ -6,6 +6,7 @@ pub mod anchor;
 pub mod book_edit;
 pub mod lock;
 pub mod memos;
+pub mod review_log;
 mod time;
 
 use std::collections::BTreeMap;

@@ -83,6 +83,8 @@ pub enum Action {
     ScrollDown,
     /// List the corpus's problems and orphaned codings.
     Problems,
+    /// Review: keep a disagreement as a deliberate difference.
+    KeepDifference,
     /// Show every coder's codings, or one coder's (cycles).
     CycleShownCoder,
     /// Code as another coder (cycles through the corpus's coders and the configured one).
@@ -185,6 +187,7 @@ pub fn from_key(key: KeyEvent, mode: InputMode) -> Option<Action> {
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         KeyCode::Char('!') => Some(Action::Problems),
         KeyCode::Char('o') => Some(Action::CycleShownCoder),
+        KeyCode::Char('K') => Some(Action::KeepDifference),
         KeyCode::Char('C') => Some(Action::CycleActiveCoder),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('1') => Some(Action::Show(ViewId::Documents)),

@@ -93,6 +93,8 @@ pub struct ReviewState {
     pub partner: Option<String>,
     pub pair: Option<(String, String)>,
     pub items: Option<Vec<crate::analysis::agreement::Disagreement>>,
+    /// Per item: a decision in the review log says it was kept as a difference.
+    pub kept: Vec<bool>,
     pub selected: usize,
 }
 
@@ -197,6 +199,10 @@ pub enum Edit {
     },
     /// A code-book or case-sheet edit: the files before and after.
     Book(crate::coding::book_edit::BookEdit),
+    /// Several edits made as one (a settled disagreement); undone together.
+    Group(Vec<Edit>),
+    /// A decision in the review log.
+    Review(crate::coding::review_log::Decision),
     /// A memo on a code, source or case: before and after (None: no memo).
     Memo {
         target: String,
@@ -796,6 +802,31 @@ impl App {
             self.reload_book();
             return done;
         }
+        if let Edit::Group(edits) = edit {
+            if forward {
+                for e in edits {
+                    self.apply(e, true)?;
+                }
+            } else {
+                for e in edits.iter().rev() {
+                    self.apply(e, false)?;
+                }
+            }
+            return Ok(());
+        }
+        if let Edit::Review(decision) = edit {
+            let root = self.ws.corpus.root.clone();
+            let done = if forward {
+                crate::coding::review_log::restore(&root, decision)
+            } else {
+                crate::coding::review_log::remove(&root, &decision.id)
+            };
+            self.review.items = None;
+            if self.view == ViewId::Review {
+                self.ensure_review();
+            }
+            return done;
+        }
         if let Edit::Memo {
             target,
             author,
@@ -817,7 +848,9 @@ impl App {
             (Edit::Removed(p), false) => (None, Some(p)),
             (Edit::Replaced { old, new }, true) => (Some(old), Some(new)),
             (Edit::Replaced { old, new }, false) => (Some(new), Some(old)),
-            (Edit::Book(_) | Edit::Memo { .. }, _) => (None, None),
+            (Edit::Book(_) | Edit::Memo { .. } | Edit::Group(_) | Edit::Review(_), _) => {
+                (None, None)
+            }
         };
         let stamp = self.before_write();
         let done = self.apply_codings(&root, remove, add);
@@ -1717,6 +1750,15 @@ impl App {
             crate::analysis::agreement::disagreements(&self.ws.corpus, &self.ws.codings, a, b)
         });
         self.review.selected = self.review.selected.min(items.len().saturating_sub(1));
+        let log = crate::coding::review_log::load(&self.ws.corpus.root).unwrap_or_default();
+        self.review.kept = items
+            .iter()
+            .map(|d| {
+                log.decisions
+                    .iter()
+                    .any(|k| k.source == d.source && k.paragraph == d.ordinal && k.code == d.code)
+            })
+            .collect();
         self.review.pair = pair;
         self.review.items = Some(items);
     }
@@ -1758,6 +1800,7 @@ impl App {
             }
             Action::LevelDown => self.resolve(0),
             Action::LevelUp => self.resolve(1),
+            Action::KeepDifference => self.keep_difference(),
             Action::Recode | Action::Memo => {
                 let Some(item) = self.selected_disagreement() else {
                     return;
@@ -1824,14 +1867,20 @@ impl App {
             return;
         };
         let stamp = self.before_write();
+        let mut done: Vec<Edit> = Vec::new();
         let mut result = Ok(());
-        if item.codings[side].is_empty() {
+        let decision = if item.codings[side].is_empty() {
             for placed in &item.codings[other] {
-                match self.apply(&Edit::Removed(placed.clone()), true) {
-                    Ok(()) => self.undo.push(Edit::Removed(placed.clone())),
+                let edit = Edit::Removed(placed.clone());
+                match self.apply(&edit, true) {
+                    Ok(()) => done.push(edit),
                     Err(e) => result = Err(e),
                 }
             }
+            format!(
+                "removed {}'s coding, as {} coded it",
+                coders[other], coders[side]
+            )
         } else {
             for placed in &item.codings[side] {
                 let memo = format!(
@@ -1849,18 +1898,64 @@ impl App {
                 ) {
                     Ok(copy) => {
                         self.ws.codings.codings.push(copy.clone());
-                        self.undo.push(Edit::Added(copy));
+                        done.push(Edit::Added(copy));
                     }
                     Err(e) => result = Err(e),
                 }
             }
+            format!("accepted {}'s coding for {}", coders[side], coders[other])
+        };
+        if result.is_ok() {
+            result = self
+                .log_decision(&item, &coders, decision)
+                .map(|d| done.push(d));
         }
-        self.redo.clear();
+        if !done.is_empty() {
+            self.undo.push(Edit::Group(done));
+            self.redo.clear();
+        }
         self.after_write(stamp);
         match result {
             Ok(()) => self.info(self.msg().resolved),
             Err(e) => self.error(e.to_string()),
         }
+    }
+
+    /// Keep the selected disagreement as a deliberate difference: only the log changes.
+    fn keep_difference(&mut self) {
+        let (Some(item), Some((a, b))) = (self.selected_disagreement(), self.review.pair.clone())
+        else {
+            return;
+        };
+        match self.log_decision(&item, &[a, b], "kept as a difference".into()) {
+            Ok(edit) => {
+                self.undo.push(edit);
+                self.redo.clear();
+                self.review.items = None;
+                self.ensure_review();
+                self.info(self.msg().resolved);
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn log_decision(
+        &mut self,
+        item: &crate::analysis::agreement::Disagreement,
+        coders: &[String; 2],
+        decision: String,
+    ) -> Result<Edit> {
+        let entry = crate::coding::review_log::Decision {
+            id: String::new(),
+            at: "1970-01-01T00:00:00Z".parse().expect("a datetime"),
+            by: self.ws.config.coder.clone(),
+            coders: coders.clone(),
+            source: item.source.clone(),
+            paragraph: item.ordinal,
+            code: item.code.clone(),
+            decision,
+        };
+        crate::coding::review_log::append(&self.ws.corpus.root, entry).map(Edit::Review)
     }
 
     /// The passages behind the selected cell, in a popup (Enter opens one).

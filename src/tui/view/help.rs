@@ -197,9 +197,14 @@ const REVIEW: &[Entry] = &[
         "settle it the way the left / right coder coded it",
     ),
     (
+        "K",
+        "houd beide: een bewust verschil (✓, in het logboek)",
+        "keep both: a deliberate difference (✓, in the log)",
+    ),
+    (
         "r m",
-        "hercoderen · memo (bijv. 'bewust verschil')",
-        "recode · memo (e.g. 'a deliberate difference')",
+        "hercoderen · memo bij de codering",
+        "recode · memo on the coding",
     ),
     (
         "f",

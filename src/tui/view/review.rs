@@ -63,8 +63,13 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
                 .source(&d.source)
                 .map_or(d.source.as_str(), |s| s.meta.title.as_str());
             let who = if d.codings[0].is_empty() { b } else { a };
+            let kept = if app.review.kept.get(i).copied().unwrap_or(false) {
+                "✓ "
+            } else {
+                "  "
+            };
             let text = format!(
-                "{title} ¶{} · {} · {} {who}",
+                "{kept}{title} ¶{} · {} · {} {who}",
                 d.ordinal,
                 label(&d.code),
                 m.only

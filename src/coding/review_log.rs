@@ -1,0 +1,86 @@
+//! The review log: who settled which disagreement between two coders, and how, in
+//! `corpus/review.toml`. The codings themselves change like any coding; the log keeps the
+//! decision (also when it removed a coding, which leaves nothing else behind). Written
+//! under the codings lock, atomically.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub id: String,
+    pub at: toml::value::Datetime,
+    /// Who settled it.
+    pub by: String,
+    /// The two coders compared.
+    pub coders: [String; 2],
+    pub source: String,
+    pub paragraph: u32,
+    pub code: String,
+    /// What was decided, in words.
+    pub decision: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewLog {
+    #[serde(default, rename = "decision")]
+    pub decisions: Vec<Decision>,
+}
+
+pub fn path(corpus: &Path) -> PathBuf {
+    corpus.join("review.toml")
+}
+
+pub fn load(corpus: &Path) -> Result<ReviewLog> {
+    let path = path(corpus);
+    let Some(text) = crate::text_file::read_optional(&path)? else {
+        return Ok(ReviewLog::default());
+    };
+    toml::from_str(&text).map_err(|e| Error::toml(&path, &text, &e))
+}
+
+fn save(corpus: &Path, log: &ReviewLog) -> Result<()> {
+    let path = path(corpus);
+    let body = toml::to_string(log).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
+    crate::atomic::write(
+        &path,
+        format!("# Decisions on disagreements between coders (the TUI's Review view).\n{body}")
+            .as_bytes(),
+    )
+}
+
+/// Add a decision (its `id` and `at` are filled in); returns it, for undo.
+pub fn append(corpus: &Path, mut decision: Decision) -> Result<Decision> {
+    let _lock = super::lock::acquire(corpus)?;
+    let mut log = load(corpus)?;
+    decision.at = super::time::now();
+    let n = log.decisions.len() + 1;
+    decision.id = format!("r-{}-{n}", decision.at).replace([':', ' '], "");
+    log.decisions.push(decision.clone());
+    save(corpus, &log)?;
+    Ok(decision)
+}
+
+/// Take a decision out again (undo), by id.
+pub fn remove(corpus: &Path, id: &str) -> Result<()> {
+    let _lock = super::lock::acquire(corpus)?;
+    let mut log = load(corpus)?;
+    log.decisions.retain(|d| d.id != id);
+    save(corpus, &log)
+}
+
+/// Put a decision back (redo), unless it is there.
+pub fn restore(corpus: &Path, decision: &Decision) -> Result<()> {
+    let _lock = super::lock::acquire(corpus)?;
+    let mut log = load(corpus)?;
+    if !log.decisions.iter().any(|d| d.id == decision.id) {
+        log.decisions.push(decision.clone());
+        save(corpus, &log)?;
+    }
+    Ok(())
+}
