@@ -547,7 +547,7 @@ fn review_walks_disagreements_and_settles_one_with_undo() {
     // Keep one as a deliberate difference: still listed, marked, logged.
     f.send([Action::KeepDifference]);
     assert_eq!(f.app.review.items.clone().unwrap().len(), before.len());
-    assert_eq!(f.app.review.kept[0], true);
+    assert!(f.app.review.kept[0]);
     assert!(f.screen().contains("✓ Synthetic focus group A ¶2"));
     let log = visgraat::coding::review_log::load(&corpus).unwrap();
     assert_eq!(log.decisions[0].decision, "kept as a difference");
