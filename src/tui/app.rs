@@ -1750,7 +1750,13 @@ impl App {
             crate::analysis::agreement::disagreements(&self.ws.corpus, &self.ws.codings, a, b)
         });
         self.review.selected = self.review.selected.min(items.len().saturating_sub(1));
-        let log = crate::coding::review_log::load(&self.ws.corpus.root).unwrap_or_default();
+        let log = match crate::coding::review_log::load(&self.ws.corpus.root) {
+            Ok(log) => log,
+            Err(e) => {
+                self.error(e.to_string());
+                Default::default()
+            }
+        };
         self.review.kept = items
             .iter()
             .map(|d| {
