@@ -288,64 +288,16 @@ mod tests {
     /// observers, twelve units, nominal values with missing data; α = 0.743.
     #[test]
     fn krippendorff_worked_example_with_missing_values() {
-        let rows: [[Option<u8>; 12]; 4] = [
-            [
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(3),
-                Some(2),
-                Some(1),
-                Some(4),
-                Some(1),
-                Some(2),
-                None,
-                None,
-                None,
-            ],
-            [
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(3),
-                Some(2),
-                Some(2),
-                Some(4),
-                Some(1),
-                Some(2),
-                Some(5),
-                None,
-                Some(3),
-            ],
-            [
-                None,
-                Some(3),
-                Some(3),
-                Some(3),
-                Some(2),
-                Some(3),
-                Some(4),
-                Some(2),
-                Some(2),
-                Some(5),
-                Some(1),
-                None,
-            ],
-            [
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(3),
-                Some(2),
-                Some(4),
-                Some(4),
-                Some(1),
-                Some(2),
-                Some(5),
-                Some(1),
-                None,
-            ],
-        ];
+        // Observers A to D; "." is a missing value.
+        let rows: Vec<Vec<Option<u8>>> = [
+            "1 2 3 3 2 1 4 1 2 . . .",
+            "1 2 3 3 2 2 4 1 2 5 . 3",
+            ". 3 3 3 2 3 4 2 2 5 1 .",
+            "1 2 3 3 2 4 4 1 2 5 1 .",
+        ]
+        .iter()
+        .map(|row| row.split(' ').map(|v| v.parse().ok()).collect())
+        .collect();
         let units: Vec<Vec<Option<u8>>> = (0..12)
             .map(|u| rows.iter().map(|r| r[u]).collect())
             .collect();

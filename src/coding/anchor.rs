@@ -191,25 +191,11 @@ fn still_in_place(corpus: &Corpus, codings: &CodingSet) -> Vec<bool> {
             })
             .collect()
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8);
     let mut out = vec![false; codings.codings.len()];
-    let results: Vec<(usize, bool)> = if workers == 1 || groups.len() < 64 {
-        groups.iter().flat_map(check).collect()
-    } else {
-        let chunk = groups.len().div_ceil(workers);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = groups
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().flat_map(check).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("a checking thread does not panic"))
-                .collect()
-        })
-    };
+    let results: Vec<(usize, bool)> = crate::corpus::par_map(groups, |g| check(&g))
+        .into_iter()
+        .flatten()
+        .collect();
     for (i, ok) in results {
         out[i] = ok;
     }

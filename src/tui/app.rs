@@ -352,6 +352,16 @@ impl App {
         }
     }
 
+    /// The coders who have codings in this corpus, sorted.
+    fn coder_names(&self) -> Vec<String> {
+        self.ws
+            .codings
+            .coders()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The transcripts' speakers, sorted (see `speakers`).
     pub fn speakers(&mut self) -> &[String] {
         let corpus = &self.ws.corpus;
@@ -447,13 +457,7 @@ impl App {
             Action::ToggleHelp => self.help = true,
             Action::Problems => self.popup = Some(Popup::Problems { selected: 0 }),
             Action::CycleShownCoder => {
-                let coders: Vec<String> = self
-                    .ws
-                    .codings
-                    .coders()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
+                let coders = self.coder_names();
                 self.shown_coder = cycle(&coders, self.shown_coder.clone());
                 let shown = self
                     .shown_coder
@@ -462,13 +466,7 @@ impl App {
                 self.info(format!("{}: {shown}", self.msg().showing));
             }
             Action::CycleActiveCoder => {
-                let mut coders: Vec<String> = self
-                    .ws
-                    .codings
-                    .coders()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
+                let mut coders = self.coder_names();
                 if !coders.contains(&self.configured_coder) {
                     coders.push(self.configured_coder.clone());
                 }
@@ -1427,6 +1425,7 @@ impl App {
         if filter == Filter::Speaker {
             self.speakers();
         }
+        let coders = self.coder_names();
         let f = &mut self.search.filters;
         match filter {
             Filter::Kind => f.kind = cycle(&SourceKind::ALL, f.kind),
@@ -1460,13 +1459,6 @@ impl App {
                 }
             }
             Filter::Coder => {
-                let coders: Vec<String> = self
-                    .ws
-                    .codings
-                    .coders()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
                 f.coder = cycle(&coders, f.coder.clone());
             }
         }
@@ -1719,13 +1711,7 @@ impl App {
 
     /// The two coders compared: the active coder (when they coded anything) and a partner.
     fn review_pair(&self) -> Option<(String, String)> {
-        let coders: Vec<String> = self
-            .ws
-            .codings
-            .coders()
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let coders = self.coder_names();
         let active = &self.ws.config.coder;
         let first = if coders.contains(active) {
             active.clone()
@@ -1783,13 +1769,7 @@ impl App {
             Action::Bottom => self.review.selected = len.saturating_sub(1),
             Action::CycleCase => {
                 // Compare with the next coder.
-                let coders: Vec<String> = self
-                    .ws
-                    .codings
-                    .coders()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
+                let coders = self.coder_names();
                 let first = self.review.pair.as_ref().map(|p| p.0.clone());
                 let others: Vec<String> = coders
                     .into_iter()
