@@ -224,6 +224,18 @@ proptest! {
     }
 }
 
+/// Found by fuzzing: excluding a phrase that matches nothing (a hyphenated word is a phrase)
+/// tripped a debug assertion in tantivy (quickwit-oss/tantivy#2811).
+#[test]
+fn excluding_a_phrase_that_matches_nothing() {
+    let f = &*FIXTURE;
+    for query in ["docent -team-kort", "docent -\"team kort\"", "-team-kort docent"] {
+        let request = Request { query: query.into(), limit: 20, ..Request::default() };
+        let hits = f.searcher.search(&request, &f.codings, &f.corpus.codebook).unwrap();
+        assert!(!hits.is_empty(), "{query}");
+    }
+}
+
 static FIXTURE_SOURCE: LazyLock<Source> = LazyLock::new(|| {
     Source::load(&common::repo_root().join("tests/fixtures/synthetic-focusgroep-transcript.md"))
         .unwrap()
