@@ -229,9 +229,20 @@ proptest! {
 #[test]
 fn excluding_a_phrase_that_matches_nothing() {
     let f = &*FIXTURE;
-    for query in ["docent -team-kort", "docent -\"team kort\"", "-team-kort docent"] {
-        let request = Request { query: query.into(), limit: 20, ..Request::default() };
-        let hits = f.searcher.search(&request, &f.codings, &f.corpus.codebook).unwrap();
+    for query in [
+        "docent -team-kort",
+        "docent -\"team kort\"",
+        "-team-kort docent",
+    ] {
+        let request = Request {
+            query: query.into(),
+            limit: 20,
+            ..Request::default()
+        };
+        let hits = f
+            .searcher
+            .search(&request, &f.codings, &f.corpus.codebook)
+            .unwrap();
         assert!(!hits.is_empty(), "{query}");
     }
 }

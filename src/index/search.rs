@@ -125,9 +125,17 @@ impl Searcher {
     ) -> Result<Vec<Hit>> {
         let node = query::parse(&req.query.nfc().collect::<String>())?;
         let mut highlighter = Highlighter::default();
-        let user_query = self.build(&node, false, &mut highlighter)?.ok_or_else(|| {
-            Error::Query("nothing to search for: the query has no letters or digits".into())
-        })?;
+        let nothing =
+            || Error::Query("nothing to search for: the query has no letters or digits".into());
+        // Two phases: the words themselves first (a query tantivy can prune to the top hits),
+        // then, only when that leaves room, with the compounds the words end (welzijn →
+        // docentenwelzijn), whose hits rank below every direct hit.
+        let direct = self
+            .build(&node, false, false, &mut Highlighter::default())?
+            .ok_or_else(nothing)?;
+        let with_compounds = self
+            .build(&node, false, true, &mut highlighter)?
+            .ok_or_else(nothing)?;
         let f = &self.fields;
         let doc_type = if req.codes {
             schema::CODE
@@ -138,27 +146,27 @@ impl Searcher {
         } else {
             schema::SEGMENT
         };
-        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if doc_type == schema::SEGMENT {
             // Passages are nearly every document: excluding the few others is cheaper than
             // intersecting with a posting list that holds almost all of them.
             for other in [schema::QUOTE, schema::CODE, schema::MEMO] {
-                must.push((Occur::MustNot, term(f.doc_type, other)));
+                filters.push((Occur::MustNot, term(f.doc_type, other)));
             }
         } else {
-            must.push((Occur::Must, term(f.doc_type, doc_type)));
+            filters.push((Occur::Must, term(f.doc_type, doc_type)));
         }
         if let Some(kind) = req.kind {
-            must.push((Occur::Must, term(f.kind, kind.as_str())));
+            filters.push((Occur::Must, term(f.kind, kind.as_str())));
         }
         if let Some(case) = &req.case {
-            must.push((Occur::Must, term(f.case, case)));
+            filters.push((Occur::Must, term(f.case, case)));
         }
         if let Some(speaker) = &req.speaker {
-            must.push((Occur::Must, term(f.speaker_key, &speaker.to_lowercase())));
+            filters.push((Occur::Must, term(f.speaker_key, &speaker.to_lowercase())));
         }
         if let Some(voice) = req.voice {
-            must.push((Occur::Must, term(f.voice, voice.as_str())));
+            filters.push((Occur::Must, term(f.voice, voice.as_str())));
         }
         let selected = req
             .filters_codings()
@@ -167,27 +175,48 @@ impl Searcher {
             if selected.is_empty() {
                 return Ok(Vec::new());
             }
-            must.push((
+            filters.push((
                 Occur::Must,
                 Box::new(super::span_filter::SpanFilter::new(selected, f.source)),
             ));
         }
-        let query = BooleanQuery::new(must);
         let searcher = self.reader.searcher();
         let limit = req.limit.max(1);
-        let top = searcher
-            .search(&query, &TopDocs::with_limit(limit).order_by_score())
-            .map_err(|e| index_error(&self.dir, e))?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let d: TantivyDocument = searcher
-                .doc(address)
-                .map_err(|e| index_error(&self.dir, e))?;
-            hits.push(self.hit_from(&d, score, &highlighter));
+        let run = |user: Box<dyn Query>| -> Result<Vec<(f32, tantivy::DocAddress)>> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user)];
+            clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+            searcher
+                .search(
+                    &BooleanQuery::new(clauses),
+                    &TopDocs::with_limit(limit).order_by_score(),
+                )
+                .map_err(|e| index_error(&self.dir, e))
+        };
+        let mut phases = vec![run(direct)?];
+        if phases[0].len() < limit {
+            let seen: std::collections::HashSet<tantivy::DocAddress> =
+                phases[0].iter().map(|(_, a)| *a).collect();
+            let more: Vec<(f32, tantivy::DocAddress)> = run(with_compounds)?
+                .into_iter()
+                .filter(|(_, a)| !seen.contains(a))
+                .take(limit - phases[0].len())
+                .collect();
+            phases.push(more);
+        }
+        let mut hits = Vec::with_capacity(limit);
+        for phase in phases {
+            let mut these = Vec::with_capacity(phase.len());
+            for (score, address) in phase {
+                let d: TantivyDocument = searcher
+                    .doc(address)
+                    .map_err(|e| index_error(&self.dir, e))?;
+                these.push(self.hit_from(&d, score, &highlighter));
+            }
+            // Equal scores in a stable order; each phase below the one before.
+            these.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
+            hits.extend(these);
         }
         attach_codes(&mut hits, codings, codebook, req.coder.as_deref());
-        // Equal scores in a stable order.
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
         Ok(hits)
     }
 
@@ -231,6 +260,7 @@ impl Searcher {
         &self,
         node: &Node,
         negated: bool,
+        tails: bool,
         hl: &mut Highlighter,
     ) -> Result<Option<Box<dyn Query>>> {
         let f = &self.fields;
@@ -251,7 +281,9 @@ impl Searcher {
                             (Occur::Should, boosted(term_freq(f.text_exact, e), 3.0)),
                             (Occur::Should, boosted(term_freq(f.text, s), 1.0)),
                         ];
-                        if s.chars().count() >= MIN_TAIL_CHARS {
+                        // Excluding a word excludes its compounds too, in both phases, so the
+                        // first phase's hits are always hits of the whole query.
+                        if (tails || negated) && s.chars().count() >= MIN_TAIL_CHARS {
                             // Compounds ending in the word: their reversed stems start with
                             // the reversed stem (a term-range scan, no automaton to build).
                             let reversed: String = s.chars().rev().collect();
@@ -289,7 +321,7 @@ impl Searcher {
                         Node::Not(inner) => (Occur::MustNot, inner.as_ref(), !negated),
                         other => (Occur::Must, other, negated),
                     };
-                    if let Some(q) = self.build(inner, neg, hl)? {
+                    if let Some(q) = self.build(inner, neg, tails, hl)? {
                         positive |= occur == Occur::Must;
                         clauses.push((occur, q));
                     }
@@ -299,7 +331,7 @@ impl Searcher {
             Node::Or(items) => {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for item in items {
-                    if let Some(q) = self.build(item, negated, hl)? {
+                    if let Some(q) = self.build(item, negated, tails, hl)? {
                         clauses.push((Occur::Should, q));
                     }
                 }
@@ -308,7 +340,7 @@ impl Searcher {
             }
             Node::Not(inner) => {
                 // A lone NOT inside OR: match everything but it, among this doc type.
-                let q = self.build(inner, !negated, hl)?;
+                let q = self.build(inner, !negated, tails, hl)?;
                 q.map(|q| {
                     Box::new(BooleanQuery::new(vec![
                         (
@@ -372,8 +404,19 @@ pub fn attach_codes(
         .iter()
         .map(|h| (h.source.clone(), Vec::new()))
         .collect();
+    // Codings come grouped by file (coder, source): look a source up once per run of it.
+    let mut last: Option<(&str, bool)> = None;
     for c in &codings.codings {
-        if coder.is_none_or(|k| c.coder == k)
+        let wanted = match last {
+            Some((source, wanted)) if source == c.source => wanted,
+            _ => {
+                let wanted = of_source.contains_key(c.source.as_str());
+                last = Some((c.source.as_str(), wanted));
+                wanted
+            }
+        };
+        if wanted
+            && coder.is_none_or(|k| c.coder == k)
             && let Some(list) = of_source.get_mut(c.source.as_str())
         {
             list.push(c);
