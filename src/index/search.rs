@@ -84,6 +84,7 @@ pub struct Searcher {
     dir: PathBuf,
     reader: IndexReader,
     fields: Fields,
+    span_cache: std::sync::Arc<super::span_filter::Cache>,
 }
 
 pub const SNIPPET_CHARS: usize = 220;
@@ -106,6 +107,7 @@ impl Searcher {
             dir: dir.to_path_buf(),
             reader,
             fields,
+            span_cache: Default::default(),
         })
     }
 
@@ -177,7 +179,11 @@ impl Searcher {
             }
             filters.push((
                 Occur::Must,
-                Box::new(super::span_filter::SpanFilter::new(selected, f.source)),
+                Box::new(super::span_filter::SpanFilter::new(
+                    selected,
+                    f.source,
+                    self.span_cache.clone(),
+                )),
             ));
         }
         let searcher = self.reader.searcher();
@@ -192,8 +198,10 @@ impl Searcher {
                 )
                 .map_err(|e| index_error(&self.dir, e))
         };
+        // No word long enough to have compounds: the second phase would be the first again.
+        let has_compounds = !highlighter.tails.is_empty();
         let mut phases = vec![run(direct)?];
-        if phases[0].len() < limit {
+        if has_compounds && phases[0].len() < limit {
             let seen: std::collections::HashSet<tantivy::DocAddress> =
                 phases[0].iter().map(|(_, a)| *a).collect();
             let more: Vec<(f32, tantivy::DocAddress)> = run(with_compounds)?

@@ -4,8 +4,9 @@
 //! `end` fast fields of those documents: work in proportion to the selected sources'
 //! documents, never a pass over the stored documents.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use tantivy::query::{
     BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight,
@@ -16,40 +17,43 @@ use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 /// Coded spans per source id, sorted by start.
 pub type Spans = BTreeMap<String, Vec<(usize, usize)>>;
 
+/// Matched documents per index segment and set of spans: typing a query with the same
+/// filter (the TUI's search line) asks for the same set again and again. Keyed by a hash of
+/// the spans, so a new coding is a new key.
+#[derive(Debug, Default)]
+pub struct Cache {
+    sets: Mutex<HashMap<(u64, tantivy::index::SegmentId), Arc<BitSet>>>,
+}
+
+impl Cache {
+    /// Enough for a few filters over a few hundred segments.
+    const MAX_SETS: usize = 1024;
+}
+
 #[derive(Debug, Clone)]
 pub struct SpanFilter {
     spans: Arc<Spans>,
+    key: u64,
     source: Field,
+    cache: Arc<Cache>,
 }
 
 impl SpanFilter {
-    pub fn new(mut spans: Spans, source: Field) -> SpanFilter {
+    pub fn new(mut spans: Spans, source: Field, cache: Arc<Cache>) -> SpanFilter {
         for list in spans.values_mut() {
             list.sort_unstable();
         }
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        spans.hash(&mut hasher);
         SpanFilter {
             spans: Arc::new(spans),
+            key: hasher.finish(),
             source,
+            cache,
         }
     }
-}
 
-impl Query for SpanFilter {
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.clone()))
-    }
-}
-
-/// True when `start..end` overlaps one of the sorted `spans`.
-fn overlaps(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
-    // Spans starting before `end`; one of them must end after `start`. Spans are few per
-    // source, so a scan back from the partition point is short.
-    let before_end = spans.partition_point(|&(s, _)| s < end);
-    spans[..before_end].iter().rev().any(|&(_, e)| e > start)
-}
-
-impl Weight for SpanFilter {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+    fn matched(&self, reader: &SegmentReader) -> tantivy::Result<BitSet> {
         let inverted = reader.inverted_index(self.source)?;
         let fast = reader.fast_fields();
         let starts = fast.u64("start")?;
@@ -71,8 +75,48 @@ impl Weight for SpanFilter {
                 doc = postings.advance();
             }
         }
+        Ok(matched)
+    }
+}
+
+impl Query for SpanFilter {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+/// True when `start..end` overlaps one of the sorted `spans`.
+fn overlaps(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    // Spans starting before `end`; one of them must end after `start`. Spans are few per
+    // source, so a scan back from the partition point is short.
+    let before_end = spans.partition_point(|&(s, _)| s < end);
+    spans[..before_end].iter().rev().any(|&(_, e)| e > start)
+}
+
+impl Weight for SpanFilter {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let key = (self.key, reader.segment_id());
+        let cached = self
+            .cache
+            .sets
+            .lock()
+            .ok()
+            .and_then(|sets| sets.get(&key).cloned());
+        let matched = match cached {
+            Some(set) => set,
+            None => {
+                let set = Arc::new(self.matched(reader)?);
+                if let Ok(mut sets) = self.cache.sets.lock() {
+                    if sets.len() >= Cache::MAX_SETS {
+                        sets.clear();
+                    }
+                    sets.insert(key, set.clone());
+                }
+                set
+            }
+        };
         Ok(Box::new(ConstScorer::new(
-            BitSetDocSet::from(matched),
+            BitSetDocSet::from((*matched).clone()),
             boost,
         )))
     }
