@@ -94,6 +94,20 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         }
         lines.push(Line::from(spans));
     }
+    // Below the rows, when there is room: what the numbered columns are.
+    let room = (inner.height.saturating_sub(footer) as usize).saturating_sub(lines.len() + 1);
+    if room >= matrix.columns.len().min(fits) {
+        lines.push(Line::from(""));
+        for c in (first_col..matrix.columns.len()).take(fits.min(room)) {
+            lines.push(Line::styled(
+                pad(
+                    &format!("[{}] {}", c + 1, matrix.columns[c]),
+                    inner.width as usize,
+                ),
+                theme.dim(),
+            ));
+        }
+    }
     let table_height = inner.height.saturating_sub(footer);
     frame.render_widget(
         Paragraph::new(lines),

@@ -30,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let list = Rect::new(main.x, main.y, main.width, list_height);
     let block = Block::bordered()
         .title(format!(
-            "{} {a} ↔ {b} ({}) · < > r m f",
+            "{} {a} ↔ {b} ({}) · < > K r m f",
             m.review_title,
             items.len()
         ))
