@@ -6,10 +6,14 @@
 //! Run: `cargo bench --bench scale -- --size 100MB` (default 1MB; `--seed N`).
 //! The corpus is generated once into `target/bench/<size>-seed<N>/` and reused.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{percentile, run_effects};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -26,10 +30,10 @@ use visgraat::config::Config;
 use visgraat::corpus::Corpus;
 use visgraat::corpus::codebook::Level;
 use visgraat::corpus::source::Source;
-use visgraat::index::search::{Request, Searcher};
+use visgraat::index::search::Request;
 use visgraat::index::{analyzer, build};
 use visgraat::tui::action::{Action, ViewId};
-use visgraat::tui::app::{App, Effect};
+use visgraat::tui::app::App;
 use visgraat::tui::view;
 use visgraat::workspace::Workspace;
 
@@ -73,12 +77,6 @@ fn args() -> Args {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i]
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -538,21 +536,6 @@ fn first_word(source: &Source) -> String {
         .find(|w| w.chars().count() >= 4)
         .unwrap_or("de")
         .to_string()
-}
-
-fn run_effects(app: &mut App, searcher: &Searcher) {
-    for effect in std::mem::take(&mut app.effects) {
-        if let Effect::Search {
-            generation,
-            request,
-        } = effect
-        {
-            let result = searcher
-                .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
-                .map_err(|e| e.to_string());
-            app.search_done(generation, result);
-        }
-    }
 }
 
 /// The baseline: tantivy with visgraat's Dutch analyzer and nothing else: one analysed,

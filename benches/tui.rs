@@ -4,23 +4,21 @@
 //!
 //! Run: `cargo bench --bench tui`
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::{percentile, run_effects};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use visgraat::config::Config;
 use visgraat::tui::action::{Action, ViewId};
-use visgraat::tui::app::{App, Effect};
+use visgraat::tui::app::App;
 use visgraat::tui::view;
 use visgraat::workspace::Workspace;
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
@@ -142,20 +140,5 @@ fn main() {
             "baseline: rg -i (whole process) over the same files: p50 {}",
             ms(percentile(&mut rg, 0.5))
         );
-    }
-}
-
-fn run_effects(app: &mut App, searcher: &visgraat::index::search::Searcher) {
-    for effect in std::mem::take(&mut app.effects) {
-        if let Effect::Search {
-            generation,
-            request,
-        } = effect
-        {
-            let result = searcher
-                .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
-                .map_err(|e| e.to_string());
-            app.search_done(generation, result);
-        }
     }
 }

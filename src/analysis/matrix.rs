@@ -52,13 +52,14 @@ impl Matrix {
     }
 }
 
-/// The paragraphs each code (of `coder`, or of everyone) was put on.
-fn coded_paragraphs(
-    corpus: &Corpus,
-    codings: &CodingSet,
+/// Call `visit` for every live coding (of `coder`, or of everyone) and each paragraph of its
+/// source that it touches (by ordinal). A source's paragraphs are found once.
+fn each_coded_paragraph<'a>(
+    corpus: &'a Corpus,
+    codings: &'a CodingSet,
     coder: Option<&str>,
-) -> BTreeMap<(String, u32), BTreeSet<String>> {
-    let mut by_paragraph: BTreeMap<(String, u32), BTreeSet<String>> = BTreeMap::new();
+    mut visit: impl FnMut(&'a crate::coding::Placed, &'a crate::corpus::source::Source, u32),
+) {
     let mut segments = BTreeMap::new();
     for c in codings
         .codings
@@ -75,12 +76,24 @@ fn coded_paragraphs(
             .iter()
             .filter(|s| s.start < c.coding.end && c.coding.start < s.end)
         {
-            by_paragraph
-                .entry((c.source.clone(), seg.ordinal))
-                .or_default()
-                .insert(c.coding.code.clone());
+            visit(c, src, seg.ordinal);
         }
     }
+}
+
+/// The paragraphs each code (of `coder`, or of everyone) was put on.
+fn coded_paragraphs(
+    corpus: &Corpus,
+    codings: &CodingSet,
+    coder: Option<&str>,
+) -> BTreeMap<(String, u32), BTreeSet<String>> {
+    let mut by_paragraph: BTreeMap<(String, u32), BTreeSet<String>> = BTreeMap::new();
+    each_coded_paragraph(corpus, codings, coder, |c, _, ordinal| {
+        by_paragraph
+            .entry((c.source.clone(), ordinal))
+            .or_default()
+            .insert(c.coding.code.clone());
+    });
     by_paragraph
 }
 
@@ -145,38 +158,22 @@ pub fn level_by_case(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) 
             + Valence::ALL.iter().position(|v| *v == valence).unwrap_or(0)
     };
     let mut passages: BTreeMap<(usize, usize), BTreeSet<(String, u32)>> = BTreeMap::new();
-    let mut segments = BTreeMap::new();
-    for c in codings
-        .codings
-        .iter()
-        .filter(|c| !c.coding.orphaned && coder.is_none_or(|k| c.coder == k))
-    {
-        let (Some(code), Some(src)) = (
-            corpus.codebook.code(&c.coding.code),
-            corpus.source(&c.source),
-        ) else {
-            continue;
+    each_coded_paragraph(corpus, codings, coder, |c, src, ordinal| {
+        let Some(code) = corpus.codebook.code(&c.coding.code) else {
+            return;
         };
         let (Some(level), Some(valence)) = (code.level, code.valence) else {
-            continue;
+            return;
         };
         let case = corpus.case_of_span(src, c.coding.start, c.coding.end);
         let column = case
             .and_then(|id| columns.iter().position(|c| c == id))
             .unwrap_or(columns.len() - 1);
-        let segs = segments
-            .entry(c.source.as_str())
-            .or_insert_with(|| src.segments());
-        for seg in segs
-            .iter()
-            .filter(|s| s.start < c.coding.end && c.coding.start < s.end)
-        {
-            passages
-                .entry((row_of(level, valence), column))
-                .or_default()
-                .insert((c.source.clone(), seg.ordinal));
-        }
-    }
+        passages
+            .entry((row_of(level, valence), column))
+            .or_default()
+            .insert((c.source.clone(), ordinal));
+    });
     let mut cells = vec![vec![0; columns.len()]; rows.len()];
     for ((r, c), set) in &passages {
         cells[*r][*c] = set.len();
