@@ -119,6 +119,18 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Import transcripts (plain text or Markdown) as sources; the same file again changes
+    /// nothing, a changed file replaces its source and its codings follow.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// transcript, intermezzo, report or letter.
+        #[arg(long, default_value = "transcript")]
+        kind: String,
+        /// The case (focus group) the files belong to.
+        #[arg(long)]
+        case: Option<String>,
+    },
     /// Generate a synthetic corpus for benchmarks (word frequencies from this corpus).
     Generate {
         /// A new directory: gets corpus/ and config.toml.
@@ -230,6 +242,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::ImportPlan { plan, from, check } => {
             import::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { files, kind, case } => {
+            import_files(config, &files, &kind, case.as_deref())
         }
         Command::Generate { out, size, seed } => {
             let bytes = crate::synth::parse_size(&size).map_err(Error::Usage)?;
@@ -426,6 +441,56 @@ fn matrix(
     Ok(ExitCode::SUCCESS)
 }
 
+fn import_files(
+    config: Config,
+    files: &[PathBuf],
+    kind: &str,
+    case: Option<&str>,
+) -> Result<ExitCode, Error> {
+    use crate::corpus::transcript::{self, Imported};
+    let kind = SourceKind::parse(kind).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown kind {kind:?}: use transcript, intermezzo, report or letter"
+        ))
+    })?;
+    if let Some(case) = case {
+        let cases = Cases::load(&config.corpus.join("cases.toml"))?;
+        if cases.get(case).is_none() {
+            let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "unknown case {case:?}: use one of {} (or add it to cases.toml)",
+                ids.join(", ")
+            )));
+        }
+    }
+    let mut failed = false;
+    for file in files {
+        match transcript::import(&config.corpus, file, kind, case) {
+            Ok(Imported::Added(p)) => println!("added {}", p.display()),
+            Ok(Imported::Updated(p)) => println!("updated {}", p.display()),
+            Ok(Imported::Unchanged(p)) => println!("unchanged {}", p.display()),
+            Err(e) => {
+                eprintln!("visgraat: {e}");
+                failed = true;
+            }
+        }
+    }
+    // Opening the workspace re-anchors the codings of changed sources and says how it went.
+    let ws = Workspace::open(config)?;
+    print_healed(&ws);
+    for c in ws.codings.codings.iter().filter(|c| c.coding.orphaned) {
+        println!(
+            "{}: coding {} ({}) is orphaned: its text is no longer in the source (visgraat check)",
+            c.source, c.coding.id, c.coding.code
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn memo(
     config: Config,
     target: &str,
@@ -590,8 +655,8 @@ fn stats(
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(config: Config) -> Result<ExitCode, Error> {
-    let ws = Workspace::open(config)?;
+/// Say which codings opening the workspace put back on their text, and how.
+fn print_healed(ws: &Workspace) {
     for h in &ws.healed {
         let how = match &h.anchor {
             Anchor::Exact { .. } => "its text moved".to_string(),
@@ -601,6 +666,11 @@ fn check(config: Config) -> Result<ExitCode, Error> {
         };
         println!("{}: re-anchored coding {}: {how}", h.path.display(), h.id);
     }
+}
+
+fn check(config: Config) -> Result<ExitCode, Error> {
+    let ws = Workspace::open(config)?;
+    print_healed(&ws);
     let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
     problems.extend(
         crate::check::check(&ws.corpus, &ws.codings)

@@ -9,6 +9,7 @@ pub mod pdf_text;
 pub mod project;
 pub mod quotes;
 pub mod source;
+pub mod transcript;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

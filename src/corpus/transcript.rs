@@ -1,0 +1,221 @@
+//! Importing plain-text and Markdown transcripts as they come from transcribers: speaker
+//! turns in the forms transcribers write (`Name:`, `NAME:`, `Interviewer 1:`, `P3:`,
+//! `[Name]`, `@Name:`), optionally after a timestamp (`[00:12:03]`, `00:12:03`, `(12:03)`),
+//! become visgraat's one form, `[00:12:03] Name: text`, one paragraph per turn. Nothing else
+//! changes: the words stay as typed. Lines that wrap a turn join it; a line that is not a
+//! turn and follows a blank line stays a paragraph of its own (a header, a note).
+
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::corpus::source::{self, SourceKind, SourceMeta, parse_turn};
+use crate::error::{Error, Result};
+
+/// A timestamp at the start of `line` in one of the forms transcribers use, and the rest.
+fn leading_timestamp(line: &str) -> (Option<String>, &str) {
+    let is_time = |s: &str| {
+        let parts: Vec<&str> = s.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    for (open, close) in [('[', ']'), ('(', ')')] {
+        if let Some(rest) = line.strip_prefix(open)
+            && let Some((ts, after)) = rest.split_once(close)
+            && is_time(ts)
+        {
+            return (Some(ts.to_string()), after.trim_start());
+        }
+    }
+    if let Some((ts, after)) = line.split_once(char::is_whitespace)
+        && is_time(ts)
+    {
+        return (Some(ts.to_string()), after.trim_start());
+    }
+    (None, line)
+}
+
+/// `line` as a turn in visgraat's form, if it is one.
+fn as_turn(line: &str) -> Option<String> {
+    let (timestamp, rest) = leading_timestamp(line.trim());
+    // `[Name] text` and `@Name: text` → `Name: text`.
+    let rest = if let Some(inner) = rest.strip_prefix('[')
+        && let Some((name, text)) = inner.split_once(']')
+    {
+        format!("{}: {}", name.trim(), text.trim_start())
+    } else if let Some(r) = rest.strip_prefix('@') {
+        r.to_string()
+    } else {
+        rest.to_string()
+    };
+    let (speaker, _) = parse_turn(&rest);
+    let speaker = speaker?;
+    let (_, said) = rest.split_once(':')?;
+    let said = said.trim_start();
+    Some(match timestamp {
+        Some(ts) => format!("[{ts}] {speaker}: {said}"),
+        None => format!("{speaker}: {said}"),
+    })
+}
+
+/// The body of a transcript: one paragraph per turn (and per other block), NFC, LF.
+pub fn normalise(text: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if let Some(p) = current.take() {
+                paragraphs.push(p);
+            }
+            continue;
+        }
+        match as_turn(trimmed) {
+            Some(turn) => {
+                if let Some(p) = current.take() {
+                    paragraphs.push(p);
+                }
+                current = Some(turn);
+            }
+            None => match &mut current {
+                // A wrapped line goes on with the paragraph it wraps.
+                Some(p) => {
+                    p.push(' ');
+                    p.push_str(trimmed);
+                }
+                None => current = Some(trimmed.to_string()),
+            },
+        }
+    }
+    if let Some(p) = current.take() {
+        paragraphs.push(p);
+    }
+    let mut body = paragraphs.join("\n\n");
+    body.push('\n');
+    body.nfc().collect()
+}
+
+/// A source id from a file name: lowercase, accents folded, words joined by hyphens.
+pub fn id_from_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .nfd()
+        .filter(char::is_ascii)
+        .collect::<String>()
+        .to_lowercase();
+    let mut id = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
+/// What importing one file did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    Added(PathBuf),
+    Updated(PathBuf),
+    Unchanged(PathBuf),
+}
+
+/// Import `file` into `corpus` as a source of `kind` (and `case`): written atomically to
+/// `sources/<kind>/<id>.md`. The same file again is a no-op; a changed file replaces the
+/// source (its codings follow by re-anchoring when the corpus is next opened).
+pub fn import(
+    corpus: &Path,
+    file: &Path,
+    kind: SourceKind,
+    case: Option<&str>,
+) -> Result<Imported> {
+    let text = crate::text_file::read(file)?;
+    let id = id_from_name(file);
+    source::validate_id(&id).map_err(|m| {
+        Error::invalid(
+            file,
+            None,
+            format!("no usable id from the file name ({m}); rename the file"),
+        )
+    })?;
+    let body = normalise(&text);
+    if body.trim().is_empty() {
+        return Err(Error::invalid(file, Some(1), "the file holds no text"));
+    }
+    let name = file
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    let meta = SourceMeta {
+        id: id.clone(),
+        kind,
+        title: file
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string(),
+        case: case.map(str::to_string),
+        date: None,
+        provenance: format!("imported from {name}"),
+        pages: Vec::new(),
+    };
+    let target = corpus
+        .join("sources")
+        .join(kind.as_str())
+        .join(format!("{id}.md"));
+    let rendered = source::render(&meta, &body);
+    let existing = crate::text_file::read_optional(&target)?;
+    if existing.as_deref() == Some(rendered.as_str()) {
+        return Ok(Imported::Unchanged(target));
+    }
+    crate::atomic::write(&target, rendered.as_bytes())?;
+    Ok(if existing.is_some() {
+        Imported::Updated(target)
+    } else {
+        Imported::Added(target)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_forms_transcribers_write_become_one() {
+        let text = "Focusgroep team A (synthetisch)\n\n\
+                    [00:12:03] Moderator: Wat helpt?\n\
+                    00:12:10 Docent 1: Korte lijnen,\nzeker met de zorgcoördinator.\n\
+                    (12:30) P3: Ja.\n\
+                    [Noor] Dat vind ik ook.\n\
+                    @Sam: En de AVG?\n\
+                    INTERVIEWER 1: Nog iets?\n\n\
+                    Einde opname.\n";
+        assert_eq!(
+            normalise(text),
+            "Focusgroep team A (synthetisch)\n\n\
+             [00:12:03] Moderator: Wat helpt?\n\n\
+             [00:12:10] Docent 1: Korte lijnen, zeker met de zorgcoördinator.\n\n\
+             [12:30] P3: Ja.\n\n\
+             Noor: Dat vind ik ook.\n\n\
+             Sam: En de AVG?\n\n\
+             INTERVIEWER 1: Nog iets?\n\n\
+             Einde opname.\n"
+        );
+    }
+
+    #[test]
+    fn ids_from_file_names() {
+        assert_eq!(
+            id_from_name(Path::new("Focusgroep Team Ä 2024.txt")),
+            "focusgroep-team-a-2024"
+        );
+        assert_eq!(id_from_name(Path::new("__.md")), "");
+    }
+}

@@ -1,0 +1,97 @@
+//! `visgraat import` of transcripts as transcribers deliver them: turn forms, timestamps,
+//! BOM and CRLF, re-import without change, re-import after an edit (codings follow), and bad
+//! files. The fixture is synthetic (tests/fixtures/import/).
+
+mod common;
+
+use common::Project;
+
+const FIXTURE: &str = "tests/fixtures/import/synthetic-focusgroep-team-b.txt";
+const SOURCE: &str = "corpus/sources/transcript/synthetic-focusgroep-team-b.md";
+
+#[test]
+fn transcripts_import_once_and_follow_their_edits() {
+    let p = Project::shipped();
+    let file = p.path().join("synthetic-focusgroep-team-b.txt");
+    std::fs::copy(common::repo_root().join(FIXTURE), &file).unwrap();
+    let file_arg = file.to_str().unwrap();
+
+    let out = p.expect(0, &["import", file_arg, "--case", "docententeam-aoc-groen"]);
+    assert!(out.contains(&format!("added {SOURCE}")), "{out}");
+    let written = std::fs::read_to_string(p.path().join(SOURCE)).unwrap();
+    assert!(
+        written.contains("case = \"docententeam-aoc-groen\""),
+        "{written}"
+    );
+    assert!(written.contains("provenance = \"imported from synthetic-focusgroep-team-b.txt\""));
+    for turn in [
+        "\n[00:00:05] Moderator: Welkom allemaal.",
+        "\n[00:00:31] Docent 1: Eerlijk gezegd de korte lijnen met de zorgcoördinator. Als ik 's ochtends iets zie, weet zij het 's middags al.\n",
+        "\n[01:12] P3: Bij ons",
+        "\nNoor: Dat herken ik.",
+        "\nSam: Omdat ze bang",
+        "\nINTERVIEWER 1: Wat zou",
+        "\n\nEinde van de opname.\n",
+    ] {
+        assert!(written.contains(turn), "{turn:?} in\n{written}");
+    }
+    assert!(!written.contains('\r') && !written.contains('\u{feff}'));
+
+    // Speakers are searchable and filterable.
+    let hits = p.search(&["zorgcoördinator", "--speaker", "Docent 1"]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["case"], "docententeam-aoc-groen");
+
+    // The same file again: nothing changes.
+    let out = p.expect(0, &["import", file_arg, "--case", "docententeam-aoc-groen"]);
+    assert!(out.contains("unchanged"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(p.path().join(SOURCE)).unwrap(),
+        written
+    );
+
+    // Code a passage, then the transcriber sends a corrected file: the coding follows.
+    p.expect(
+        0,
+        &[
+            "code",
+            "synthetic-focusgroep-team-b",
+            "--match",
+            "wij wachten soms weken op een gesprek",
+            "maatschappij-tekorten-in-de-derde-lijn",
+        ],
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "Welkom allemaal.",
+            "Welkom allemaal, fijn dat jullie er zijn.",
+        ),
+    )
+    .unwrap();
+    let out = p.expect(0, &["import", file_arg, "--case", "docententeam-aoc-groen"]);
+    assert!(out.contains("updated"), "{out}");
+    assert!(out.contains(": re-anchored coding c-"), "{out}");
+    assert!(out.contains(": its text moved"), "{out}");
+    p.expect(0, &["check"]);
+    let hits = p.search(&["weken", "--code", "maatschappij-tekorten-in-de-derde-lijn"]);
+    assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn bad_files_get_a_clear_error() {
+    let p = Project::shipped();
+    let bad = p.path().join("kapot.txt");
+    std::fs::write(&bad, b"Moderator: goed\n\xff\xfe\n").unwrap();
+    let err = p.stderr(2, &["import", bad.to_str().unwrap()]);
+    assert!(err.contains("kapot.txt:2: not valid UTF-8"), "{err}");
+    let empty = p.path().join("leeg.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let err = p.stderr(2, &["import", empty.to_str().unwrap()]);
+    assert!(err.contains("leeg.txt:1: the file holds no text"), "{err}");
+    let err = p.stderr(2, &["import", bad.to_str().unwrap(), "--case", "nergens"]);
+    assert!(err.contains("unknown case \"nergens\""), "{err}");
+    let err = p.stderr(2, &["import", "bestaat-niet.txt"]);
+    assert!(err.contains("bestaat-niet.txt"), "{err}");
+}
