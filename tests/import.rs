@@ -95,3 +95,39 @@ fn bad_files_get_a_clear_error() {
     let err = p.stderr(2, &["import", "bestaat-niet.txt"]);
     assert!(err.contains("bestaat-niet.txt"), "{err}");
 }
+
+#[test]
+fn subtitles_become_turns_with_their_times() {
+    let p = Project::shipped();
+    for name in [
+        "synthetic-focusgroep-team-c.vtt",
+        "synthetic-focusgroep-team-d.srt",
+    ] {
+        let file = common::repo_root().join("tests/fixtures/import").join(name);
+        p.expect(0, &["import", file.to_str().unwrap()]);
+    }
+    let vtt = std::fs::read_to_string(
+        p.corpus()
+            .join("sources/transcript/synthetic-focusgroep-team-c.md"),
+    )
+    .unwrap();
+    assert!(
+        vtt.contains("\n[00:00:02] Moderator: Goedemiddag."),
+        "{vtt}"
+    );
+    assert!(
+        vtt.contains("\n\n[00:00:07] Docent 2: Hoog. We vangen veel op voor collega's die ziek zijn, en de administratie komt daar nog bij.\n\n"),
+        "cues of one speaker make one turn: {vtt}"
+    );
+    let srt = std::fs::read_to_string(
+        p.corpus()
+            .join("sources/transcript/synthetic-focusgroep-team-d.md"),
+    )
+    .unwrap();
+    assert!(
+        srt.contains("[00:00:05] P2: Dat de student zelf vertelt wat hij nodig heeft. En dat wij dat vooraf weten.\n"),
+        "{srt}"
+    );
+    let hits = p.search(&["administratie", "--speaker", "Docent 2"]);
+    assert_eq!(hits.len(), 1);
+}

@@ -97,6 +97,92 @@ pub fn normalise(text: &str) -> String {
     body.nfc().collect()
 }
 
+/// One subtitle cue: when it starts (hh:mm:ss), who speaks (if the cue says), what is said.
+struct Cue {
+    start: String,
+    speaker: Option<String>,
+    text: String,
+}
+
+/// The cues of a WebVTT (`<v Name>` voice tags) or SubRip file.
+fn cues(text: &str) -> Vec<Cue> {
+    let mut out = Vec::new();
+    for block in text.split("\n\n") {
+        let lines: Vec<&str> = block
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let Some(at) = lines.iter().position(|l| l.contains("-->")) else {
+            continue; // the WEBVTT header, NOTE and STYLE blocks, stray numbers
+        };
+        let start = lines[at]
+            .split("-->")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .replace(',', ".");
+        // hh:mm:ss.mmm or mm:ss.mmm → hh:mm:ss
+        let clock = start.split('.').next().unwrap_or_default();
+        let parts: Vec<&str> = clock.split(':').collect();
+        let start = match parts.as_slice() {
+            [h, m, s] => format!("{h:0>2}:{m:0>2}:{s:0>2}"),
+            [m, s] => format!("00:{m:0>2}:{s:0>2}"),
+            _ => continue,
+        };
+        let mut said = lines[at + 1..].join(" ");
+        let mut speaker = None;
+        // WebVTT voice: <v Name> or <v.class Name>, closed by </v> or not at all.
+        if let Some(rest) = said.strip_prefix("<v")
+            && let Some((tag, after)) = rest.split_once('>')
+        {
+            let name = tag.split_once(' ').map_or("", |(_, n)| n).trim();
+            if !name.is_empty() {
+                speaker = Some(name.to_string());
+            }
+            said = after.replace("</v>", "");
+        }
+        if speaker.is_none()
+            && let (Some(name), _) = parse_turn(&said)
+            && let Some((_, after)) = said.split_once(':')
+        {
+            speaker = Some(name);
+            said = after.trim_start().to_string();
+        }
+        out.push(Cue {
+            start,
+            speaker,
+            text: said.trim().to_string(),
+        });
+    }
+    out
+}
+
+/// A subtitle file's body: consecutive cues of one speaker make one turn, timed by its first
+/// cue; a cue that names no speaker goes on with the turn before it.
+pub fn normalise_subtitles(text: &str) -> String {
+    let mut turns: Vec<(String, Option<String>, String)> = Vec::new();
+    for cue in cues(text) {
+        match turns.last_mut() {
+            Some((_, speaker, said)) if cue.speaker.is_none() || cue.speaker == *speaker => {
+                said.push(' ');
+                said.push_str(&cue.text);
+            }
+            _ => turns.push((cue.start, cue.speaker, cue.text)),
+        }
+    }
+    let mut body = turns
+        .into_iter()
+        .map(|(start, speaker, said)| match speaker {
+            Some(name) => format!("[{start}] {name}: {said}"),
+            None => format!("[{start}] {said}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    body.push('\n');
+    body.nfc().collect()
+}
+
 /// A source id from a file name: lowercase, accents folded, words joined by hyphens.
 pub fn id_from_name(path: &Path) -> String {
     let stem = path
@@ -144,7 +230,14 @@ pub fn import(
             format!("no usable id from the file name ({m}); rename the file"),
         )
     })?;
-    let body = normalise(&text);
+    let subtitles = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("vtt") || e.eq_ignore_ascii_case("srt"));
+    let body = if subtitles {
+        normalise_subtitles(&text)
+    } else {
+        normalise(&text)
+    };
     if body.trim().is_empty() {
         return Err(Error::invalid(file, Some(1), "the file holds no text"));
     }
@@ -207,6 +300,23 @@ mod tests {
              Sam: En de AVG?\n\n\
              INTERVIEWER 1: Nog iets?\n\n\
              Einde opname.\n"
+        );
+    }
+
+    #[test]
+    fn subtitle_cues_become_turns() {
+        let vtt = "WEBVTT\n\nNOTE synthetisch\n\n00:00:05.000 --> 00:00:08.000\n<v Moderator>Welkom allemaal.\n\n\
+                   00:00:08.500 --> 00:00:11.000\n<v Moderator>Wat helpt jullie?</v>\n\n\
+                   00:01:02.000 --> 00:01:06.000\n<v.loud Docent 1>De korte lijnen,\nzeker weten.\n";
+        assert_eq!(
+            normalise_subtitles(vtt),
+            "[00:00:05] Moderator: Welkom allemaal. Wat helpt jullie?\n\n[00:01:02] Docent 1: De korte lijnen, zeker weten.\n"
+        );
+        let srt = "1\n00:00:05,000 --> 00:00:08,000\nModerator: Welkom.\n\n2\n00:00:09,000 --> 00:00:10,000\nNog even.\n\n\
+                   3\n00:00:12,000 --> 00:00:15,000\nP3: Ja.\n";
+        assert_eq!(
+            normalise_subtitles(srt),
+            "[00:00:05] Moderator: Welkom. Nog even.\n\n[00:00:12] P3: Ja.\n"
         );
     }
 
