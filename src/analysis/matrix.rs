@@ -26,29 +26,16 @@ pub struct Matrix {
 impl Matrix {
     /// Comma-separated values: a header row of columns, then one row per row label.
     pub fn to_csv(&self) -> String {
-        let quote = |s: &str| {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_string()
-            }
-        };
-        let mut out = String::new();
-        out.push_str(&quote(&self.title));
-        for c in &self.columns {
-            out.push(',');
-            out.push_str(&quote(c));
-        }
-        out.push('\n');
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let head = std::iter::once(self.title.clone()).chain(self.columns.iter().cloned());
+        // Writing to memory cannot fail; a record of strings always serialises.
+        w.write_record(head).expect("CSV in memory");
         for (r, row) in self.rows.iter().enumerate() {
-            out.push_str(&quote(row));
-            for n in &self.cells[r] {
-                out.push(',');
-                out.push_str(&n.to_string());
-            }
-            out.push('\n');
+            let cells =
+                std::iter::once(row.clone()).chain(self.cells[r].iter().map(usize::to_string));
+            w.write_record(cells).expect("CSV in memory");
         }
-        out
+        String::from_utf8(w.into_inner().expect("CSV in memory")).expect("CSV of UTF-8 strings")
     }
 }
 

@@ -131,6 +131,30 @@ pub enum Command {
         #[arg(long)]
         case: Option<String>,
     },
+    /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
+    Export {
+        /// md or csv.
+        #[arg(long)]
+        format: String,
+        /// The file to write.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Only codings on passages this search finds.
+        #[arg(long)]
+        query: Option<String>,
+        #[arg(long)]
+        code: Option<String>,
+        /// Fishbone level: beleid, team, individu, doelgroep, maatschappij.
+        #[arg(long)]
+        factor: Option<String>,
+        /// + (bevorderend) or - (belemmerend).
+        #[arg(long, allow_hyphen_values = true)]
+        valence: Option<String>,
+        #[arg(long)]
+        coder: Option<String>,
+        #[arg(long)]
+        case: Option<String>,
+    },
     /// Generate a synthetic corpus for benchmarks (word frequencies from this corpus).
     Generate {
         /// A new directory: gets corpus/ and config.toml.
@@ -242,6 +266,33 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::ImportPlan { plan, from, check } => {
             import::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            format,
+            output,
+            query,
+            code,
+            factor,
+            valence,
+            coder,
+            case,
+        } => {
+            let level = parse_choice(
+                factor.as_deref(),
+                "factor",
+                Level::parse,
+                "beleid, team, individu, doelgroep, maatschappij",
+            )?;
+            let valence = parse_choice(valence.as_deref(), "valence", Valence::parse, "+ or -")?;
+            let selection = crate::export::report::Selection {
+                code,
+                level,
+                valence,
+                coder,
+                case,
+                within: None,
+            };
+            export(config, &format, &output, query.as_deref(), selection)
         }
         Command::Import { files, kind, case } => {
             import_files(config, &files, &kind, case.as_deref())
@@ -439,6 +490,61 @@ fn matrix(
         eprintln!("visgraat: note: {note}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn export(
+    config: Config,
+    format: &str,
+    output: &std::path::Path,
+    query: Option<&str>,
+    mut selection: crate::export::report::Selection,
+) -> Result<ExitCode, Error> {
+    use crate::export::report;
+    if !matches!(format, "md" | "csv") {
+        return Err(Error::Usage(format!(
+            "unknown format {format:?}: use md or csv"
+        )));
+    }
+    let ws = Workspace::open(config)?;
+    warn_problems(&ws.problems);
+    if let Some(code) = &selection.code
+        && ws.corpus.codebook.code(code).is_none()
+    {
+        return Err(Error::Usage(format!(
+            "unknown code {code:?}: {}",
+            output::suggest_codes(&ws.corpus.codebook, code)
+        )));
+    }
+    if let Some(query) = query {
+        let (searcher, _) = workspace::fresh_searcher(&ws.config)?;
+        let hits = searcher.search(
+            &Request {
+                query: query.to_string(),
+                limit: 100_000,
+                ..Request::default()
+            },
+            &ws.codings,
+            &ws.corpus.codebook,
+        )?;
+        selection.within = Some(
+            hits.into_iter()
+                .map(|h| (h.source, h.start as usize, h.end as usize))
+                .collect(),
+        );
+    }
+    let count = report::select(&ws.corpus, &ws.codings, &selection).len();
+    let text = if format == "md" {
+        report::markdown(&ws.corpus, &ws.codings, &selection)
+    } else {
+        report::csv(&ws.corpus, &ws.codings, &selection)?
+    };
+    crate::atomic::write(output, text.as_bytes())?;
+    println!("{count} coding(s) written to {}", output.display());
+    Ok(if count == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn import_files(

@@ -2,3 +2,4 @@
 //! build on the same pieces.
 
 pub mod citation;
+pub mod report;

@@ -1,0 +1,234 @@
+//! Exports for report writers and other tools: the selected codings as Markdown citations
+//! grouped in fishbone order, or as a CSV table with one row per coding.
+
+use std::collections::BTreeSet;
+
+use crate::coding::{CodingSet, Placed};
+use crate::corpus::Corpus;
+use crate::corpus::codebook::{FISHBONE, Level, Valence};
+use crate::corpus::quotes::Voice;
+use crate::corpus::source::Source;
+use crate::error::{Error, Result};
+
+use super::citation;
+
+/// Which codings to export.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub code: Option<String>,
+    pub level: Option<Level>,
+    pub valence: Option<Valence>,
+    pub coder: Option<String>,
+    pub case: Option<String>,
+    /// Only codings overlapping these passages (source id, start, end): a search's hits.
+    pub within: Option<Vec<(String, usize, usize)>>,
+}
+
+/// The codings `selection` picks, with their sources, in fishbone order (then source and
+/// position).
+pub fn select<'a>(
+    corpus: &'a Corpus,
+    codings: &'a CodingSet,
+    selection: &Selection,
+) -> Vec<(&'a Placed, &'a Source)> {
+    let order = |p: &Placed| {
+        let code = corpus.codebook.code(&p.coding.code);
+        let group = code.map_or(usize::MAX, |c| {
+            usize::from(c.group != FISHBONE) * 1000
+                + corpus
+                    .codebook
+                    .groups
+                    .iter()
+                    .position(|g| g.id == c.group)
+                    .unwrap_or(999)
+        });
+        let level = code.and_then(|c| c.level).map_or(usize::MAX, |l| {
+            Level::ALL.iter().position(|x| *x == l).unwrap_or(9)
+        });
+        let valence = code.and_then(|c| c.valence).map_or(usize::MAX, |v| {
+            Valence::ALL.iter().position(|x| *x == v).unwrap_or(9)
+        });
+        let index = corpus
+            .codebook
+            .codes
+            .iter()
+            .position(|c| c.id == p.coding.code)
+            .unwrap_or(usize::MAX);
+        (group, level, valence, index)
+    };
+    let mut out: Vec<(&Placed, &Source)> = codings
+        .codings
+        .iter()
+        .filter(|p| !p.coding.orphaned)
+        .filter(|p| selection.coder.as_deref().is_none_or(|c| c == p.coder))
+        .filter(|p| selection.code.as_deref().is_none_or(|c| c == p.coding.code))
+        .filter(|p| {
+            let code = corpus.codebook.code(&p.coding.code);
+            selection
+                .level
+                .is_none_or(|l| code.and_then(|c| c.level) == Some(l))
+                && selection
+                    .valence
+                    .is_none_or(|v| code.and_then(|c| c.valence) == Some(v))
+        })
+        .filter(|p| {
+            selection.within.as_ref().is_none_or(|hits| {
+                hits.iter()
+                    .any(|(s, a, b)| *s == p.source && p.coding.start < *b && *a < p.coding.end)
+            })
+        })
+        .filter_map(|p| corpus.source(&p.source).map(|s| (p, s)))
+        .filter(|(p, s)| {
+            selection.case.as_deref().is_none_or(|case| {
+                corpus.case_of_span(s, p.coding.start, p.coding.end) == Some(case)
+            })
+        })
+        .collect();
+    out.sort_by_key(|(p, _)| (order(p), p.source.clone(), p.coding.start, p.coder.clone()));
+    out
+}
+
+/// The voice of the quote record a coding lies in, if it lies in one.
+fn voice_of(corpus: &Corpus, p: &Placed) -> Option<Voice> {
+    corpus
+        .quotes_of(&p.source)
+        .iter()
+        .find(|q| q.start <= p.coding.start && p.coding.end <= q.end)
+        .map(|q| q.voice)
+}
+
+/// "team · level · sector" of the coding's case, if the text ties it to one.
+fn case_line(corpus: &Corpus, p: &Placed, s: &Source) -> Option<(String, String)> {
+    let id = corpus.case_of_span(s, p.coding.start, p.coding.end)?;
+    let case = corpus.cases.get(id)?;
+    Some((
+        case.label.clone(),
+        format!(
+            "{}, {}, {}, {}",
+            case.team, case.institution, case.level, case.sector
+        ),
+    ))
+}
+
+/// Markdown for a report writer: headings per fishbone level and valence, then per code;
+/// each coding's quote verbatim as a block quote with where it comes from.
+pub fn markdown(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> String {
+    let mut out = String::new();
+    let title = corpus
+        .project
+        .as_ref()
+        .map_or("visgraat", |p| p.title.as_str());
+    out.push_str(&format!("# Citaten — {title}\n"));
+    let (mut section, mut code_seen) = (String::new(), String::new());
+    let picked = select(corpus, codings, selection);
+    if picked.is_empty() {
+        out.push_str("\nGeen coderingen in deze selectie.\n");
+    }
+    for (p, s) in picked {
+        let code = corpus.codebook.code(&p.coding.code);
+        let heading = match code.and_then(|c| c.level.zip(c.valence)) {
+            Some((l, v)) => format!("{} {} — {}", v.glyph(), l.as_str(), v.as_str()),
+            None => code
+                .and_then(|c| corpus.codebook.groups.iter().find(|g| g.id == c.group))
+                .map_or("Overige codes".to_string(), |g| g.label.clone()),
+        };
+        if heading != section {
+            out.push_str(&format!("\n## {heading}\n"));
+            section = heading;
+            code_seen.clear();
+        }
+        if p.coding.code != code_seen {
+            let label = code.map_or(p.coding.code.as_str(), |c| c.label.as_str());
+            out.push_str(&format!("\n### {label}\n"));
+            if let Some(c) = code {
+                out.push_str(&format!("\n*{}*\n", c.definition));
+            }
+            code_seen = p.coding.code.clone();
+        }
+        out.push('\n');
+        out.push_str(&citation::cite(corpus, s, p.coding.start, p.coding.end));
+        if let Some((label, attributes)) = case_line(corpus, p, s) {
+            out.push_str(&format!("- casus: {label} ({attributes})\n"));
+        }
+        if let Some(voice) = voice_of(corpus, p) {
+            out.push_str(&format!("- stem: {}\n", voice.as_str()));
+        }
+        let codes: BTreeSet<&str> = codings
+            .overlapping(&p.source, p.coding.start, p.coding.end)
+            .map(|c| c.coding.code.as_str())
+            .collect();
+        out.push_str(&format!(
+            "- codes: {}\n",
+            codes.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+        if !p.coding.memo.is_empty() {
+            out.push_str(&format!("- memo ({}): {}\n", p.coder, p.coding.memo));
+        }
+    }
+    out
+}
+
+/// CSV, one row per coding: quote, source, case attributes, code path, coder, memo.
+pub fn csv(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> Result<String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let fail = |e: ::csv::Error| Error::Usage(format!("CSV: {e}"));
+    w.write_record([
+        "coding",
+        "coder",
+        "code",
+        "code_label",
+        "group",
+        "level",
+        "valence",
+        "source",
+        "source_title",
+        "kind",
+        "location",
+        "start",
+        "end",
+        "case",
+        "team",
+        "institution",
+        "case_level",
+        "sector",
+        "voice",
+        "quote",
+        "memo",
+    ])
+    .map_err(fail)?;
+    for (p, s) in select(corpus, codings, selection) {
+        let code = corpus.codebook.code(&p.coding.code);
+        let case = corpus
+            .case_of_span(s, p.coding.start, p.coding.end)
+            .and_then(|id| corpus.cases.get(id));
+        let text = |v: Option<&str>| v.unwrap_or_default().to_string();
+        w.write_record([
+            p.coding.id.clone(),
+            p.coder.clone(),
+            p.coding.code.clone(),
+            text(code.map(|c| c.label.as_str())),
+            text(code.map(|c| c.group.as_str())),
+            text(code.and_then(|c| c.level).map(Level::as_str)),
+            text(code.and_then(|c| c.valence).map(Valence::as_str)),
+            p.source.clone(),
+            s.meta.title.clone(),
+            s.meta.kind.as_str().to_string(),
+            citation::location(s, p.coding.start),
+            p.coding.start.to_string(),
+            p.coding.end.to_string(),
+            text(case.map(|c| c.id.as_str())),
+            text(case.map(|c| c.team.as_str())),
+            text(case.map(|c| c.institution.as_str())),
+            text(case.map(|c| c.level.as_str())),
+            text(case.map(|c| c.sector.as_str())),
+            text(voice_of(corpus, p).map(Voice::as_str)),
+            p.coding.quote.clone(),
+            p.coding.memo.clone(),
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Usage(format!("CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::Usage(format!("CSV: {e}")))
+}
