@@ -18,6 +18,8 @@ struct ConfigFile {
     coder: String,
     #[serde(default = "default_language")]
     language: String,
+    #[serde(default = "default_pseudonym_key")]
+    pseudonym_key: PathBuf,
 }
 
 fn default_corpus() -> PathBuf {
@@ -29,6 +31,9 @@ fn default_index() -> PathBuf {
 fn default_language() -> String {
     "nl".into()
 }
+fn default_pseudonym_key() -> PathBuf {
+    "pseudonyms.toml".into()
+}
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -37,6 +42,9 @@ pub struct Config {
     /// The active coder: config.toml, else $VISGRAAT_CODER, else $USER.
     pub coder: String,
     pub language: String,
+    /// The key from real names to pseudonyms (`import --pseudonymise`): outside corpus/ and
+    /// git-ignored, so a shared corpus never holds the names.
+    pub pseudonym_key: PathBuf,
 }
 
 impl Config {
@@ -57,6 +65,7 @@ impl Config {
             index: base.join(file.index),
             coder: resolve_coder(&file.coder),
             language: file.language,
+            pseudonym_key: base.join(file.pseudonym_key),
         })
     }
 
@@ -67,6 +76,7 @@ impl Config {
             index: dir.join("index"),
             coder: resolve_coder(""),
             language: "nl".into(),
+            pseudonym_key: dir.join("pseudonyms.toml"),
         }
     }
 }

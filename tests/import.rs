@@ -131,3 +131,63 @@ fn subtitles_become_turns_with_their_times() {
     let hits = p.search(&["administratie", "--speaker", "Docent 2"]);
     assert_eq!(hits.len(), 1);
 }
+
+#[test]
+fn pseudonymised_imports_keep_names_out_of_the_corpus() {
+    let p = Project::shipped();
+    let file = p.path().join("synthetic-focusgroep-team-b.txt");
+    std::fs::copy(common::repo_root().join(FIXTURE), &file).unwrap();
+    let out = p.expect(0, &["import", file.to_str().unwrap(), "--pseudonymise"]);
+    assert!(out.contains("pseudonym key: "), "{out}");
+    let written = std::fs::read_to_string(p.path().join(SOURCE)).unwrap();
+    assert!(
+        written.contains("\nDeelnemer 1: Dat herken ik."),
+        "{written}"
+    );
+    assert!(
+        written.contains("\nDeelnemer 2: Omdat ze bang"),
+        "{written}"
+    );
+    assert!(
+        written.contains("Moderator: Welkom") && written.contains("Docent 1: "),
+        "roles stay"
+    );
+    // No name anywhere under corpus/, nor in an export; the key, outside, has them.
+    let mut stack = vec![p.corpus()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                assert!(
+                    !text.contains("Noor") && !text.contains("Sam:"),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+    }
+    let key = std::fs::read_to_string(p.path().join("pseudonyms.toml")).unwrap();
+    assert!(
+        key.contains("name = \"Noor\"") && key.contains("pseudonym = \"Deelnemer 1\""),
+        "{key}"
+    );
+    p.expect(
+        0,
+        &[
+            "code",
+            "synthetic-focusgroep-team-b",
+            "--match",
+            "Omdat ze bang zijn voor een stempel",
+            "doelgroep-behoeften-niet-kenbaar",
+        ],
+    );
+    let md = p.path().join("citaten.md");
+    p.expect(0, &["export", "--format", "md", "-o", md.to_str().unwrap()]);
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.contains("Omdat ze bang zijn voor een stempel") && !md.contains("Noor"));
+    // Stable: importing again changes nothing.
+    let out = p.expect(0, &["import", file.to_str().unwrap(), "--pseudonymise"]);
+    assert!(out.contains("unchanged"), "{out}");
+}

@@ -130,6 +130,10 @@ pub enum Command {
         /// The case (focus group) the files belong to.
         #[arg(long)]
         case: Option<String>,
+        /// Replace participants' names (as speakers and in the text) by stable pseudonyms; the
+        /// key goes to config.toml's pseudonym_key, outside corpus/.
+        #[arg(long)]
+        pseudonymise: bool,
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
@@ -294,9 +298,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             export(config, &format, &output, query.as_deref(), selection)
         }
-        Command::Import { files, kind, case } => {
-            import_files(config, &files, &kind, case.as_deref())
-        }
+        Command::Import {
+            files,
+            kind,
+            case,
+            pseudonymise,
+        } => import_files(config, &files, &kind, case.as_deref(), pseudonymise),
         Command::Generate { out, size, seed } => {
             let bytes = crate::synth::parse_size(&size).map_err(Error::Usage)?;
             let shipped = crate::corpus::Corpus::load(&config.corpus)?;
@@ -552,6 +559,7 @@ fn import_files(
     files: &[PathBuf],
     kind: &str,
     case: Option<&str>,
+    pseudonymise: bool,
 ) -> Result<ExitCode, Error> {
     use crate::corpus::transcript::{self, Imported};
     let kind = SourceKind::parse(kind).ok_or_else(|| {
@@ -569,9 +577,20 @@ fn import_files(
             )));
         }
     }
+    if pseudonymise && config.pseudonym_key.starts_with(&config.corpus) {
+        return Err(Error::Usage(format!(
+            "the pseudonym key {} lies inside the corpus: set pseudonym_key in config.toml to a path outside it",
+            config.pseudonym_key.display()
+        )));
+    }
+    let mut key = if pseudonymise {
+        Some(transcript::PseudonymKey::load(&config.pseudonym_key)?)
+    } else {
+        None
+    };
     let mut failed = false;
     for file in files {
-        match transcript::import(&config.corpus, file, kind, case) {
+        match transcript::import(&config.corpus, file, kind, case, key.as_mut()) {
             Ok(Imported::Added(p)) => println!("added {}", p.display()),
             Ok(Imported::Updated(p)) => println!("updated {}", p.display()),
             Ok(Imported::Unchanged(p)) => println!("unchanged {}", p.display()),
@@ -580,6 +599,14 @@ fn import_files(
                 failed = true;
             }
         }
+    }
+    if let Some(key) = &key {
+        key.save(&config.pseudonym_key)?;
+        println!(
+            "pseudonym key: {} ({} people; keep it private)",
+            config.pseudonym_key.display(),
+            key.people.len()
+        );
     }
     // Opening the workspace re-anchors the codings of changed sources and says how it went.
     let ws = Workspace::open(config)?;
