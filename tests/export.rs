@@ -90,5 +90,59 @@ fn csv_has_a_row_per_coding_with_case_and_code_path() {
         2,
         &["export", "--format", "docx", "-o", out.to_str().unwrap()],
     );
-    assert!(err.contains("use md or csv"), "{err}");
+    assert!(err.contains("use md, csv or ndjson"), "{err}");
+}
+
+#[test]
+fn ndjson_has_a_passage_per_line_with_codes_and_dutch_stems() {
+    let p = Project::shipped();
+    let out = p.path().join("passages.ndjson");
+    let said = p.expect(
+        0,
+        &["export", "--format", "ndjson", "-o", out.to_str().unwrap()],
+    );
+    assert!(said.starts_with("679 passage(s)"), "{said}");
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 679);
+    let coded = lines
+        .iter()
+        .find(|l| l["text"].as_str().unwrap().contains("reddingsboeien"))
+        .unwrap();
+    assert!(
+        coded["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "team-collegiale-steun")
+    );
+    assert_eq!(
+        coded["coders"],
+        serde_json::json!(["voorbeeld", "voorbeeld-2"])
+    );
+    // visgraat's stems: begeleiding and begeleiden meet, beleid stays apart.
+    let stems = |text: &str| {
+        lines
+            .iter()
+            .find(|l| l["text"].as_str().unwrap().contains(text))
+            .map(|l| l["stems_nl"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert!(
+        stems("begeleiding").split(' ').any(|s| s == "begeleid"),
+        "{}",
+        stems("begeleiding")
+    );
+    // The documented Quickwit config names every field the export writes.
+    let config =
+        std::fs::read_to_string(common::repo_root().join("docs/quickwit-index.yaml")).unwrap();
+    for field in coded.as_object().unwrap().keys() {
+        assert!(
+            config.contains(&format!("- name: {field}")),
+            "{field} in docs/quickwit-index.yaml"
+        );
+    }
 }

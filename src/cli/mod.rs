@@ -137,7 +137,7 @@ pub enum Command {
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
-        /// md or csv.
+        /// md, csv (codings) or ndjson (passages, for a search cluster).
         #[arg(long)]
         format: String,
         /// The file to write.
@@ -507,9 +507,9 @@ fn export(
     mut selection: crate::export::report::Selection,
 ) -> Result<ExitCode, Error> {
     use crate::export::report;
-    if !matches!(format, "md" | "csv") {
+    if !matches!(format, "md" | "csv" | "ndjson") {
         return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md or csv"
+            "unknown format {format:?}: use md, csv or ndjson"
         )));
     }
     let ws = Workspace::open(config)?;
@@ -538,6 +538,17 @@ fn export(
                 .map(|h| (h.source, h.start as usize, h.end as usize))
                 .collect(),
         );
+    }
+    if format == "ndjson" {
+        let text = report::ndjson(&ws.corpus, &ws.codings, selection.within.as_deref())?;
+        crate::atomic::write(output, text.as_bytes())?;
+        let count = text.lines().count();
+        println!("{count} passage(s) written to {}", output.display());
+        return Ok(if count == 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     let count = report::select(&ws.corpus, &ws.codings, &selection).len();
     let text = if format == "md" {

@@ -232,3 +232,64 @@ pub fn csv(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> Resul
         .map_err(|e| Error::Usage(format!("CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Error::Usage(format!("CSV: {e}")))
 }
+
+/// One JSON object per passage (a line each) with its codes and visgraat's Dutch stems, for
+/// loading many projects into a search cluster (docs/quickwit-index.yaml). `within` narrows
+/// to a search's hits.
+pub fn ndjson(
+    corpus: &Corpus,
+    codings: &CodingSet,
+    within: Option<&[(String, usize, usize)]>,
+) -> Result<String> {
+    let project = corpus
+        .project
+        .as_ref()
+        .map_or(String::new(), |p| p.title.clone());
+    let mut analyzer = crate::index::analyzer::stem_analyzer();
+    let mut out = String::new();
+    for source in &corpus.sources {
+        for seg in source.segments() {
+            if within.is_some_and(|hits| {
+                !hits
+                    .iter()
+                    .any(|(s, a, b)| *s == source.meta.id && seg.start < *b && *a < seg.end)
+            }) {
+                continue;
+            }
+            let on: Vec<&Placed> = codings
+                .overlapping(&source.meta.id, seg.start, seg.end)
+                .collect();
+            let mut codes: Vec<&str> = on.iter().map(|c| c.coding.code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let mut coders: Vec<&str> = on.iter().map(|c| c.coder.as_str()).collect();
+            coders.sort_unstable();
+            coders.dedup();
+            let stems: Vec<String> = crate::index::analyzer::tokens(&mut analyzer, &seg.text)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            let record = serde_json::json!({
+                "project": project,
+                "id": format!("{}#{}", source.meta.id, seg.ordinal),
+                "source": source.meta.id,
+                "title": source.meta.title,
+                "kind": source.meta.kind.as_str(),
+                "case": corpus.case_of_span(source, seg.start, seg.end),
+                "speaker": seg.speaker,
+                "timestamp": seg.timestamp,
+                "page": seg.page.map(|p| p.to_string()),
+                "ordinal": seg.ordinal,
+                "start": seg.start,
+                "end": seg.end,
+                "text": seg.text,
+                "codes": codes,
+                "coders": coders,
+                "stems_nl": stems.join(" "),
+            });
+            out.push_str(&serde_json::to_string(&record).map_err(|e| Error::Usage(e.to_string()))?);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
