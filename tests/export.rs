@@ -90,7 +90,7 @@ fn csv_has_a_row_per_coding_with_case_and_code_path() {
         2,
         &["export", "--format", "docx", "-o", out.to_str().unwrap()],
     );
-    assert!(err.contains("use md, csv or ndjson"), "{err}");
+    assert!(err.contains("use md, csv, ndjson or qdpx"), "{err}");
 }
 
 #[test]
@@ -145,4 +145,91 @@ fn ndjson_has_a_passage_per_line_with_codes_and_dutch_stems() {
             "{field} in docs/quickwit-index.yaml"
         );
     }
+}
+
+#[test]
+fn qdpx_validates_against_the_schema_and_holds_every_coding() {
+    use std::io::Read;
+    let p = Project::shipped();
+    let out = p.path().join("project.qdpx");
+    p.expect(
+        0,
+        &["export", "--format", "qdpx", "-o", out.to_str().unwrap()],
+    );
+    let read_all = |path: &std::path::Path| {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut files = std::collections::BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            f.read_to_string(&mut text).unwrap();
+            files.insert(f.name().unwrap().to_string(), text);
+        }
+        files
+    };
+    let files = read_all(&out);
+    let qde = &files["project.qde"];
+    assert!(qde.contains("xmlns=\"urn:QDA-XML:project:1.0\""));
+    assert_eq!(qde.matches("<PlainTextSelection ").count(), 69);
+    assert_eq!(
+        files.keys().filter(|k| k.starts_with("sources/")).count(),
+        22
+    );
+    for (name, text) in &files {
+        if name.starts_with("sources/") {
+            assert!(name.ends_with(".txt") && !text.contains('\r'), "{name}");
+        }
+    }
+    // Positions are chars of the source text, end-exclusive: the reddingsboeien quote.
+    let at = qde
+        .find("name=\"“Ik gooi reddingsboeien")
+        .expect("the quote's selection");
+    let tag = &qde[qde[..at].rfind('<').unwrap()..at + qde[at..].find('>').unwrap()];
+    let attr = |name: &str| -> usize {
+        let from = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[from..from + tag[from..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let source_at = qde[..at].rfind("plainTextPath=\"internal://").unwrap() + 26;
+    let guid = &qde[source_at..source_at + 36];
+    let text = &files[&format!("sources/{guid}.txt")];
+    let quote: String = text
+        .chars()
+        .skip(attr("startPosition"))
+        .take(attr("endPosition") - attr("startPosition"))
+        .collect();
+    assert!(quote.starts_with("“Ik gooi reddingsboeien"), "{quote}");
+    // The same project exports to the same file: stable GUIDs.
+    let again = p.path().join("again.qdpx");
+    p.expect(
+        0,
+        &["export", "--format", "qdpx", "-o", again.to_str().unwrap()],
+    );
+    assert_eq!(read_all(&again), files);
+
+    // Valid against the REFI-QDA schema (xmllint from libxml2-utils; .ci/run installs it).
+    let xsd = common::repo_root().join("../shared/refi-qda/Project.xsd");
+    if !xsd.exists()
+        || std::process::Command::new("xmllint")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
+        eprintln!("skipped schema validation: ../shared/refi-qda/Project.xsd or xmllint missing");
+        return;
+    }
+    let qde_path = p.path().join("project.qde");
+    std::fs::write(&qde_path, qde).unwrap();
+    let check = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&xsd)
+        .arg(&qde_path)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 }

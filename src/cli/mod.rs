@@ -137,7 +137,7 @@ pub enum Command {
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
-        /// md, csv (codings) or ndjson (passages, for a search cluster).
+        /// md, csv (codings), ndjson (passages, for a search cluster) or qdpx (REFI-QDA).
         #[arg(long)]
         format: String,
         /// The file to write.
@@ -507,9 +507,9 @@ fn export(
     mut selection: crate::export::report::Selection,
 ) -> Result<ExitCode, Error> {
     use crate::export::report;
-    if !matches!(format, "md" | "csv" | "ndjson") {
+    if !matches!(format, "md" | "csv" | "ndjson" | "qdpx") {
         return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md, csv or ndjson"
+            "unknown format {format:?}: use md, csv, ndjson or qdpx"
         )));
     }
     let ws = Workspace::open(config)?;
@@ -538,6 +538,21 @@ fn export(
                 .map(|h| (h.source, h.start as usize, h.end as usize))
                 .collect(),
         );
+    }
+    if format == "qdpx" {
+        // A project exchange file holds the whole project: filters do not apply.
+        crate::export::qdpx::write(&ws.corpus, &ws.codings, output)?;
+        println!(
+            "REFI-QDA project ({} sources, {} codings) written to {}",
+            ws.corpus.sources.len(),
+            ws.codings
+                .codings
+                .iter()
+                .filter(|c| !c.coding.orphaned)
+                .count(),
+            output.display()
+        );
+        return Ok(ExitCode::SUCCESS);
     }
     if format == "ndjson" {
         let text = report::ndjson(&ws.corpus, &ws.codings, selection.within.as_deref())?;

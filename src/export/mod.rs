@@ -2,4 +2,5 @@
 //! build on the same pieces.
 
 pub mod citation;
+pub mod qdpx;
 pub mod report;

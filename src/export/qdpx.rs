@@ -1,0 +1,397 @@
+//! REFI-QDA project export (.qdpx): a zip with `project.qde` (namespace
+//! `urn:QDA-XML:project:1.0`, valid against Project.xsd 1.0) and `sources/<guid>.txt` (UTF-8,
+//! LF). The code book nests groups, the fishbone's levels and valences, then the factor codes
+//! (definitions as Description); cases carry their attributes as Variables and their own
+//! fishbone sheet as CodeRefs; each coding is a PlainTextSelection (positions in characters,
+//! end-exclusive) with its memo as Description; memos on codes, sources and cases are Notes.
+//! GUIDs are derived from visgraat's ids, so they are the same in every export.
+
+use std::io::Write as _;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use sha2::{Digest, Sha256};
+
+use crate::coding::CodingSet;
+use crate::corpus::Corpus;
+use crate::corpus::codebook::{FISHBONE, Level, Valence};
+use crate::error::{Error, Result};
+
+/// A GUID (8-4-4-4-12 hex, version-4 layout) derived from a stable key.
+pub fn guid(key: &str) -> String {
+    let d = Sha256::digest(key.as_bytes());
+    let h: String = d.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+type Xml = Writer<Vec<u8>>;
+
+fn start(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    let mut e = BytesStart::new(name);
+    for a in attrs {
+        e.push_attribute(*a);
+    }
+    w.write_event(Event::Start(e))
+}
+
+fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    let mut e = BytesStart::new(name);
+    for a in attrs {
+        e.push_attribute(*a);
+    }
+    w.write_event(Event::Empty(e))
+}
+
+fn end(w: &mut Xml, name: &str) -> std::io::Result<()> {
+    w.write_event(Event::End(BytesEnd::new(name)))
+}
+
+fn text_element(w: &mut Xml, name: &str, text: &str) -> std::io::Result<()> {
+    start(w, name, &[])?;
+    w.write_event(Event::Text(BytesText::new(text)))?;
+    end(w, name)
+}
+
+fn level_color(level: Option<Level>) -> &'static str {
+    match level {
+        Some(Level::Beleid) => "#1F77B4",
+        Some(Level::Team) => "#2CA02C",
+        Some(Level::Individu) => "#9467BD",
+        Some(Level::Doelgroep) => "#FF7F0E",
+        Some(Level::Maatschappij) => "#8C564B",
+        None => "#7F7F7F",
+    }
+}
+
+/// The `project.qde` document and the source texts (guid, text) that go beside it.
+pub fn project(
+    corpus: &Corpus,
+    codings: &CodingSet,
+) -> std::io::Result<(String, Vec<(String, String)>)> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    let name = corpus
+        .project
+        .as_ref()
+        .map_or("visgraat project".to_string(), |p| p.title.clone());
+    // Every person who coded or wrote a memo is a User.
+    let mut users: Vec<String> = codings.codings.iter().map(|c| c.coder.clone()).collect();
+    users.extend(corpus.memos.memos.iter().map(|m| m.author.clone()));
+    users.sort();
+    users.dedup();
+    let user = |name: &str| guid(&format!("user:{name}"));
+    // The newest date in the data: a fixed creation time keeps exports identical.
+    let created = codings
+        .codings
+        .iter()
+        .map(|c| c.coding.created.to_string())
+        .max()
+        .unwrap_or_else(|| "2024-01-01T00:00:00Z".into());
+    let mut root = vec![
+        ("xmlns", "urn:QDA-XML:project:1.0"),
+        ("name", name.as_str()),
+        ("origin", "visgraat"),
+        ("creationDateTime", created.as_str()),
+    ];
+    let first_user = users.first().map(|u| user(u));
+    if let Some(u) = &first_user {
+        root.push(("creatingUserGUID", u.as_str()));
+    }
+    start(&mut w, "Project", &root)?;
+
+    if !users.is_empty() {
+        start(&mut w, "Users", &[])?;
+        for u in &users {
+            empty(&mut w, "User", &[("guid", &user(u)), ("name", u)])?;
+        }
+        end(&mut w, "Users")?;
+    }
+
+    // Code book: groups → (fishbone: level → valence) → codes.
+    let code_guid = |id: &str| guid(&format!("code:{id}"));
+    let memo_notes = |target: &str| -> Vec<String> {
+        corpus
+            .memos
+            .of(target)
+            .map(|m| guid(&format!("memo:{}:{}", m.target, m.author)))
+            .collect()
+    };
+    let write_code = |w: &mut Xml, code: &crate::corpus::codebook::Code| -> std::io::Result<()> {
+        let color = code
+            .color
+            .clone()
+            .unwrap_or_else(|| level_color(code.level).into());
+        start(
+            w,
+            "Code",
+            &[
+                ("guid", &code_guid(&code.id)),
+                ("name", &code.label),
+                ("isCodable", "true"),
+                ("color", &color),
+            ],
+        )?;
+        text_element(w, "Description", &code.definition)?;
+        for note in memo_notes(&format!("code:{}", code.id)) {
+            empty(w, "NoteRef", &[("targetGUID", &note)])?;
+        }
+        end(w, "Code")
+    };
+    start(&mut w, "CodeBook", &[])?;
+    start(&mut w, "Codes", &[])?;
+    for group in &corpus.codebook.groups {
+        start(
+            &mut w,
+            "Code",
+            &[
+                ("guid", &guid(&format!("group:{}", group.id))),
+                ("name", &group.label),
+                ("isCodable", "false"),
+            ],
+        )?;
+        if !group.description.is_empty() {
+            text_element(&mut w, "Description", &group.description)?;
+        }
+        if group.id == FISHBONE {
+            for level in Level::ALL {
+                start(
+                    &mut w,
+                    "Code",
+                    &[
+                        ("guid", &guid(&format!("level:{}", level.as_str()))),
+                        ("name", level.as_str()),
+                        ("isCodable", "false"),
+                        ("color", level_color(Some(level))),
+                    ],
+                )?;
+                for valence in Valence::ALL {
+                    let codes: Vec<_> = corpus.codebook.factors(level, valence).collect();
+                    if codes.is_empty() {
+                        continue;
+                    }
+                    start(
+                        &mut w,
+                        "Code",
+                        &[
+                            (
+                                "guid",
+                                &guid(&format!("bone:{}/{}", level.as_str(), valence.as_str())),
+                            ),
+                            ("name", &format!("{} {}", valence.glyph(), valence.as_str())),
+                            ("isCodable", "false"),
+                        ],
+                    )?;
+                    for code in codes {
+                        write_code(&mut w, code)?;
+                    }
+                    end(&mut w, "Code")?;
+                }
+                end(&mut w, "Code")?;
+            }
+        } else {
+            for code in corpus.codebook.codes.iter().filter(|c| c.group == group.id) {
+                write_code(&mut w, code)?;
+            }
+        }
+        end(&mut w, "Code")?;
+    }
+    end(&mut w, "Codes")?;
+    end(&mut w, "CodeBook")?;
+
+    // Case attributes as variables.
+    const ATTRIBUTES: [&str; 4] = ["team", "institution", "level", "sector"];
+    let variable = |name: &str| guid(&format!("variable:{name}"));
+    if !corpus.cases.cases.is_empty() {
+        start(&mut w, "Variables", &[])?;
+        for a in ATTRIBUTES {
+            empty(
+                &mut w,
+                "Variable",
+                &[
+                    ("guid", &variable(a)),
+                    ("name", a),
+                    ("typeOfVariable", "Text"),
+                ],
+            )?;
+        }
+        end(&mut w, "Variables")?;
+        start(&mut w, "Cases", &[])?;
+        for case in &corpus.cases.cases {
+            start(
+                &mut w,
+                "Case",
+                &[
+                    ("guid", &guid(&format!("case:{}", case.id))),
+                    ("name", &case.label),
+                ],
+            )?;
+            text_element(&mut w, "Description", &case.id)?;
+            for code in case.fishbone.iter().flat_map(|f| f.codes.iter()) {
+                empty(&mut w, "CodeRef", &[("targetGUID", &code_guid(code))])?;
+            }
+            for (a, value) in
+                ATTRIBUTES
+                    .iter()
+                    .zip([&case.team, &case.institution, &case.level, &case.sector])
+            {
+                start(&mut w, "VariableValue", &[])?;
+                empty(&mut w, "VariableRef", &[("targetGUID", &variable(a))])?;
+                text_element(&mut w, "TextValue", value)?;
+                end(&mut w, "VariableValue")?;
+            }
+            for source in corpus
+                .sources
+                .iter()
+                .filter(|s| s.meta.case.as_deref() == Some(case.id.as_str()))
+            {
+                empty(
+                    &mut w,
+                    "SourceRef",
+                    &[("targetGUID", &guid(&format!("source:{}", source.meta.id)))],
+                )?;
+            }
+            end(&mut w, "Case")?;
+        }
+        end(&mut w, "Cases")?;
+    }
+
+    // Sources with their codings.
+    let mut texts = Vec::new();
+    start(&mut w, "Sources", &[])?;
+    for source in &corpus.sources {
+        let sguid = guid(&format!("source:{}", source.meta.id));
+        let path = format!("internal://{sguid}.txt");
+        start(
+            &mut w,
+            "TextSource",
+            &[
+                ("guid", &sguid),
+                ("name", &source.meta.title),
+                ("plainTextPath", &path),
+            ],
+        )?;
+        text_element(
+            &mut w,
+            "Description",
+            &format!("{} ({})", source.meta.id, source.meta.provenance),
+        )?;
+        let mut here: Vec<_> = codings
+            .codings
+            .iter()
+            .filter(|c| c.source == source.meta.id && !c.coding.orphaned)
+            .collect();
+        here.sort_by_key(|c| (c.coding.start, c.coding.end, c.coder.clone()));
+        for c in here {
+            let created = c.coding.created.to_string();
+            start(
+                &mut w,
+                "PlainTextSelection",
+                &[
+                    (
+                        "guid",
+                        &guid(&format!("selection:{}:{}", c.coder, c.coding.id)),
+                    ),
+                    ("name", &c.coding.quote.chars().take(60).collect::<String>()),
+                    ("startPosition", &c.coding.start.to_string()),
+                    ("endPosition", &c.coding.end.to_string()),
+                    ("creatingUser", &user(&c.coder)),
+                    ("creationDateTime", &created),
+                ],
+            )?;
+            if !c.coding.memo.is_empty() {
+                text_element(&mut w, "Description", &c.coding.memo)?;
+            }
+            start(
+                &mut w,
+                "Coding",
+                &[
+                    (
+                        "guid",
+                        &guid(&format!("coding:{}:{}", c.coder, c.coding.id)),
+                    ),
+                    ("creatingUser", &user(&c.coder)),
+                    ("creationDateTime", &created),
+                ],
+            )?;
+            empty(
+                &mut w,
+                "CodeRef",
+                &[("targetGUID", &code_guid(&c.coding.code))],
+            )?;
+            end(&mut w, "Coding")?;
+            end(&mut w, "PlainTextSelection")?;
+        }
+        for note in memo_notes(&format!("source:{}", source.meta.id)) {
+            empty(&mut w, "NoteRef", &[("targetGUID", &note)])?;
+        }
+        end(&mut w, "TextSource")?;
+        texts.push((sguid, source.body.clone()));
+    }
+    end(&mut w, "Sources")?;
+
+    if !corpus.memos.memos.is_empty() {
+        start(&mut w, "Notes", &[])?;
+        for m in &corpus.memos.memos {
+            let when = m.updated.to_string();
+            start(
+                &mut w,
+                "Note",
+                &[
+                    ("guid", &guid(&format!("memo:{}:{}", m.target, m.author))),
+                    ("name", &format!("memo on {}", m.target)),
+                    ("creatingUser", &user(&m.author)),
+                    ("creationDateTime", &when),
+                ],
+            )?;
+            text_element(&mut w, "PlainTextContent", &m.text)?;
+            end(&mut w, "Note")?;
+        }
+        end(&mut w, "Notes")?;
+    }
+    end(&mut w, "Project")?;
+    let xml = String::from_utf8(w.into_inner()).map_err(std::io::Error::other)?;
+    Ok((xml, texts))
+}
+
+/// Write the .qdpx zip to `path` (atomically).
+pub fn write(corpus: &Corpus, codings: &CodingSet, path: &std::path::Path) -> Result<()> {
+    let (xml, texts) = project(corpus, codings).map_err(|e| Error::io(path, e))?;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let fail = |e: zip::result::ZipError| Error::invalid(path, None, format!("zip: {e}"));
+    zip.start_file("project.qde", options).map_err(fail)?;
+    zip.write_all(xml.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
+    for (guid, text) in texts {
+        zip.start_file(format!("sources/{guid}.txt"), options)
+            .map_err(fail)?;
+        zip.write_all(text.as_bytes())
+            .map_err(|e| Error::io(path, e))?;
+    }
+    let bytes = zip.finish().map_err(fail)?.into_inner();
+    crate::atomic::write(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guid;
+
+    #[test]
+    fn guids_are_stable_and_well_formed() {
+        let g = guid("code:team-collegiale-steun");
+        assert_eq!(g, guid("code:team-collegiale-steun"));
+        assert_ne!(g, guid("code:team-tekort-aan-tijd-en-docenten"));
+        let parts: Vec<usize> = g.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12]);
+        assert!(g.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
+    }
+}
