@@ -233,3 +233,188 @@ fn qdpx_validates_against_the_schema_and_holds_every_coding() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn qdpx_round_trip_gives_back_sources_codes_cases_and_codings() {
+    use visgraat::coding::CodingSet;
+    use visgraat::corpus::Corpus;
+    let p = Project::shipped();
+    // A memo, so notes travel too.
+    p.expect(
+        0,
+        &[
+            "memo",
+            "code:team-collegiale-steun",
+            "Synthetische memo voor de round trip.",
+        ],
+    );
+    let out = p.path().join("project.qdpx");
+    p.expect(
+        0,
+        &["export", "--format", "qdpx", "-o", out.to_str().unwrap()],
+    );
+
+    let q = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(q.path().join("corpus")).unwrap();
+    std::fs::write(
+        q.path().join("config.toml"),
+        "corpus = \"corpus\"\nindex = \"index\"\ncoder = \"tester\"\n",
+    )
+    .unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_visgraat"))
+        .args(["import", out.to_str().unwrap()])
+        .current_dir(q.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        said.contains("22 sources, 32 new codes, 5 new cases, 69 codings, 1 memos"),
+        "{said}"
+    );
+
+    let (a, b) = (
+        Corpus::load(&p.corpus()).unwrap(),
+        Corpus::load(&q.path().join("corpus")).unwrap(),
+    );
+    assert!(b.problems.is_empty(), "{:?}", b.problems);
+    // Sources: the same ids, kinds, titles, provenance and text (page marks are not part of
+    // REFI-QDA and stay behind).
+    let sources = |c: &Corpus| {
+        let mut v: Vec<_> = c
+            .sources
+            .iter()
+            .map(|s| {
+                (
+                    s.meta.id.clone(),
+                    s.meta.kind,
+                    s.meta.title.clone(),
+                    s.meta.provenance.clone(),
+                    s.body.clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(sources(&a), sources(&b));
+    // Codes: the same labels, definitions, levels and valences.
+    let codes = |c: &Corpus| {
+        let mut v: Vec<_> = c
+            .codebook
+            .codes
+            .iter()
+            .map(|k| (k.label.clone(), k.definition.clone(), k.level, k.valence))
+            .collect();
+        v.sort_by(|x, y| x.0.cmp(&y.0));
+        v
+    };
+    assert_eq!(codes(&a), codes(&b));
+    // Cases: ids, labels and attributes.
+    let case_list = |c: &Corpus| {
+        c.cases
+            .cases
+            .iter()
+            .map(|k| {
+                (
+                    k.id.clone(),
+                    k.label.clone(),
+                    k.team.clone(),
+                    k.institution.clone(),
+                    k.level.clone(),
+                    k.sector.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(case_list(&a), case_list(&b));
+    // Codings: the same coder, source, span, code (by label), quote and memo.
+    let codings = |root: &std::path::Path, c: &Corpus| {
+        let (set, _) = CodingSet::load(root);
+        let mut v: Vec<_> = set
+            .codings
+            .iter()
+            .map(|x| {
+                (
+                    x.coder.clone(),
+                    x.source.clone(),
+                    x.coding.start,
+                    x.coding.end,
+                    c.codebook.code(&x.coding.code).unwrap().label.clone(),
+                    x.coding.quote.clone(),
+                    x.coding.memo.clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        codings(&p.corpus(), &a),
+        codings(&q.path().join("corpus"), &b)
+    );
+    let memo = b.memos.memos.first().expect("the memo came back");
+    assert_eq!(memo.text, "Synthetische memo voor de round trip.");
+    assert!(memo.target.starts_with("code:"));
+}
+
+/// A project as other tools write it (made here, synthetic): `Sources/` in capitals, one text
+/// inline, one by a relative path with CRLF counted as two characters, a picture to skip.
+#[test]
+fn qdpx_from_other_tools_is_read_leniently() {
+    use std::io::Write;
+    let p = Project::shipped();
+    let qde = r##"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Synthetisch NVivo-project" origin="NVivo 14">
+  <Users><User guid="00000000-0000-4000-a000-000000000001" name="Lotte"/></Users>
+  <CodeBook><Codes>
+    <Code guid="00000000-0000-4000-a000-000000000010" name="Thema's" isCodable="false">
+      <Code guid="00000000-0000-4000-a000-000000000011" name="Werkdruk" isCodable="true" color="#AA0000"><Description>Synthetisch: druk op docenten.</Description></Code>
+    </Code>
+  </Codes></CodeBook>
+  <Sources>
+    <TextSource guid="00000000-0000-4000-a000-000000000020" name="Interview A">
+      <PlainTextContent>Docent: De werkdruk is hoog.</PlainTextContent>
+      <PlainTextSelection guid="00000000-0000-4000-a000-000000000021" startPosition="11" endPosition="27" creatingUser="00000000-0000-4000-a000-000000000001">
+        <Coding guid="00000000-0000-4000-a000-000000000022"><CodeRef targetGUID="00000000-0000-4000-a000-000000000011"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+    <TextSource guid="00000000-0000-4000-a000-000000000030" name="Interview B" plainTextPath="relative://interview-b.txt">
+      <PlainTextSelection guid="00000000-0000-4000-a000-000000000031" startPosition="18" endPosition="34">
+        <Coding guid="00000000-0000-4000-a000-000000000032"><CodeRef targetGUID="00000000-0000-4000-a000-000000000011"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+    <PictureSource guid="00000000-0000-4000-a000-000000000040" name="Whiteboard"/>
+  </Sources>
+</Project>"##;
+    let path = p.path().join("nvivo.qdpx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("project.qde", options).unwrap();
+    zip.write_all(qde.as_bytes()).unwrap();
+    zip.start_file("Sources/interview-b.txt", options).unwrap();
+    zip.write_all("Eerste regel.\r\nDe werkdruk is hoog.".as_bytes())
+        .unwrap();
+    zip.finish().unwrap();
+
+    let out = p.expect(0, &["import", path.to_str().unwrap()]);
+    assert!(
+        out.contains("2 sources, 1 new codes, 0 new cases, 2 codings"),
+        "{out}"
+    );
+    assert!(
+        out.contains("skipped: PictureSource \"Whiteboard\""),
+        "{out}"
+    );
+    let b = std::fs::read_to_string(p.corpus().join("codings/lotte/interview-a.toml")).unwrap();
+    assert!(b.contains("quote = \"werkdruk is hoog\""), "{b}");
+    // In Interview B, CRLF counted as two: the selection still lands on the same words.
+    let b = std::fs::read_to_string(p.corpus().join("codings/imported/interview-b.toml")).unwrap();
+    assert!(b.contains("quote = \"werkdruk is hoog\""), "{b}");
+    p.expect(0, &["check"]);
+    assert_eq!(p.search(&["werkdruk", "--code", "werkdruk"]).len(), 2);
+}

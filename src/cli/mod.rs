@@ -616,6 +616,32 @@ fn import_files(
     };
     let mut failed = false;
     for file in files {
+        if file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"))
+        {
+            match crate::corpus::qdpx::import(&config.corpus, file) {
+                Ok(r) => {
+                    println!(
+                        "{}: {} sources, {} new codes, {} new cases, {} codings, {} memos",
+                        file.display(),
+                        r.sources,
+                        r.codes,
+                        r.cases,
+                        r.codings,
+                        r.memos
+                    );
+                    for s in &r.skipped {
+                        println!("  skipped: {s}");
+                    }
+                }
+                Err(e) => {
+                    eprintln!("visgraat: {e}");
+                    failed = true;
+                }
+            }
+            continue;
+        }
         match transcript::import(&config.corpus, file, kind, case, key.as_mut()) {
             Ok(Imported::Added(p)) => println!("added {}", p.display()),
             Ok(Imported::Updated(p)) => println!("updated {}", p.display()),

@@ -7,7 +7,7 @@ pub mod book_edit;
 pub mod lock;
 pub mod memos;
 pub mod review_log;
-mod time;
+pub mod time;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -7,6 +7,7 @@ pub mod import_plan;
 pub mod markdown;
 pub mod pdf_text;
 pub mod project;
+pub mod qdpx;
 pub mod quotes;
 pub mod source;
 pub mod transcript;

@@ -280,7 +280,12 @@ pub fn project(
         text_element(
             &mut w,
             "Description",
-            &format!("{} ({})", source.meta.id, source.meta.provenance),
+            &format!(
+                "{} ({}: {})",
+                source.meta.id,
+                source.meta.kind.as_str(),
+                source.meta.provenance
+            ),
         )?;
         let mut here: Vec<_> = codings
             .codings
