@@ -191,3 +191,67 @@ fn pseudonymised_imports_keep_names_out_of_the_corpus() {
     let out = p.expect(0, &["import", file.to_str().unwrap(), "--pseudonymise"]);
     assert!(out.contains("unchanged"), "{out}");
 }
+
+#[test]
+fn word_documents_and_pdf_text_import() {
+    use std::io::Write;
+    let p = Project::shipped();
+    // A synthetic Word transcript: one w:p per line, as transcription services deliver them.
+    let paragraphs = [
+        "Synthetisch gesprek, team E",
+        "Moderator: Wat betekent passend onderwijs voor jullie?",
+        "Docent 3: Dat we kijken wat een student nodig heeft &amp; dat ook doen.",
+    ];
+    let body: String = paragraphs
+        .iter()
+        .map(|t| format!("<w:p><w:r><w:t xml:space=\"preserve\">{t}</w:t></w:r></w:p>"))
+        .collect();
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let docx = p.path().join("synthetic-gesprek-team-e.docx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&docx).unwrap());
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    p.expect(0, &["import", docx.to_str().unwrap()]);
+    let written = std::fs::read_to_string(
+        p.corpus()
+            .join("sources/transcript/synthetic-gesprek-team-e.md"),
+    )
+    .unwrap();
+    assert!(
+        written
+            .contains("\n\nDocent 3: Dat we kijken wat een student nodig heeft & dat ook doen.\n"),
+        "{written}"
+    );
+
+    // Text extracted from a PDF: wrapped lines join, a line-end hyphen the text itself shows to
+    // be a break is repaired, a real hyphen stays.
+    let pdf = p.path().join("synthetic-notitie.txt");
+    std::fs::write(
+        &pdf,
+        "De werkdruk in het team is hoog, zeggen de docenten in de\nmbo-instelling. Over de werk-\ndruk praten ze vaak.\n",
+    )
+    .unwrap();
+    p.expect(
+        0,
+        &[
+            "import",
+            pdf.to_str().unwrap(),
+            "--kind",
+            "letter",
+            "--pdf-text",
+        ],
+    );
+    let written =
+        std::fs::read_to_string(p.corpus().join("sources/letter/synthetic-notitie.md")).unwrap();
+    assert!(
+        written.contains("De werkdruk in het team is hoog, zeggen de docenten in de mbo-instelling. Over de werkdruk praten ze vaak.\n"),
+        "{written}"
+    );
+}

@@ -134,6 +134,10 @@ pub enum Command {
         /// key goes to config.toml's pseudonym_key, outside corpus/.
         #[arg(long)]
         pseudonymise: bool,
+        /// The files are text extracted from PDFs: repair wrapped lines, hyphenation, page
+        /// debris and footnotes as the shipped corpus's import does.
+        #[arg(long)]
+        pdf_text: bool,
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
@@ -303,7 +307,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             kind,
             case,
             pseudonymise,
-        } => import_files(config, &files, &kind, case.as_deref(), pseudonymise),
+            pdf_text,
+        } => import_files(
+            config,
+            &files,
+            &kind,
+            case.as_deref(),
+            pseudonymise,
+            pdf_text,
+        ),
         Command::Generate { out, size, seed } => {
             let bytes = crate::synth::parse_size(&size).map_err(Error::Usage)?;
             let shipped = crate::corpus::Corpus::load(&config.corpus)?;
@@ -586,6 +598,7 @@ fn import_files(
     kind: &str,
     case: Option<&str>,
     pseudonymise: bool,
+    pdf_text: bool,
 ) -> Result<ExitCode, Error> {
     use crate::corpus::transcript::{self, Imported};
     let kind = SourceKind::parse(kind).ok_or_else(|| {
@@ -642,7 +655,13 @@ fn import_files(
             }
             continue;
         }
-        match transcript::import(&config.corpus, file, kind, case, key.as_mut()) {
+        let options = transcript::Options {
+            kind: Some(kind),
+            case: case.map(str::to_string),
+            pseudonyms: key.as_mut(),
+            pdf_text,
+        };
+        match transcript::import(&config.corpus, file, options) {
             Ok(Imported::Added(p)) => println!("added {}", p.display()),
             Ok(Imported::Updated(p)) => println!("updated {}", p.display()),
             Ok(Imported::Unchanged(p)) => println!("unchanged {}", p.display()),

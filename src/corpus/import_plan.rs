@@ -211,16 +211,12 @@ fn assign_parts<'r>(
     Ok(out)
 }
 
-fn quote_path(id: &str) -> PathBuf {
-    Path::new("quotes").join(format!("{id}.toml"))
-}
-
-fn build_part(
-    doc: &PlanDocument,
-    part: &PlanPart,
+/// A source body from repaired paragraphs: paragraphs separated by blank lines, the notes
+/// their markers cite in a notes section at the end, and page marks where the page changes.
+pub fn body_of(
     paragraphs: &[&pdf_text::Paragraph],
     repaired: &Repaired,
-) -> Vec<OutputFile> {
+) -> (String, Vec<PageMark>) {
     let mut body = String::new();
     let mut pages: Vec<PageMark> = Vec::new();
     let mut char_len = 0;
@@ -262,6 +258,20 @@ fn build_part(
         }
     }
     body.push('\n');
+    (body, pages)
+}
+
+fn quote_path(id: &str) -> PathBuf {
+    Path::new("quotes").join(format!("{id}.toml"))
+}
+
+fn build_part(
+    doc: &PlanDocument,
+    part: &PlanPart,
+    paragraphs: &[&pdf_text::Paragraph],
+    repaired: &Repaired,
+) -> Vec<OutputFile> {
+    let (body, pages) = body_of(paragraphs, repaired);
     let provenance = if part.lines.is_empty() {
         doc.file.clone()
     } else {

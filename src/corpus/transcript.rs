@@ -336,17 +336,85 @@ pub enum Imported {
     Unchanged(PathBuf),
 }
 
-/// Import `file` into `corpus` as a source of `kind` (and `case`): written atomically to
-/// `sources/<kind>/<id>.md`. The same file again is a no-op; a changed file replaces the
-/// source (its codings follow by re-anchoring when the corpus is next opened).
-pub fn import(
-    corpus: &Path,
-    file: &Path,
-    kind: SourceKind,
-    case: Option<&str>,
-    pseudonyms: Option<&mut PseudonymKey>,
-) -> Result<Imported> {
-    let text = crate::text_file::read(file)?;
+/// How to import a file.
+#[derive(Debug, Default)]
+pub struct Options<'k> {
+    pub kind: Option<SourceKind>,
+    pub case: Option<String>,
+    /// Replace participants' names by pseudonyms from (and into) this key.
+    pub pseudonyms: Option<&'k mut PseudonymKey>,
+    /// The file is text extracted from a PDF: join wrapped lines, repair hyphenation from
+    /// the file's own words, drop page debris, move footnotes to a notes section.
+    pub pdf_text: bool,
+}
+
+/// The paragraphs of a Word (.docx) file, one line each.
+fn docx_text(file: &Path) -> Result<String> {
+    use std::io::Read;
+    let bad = |m: String| Error::invalid(file, None, m);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).map_err(|e| Error::io(file, e))?)
+        .map_err(|e| bad(format!("not a .docx (zip) file: {e}")))?;
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .map_err(|_| bad("no word/document.xml: not a Word document".into()))?
+        .read_to_string(&mut xml)
+        .map_err(|e| Error::io(file, e))?;
+    let mut reader = quick_xml::reader::Reader::from_str(&xml);
+    let mut out = String::new();
+    let mut in_text = false;
+    loop {
+        match reader
+            .read_event()
+            .map_err(|e| bad(format!("word/document.xml: {e}")))?
+        {
+            quick_xml::events::Event::Start(e) if e.local_name().as_ref() == "t" => in_text = true,
+            quick_xml::events::Event::End(e) => match e.local_name().as_ref() {
+                "t" => in_text = false,
+                "p" => out.push('\n'),
+                _ => {}
+            },
+            quick_xml::events::Event::Empty(e) => match e.local_name().as_ref() {
+                "tab" => out.push('\t'),
+                "br" => out.push('\n'),
+                _ => {}
+            },
+            quick_xml::events::Event::Text(t) if in_text => out.push_str(&t.xml10_content()),
+            quick_xml::events::Event::GeneralRef(r) if in_text => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    out.push(c);
+                } else {
+                    out.push_str(match &*r {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    // A Word paragraph is a line; the turn logic joins and separates them as for text.
+    Ok(out)
+}
+
+/// Import `file` into `corpus` as a source (a transcript unless `options.kind` says otherwise):
+/// written atomically to `sources/<kind>/<id>.md`. The same file again is a no-op; a changed
+/// file replaces the source (its codings follow by re-anchoring when the corpus is next opened).
+pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Imported> {
+    let kind = options.kind.unwrap_or(SourceKind::Transcript);
+    let case = options.case.as_deref();
+    let is_docx = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+    let text = if is_docx {
+        docx_text(file)?
+    } else {
+        crate::text_file::read(file)?
+    };
     let id = id_from_name(file);
     source::validate_id(&id).map_err(|m| {
         Error::invalid(
@@ -358,15 +426,29 @@ pub fn import(
     let subtitles = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("vtt") || e.eq_ignore_ascii_case("srt"));
+    let mut pages = Vec::new();
     let body = if subtitles {
         normalise_subtitles(&text)
+    } else if options.pdf_text {
+        let evidence = crate::corpus::pdf_text::WordEvidence::from_texts([text.as_str()]);
+        let repaired = crate::corpus::pdf_text::repair(
+            &text,
+            &crate::corpus::pdf_text::RepairOptions {
+                evidence: Some(&evidence),
+                ..Default::default()
+            },
+        );
+        let paragraphs: Vec<_> = repaired.paragraphs.iter().collect();
+        let (body, marks) = crate::corpus::import_plan::body_of(&paragraphs, &repaired);
+        pages = marks;
+        body.nfc().collect()
     } else {
         normalise(&text)
     };
     if body.trim().is_empty() {
         return Err(Error::invalid(file, Some(1), "the file holds no text"));
     }
-    let body = match pseudonyms {
+    let body = match options.pseudonyms {
         Some(key) => pseudonymise(&body, key),
         None => body,
     };
@@ -386,7 +468,7 @@ pub fn import(
         case: case.map(str::to_string),
         date: None,
         provenance: format!("imported from {name}"),
-        pages: Vec::new(),
+        pages,
     };
     let target = corpus
         .join("sources")
