@@ -99,6 +99,9 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
     if let Err(e) = crate::coding::review_log::load(&corpus.root) {
         problems.push(e);
     }
+    if let Err(e) = crate::corpus::participants::load(&corpus.root) {
+        problems.push(e);
+    }
     let memos_path = crate::coding::memos::path(&corpus.root);
     for memo in &corpus.memos.memos {
         use crate::coding::memos::{TargetKind, parse_target};

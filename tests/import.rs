@@ -130,6 +130,19 @@ fn subtitles_become_turns_with_their_times() {
     );
     let hits = p.search(&["administratie", "--speaker", "Docent 2"]);
     assert_eq!(hits.len(), 1);
+    // The participants table knows who spoke where, and stats counts them.
+    let participants = std::fs::read_to_string(p.corpus().join("participants.toml")).unwrap();
+    assert!(
+        participants.contains(
+            "speaker = \"Docent 2\"\nrole = \"docent\"\nsources = [\"synthetic-focusgroep-team-c\"]"
+        ),
+        "{participants}"
+    );
+    let stats = p.expect(0, &["stats"]);
+    assert!(
+        stats.contains("Speakers in the transcripts: 5 (docent 1, moderator 2, p 1, teamleider 1)"),
+        "{stats}"
+    );
 }
 
 #[test]

@@ -285,6 +285,22 @@ pub fn stats(s: &FishboneStats, corpus: &Corpus, by_case: bool, by_coder: bool) 
             s.unknown_code_codings
         );
     }
+    if s.speakers > 0 {
+        let roles: Vec<String> = s
+            .speakers_by_role
+            .iter()
+            .map(|(role, n)| {
+                let role = if role == "-" { "named" } else { role.as_str() };
+                format!("{role} {n}")
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nSpeakers in the transcripts: {} ({})",
+            s.speakers,
+            roles.join(", ")
+        );
+    }
     out
 }
 

@@ -5,6 +5,7 @@ pub mod cases;
 pub mod codebook;
 pub mod import_plan;
 pub mod markdown;
+pub mod participants;
 pub mod pdf_text;
 pub mod project;
 pub mod qdpx;

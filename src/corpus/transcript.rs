@@ -233,6 +233,7 @@ impl PseudonymKey {
 /// True for speaker labels that are roles, not names: "Moderator", "Docent 2", "P3" and the
 /// like stay as they are.
 pub fn is_role(label: &str) -> bool {
+    // "Interviewer 1", "P3", "Docent 2": a role word, then perhaps a number.
     const ROLES: &[&str] = &[
         "moderator",
         "interviewer",
@@ -474,6 +475,15 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
         .join("sources")
         .join(kind.as_str())
         .join(format!("{id}.md"));
+    if kind == SourceKind::Transcript {
+        let mut speakers: Vec<String> = source::segments(&body, kind, &[])
+            .into_iter()
+            .filter_map(|s| s.speaker)
+            .collect();
+        speakers.sort();
+        speakers.dedup();
+        crate::corpus::participants::record(corpus, &id, case, &speakers)?;
+    }
     let rendered = source::render(&meta, &body);
     let existing = crate::text_file::read_optional(&target)?;
     if existing.as_deref() == Some(rendered.as_str()) {

@@ -1,0 +1,96 @@
+//! Participants: who speaks in the transcripts (by speaker label or pseudonym), with their
+//! case, role and attributes, in `corpus/participants.toml`, separate from the cases. Import
+//! records each transcript's speakers; researchers add roles and attributes by hand.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Participant {
+    pub speaker: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// moderator, docent, student, … (from a role label, or written in by hand).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub role: String,
+    /// The sources the speaker speaks in.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Participants {
+    #[serde(default, rename = "participant")]
+    pub participants: Vec<Participant>,
+}
+
+pub fn path(corpus: &Path) -> PathBuf {
+    corpus.join("participants.toml")
+}
+
+pub fn load(corpus: &Path) -> Result<Participants> {
+    let path = path(corpus);
+    let Some(text) = crate::text_file::read_optional(&path)? else {
+        return Ok(Participants::default());
+    };
+    toml::from_str(&text).map_err(|e| Error::toml(&path, &text, &e))
+}
+
+/// The role a speaker label names ("Docent 2" → "docent"), if it names one.
+fn role_of(label: &str) -> String {
+    if crate::corpus::transcript::is_role(label) {
+        label
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
+            .to_lowercase()
+    } else {
+        String::new()
+    }
+}
+
+/// Record that `speakers` speak in `source` (of `case`), keeping what is already written.
+pub fn record(corpus: &Path, source: &str, case: Option<&str>, speakers: &[String]) -> Result<()> {
+    let _lock = crate::coding::lock::acquire(corpus)?;
+    let mut all = load(corpus)?;
+    for speaker in speakers {
+        // A label like "Docent 1" is a different person in each focus group: key by case
+        // too, or by source where there is no case.
+        let at = all.participants.iter().position(|p| {
+            p.speaker == *speaker
+                && p.case.as_deref() == case
+                && (case.is_some() || p.sources.iter().any(|s| s == source))
+        });
+        let p = match at {
+            Some(i) => &mut all.participants[i],
+            None => {
+                all.participants.push(Participant {
+                    speaker: speaker.clone(),
+                    case: case.map(str::to_string),
+                    role: role_of(speaker),
+                    sources: Vec::new(),
+                    attributes: BTreeMap::new(),
+                });
+                all.participants.last_mut().expect("just pushed")
+            }
+        };
+        if !p.sources.iter().any(|s| s == source) {
+            p.sources.push(source.to_string());
+        }
+    }
+    let path = path(corpus);
+    let body = toml::to_string(&all).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
+    crate::atomic::write(
+        &path,
+        format!(
+            "# Who speaks in the transcripts: case, role, attributes (add them by hand).\n{body}"
+        )
+        .as_bytes(),
+    )
+}
