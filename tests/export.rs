@@ -88,9 +88,9 @@ fn csv_has_a_row_per_coding_with_case_and_code_path() {
 
     let err = p.stderr(
         2,
-        &["export", "--format", "docx", "-o", out.to_str().unwrap()],
+        &["export", "--format", "pdf", "-o", out.to_str().unwrap()],
     );
-    assert!(err.contains("use md, csv, ndjson or qdpx"), "{err}");
+    assert!(err.contains("use md, docx, csv, ndjson or qdpx"), "{err}");
 }
 
 #[test]
@@ -417,4 +417,50 @@ fn qdpx_from_other_tools_is_read_leniently() {
     assert!(b.contains("quote = \"werkdruk is hoog\""), "{b}");
     p.expect(0, &["check"]);
     assert_eq!(p.search(&["werkdruk", "--code", "werkdruk"]).len(), 2);
+}
+
+#[test]
+fn word_citations_open_as_a_document_with_the_same_content() {
+    use std::io::Read;
+    let p = Project::shipped();
+    let out = p.path().join("citaten.docx");
+    p.expect(
+        0,
+        &[
+            "export",
+            "--format",
+            "docx",
+            "-o",
+            out.to_str().unwrap(),
+            "--factor",
+            "team",
+        ],
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    for part in ["[Content_Types].xml", "_rels/.rels", "word/styles.xml"] {
+        assert!(zip.by_name(part).is_ok(), "{part}");
+    }
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    // Well-formed, and the same citations as the Markdown export, as Word paragraphs.
+    let mut reader = quick_xml::reader::Reader::from_str(&xml);
+    loop {
+        if let quick_xml::events::Event::Eof =
+            reader.read_event().expect("well-formed document.xml")
+        {
+            break;
+        }
+    }
+    assert!(xml.contains("<w:pStyle w:val=\"Heading2\"/>"));
+    assert!(xml.contains("+ team — bevorderend"));
+    assert!(xml.contains("<w:pStyle w:val=\"Quote\"/>"));
+    assert!(xml.contains("Ik gooi reddingsboeien naar collega’s"));
+    assert!(xml.contains("— Intermezzo: werkdruk en docentenwelzijn, p. 28-29."));
+    assert!(
+        !xml.contains("− beleid"),
+        "only the team level was asked for"
+    );
 }

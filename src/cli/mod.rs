@@ -141,7 +141,8 @@ pub enum Command {
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
-        /// md, csv (codings), ndjson (passages, for a search cluster) or qdpx (REFI-QDA).
+        /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster) or
+        /// qdpx (REFI-QDA).
         #[arg(long)]
         format: String,
         /// The file to write.
@@ -519,9 +520,9 @@ fn export(
     mut selection: crate::export::report::Selection,
 ) -> Result<ExitCode, Error> {
     use crate::export::report;
-    if !matches!(format, "md" | "csv" | "ndjson" | "qdpx") {
+    if !matches!(format, "md" | "docx" | "csv" | "ndjson" | "qdpx") {
         return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md, csv, ndjson or qdpx"
+            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx"
         )));
     }
     let ws = Workspace::open(config)?;
@@ -578,12 +579,20 @@ fn export(
         });
     }
     let count = report::select(&ws.corpus, &ws.codings, &selection).len();
-    let text = if format == "md" {
-        report::markdown(&ws.corpus, &ws.codings, &selection)
-    } else {
-        report::csv(&ws.corpus, &ws.codings, &selection)?
-    };
-    crate::atomic::write(output, text.as_bytes())?;
+    match format {
+        "md" => crate::atomic::write(
+            output,
+            report::markdown(&ws.corpus, &ws.codings, &selection).as_bytes(),
+        )?,
+        "docx" => crate::export::docx::write(
+            &report::blocks(&ws.corpus, &ws.codings, &selection),
+            output,
+        )?,
+        _ => crate::atomic::write(
+            output,
+            report::csv(&ws.corpus, &ws.codings, &selection)?.as_bytes(),
+        )?,
+    }
     println!("{count} coding(s) written to {}", output.display());
     Ok(if count == 0 {
         ExitCode::from(1)

@@ -18,11 +18,13 @@ pub fn location(source: &Source, start: usize) -> String {
     }
 }
 
-/// The citation of `start..end` of `source`, as Markdown: a block quote and a source line.
-pub fn cite(corpus: &Corpus, source: &Source, start: usize, end: usize) -> String {
+/// The quote (verbatim, trimmed) of `start..end` of `source` and its source line: title,
+/// location and case, in the project's citation form.
+pub fn parts(corpus: &Corpus, source: &Source, start: usize, end: usize) -> (String, String) {
     let quote = char_slice(&source.body, start, end)
         .unwrap_or_default()
-        .trim();
+        .trim()
+        .to_string();
     let case = corpus.case_of_span(source, start, end).map(|id| {
         corpus
             .cases
@@ -37,6 +39,12 @@ pub fn cite(corpus: &Corpus, source: &Source, start: usize, end: usize) -> Strin
     if let Some(c) = &case {
         line.push_str(&format!(" Case: {c}."));
     }
+    (quote, line)
+}
+
+/// The citation of `start..end` of `source`, as Markdown: a block quote and a source line.
+pub fn cite(corpus: &Corpus, source: &Source, start: usize, end: usize) -> String {
+    let (quote, line) = parts(corpus, source, start, end);
     let quoted: Vec<String> = quote
         .lines()
         .map(|l| {

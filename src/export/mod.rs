@@ -2,5 +2,6 @@
 //! build on the same pieces.
 
 pub mod citation;
+pub mod docx;
 pub mod qdpx;
 pub mod report;

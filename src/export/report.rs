@@ -110,19 +110,39 @@ fn case_line(corpus: &Corpus, p: &Placed, s: &Source) -> Option<(String, String)
     ))
 }
 
-/// Markdown for a report writer: headings per fishbone level and valence, then per code;
-/// each coding's quote verbatim as a block quote with where it comes from.
-pub fn markdown(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> String {
-    let mut out = String::new();
+/// The parts of a citations document, in order, for any output format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Title(String),
+    /// A fishbone level and valence, or a code group.
+    Section(String),
+    Code {
+        label: String,
+        definition: String,
+    },
+    Citation {
+        quote: String,
+        source: String,
+        /// "casus: …", "stem: …", "codes: …", "memo (coder): …".
+        details: Vec<String>,
+    },
+    /// Said when the selection is empty.
+    Empty(String),
+}
+
+/// The citations document for the selected codings: headings per fishbone level and
+/// valence (then the other groups) and per code; each coding's quote verbatim with where it
+/// comes from.
+pub fn blocks(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> Vec<Block> {
     let title = corpus
         .project
         .as_ref()
         .map_or("visgraat", |p| p.title.as_str());
-    out.push_str(&format!("# Citaten — {title}\n"));
+    let mut out = vec![Block::Title(format!("Citaten — {title}"))];
     let (mut section, mut code_seen) = (String::new(), String::new());
     let picked = select(corpus, codings, selection);
     if picked.is_empty() {
-        out.push_str("\nGeen coderingen in deze selectie.\n");
+        out.push(Block::Empty("Geen coderingen in deze selectie.".into()));
     }
     for (p, s) in picked {
         let code = corpus.codebook.code(&p.coding.code);
@@ -133,36 +153,77 @@ pub fn markdown(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> 
                 .map_or("Overige codes".to_string(), |g| g.label.clone()),
         };
         if heading != section {
-            out.push_str(&format!("\n## {heading}\n"));
+            out.push(Block::Section(heading.clone()));
             section = heading;
             code_seen.clear();
         }
         if p.coding.code != code_seen {
-            let label = code.map_or(p.coding.code.as_str(), |c| c.label.as_str());
-            out.push_str(&format!("\n### {label}\n"));
-            if let Some(c) = code {
-                out.push_str(&format!("\n*{}*\n", c.definition));
-            }
+            out.push(Block::Code {
+                label: code.map_or(p.coding.code.clone(), |c| c.label.clone()),
+                definition: code.map_or(String::new(), |c| c.definition.clone()),
+            });
             code_seen = p.coding.code.clone();
         }
-        out.push('\n');
-        out.push_str(&citation::cite(corpus, s, p.coding.start, p.coding.end));
+        let (quote, source) = citation::parts(corpus, s, p.coding.start, p.coding.end);
+        let mut details = Vec::new();
         if let Some((label, attributes)) = case_line(corpus, p, s) {
-            out.push_str(&format!("- casus: {label} ({attributes})\n"));
+            details.push(format!("casus: {label} ({attributes})"));
         }
         if let Some(voice) = voice_of(corpus, p) {
-            out.push_str(&format!("- stem: {}\n", voice.as_str()));
+            details.push(format!("stem: {}", voice.as_str()));
         }
         let codes: BTreeSet<&str> = codings
             .overlapping(&p.source, p.coding.start, p.coding.end)
             .map(|c| c.coding.code.as_str())
             .collect();
-        out.push_str(&format!(
-            "- codes: {}\n",
+        details.push(format!(
+            "codes: {}",
             codes.into_iter().collect::<Vec<_>>().join(", ")
         ));
         if !p.coding.memo.is_empty() {
-            out.push_str(&format!("- memo ({}): {}\n", p.coder, p.coding.memo));
+            details.push(format!("memo ({}): {}", p.coder, p.coding.memo));
+        }
+        out.push(Block::Citation {
+            quote,
+            source,
+            details,
+        });
+    }
+    out
+}
+
+/// Markdown for a report writer (see `blocks`).
+pub fn markdown(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> String {
+    let mut out = String::new();
+    for block in blocks(corpus, codings, selection) {
+        match block {
+            Block::Title(t) => out.push_str(&format!("# {t}\n")),
+            Block::Section(h) => out.push_str(&format!("\n## {h}\n")),
+            Block::Code { label, definition } => {
+                out.push_str(&format!("\n### {label}\n"));
+                if !definition.is_empty() {
+                    out.push_str(&format!("\n*{definition}*\n"));
+                }
+            }
+            Block::Citation {
+                quote,
+                source,
+                details,
+            } => {
+                out.push('\n');
+                for l in quote.lines() {
+                    if l.trim().is_empty() {
+                        out.push_str(">\n");
+                    } else {
+                        out.push_str(&format!("> {l}\n"));
+                    }
+                }
+                out.push_str(&format!("\n— {source}\n"));
+                for d in details {
+                    out.push_str(&format!("- {d}\n"));
+                }
+            }
+            Block::Empty(text) => out.push_str(&format!("\n{text}\n")),
         }
     }
     out
