@@ -61,7 +61,7 @@ fn csv_has_a_row_per_coding_with_case_and_code_path() {
     assert!(!entree[col("team")].is_empty() && !entree[col("sector")].is_empty());
     assert!(rows.iter().all(|r| !r[col("quote")].is_empty()));
 
-    // A search narrows the export to the codings on its hits.
+    // A search exports its hits instead, one row each, with the codes on each passage.
     p.expect(
         0,
         &[
@@ -74,17 +74,35 @@ fn csv_has_a_row_per_coding_with_case_and_code_path() {
             "reddingsboeien",
         ],
     );
-    let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&out)
-        .unwrap()
-        .records()
-        .map(Result::unwrap)
-        .collect();
-    // The hit is the one long paragraph of the werkdruk intermezzo: its codings, both coders'.
-    assert_eq!(rows.len(), 16);
-    assert!(
-        rows.iter()
-            .all(|r| &r[col("source")] == "intermezzo-werkdruk-en-docentenwelzijn")
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let hit_headers = reader.headers().unwrap().clone();
+    assert_eq!(&hit_headers[0], "rank");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    let hcol = |name: &str| hit_headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(
+        &rows[0][hcol("source")],
+        "intermezzo-werkdruk-en-docentenwelzijn"
     );
+    assert!(rows[0][hcol("text")].contains("reddingsboeien"));
+    assert!(rows[0][hcol("codes")].contains("team-collegiale-steun"));
+    assert_eq!(&rows[0][hcol("page")], "28-29");
+
+    // The Markdown export of a search keeps the codings on its hits (both coders').
+    let md = p.path().join("zoek.md");
+    let said = p.expect(
+        0,
+        &[
+            "export",
+            "--format",
+            "md",
+            "-o",
+            md.to_str().unwrap(),
+            "--query",
+            "reddingsboeien",
+        ],
+    );
+    assert!(said.starts_with("16 coding(s)"), "{said}");
 
     let err = p.stderr(
         2,

@@ -207,30 +207,9 @@ fn pseudonymised_imports_keep_names_out_of_the_corpus() {
 
 #[test]
 fn word_documents_and_pdf_text_import() {
-    use std::io::Write;
     let p = Project::shipped();
-    // A synthetic Word transcript: one w:p per line, as transcription services deliver them.
-    let paragraphs = [
-        "Synthetisch gesprek, team E",
-        "Moderator: Wat betekent passend onderwijs voor jullie?",
-        "Docent 3: Dat we kijken wat een student nodig heeft &amp; dat ook doen.",
-    ];
-    let body: String = paragraphs
-        .iter()
-        .map(|t| format!("<w:p><w:r><w:t xml:space=\"preserve\">{t}</w:t></w:r></w:p>"))
-        .collect();
-    let xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
-    );
-    let docx = p.path().join("synthetic-gesprek-team-e.docx");
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(&docx).unwrap());
-    zip.start_file(
-        "word/document.xml",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
+    // A synthetic Word transcript: one paragraph per line, as transcription services send them.
+    let docx = common::repo_root().join("tests/fixtures/import/synthetic-gesprek-team-e.docx");
     p.expect(0, &["import", docx.to_str().unwrap()]);
     let written = std::fs::read_to_string(
         p.corpus()
@@ -245,12 +224,7 @@ fn word_documents_and_pdf_text_import() {
 
     // Text extracted from a PDF: wrapped lines join, a line-end hyphen the text itself shows to
     // be a break is repaired, a real hyphen stays.
-    let pdf = p.path().join("synthetic-notitie.txt");
-    std::fs::write(
-        &pdf,
-        "De werkdruk in het team is hoog, zeggen de docenten in de\nmbo-instelling. Over de werk-\ndruk praten ze vaak.\n",
-    )
-    .unwrap();
+    let pdf = common::repo_root().join("tests/fixtures/import/synthetic-notitie-pdf-tekst.txt");
     p.expect(
         0,
         &[
@@ -261,10 +235,40 @@ fn word_documents_and_pdf_text_import() {
             "--pdf-text",
         ],
     );
-    let written =
-        std::fs::read_to_string(p.corpus().join("sources/letter/synthetic-notitie.md")).unwrap();
+    let written = std::fs::read_to_string(
+        p.corpus()
+            .join("sources/letter/synthetic-notitie-pdf-tekst.md"),
+    )
+    .unwrap();
     assert!(
         written.contains("De werkdruk in het team is hoog, zeggen de docenten in de mbo-instelling. Over de werkdruk praten ze vaak.\n"),
         "{written}"
     );
+}
+
+#[test]
+fn markdown_transcripts_with_bold_speakers() {
+    let p = Project::shipped();
+    let md = common::repo_root().join("tests/fixtures/import/synthetic-focusgroep-team-f.md");
+    p.expect(
+        0,
+        &[
+            "import",
+            md.to_str().unwrap(),
+            "--case",
+            "docententeam-aoc-groen",
+        ],
+    );
+    let written = std::fs::read_to_string(
+        p.corpus()
+            .join("sources/transcript/synthetic-focusgroep-team-f.md"),
+    )
+    .unwrap();
+    assert!(written.contains("\n# Focusgroep team F (synthetisch, verzonnen voor tests)\n\n_Opname 14 maart, 45 minuten._\n\nModerator: Wanneer is"), "{written}");
+    assert!(
+        written.contains("\n\nModerator: Herkennen jullie dat?\n\n"),
+        "{written}"
+    );
+    let hits = p.search(&["diploma", "--speaker", "Docent 1"]);
+    assert_eq!(hits.len(), 1);
 }

@@ -163,6 +163,11 @@ pub enum Command {
         coder: Option<String>,
         #[arg(long)]
         case: Option<String>,
+        /// transcript, intermezzo, report or letter.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        speaker: Option<String>,
     },
     /// Generate a synthetic corpus for benchmarks (word frequencies from this corpus).
     Generate {
@@ -285,7 +290,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             valence,
             coder,
             case,
+            kind,
+            speaker,
         } => {
+            let kind = parse_choice(
+                kind.as_deref(),
+                "kind",
+                SourceKind::parse,
+                "transcript, intermezzo, report, letter",
+            )?;
             let level = parse_choice(
                 factor.as_deref(),
                 "factor",
@@ -299,6 +312,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 valence,
                 coder,
                 case,
+                kind,
+                speaker,
                 within: None,
             };
             export(config, &format, &output, query.as_deref(), selection)
@@ -540,12 +555,29 @@ fn export(
         let hits = searcher.search(
             &Request {
                 query: query.to_string(),
+                kind: selection.kind,
+                case: selection.case.clone(),
+                speaker: selection.speaker.clone(),
+                level: selection.level,
+                valence: selection.valence,
+                code: selection.code.clone(),
+                coder: selection.coder.clone(),
                 limit: 100_000,
                 ..Request::default()
             },
             &ws.codings,
             &ws.corpus.codebook,
         )?;
+        if format == "csv" {
+            // A search exports its hits, one row each.
+            crate::atomic::write(output, report::hits_csv(&hits)?.as_bytes())?;
+            println!("{} hit(s) written to {}", hits.len(), output.display());
+            return Ok(if hits.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
         selection.within = Some(
             hits.into_iter()
                 .map(|h| (h.source, h.start as usize, h.end as usize))

@@ -40,6 +40,25 @@ fn leading_timestamp(line: &str) -> (Option<String>, &str) {
 /// `line` as a turn in visgraat's form, if it is one.
 fn as_turn(line: &str) -> Option<String> {
     let (timestamp, rest) = leading_timestamp(line.trim());
+    // Markdown emphasis on the speaker: `**Name:** text` or `**Name**: text`.
+    let unbolded;
+    let rest = match rest
+        .strip_prefix("**")
+        .or_else(|| rest.strip_prefix("__"))
+        .and_then(|r| {
+            r.split_once(['*', '_'])
+                .map(|(name, after)| (name, after.trim_start_matches(['*', '_'])))
+        }) {
+        Some((name, after)) if name.ends_with(':') || after.starts_with(':') => {
+            unbolded = format!(
+                "{}: {}",
+                name.trim_end_matches(':').trim(),
+                after.trim_start_matches(':').trim_start()
+            );
+            unbolded.as_str()
+        }
+        _ => rest,
+    };
     // `[Name] text` and `@Name: text` → `Name: text`.
     let rest = if let Some(inner) = rest.strip_prefix('[')
         && let Some((name, text)) = inner.split_once(']')
@@ -509,7 +528,9 @@ mod tests {
                     (12:30) P3: Ja.\n\
                     [Noor] Dat vind ik ook.\n\
                     @Sam: En de AVG?\n\
-                    INTERVIEWER 1: Nog iets?\n\n\
+                    INTERVIEWER 1: Nog iets?\n\
+                    **Docent 2:** Meer tijd.\n\
+                    __Noor__: Ja.\n\n\
                     Einde opname.\n";
         assert_eq!(
             normalise(text),
@@ -520,6 +541,8 @@ mod tests {
              Noor: Dat vind ik ook.\n\n\
              Sam: En de AVG?\n\n\
              INTERVIEWER 1: Nog iets?\n\n\
+             Docent 2: Meer tijd.\n\n\
+             Noor: Ja.\n\n\
              Einde opname.\n"
         );
     }

@@ -20,6 +20,9 @@ pub struct Selection {
     pub valence: Option<Valence>,
     pub coder: Option<String>,
     pub case: Option<String>,
+    pub kind: Option<crate::corpus::source::SourceKind>,
+    /// Only codings in this speaker's turns.
+    pub speaker: Option<String>,
     /// Only codings overlapping these passages (source id, start, end): a search's hits.
     pub within: Option<Vec<(String, usize, usize)>>,
 }
@@ -81,6 +84,16 @@ pub fn select<'a>(
         .filter(|(p, s)| {
             selection.case.as_deref().is_none_or(|case| {
                 corpus.case_of_span(s, p.coding.start, p.coding.end) == Some(case)
+            })
+        })
+        .filter(|(_, s)| selection.kind.is_none_or(|k| s.meta.kind == k))
+        .filter(|(p, s)| {
+            selection.speaker.as_deref().is_none_or(|speaker| {
+                s.segments().iter().any(|seg| {
+                    seg.start <= p.coding.start
+                        && p.coding.start < seg.end
+                        && seg.speaker.as_deref() == Some(speaker)
+                })
             })
         })
         .collect();
@@ -353,4 +366,55 @@ pub fn ndjson(
         }
     }
     Ok(out)
+}
+
+/// CSV of a search's hits, one row each: where the passage is, its text and its codes.
+pub fn hits_csv(hits: &[crate::index::search::Hit]) -> Result<String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let fail = |e: ::csv::Error| Error::Usage(format!("CSV: {e}"));
+    w.write_record([
+        "rank",
+        "score",
+        "source",
+        "title",
+        "kind",
+        "case",
+        "speaker",
+        "voice",
+        "page",
+        "paragraph",
+        "start",
+        "end",
+        "text",
+        "codes",
+    ])
+    .map_err(fail)?;
+    for (i, h) in hits.iter().enumerate() {
+        let page = match (h.page, h.page_max) {
+            (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
+            (Some(a), _) => a.to_string(),
+            _ => String::new(),
+        };
+        w.write_record([
+            (i + 1).to_string(),
+            format!("{:.3}", h.score),
+            h.source.clone(),
+            h.title.clone(),
+            h.kind.clone(),
+            h.case.clone().unwrap_or_default(),
+            h.speaker.clone().unwrap_or_default(),
+            h.voice.clone().unwrap_or_default(),
+            page,
+            h.ordinal.map_or(String::new(), |o| o.to_string()),
+            h.start.to_string(),
+            h.end.to_string(),
+            h.text.clone(),
+            h.codes.join(" "),
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Usage(format!("CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::Usage(format!("CSV: {e}")))
 }
