@@ -257,7 +257,7 @@ fn qdpx_round_trip_gives_back_sources_codes_cases_and_codings() {
     use visgraat::coding::CodingSet;
     use visgraat::corpus::Corpus;
     let p = Project::shipped();
-    // A memo, so notes travel too.
+    // A memo and a team's own fishbone sheet (synthetic), so notes and case CodeRefs travel too.
     p.expect(
         0,
         &[
@@ -266,6 +266,10 @@ fn qdpx_round_trip_gives_back_sources_codes_cases_and_codings() {
             "Synthetische memo voor de round trip.",
         ],
     );
+    let cases = p.corpus().join("cases.toml");
+    let mut text = std::fs::read_to_string(&cases).unwrap();
+    text.push_str("\n[case.fishbone]\ncodes = [\"team-collegiale-steun\", \"maatschappij-docententekort\"]\nnote = \"synthetisch\"\n");
+    std::fs::write(&cases, text).unwrap();
     let out = p.path().join("project.qdpx");
     p.expect(
         0,
@@ -350,6 +354,27 @@ fn qdpx_round_trip_gives_back_sources_codes_cases_and_codings() {
             .collect::<Vec<_>>()
     };
     assert_eq!(case_list(&a), case_list(&b));
+    let sheet = |c: &Corpus| {
+        let case = c.cases.get("ondersteuningsteam-klein-roc").unwrap();
+        let mut labels: Vec<String> = case
+            .fishbone
+            .as_ref()
+            .map(|f| {
+                f.codes
+                    .iter()
+                    .map(|id| c.codebook.code(id).unwrap().label.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        labels.sort();
+        labels
+    };
+    assert_eq!(sheet(&a).len(), 2);
+    assert_eq!(
+        sheet(&a),
+        sheet(&b),
+        "the case's own fishbone sheet came back"
+    );
     // Codings: the same coder, source, span, code (by label), quote and memo.
     let codings = |root: &std::path::Path, c: &Corpus| {
         let (set, _) = CodingSet::load(root);
