@@ -50,7 +50,8 @@ pub struct FishboneStats {
     /// Codings whose code is not in the code book (reported by `visgraat check`).
     pub unknown_code_codings: usize,
     /// Distinct speakers in the transcripts (a label per case: "Docent 1" of two focus
-    /// groups are two people), and how many per role ("-": a name or pseudonym).
+    /// groups are two people), and how many per role ("-": a name or pseudonym). Filled by
+    /// `speakers` where wanted (`visgraat stats`), not by `fishbone`.
     pub speakers: usize,
     pub speakers_by_role: BTreeMap<String, usize>,
 }
@@ -63,31 +64,6 @@ pub fn bone_key(level: Level, valence: Valence) -> String {
 type Passage = (String, u32);
 
 pub fn fishbone(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) -> FishboneStats {
-    // A label is one person within a case, or within a source that has no case.
-    let mut speakers: BTreeSet<(String, String)> = BTreeSet::new();
-    for src in corpus
-        .sources
-        .iter()
-        .filter(|s| s.meta.kind == crate::corpus::source::SourceKind::Transcript)
-    {
-        for seg in src.segments() {
-            if let Some(speaker) = seg.speaker {
-                let within = src.meta.case.clone().unwrap_or_else(|| src.meta.id.clone());
-                speakers.insert((within, speaker));
-            }
-        }
-    }
-    let mut speakers_by_role: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, speaker) in &speakers {
-        let role = if crate::corpus::transcript::is_role(speaker) {
-            speaker
-                .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
-                .to_lowercase()
-        } else {
-            "-".to_string()
-        };
-        *speakers_by_role.entry(role).or_default() += 1;
-    }
     let mut passages_of: BTreeMap<&str, BTreeSet<Passage>> = BTreeMap::new();
     let mut codings_of: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_case: BTreeMap<String, BTreeMap<String, BTreeSet<Passage>>> = BTreeMap::new();
@@ -203,7 +179,38 @@ pub fn fishbone(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) -> Fi
             .collect(),
         by_coder,
         unknown_code_codings: unknown,
-        speakers: speakers.len(),
-        speakers_by_role,
+        speakers: 0,
+        speakers_by_role: BTreeMap::new(),
     }
+}
+
+/// The transcripts' speakers: how many, and how many per role ("-": a name or pseudonym).
+/// Separate from `fishbone`, which the TUI redraws often: this reads every transcript.
+pub fn speakers(corpus: &Corpus) -> (usize, BTreeMap<String, usize>) {
+    // A label is one person within a case, or within a source that has no case.
+    let mut speakers: BTreeSet<(String, String)> = BTreeSet::new();
+    for src in corpus
+        .sources
+        .iter()
+        .filter(|s| s.meta.kind == crate::corpus::source::SourceKind::Transcript)
+    {
+        for seg in src.segments() {
+            if let Some(speaker) = seg.speaker {
+                let within = src.meta.case.clone().unwrap_or_else(|| src.meta.id.clone());
+                speakers.insert((within, speaker));
+            }
+        }
+    }
+    let mut speakers_by_role: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, speaker) in &speakers {
+        let role = if crate::corpus::transcript::is_role(speaker) {
+            speaker
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
+                .to_lowercase()
+        } else {
+            "-".to_string()
+        };
+        *speakers_by_role.entry(role).or_default() += 1;
+    }
+    (speakers.len(), speakers_by_role)
 }

@@ -888,7 +888,8 @@ fn stats(
 ) -> Result<ExitCode, Error> {
     let ws = Workspace::open(config)?;
     warn_problems(&ws.problems);
-    let stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
+    let mut stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
+    (stats.speakers, stats.speakers_by_role) = crate::analysis::stats::speakers(&ws.corpus);
     if json {
         println!(
             "{}",
