@@ -78,6 +78,23 @@ pub struct Report {
     pub skipped: Vec<String>,
 }
 
+/// Append what an XML character or predefined entity reference stands for (quick-xml hands
+/// them over as events of their own).
+pub(crate) fn push_reference(out: &mut String, r: &quick_xml::events::BytesRef<'_>) {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        out.push(c);
+    } else {
+        out.push_str(match &**r {
+            "amp" => "&",
+            "lt" => "<",
+            "gt" => ">",
+            "quot" => "\"",
+            "apos" => "'",
+            _ => "",
+        });
+    }
+}
+
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
@@ -234,20 +251,7 @@ fn parse(xml: &str) -> std::result::Result<Project, String> {
         match event {
             Event::Text(t) => text.push_str(&t.xml10_content()),
             Event::CData(t) => text.push_str(&t),
-            Event::GeneralRef(r) => {
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    text.push(c);
-                } else {
-                    text.push_str(match &*r {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
-                }
-            }
+            Event::GeneralRef(r) => push_reference(&mut text, &r),
             Event::End(e) => {
                 let name = e.local_name().as_ref().to_string();
                 let parent = stack.iter().rev().nth(1).cloned().unwrap_or_default();

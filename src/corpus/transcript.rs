@@ -400,18 +400,7 @@ fn docx_text(file: &Path) -> Result<String> {
             },
             quick_xml::events::Event::Text(t) if in_text => out.push_str(&t.xml10_content()),
             quick_xml::events::Event::GeneralRef(r) if in_text => {
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    out.push(c);
-                } else {
-                    out.push_str(match &*r {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
-                }
+                crate::corpus::qdpx::push_reference(&mut out, &r)
             }
             quick_xml::events::Event::Eof => break,
             _ => {}
