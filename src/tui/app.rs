@@ -105,6 +105,9 @@ pub struct FishboneState {
     /// Index into the bone's codes (bevorderend first, then belemmerend).
     pub code: usize,
     pub case: Option<String>,
+    /// The counts for `case` as last computed: counting reads every coded source, too much
+    /// for every frame of a large corpus.
+    pub counts: Option<(Option<String>, crate::analysis::stats::FishboneStats)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -493,6 +496,9 @@ impl App {
                 }
                 if view == ViewId::Review {
                     self.ensure_review();
+                }
+                if view == ViewId::Fishbone {
+                    self.ensure_fishbone_counts();
                 }
                 if view == ViewId::Search {
                     self.search.editing = true;
@@ -886,6 +892,10 @@ impl App {
     /// process wrote too, so read everything again; otherwise only note the new stamp.
     fn after_write(&mut self, stamp_before: u64) {
         self.matrix.data = None;
+        self.fishbone.counts = None;
+        if self.view == ViewId::Fishbone {
+            self.ensure_fishbone_counts();
+        }
         self.review.items = None;
         if self.view == ViewId::Review {
             self.ensure_review();
@@ -1511,6 +1521,7 @@ impl App {
                     .map(|c| c.id.clone())
                     .collect();
                 self.fishbone.case = cycle(&ids, self.fishbone.case.clone());
+                self.ensure_fishbone_counts();
             }
             Action::Enter => {
                 if let Some(&code) = self.bone_codes(self.fishbone.level).get(self.fishbone.code) {
@@ -1604,6 +1615,20 @@ impl App {
             }
             other => self.edit_codebook(other),
         }
+    }
+
+    /// Count the fishbone for the current case filter, unless the counts are up to date.
+    pub fn ensure_fishbone_counts(&mut self) {
+        if self
+            .fishbone
+            .counts
+            .as_ref()
+            .is_some_and(|(case, _)| *case == self.fishbone.case)
+        {
+            return;
+        }
+        let stats = crate::tui::view::fishbone_counts(self);
+        self.fishbone.counts = Some((self.fishbone.case.clone(), stats));
     }
 
     /// Compute the Matrix view's table if it is not there (or was invalidated by a change).
@@ -2199,6 +2224,10 @@ impl App {
         self.matrix.data = None;
         if self.view == ViewId::Matrix {
             self.ensure_matrix();
+        }
+        self.fishbone.counts = None;
+        if self.view == ViewId::Fishbone {
+            self.ensure_fishbone_counts();
         }
         self.review.items = None;
         if self.view == ViewId::Review {

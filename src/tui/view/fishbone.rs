@@ -111,7 +111,16 @@ fn bone_title(stats: &FishboneStats, level: Level) -> String {
 }
 
 pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
-    let stats = counts(app);
+    // The counts the App keeps (recomputed only when codings or the case filter change);
+    // computed here only if they are missing.
+    let computed;
+    let stats = match &app.fishbone.counts {
+        Some((case, stats)) if *case == app.fishbone.case => stats,
+        _ => {
+            computed = counts(app);
+            &computed
+        }
+    };
     let main = layout::main_area(size);
     let case = app
         .fishbone

@@ -4,6 +4,7 @@
 mod codes;
 mod documents;
 mod fishbone;
+pub use fishbone::counts as fishbone_counts;
 mod help;
 mod matrix;
 mod review;
