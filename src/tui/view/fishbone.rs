@@ -144,9 +144,9 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     );
     let body = Rect::new(0, main.y + 1, main.width, main.height.saturating_sub(1));
     if size.0 >= 110 && body.height >= 20 {
-        diagram(app, &stats, frame, body, theme);
+        diagram(app, stats, frame, body, theme);
     } else {
-        list(app, &stats, frame, body, theme);
+        list(app, stats, frame, body, theme);
     }
 }
 
