@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{percentile, run_effects};
+use common::percentile;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -32,9 +32,7 @@ use visgraat::corpus::codebook::Level;
 use visgraat::corpus::source::Source;
 use visgraat::index::search::Request;
 use visgraat::index::{analyzer, build};
-use visgraat::tui::action::{Action, ViewId};
 use visgraat::tui::app::App;
-use visgraat::tui::view;
 use visgraat::workspace::Workspace;
 
 const BIN: &str = env!("CARGO_BIN_EXE_visgraat");
@@ -443,25 +441,18 @@ fn main() {
     let tui_ws = Workspace::open(config.clone()).unwrap();
     let mut app = App::new(tui_ws, size, true);
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
-    let mut keystrokes = Vec::new();
-    for q in [
-        "werkdruk",
-        "begeleiding",
-        "\"passend onderwijs\"",
-        "zorgcoördinator",
-        "gemeenten -student",
-    ] {
-        app.update(Action::Show(ViewId::Search));
-        app.search.query.clear();
-        app.search.editing = true;
-        for c in q.chars() {
-            let t = Instant::now();
-            app.update(Action::Input(c));
-            run_effects(&mut app, &searcher);
-            terminal.draw(|f| view::render(&app, f)).unwrap();
-            keystrokes.push(t.elapsed());
-        }
-    }
+    let mut keystrokes = common::keystrokes(
+        &mut app,
+        &searcher,
+        &mut terminal,
+        &[
+            "werkdruk",
+            "begeleiding",
+            "\"passend onderwijs\"",
+            "zorgcoördinator",
+            "gemeenten -student",
+        ],
+    );
     let n = keystrokes.len();
     let (k50, k95) = (
         percentile(&mut keystrokes, 0.5),

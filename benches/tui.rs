@@ -93,19 +93,7 @@ fn main() {
         "docentenwelzijn",
         "ondersteuningsbehoefte",
     ];
-    let mut samples = Vec::new();
-    for q in queries {
-        app.update(Action::Show(ViewId::Search));
-        app.search.query.clear();
-        app.search.editing = true;
-        for c in q.chars() {
-            let t = Instant::now();
-            app.update(Action::Input(c));
-            run_effects(&mut app, &searcher);
-            terminal.draw(|f| view::render(&app, f)).unwrap();
-            samples.push(t.elapsed());
-        }
-    }
+    let mut samples = common::keystrokes(&mut app, &searcher, &mut terminal, &queries);
     let n = samples.len();
     println!(
         "keystroke → redrawn results ({n} keystrokes): p50 {}  p95 {}  max {}",

@@ -52,6 +52,22 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
     }))
 }
 
+/// The TOML file at `path` as a `T`, or `T::default()` when there is no such file; a
+/// malformed file is an error with its line and column.
+pub fn load_toml<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<T> {
+    match read_optional(path)? {
+        Some(text) => toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e)),
+        None => Ok(T::default()),
+    }
+}
+
+/// Write `value` as TOML to `path`, atomically, under a `# header` comment line that says what
+/// the file is for.
+pub fn save_toml<T: serde::Serialize>(path: &Path, header: &str, value: &T) -> Result<()> {
+    let body = toml::to_string(value).map_err(|e| Error::invalid(path, None, e.to_string()))?;
+    crate::atomic::write(path, format!("# {header}\n{body}").as_bytes())
+}
+
 /// Line ends as LF: every run of CRs before an LF goes (CRLF, and the CRCRLF some tools
 /// write). Idempotent, so text that was normalised once reads back unchanged; a lone CR
 /// elsewhere is text and stays.

@@ -61,10 +61,7 @@ pub fn path(corpus: &Path) -> PathBuf {
 /// The memos of a corpus (none when there is no memos file).
 pub fn load(corpus: &Path) -> Result<Memos> {
     let path = path(corpus);
-    let Some(text) = crate::text_file::read_optional(&path)? else {
-        return Ok(Memos::default());
-    };
-    let memos: Memos = toml::from_str(&text).map_err(|e| Error::toml(&path, &text, &e))?;
+    let memos: Memos = crate::text_file::load_toml(&path)?;
     for m in &memos.memos {
         parse_target(&m.target).map_err(|message| Error::invalid(&path, None, message))?;
     }
@@ -82,56 +79,48 @@ impl Memos {
 /// lock. Returns the memo it replaced, if any (for undo).
 pub fn set(corpus: &Path, target: &str, author: &str, text: &str) -> Result<Option<Memo>> {
     parse_target(target).map_err(Error::Usage)?;
-    let _lock = super::lock::acquire(corpus)?;
-    let mut memos = load(corpus)?;
-    let at = memos
-        .memos
-        .iter()
-        .position(|m| m.target == target && m.author == author);
-    let previous = at.map(|i| memos.memos.remove(i));
     let text = text.trim();
-    if !text.is_empty() {
-        let memo = Memo {
-            target: target.to_string(),
-            author: author.to_string(),
-            text: text.to_string(),
-            updated: super::time::now(),
-        };
-        match at {
-            Some(i) => memos.memos.insert(i, memo),
-            None => memos.memos.push(memo),
-        }
-    }
-    save(corpus, &memos)?;
-    Ok(previous)
+    let memo = (!text.is_empty()).then(|| Memo {
+        target: target.to_string(),
+        author: author.to_string(),
+        text: text.to_string(),
+        updated: super::time::now(),
+    });
+    put(corpus, target, author, memo)
 }
 
 /// Put back exactly `memo` (or remove `author`'s memo on `target` when None): undo.
 pub fn restore(corpus: &Path, target: &str, author: &str, memo: Option<&Memo>) -> Result<()> {
+    put(corpus, target, author, memo.cloned()).map(|_| ())
+}
+
+/// Make `memo` (or nothing) `author`'s memo on `target`, in place, under the lock; returns
+/// what was there.
+fn put(corpus: &Path, target: &str, author: &str, memo: Option<Memo>) -> Result<Option<Memo>> {
     let _lock = super::lock::acquire(corpus)?;
     let mut memos = load(corpus)?;
     let at = memos
         .memos
         .iter()
         .position(|m| m.target == target && m.author == author);
-    match (at, memo) {
-        (Some(i), Some(m)) => memos.memos[i] = m.clone(),
-        (Some(i), None) => {
-            memos.memos.remove(i);
+    let previous = match (at, memo) {
+        (Some(i), Some(m)) => Some(std::mem::replace(&mut memos.memos[i], m)),
+        (Some(i), None) => Some(memos.memos.remove(i)),
+        (None, Some(m)) => {
+            memos.memos.push(m);
+            None
         }
-        (None, Some(m)) => memos.memos.push(m.clone()),
-        (None, None) => return Ok(()),
-    }
-    save(corpus, &memos)
+        (None, None) => return Ok(None),
+    };
+    save(corpus, &memos)?;
+    Ok(previous)
 }
 
 fn save(corpus: &Path, memos: &Memos) -> Result<()> {
-    let path = path(corpus);
-    let body = toml::to_string(memos).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
-    crate::atomic::write(
-        &path,
-        format!("# Memos on codes, sources and cases (visgraat memo, or m in the TUI).\n{body}")
-            .as_bytes(),
+    crate::text_file::save_toml(
+        &path(corpus),
+        "Memos on codes, sources and cases (visgraat memo, or m in the TUI).",
+        memos,
     )
 }
 

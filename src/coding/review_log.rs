@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,20 +37,14 @@ pub fn path(corpus: &Path) -> PathBuf {
 }
 
 pub fn load(corpus: &Path) -> Result<ReviewLog> {
-    let path = path(corpus);
-    let Some(text) = crate::text_file::read_optional(&path)? else {
-        return Ok(ReviewLog::default());
-    };
-    toml::from_str(&text).map_err(|e| Error::toml(&path, &text, &e))
+    crate::text_file::load_toml(&path(corpus))
 }
 
 fn save(corpus: &Path, log: &ReviewLog) -> Result<()> {
-    let path = path(corpus);
-    let body = toml::to_string(log).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
-    crate::atomic::write(
-        &path,
-        format!("# Decisions on disagreements between coders (the TUI's Review view).\n{body}")
-            .as_bytes(),
+    crate::text_file::save_toml(
+        &path(corpus),
+        "Decisions on disagreements between coders (the TUI's Review view).",
+        log,
     )
 }
 

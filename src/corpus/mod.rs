@@ -129,6 +129,11 @@ impl Corpus {
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
+        self.source_index(id).map(|i| &self.sources[i])
+    }
+
+    /// The position of source `id` in `sources`.
+    pub fn source_index(&self, id: &str) -> Option<usize> {
         let by_id = self.by_id.get_or_init(|| {
             self.sources
                 .iter()
@@ -136,10 +141,10 @@ impl Corpus {
                 .map(|(i, s)| (s.meta.id.clone(), i))
                 .collect()
         });
-        match by_id.get(id).and_then(|&i| self.sources.get(i)) {
-            Some(s) if s.meta.id == id => Some(s),
+        match by_id.get(id) {
+            Some(&i) if self.sources.get(i).is_some_and(|s| s.meta.id == id) => Some(i),
             // `sources` was changed after the lookup table was built.
-            _ => self.sources.iter().find(|s| s.meta.id == id),
+            _ => self.sources.iter().position(|s| s.meta.id == id),
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,11 +37,7 @@ pub fn path(corpus: &Path) -> PathBuf {
 }
 
 pub fn load(corpus: &Path) -> Result<Participants> {
-    let path = path(corpus);
-    let Some(text) = crate::text_file::read_optional(&path)? else {
-        return Ok(Participants::default());
-    };
-    toml::from_str(&text).map_err(|e| Error::toml(&path, &text, &e))
+    crate::text_file::load_toml(&path(corpus))
 }
 
 /// The role a speaker label names ("Docent 2" → "docent"), if it names one.
@@ -84,13 +80,9 @@ pub fn record(corpus: &Path, source: &str, case: Option<&str>, speakers: &[Strin
             p.sources.push(source.to_string());
         }
     }
-    let path = path(corpus);
-    let body = toml::to_string(&all).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
-    crate::atomic::write(
-        &path,
-        format!(
-            "# Who speaks in the transcripts: case, role, attributes (add them by hand).\n{body}"
-        )
-        .as_bytes(),
+    crate::text_file::save_toml(
+        &path(corpus),
+        "Who speaks in the transcripts: case, role, attributes (add them by hand).",
+        &all,
     )
 }

@@ -220,18 +220,14 @@ pub struct Person {
 
 impl PseudonymKey {
     pub fn load(path: &Path) -> Result<PseudonymKey> {
-        let Some(text) = crate::text_file::read_optional(path)? else {
-            return Ok(PseudonymKey::default());
-        };
-        toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))
+        crate::text_file::load_toml(path)
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
-        let body = toml::to_string(self).map_err(|e| Error::invalid(path, None, e.to_string()))?;
-        crate::atomic::write(
+        crate::text_file::save_toml(
             path,
-            format!("# Real names → pseudonyms. Keep this file private: never in corpus/ or git.\n{body}")
-                .as_bytes(),
+            "Real names → pseudonyms. Keep this file private: never in corpus/ or git.",
+            self,
         )
     }
 

@@ -1245,12 +1245,7 @@ impl App {
             })
             .collect();
         for p in self.ws.codings.codings.iter().filter(|c| c.coding.orphaned) {
-            let source = self
-                .ws
-                .corpus
-                .sources
-                .iter()
-                .position(|s| s.meta.id == p.source);
+            let source = self.ws.corpus.source_index(&p.source);
             let quote: String = p.coding.quote.chars().take(60).collect();
             items.push(ProblemItem {
                 label: format!(
@@ -1333,24 +1328,14 @@ impl App {
             Action::NextPane | Action::Back => self.search.editing = true,
             Action::Enter => {
                 if let Some(hit) = self.search.results.get(self.search.selected).cloned()
-                    && let Some(i) = self
-                        .ws
-                        .corpus
-                        .sources
-                        .iter()
-                        .position(|s| s.meta.id == hit.source)
+                    && let Some(i) = self.ws.corpus.source_index(&hit.source)
                 {
                     self.open_reader(i, hit.start as usize);
                 }
             }
             Action::CopyCitation | Action::AppendCitation => {
                 if let Some(hit) = self.search.results.get(self.search.selected).cloned()
-                    && let Some(i) = self
-                        .ws
-                        .corpus
-                        .sources
-                        .iter()
-                        .position(|s| s.meta.id == hit.source)
+                    && let Some(i) = self.ws.corpus.source_index(&hit.source)
                 {
                     self.cite(
                         i,
@@ -1542,13 +1527,7 @@ impl App {
             .iter()
             .filter(|c| c.coding.code == code.id)
         {
-            let Some(source) = self
-                .ws
-                .corpus
-                .sources
-                .iter()
-                .position(|s| s.meta.id == placed.source)
-            else {
+            let Some(source) = self.ws.corpus.source_index(&placed.source) else {
                 continue;
             };
             let src = self.source(source);
@@ -1834,12 +1813,7 @@ impl App {
             }
             Action::Enter => {
                 if let Some(item) = self.selected_disagreement()
-                    && let Some(index) = self
-                        .ws
-                        .corpus
-                        .sources
-                        .iter()
-                        .position(|s| s.meta.id == item.source)
+                    && let Some(index) = self.ws.corpus.source_index(&item.source)
                 {
                     self.open_reader(index, item.start);
                 }
@@ -1868,13 +1842,7 @@ impl App {
         let other = 1 - side;
         let root = self.ws.corpus.root.clone();
         let who = self.ws.config.coder.clone();
-        let Some(index) = self
-            .ws
-            .corpus
-            .sources
-            .iter()
-            .position(|s| s.meta.id == item.source)
-        else {
+        let Some(index) = self.ws.corpus.source_index(&item.source) else {
             return;
         };
         let stamp = self.before_write();
@@ -1981,13 +1949,7 @@ impl App {
         let title = format!("{} × {}", m.rows[r], m.columns[c]);
         let mut items = Vec::new();
         for (source_id, ordinal) in set {
-            let Some(index) = self
-                .ws
-                .corpus
-                .sources
-                .iter()
-                .position(|s| s.meta.id == *source_id)
-            else {
+            let Some(index) = self.ws.corpus.source_index(source_id) else {
                 continue;
             };
             let src = self.source(index);
