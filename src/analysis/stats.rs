@@ -203,12 +203,9 @@ pub fn speakers(corpus: &Corpus) -> (usize, BTreeMap<String, usize>) {
     }
     let mut speakers_by_role: BTreeMap<String, usize> = BTreeMap::new();
     for (_, speaker) in &speakers {
-        let role = if crate::corpus::transcript::is_role(speaker) {
-            speaker
-                .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
-                .to_lowercase()
-        } else {
-            "-".to_string()
+        let role = match crate::corpus::participants::role_of(speaker) {
+            role if role.is_empty() => "-".to_string(),
+            role => role,
         };
         *speakers_by_role.entry(role).or_default() += 1;
     }

@@ -40,8 +40,9 @@ pub fn load(corpus: &Path) -> Result<Participants> {
     crate::text_file::load_toml(&path(corpus))
 }
 
-/// The role a speaker label names ("Docent 2" → "docent"), if it names one.
-fn role_of(label: &str) -> String {
+/// The role a speaker label names ("Docent 2" → "docent"), if it names one; empty for a
+/// name or pseudonym.
+pub fn role_of(label: &str) -> String {
     if crate::corpus::transcript::is_role(label) {
         label
             .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
