@@ -21,7 +21,7 @@ pub struct Memo {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Memos {
-    #[serde(default, rename = "memo")]
+    #[serde(default, rename = "memo", skip_serializing_if = "Vec::is_empty")]
     pub memos: Vec<Memo>,
 }
 

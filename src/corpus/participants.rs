@@ -28,7 +28,7 @@ pub struct Participant {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Participants {
-    #[serde(default, rename = "participant")]
+    #[serde(default, rename = "participant", skip_serializing_if = "Vec::is_empty")]
     pub participants: Vec<Participant>,
 }
 

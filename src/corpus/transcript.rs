@@ -207,7 +207,7 @@ pub fn normalise_subtitles(text: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PseudonymKey {
-    #[serde(default, rename = "person")]
+    #[serde(default, rename = "person", skip_serializing_if = "Vec::is_empty")]
     pub people: Vec<Person>,
 }
 
