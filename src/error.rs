@@ -24,6 +24,9 @@ pub enum Error {
     Query(String),
     #[error("{0}")]
     Usage(String),
+    /// The user pressed Ctrl-C; the work stopped before writing anything.
+    #[error("interrupted: stopped before anything was written")]
+    Interrupted,
 }
 
 fn location(path: &std::path::Path, line: Option<usize>) -> String {

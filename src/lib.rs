@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod index;
+pub mod progress;
 pub mod synth;
 pub mod text_file;
 

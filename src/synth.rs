@@ -225,13 +225,45 @@ impl Writer {
 /// empty): `out/corpus/…` and `out/config.toml`. `shipped` gives the word frequencies and
 /// the code book.
 pub fn generate(shipped: &Corpus, out: &Path, options: Options) -> Result<Report> {
-    let corpus = out.join("corpus");
-    if corpus.exists() {
+    generate_with(shipped, out, options, &crate::progress::Silent)
+}
+
+/// [`generate`], reporting each transcript to `progress`. The corpus is written into a
+/// hidden directory beside its final place and renamed into place when complete, so an
+/// interrupted or failed run leaves no half corpus behind (and the next run can start).
+pub fn generate_with(
+    shipped: &Corpus,
+    out: &Path,
+    options: Options,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Report> {
+    let finished = out.join("corpus");
+    if finished.exists() {
         return Err(Error::Usage(format!(
             "{} exists: generate into a new directory",
-            corpus.display()
+            finished.display()
         )));
     }
+    let partial = out.join(format!(".corpus.partial-{}", std::process::id()));
+    let result = write_corpus(shipped, &partial, options, progress);
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&partial);
+        return result;
+    }
+    std::fs::rename(&partial, &finished).map_err(|e| Error::io(&finished, e))?;
+    write(
+        &out.join("config.toml"),
+        "# A synthetic corpus made by `visgraat generate` for benchmarks.\ncorpus = \"corpus\"\nindex = \"index\"\ncoder = \"bench\"\n",
+    )?;
+    result
+}
+
+fn write_corpus(
+    shipped: &Corpus,
+    corpus: &Path,
+    options: Options,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Report> {
     let mut w = Writer {
         vocab: Vocabulary::from_corpus(shipped),
         rng: ChaCha8Rng::seed_from_u64(options.seed),
@@ -250,10 +282,6 @@ pub fn generate(shipped: &Corpus, out: &Path, options: Options) -> Result<Report
         ..Report::default()
     };
 
-    write(
-        &out.join("config.toml"),
-        "# A synthetic corpus made by `visgraat generate` for benchmarks.\ncorpus = \"corpus\"\nindex = \"index\"\ncoder = \"bench\"\n",
-    )?;
     write(
         &corpus.join("project.toml"),
         &format!(
@@ -298,7 +326,9 @@ pub fn generate(shipped: &Corpus, out: &Path, options: Options) -> Result<Report
     )?;
 
     let created: toml::value::Datetime = "2026-01-01T00:00:00Z".parse().expect("a datetime");
+    progress.stage(crate::progress::Stage::Generating, transcripts as u64);
     for (t, case) in case_of_transcript.iter().enumerate().take(transcripts) {
+        crate::progress::check(progress)?;
         let id = format!("synth-transcript-{:05}", t + 1);
         let participants: Vec<String> = (1..=w.rng.random_range(3..=8))
             .map(|i| match i % 4 {
@@ -401,10 +431,11 @@ pub fn generate(shipped: &Corpus, out: &Path, options: Options) -> Result<Report
             }
             let file = CodingFile { codings: list };
             write(
-                &crate::coding::file_path(&corpus, coder, &id),
+                &crate::coding::file_path(corpus, coder, &id),
                 &toml::to_string(&file).map_err(|e| Error::Usage(e.to_string()))?,
             )?;
         }
+        progress.advance(1);
     }
     report.words = w.words;
     report.vocabulary = w.vocab.words.len() + w.vocab.coined.len();

@@ -8,6 +8,7 @@ use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::index::build::{self, IndexReport};
 use crate::index::search::Searcher;
+use crate::progress::{Progress, Silent};
 use std::path::Path;
 
 pub struct Workspace {
@@ -25,10 +26,15 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn open(config: Config) -> Result<Workspace> {
+        Workspace::open_with(config, &Silent)
+    }
+
+    /// [`Workspace::open`], reporting the files read to `progress`.
+    pub fn open_with(config: Config, progress: &dyn Progress) -> Result<Workspace> {
         // The corpus and the codings are independent files: read them side by side.
         let (corpus, (mut codings, coding_problems)) = std::thread::scope(|scope| {
             let codings = scope.spawn(|| CodingSet::load(&config.corpus));
-            let corpus = Corpus::load(&config.corpus);
+            let corpus = Corpus::load_with(&config.corpus, progress);
             (
                 corpus,
                 codings.join().expect("loading codings does not panic"),
@@ -57,7 +63,16 @@ impl Workspace {
 
     /// Bring the index up to date with the corpus (checking every source).
     pub fn refresh_index(&self, rebuild: bool) -> Result<IndexReport> {
-        build::update(&self.corpus, &self.config.index, rebuild)
+        self.refresh_index_with(rebuild, &Silent)
+    }
+
+    /// [`Workspace::refresh_index`], reporting to `progress`.
+    pub fn refresh_index_with(
+        &self,
+        rebuild: bool,
+        progress: &dyn Progress,
+    ) -> Result<IndexReport> {
+        build::update_with(&self.corpus, &self.config.index, rebuild, progress)
     }
 
     /// Refresh the index only when a corpus file changed since the last refresh (a stat per
@@ -119,13 +134,21 @@ pub fn disk_stamp(corpus_root: &Path) -> u64 {
 /// Open a searcher on an index that is up to date, refreshing it only when a corpus file
 /// changed since the last refresh (a stat per file, no parsing, in the common case).
 pub fn fresh_searcher(config: &Config) -> Result<(Searcher, Option<IndexReport>)> {
+    fresh_searcher_with(config, &Silent)
+}
+
+/// [`fresh_searcher`], reporting a refresh's work to `progress`.
+pub fn fresh_searcher_with(
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(Searcher, Option<IndexReport>)> {
     if build::is_fresh(&config.corpus, &config.index)
         && let Ok(searcher) = Searcher::open(&config.index)
     {
         return Ok((searcher, None));
     }
-    let corpus = Corpus::load(&config.corpus)?;
-    match build::update(&corpus, &config.index, false) {
+    let corpus = Corpus::load_with(&config.corpus, progress)?;
+    match build::update_with(&corpus, &config.index, false, progress) {
         Ok(report) => Ok((Searcher::open(&config.index)?, Some(report))),
         // Another process holds the writer too long: read the index as it is.
         Err(e @ Error::Index { .. }) => Searcher::open(&config.index)

@@ -4,102 +4,17 @@
 
 mod common;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
-
 use common::Project;
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn start(project: &Project, width: u16, height: u16) -> Tmux {
-        let session = format!("visgraat-e2e-{}", std::process::id());
-        let bin = env!("CARGO_BIN_EXE_visgraat");
-        let command = format!(
-            "cd '{}' && '{bin}'; echo EXITED $?; sleep 60",
-            project.path().display()
-        );
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-                &command,
-            ])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "tmux could not start");
-        Tmux { session }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let status = Command::new("tmux")
-                .args(["send-keys", "-t", &self.session, k])
-                .status()
-                .unwrap();
-            assert!(status.success());
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    fn literal(&self, text: &str) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.session, "-l", text])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-
-    /// Wait until the screen shows `text` (or fail with the screen).
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "waited for {text:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
-    }
-}
+use common::tmux::{self, Tmux};
 
 #[test]
 fn search_open_code_undo_redo_quit_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
+    if !tmux::available() {
         eprintln!("skipped: tmux is not installed (.ci/run installs it)");
         return;
     }
     let p = Project::shipped();
-    let tmux = Tmux::start(&p, 140, 40);
+    let tmux = Tmux::start(p.path(), 140, 40);
     tmux.wait_for("Bronnen");
 
     // Search as you type, then open the only hit.
@@ -187,4 +102,40 @@ fn search_open_code_undo_redo_quit_in_a_real_terminal() {
         .find(|b| b["level"] == "team" && b["valence"] == "belemmerend")
         .unwrap();
     assert_eq!(team_minus["codings"], 1);
+}
+
+/// The TUI opens at once on a project without an index, also when the build has to wait
+/// (here: for another process holding the index's lock, as `visgraat index` in another
+/// terminal would); the reader works meanwhile; a search waits, says why, and is answered
+/// when the index is ready.
+#[test]
+fn opens_at_once_without_an_index_and_searches_when_it_is_built() {
+    if !tmux::available() {
+        eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let p = Project::shipped();
+    let index = p.path().join("index");
+    std::fs::create_dir_all(&index).unwrap();
+    let other_process = std::fs::File::create(index.join(".visgraat-lock")).unwrap();
+    other_process.lock().unwrap();
+
+    let tmux = Tmux::start(p.path(), 140, 40);
+    tmux.wait_for("wacht op een ander visgraat-proces dat de index bijwerkt");
+    // Read a source while the index waits.
+    tmux.keys(&["Enter"]);
+    let reading = tmux.wait_for("¶1");
+    assert!(!reading.contains("Kies een bron links"), "{reading}");
+    // Search: no answer yet, and the reason is on the screen.
+    tmux.keys(&["/"]);
+    tmux.literal("reddingsboeien");
+    tmux.wait_for("Zoekvraag — wacht op een ander visgraat-proces");
+
+    // The other process is done: the index is built behind the UI, the search answered.
+    drop(other_process);
+    let answered = tmux.wait_for("Resultaten (1)");
+    assert!(!answered.contains("index wordt"), "{answered}");
+    assert!(std::fs::read_dir(&index).unwrap().count() > 2);
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_for("EXITED 0");
 }

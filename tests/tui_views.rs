@@ -617,3 +617,57 @@ fn memos_on_codes_and_sources_are_shown_written_and_undone() {
         f.screen()
     );
 }
+
+#[test]
+fn while_the_index_builds_the_reader_works_and_search_says_how_far() {
+    use visgraat::tui::indexer::IndexState;
+    let mut f = fixture(120, 28);
+    f.app.index = IndexState::Working {
+        building: true,
+        percent: 62,
+    };
+    // The reader opens a source as usual.
+    f.send([Action::Enter]);
+    let reading = f.screen();
+    assert!(
+        reading.contains("index wordt opgebouwd (62 %)"),
+        "{reading}"
+    );
+    assert!(reading.contains("¶1"), "{reading}");
+    // A search waits for the index (the worker answers it once the index is ready) and says
+    // so in place of results.
+    f.app.update(Action::FocusSearch);
+    for c in "werkdruk".chars() {
+        f.app.update(Action::Input(c));
+    }
+    assert!(f.app.search.pending);
+    insta::assert_snapshot!("search_while_the_index_builds", f.screen());
+
+    f.app.index = IndexState::Waiting;
+    let waiting = f.screen();
+    assert!(
+        waiting.contains("wacht op een ander visgraat-proces"),
+        "{waiting}"
+    );
+
+    // Once ready, the answer comes in and the status line is quiet again.
+    f.app.index = IndexState::Ready;
+    f.run_effects();
+    let ready = f.screen();
+    assert!(!ready.contains("index wordt"), "{ready}");
+    assert!(!f.app.search.results.is_empty());
+}
+
+#[test]
+fn the_index_state_speaks_english_too() {
+    use visgraat::tui::indexer::IndexState;
+    let mut f = fixture(120, 28);
+    f.app.lang = visgraat::tui::i18n::Lang::En;
+    f.app.index = IndexState::Working {
+        building: false,
+        percent: 40,
+    };
+    assert!(f.screen().contains("updating the index (40 %)"));
+    f.app.index = IndexState::Failed("meta.json: damaged".into());
+    assert!(f.screen().contains("index unavailable: meta.json: damaged"));
+}

@@ -134,8 +134,14 @@ pub struct Agreement {
     pub overlapping_characters: Option<f64>,
 }
 
-/// Agreement between `coders` (at least two) over the sources all of them coded.
-pub fn agreement(corpus: &Corpus, codings: &CodingSet, coders: &[String]) -> Agreement {
+/// Agreement between `coders` (at least two) over the sources all of them coded, source by
+/// source reported to `progress` (a large project takes a while).
+pub fn agreement(
+    corpus: &Corpus,
+    codings: &CodingSet,
+    coders: &[String],
+    progress: &dyn crate::progress::Progress,
+) -> crate::Result<Agreement> {
     let live = |c: &&crate::coding::Placed| !c.coding.orphaned;
     let shared = agreement_sources(codings, coders);
 
@@ -145,7 +151,10 @@ pub fn agreement(corpus: &Corpus, codings: &CodingSet, coders: &[String]) -> Agr
     }
     let mut units: Vec<Unit> = Vec::new();
     let mut chars: BTreeMap<String, Vec<BTreeSet<(String, usize)>>> = BTreeMap::new();
+    progress.stage(crate::progress::Stage::Comparing, shared.len() as u64);
     for source_id in &shared {
+        crate::progress::check(progress)?;
+        progress.advance(1);
         let Some(source) = corpus.source(source_id) else {
             continue;
         };
@@ -270,14 +279,14 @@ pub fn agreement(corpus: &Corpus, codings: &CodingSet, coders: &[String]) -> Agr
             .filter(|p| sets.iter().all(|s| s.contains(**p)))
             .count();
     }
-    Agreement {
+    Ok(Agreement {
         coders: coders.to_vec(),
         sources: shared,
         overall,
         per_level,
         per_code,
         overlapping_characters: (all > 0).then(|| common as f64 / all as f64),
-    }
+    })
 }
 
 #[cfg(test)]

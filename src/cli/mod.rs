@@ -3,6 +3,7 @@
 
 mod import;
 mod output;
+pub mod progress;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use crate::corpus::quotes::Voice;
 use crate::corpus::source::SourceKind;
 use crate::error::Error;
 use crate::index::search::Request;
+use crate::progress::Progress;
 use crate::workspace::{self, Workspace};
 
 #[derive(Debug, Parser)]
@@ -32,6 +34,9 @@ pub struct Cli {
     /// Project settings.
     #[arg(long, global = true, default_value = "config.toml")]
     pub config: PathBuf,
+    /// No progress bars (they are drawn only on a terminal, on stderr, anyway).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -236,6 +241,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(Error::Interrupted) => {
+            eprintln!("visgraat: {}", Error::Interrupted);
+            ExitCode::from(130)
+        }
         Err(err) => {
             eprintln!("visgraat: {err}");
             ExitCode::from(2)
@@ -246,12 +255,19 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let config = Config::load(&cli.config)?;
     let Some(command) = cli.command else {
-        crate::tui::run(config)?;
+        crate::tui::check_terminal()?;
+        // The bar goes before the TUI takes the screen.
+        let ws = Workspace::open_with(config, &progress::Bar::new(cli.quiet))?;
+        crate::tui::run(ws)?;
         return Ok(ExitCode::SUCCESS);
     };
+    // Ctrl-C stops long work at its next check, before it writes; the TUI reads Ctrl-C as a
+    // key, so only commands get this.
+    crate::progress::stop_on_ctrl_c();
+    let bar = progress::Bar::new(cli.quiet);
     match command {
-        Command::Index { rebuild } => index(config, rebuild),
-        Command::Search(args) => search(&config, &args),
+        Command::Index { rebuild } => index(config, rebuild, &bar),
+        Command::Search(args) => search(&config, &args, &bar),
         Command::Code {
             source,
             args,
@@ -266,7 +282,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         } => stats(config, coder.as_deref(), by_case, by_coder, json),
         Command::Check => check(config),
-        Command::Agreement { coders, json } => agreement(config, coders, json),
+        Command::Agreement { coders, json } => agreement(config, coders, json, &bar),
         Command::Memo {
             target,
             text,
@@ -316,7 +332,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 speaker,
                 within: None,
             };
-            export(config, &format, &output, query.as_deref(), selection)
+            export(config, &format, &output, query.as_deref(), selection, &bar)
         }
         Command::Import {
             files,
@@ -331,12 +347,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             case.as_deref(),
             pseudonymise,
             pdf_text,
+            &bar,
         ),
         Command::Generate { out, size, seed } => {
             let bytes = crate::synth::parse_size(&size).map_err(Error::Usage)?;
             let shipped = crate::corpus::Corpus::load(&config.corpus)?;
             let started = std::time::Instant::now();
-            let r = crate::synth::generate(&shipped, &out, crate::synth::Options { bytes, seed })?;
+            let r = crate::synth::generate_with(
+                &shipped,
+                &out,
+                crate::synth::Options { bytes, seed },
+                &bar,
+            )?;
             println!(
                 "{}: {} transcripts in {} cases, {} paragraphs, {} words ({} word types), {:.1} MB of text, {} quotes, {} codings; {:.1} s",
                 out.display(),
@@ -371,11 +393,11 @@ fn warn_problems(problems: &[Error]) {
     }
 }
 
-fn index(config: Config, rebuild: bool) -> Result<ExitCode, Error> {
+fn index(config: Config, rebuild: bool, bar: &progress::Bar) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    let ws = Workspace::open(config)?;
+    let ws = Workspace::open_with(config, bar)?;
     warn_problems(&ws.problems);
-    let report = ws.refresh_index(rebuild)?;
+    let report = ws.refresh_index_with(rebuild, bar)?;
     println!(
         "{}",
         output::index_report(&report, ws.corpus.sources.len(), started.elapsed())
@@ -397,7 +419,7 @@ fn parse_choice<T>(
         .transpose()
 }
 
-fn search(config: &Config, args: &SearchArgs) -> Result<ExitCode, Error> {
+fn search(config: &Config, args: &SearchArgs, bar: &progress::Bar) -> Result<ExitCode, Error> {
     let kind = parse_choice(
         args.kind.as_deref(),
         "kind",
@@ -437,7 +459,7 @@ fn search(config: &Config, args: &SearchArgs) -> Result<ExitCode, Error> {
             )));
         }
     }
-    let (searcher, report) = workspace::fresh_searcher(config)?;
+    let (searcher, report) = workspace::fresh_searcher_with(config, bar)?;
     if let Some(report) = report.filter(|r| r.did_work()) {
         eprintln!(
             "visgraat: index refreshed ({} added, {} updated, {} removed)",
@@ -533,6 +555,7 @@ fn export(
     output: &std::path::Path,
     query: Option<&str>,
     mut selection: crate::export::report::Selection,
+    bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     use crate::export::report;
     if !matches!(format, "md" | "docx" | "csv" | "ndjson" | "qdpx") {
@@ -540,7 +563,7 @@ fn export(
             "unknown format {format:?}: use md, docx, csv, ndjson or qdpx"
         )));
     }
-    let ws = Workspace::open(config)?;
+    let ws = Workspace::open_with(config, bar)?;
     warn_problems(&ws.problems);
     if let Some(code) = &selection.code
         && ws.corpus.codebook.code(code).is_none()
@@ -551,7 +574,7 @@ fn export(
         )));
     }
     if let Some(query) = query {
-        let (searcher, _) = workspace::fresh_searcher(&ws.config)?;
+        let (searcher, _) = workspace::fresh_searcher_with(&ws.config, bar)?;
         let hits = searcher.search(
             &Request {
                 query: query.to_string(),
@@ -586,7 +609,7 @@ fn export(
     }
     if format == "qdpx" {
         // A project exchange file holds the whole project: filters do not apply.
-        crate::export::qdpx::write(&ws.corpus, &ws.codings, output)?;
+        crate::export::qdpx::write(&ws.corpus, &ws.codings, output, bar)?;
         println!(
             "REFI-QDA project ({} sources, {} codings) written to {}",
             ws.corpus.sources.len(),
@@ -600,7 +623,7 @@ fn export(
         return Ok(ExitCode::SUCCESS);
     }
     if format == "ndjson" {
-        let text = report::ndjson(&ws.corpus, &ws.codings, selection.within.as_deref())?;
+        let text = report::ndjson(&ws.corpus, &ws.codings, selection.within.as_deref(), bar)?;
         crate::atomic::write(output, text.as_bytes())?;
         let count = text.lines().count();
         println!("{count} passage(s) written to {}", output.display());
@@ -640,6 +663,7 @@ fn import_files(
     case: Option<&str>,
     pseudonymise: bool,
     pdf_text: bool,
+    bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     use crate::corpus::transcript::{self, Imported};
     let kind = SourceKind::parse(kind).ok_or_else(|| {
@@ -669,7 +693,15 @@ fn import_files(
         None
     };
     let mut failed = false;
+    let mut interrupted = false;
+    bar.stage(crate::progress::Stage::Importing, files.len() as u64);
     for file in files {
+        // Each file is imported whole or not at all; Ctrl-C stops between two files.
+        if crate::progress::interrupted() {
+            interrupted = true;
+            break;
+        }
+        bar.advance(1);
         if file
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"))
@@ -703,9 +735,9 @@ fn import_files(
             pdf_text,
         };
         match transcript::import(&config.corpus, file, options) {
-            Ok(Imported::Added(p)) => println!("added {}", p.display()),
-            Ok(Imported::Updated(p)) => println!("updated {}", p.display()),
-            Ok(Imported::Unchanged(p)) => println!("unchanged {}", p.display()),
+            Ok(Imported::Added(p)) => bar.suspend(|| println!("added {}", p.display())),
+            Ok(Imported::Updated(p)) => bar.suspend(|| println!("updated {}", p.display())),
+            Ok(Imported::Unchanged(p)) => bar.suspend(|| println!("unchanged {}", p.display())),
             Err(e) => {
                 eprintln!("visgraat: {e}");
                 failed = true;
@@ -720,8 +752,16 @@ fn import_files(
             key.people.len()
         );
     }
+    if interrupted {
+        let done = files.len() as u64 - bar.remaining();
+        eprintln!(
+            "visgraat: interrupted: {done} of {} file(s) imported, each whole; the rest were not touched",
+            files.len()
+        );
+        return Ok(ExitCode::from(130));
+    }
     // Opening the workspace re-anchors the codings of changed sources and says how it went.
-    let ws = Workspace::open(config)?;
+    let ws = Workspace::open_with(config, bar)?;
     print_healed(&ws);
     for c in ws.codings.codings.iter().filter(|c| c.coding.orphaned) {
         println!(
@@ -779,8 +819,13 @@ fn memo(
     Ok(ExitCode::SUCCESS)
 }
 
-fn agreement(config: Config, coders: Vec<String>, json: bool) -> Result<ExitCode, Error> {
-    let ws = Workspace::open(config)?;
+fn agreement(
+    config: Config,
+    coders: Vec<String>,
+    json: bool,
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    let ws = Workspace::open_with(config, bar)?;
     warn_problems(&ws.problems);
     let all: Vec<String> = ws
         .codings
@@ -809,7 +854,7 @@ fn agreement(config: Config, coders: Vec<String>, json: bool) -> Result<ExitCode
             }
         )));
     }
-    let a = crate::analysis::agreement::agreement(&ws.corpus, &ws.codings, &coders);
+    let a = crate::analysis::agreement::agreement(&ws.corpus, &ws.codings, &coders, bar)?;
     if a.sources.is_empty() {
         return Err(Error::Usage(format!(
             "{} have no source that all of them coded",

@@ -42,6 +42,11 @@ pub struct Corpus {
 
 impl Corpus {
     pub fn load(root: &Path) -> Result<Corpus> {
+        Corpus::load_with(root, &crate::progress::Silent)
+    }
+
+    /// [`Corpus::load`], reporting the source files read to `progress`.
+    pub fn load_with(root: &Path, progress: &dyn crate::progress::Progress) -> Result<Corpus> {
         if !root.is_dir() {
             return Err(Error::invalid(
                 root,
@@ -80,8 +85,11 @@ impl Corpus {
             &mut corpus.problems,
         );
         files.sort();
+        progress.stage(crate::progress::Stage::ReadingCorpus, files.len() as u64);
+        let loaded = load_all(files, progress);
+        crate::progress::check(progress)?;
         let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
-        for (path, loaded) in load_all(files) {
+        for (path, loaded) in loaded {
             match loaded {
                 Ok(src) => {
                     if let Some(first) = ids.get(&src.meta.id) {
@@ -196,9 +204,13 @@ impl Corpus {
 
 /// Load source files on all cores (reading and parsing 100 MB is most of a cold start), in
 /// the order given.
-fn load_all(files: Vec<PathBuf>) -> Vec<(PathBuf, Result<Source>)> {
+fn load_all(
+    files: Vec<PathBuf>,
+    progress: &dyn crate::progress::Progress,
+) -> Vec<(PathBuf, Result<Source>)> {
     par_map(files, |p| {
         let loaded = Source::load(&p);
+        progress.advance(1);
         (p, loaded)
     })
 }

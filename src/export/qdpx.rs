@@ -365,9 +365,16 @@ pub fn project(
     Ok((xml, texts))
 }
 
-/// Write the .qdpx zip to `path` (atomically).
-pub fn write(corpus: &Corpus, codings: &CodingSet, path: &std::path::Path) -> Result<()> {
+/// Write the .qdpx zip to `path` (atomically), each source's text reported to `progress`:
+/// compressing a large project's texts takes seconds.
+pub fn write(
+    corpus: &Corpus,
+    codings: &CodingSet,
+    path: &std::path::Path,
+    progress: &dyn crate::progress::Progress,
+) -> Result<()> {
     let (xml, texts) = project(corpus, codings).map_err(|e| Error::io(path, e))?;
+    progress.stage(crate::progress::Stage::Exporting, texts.len() as u64);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -377,6 +384,8 @@ pub fn write(corpus: &Corpus, codings: &CodingSet, path: &std::path::Path) -> Re
     zip.write_all(xml.as_bytes())
         .map_err(|e| Error::io(path, e))?;
     for (guid, text) in texts {
+        crate::progress::check(progress)?;
+        progress.advance(1);
         zip.start_file(format!("sources/{guid}.txt"), options)
             .map_err(fail)?;
         zip.write_all(text.as_bytes())

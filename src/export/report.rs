@@ -309,11 +309,12 @@ pub fn csv(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> Resul
 
 /// One JSON object per passage (a line each) with its codes and visgraat's Dutch stems, for
 /// loading many projects into a search cluster (docs/quickwit-index.yaml). `within` narrows
-/// to a search's hits.
+/// to a search's hits. Each source is reported to `progress`.
 pub fn ndjson(
     corpus: &Corpus,
     codings: &CodingSet,
     within: Option<&[(String, usize, usize)]>,
+    progress: &dyn crate::progress::Progress,
 ) -> Result<String> {
     let project = corpus
         .project
@@ -321,7 +322,15 @@ pub fn ndjson(
         .map_or(String::new(), |p| p.title.clone());
     let mut analyzer = crate::index::analyzer::stem_analyzer();
     let mut out = String::new();
+    progress.stage(
+        crate::progress::Stage::Exporting,
+        corpus.sources.len() as u64,
+    );
     for source in &corpus.sources {
+        crate::progress::check(progress)?;
+        progress.advance(1);
+        // The source's codings once, not a search of all codings per passage.
+        let in_source: Vec<&Placed> = codings.in_source(&source.meta.id).collect();
         for seg in source.segments() {
             if within.is_some_and(|hits| {
                 !hits
@@ -330,8 +339,10 @@ pub fn ndjson(
             }) {
                 continue;
             }
-            let on: Vec<&Placed> = codings
-                .overlapping(&source.meta.id, seg.start, seg.end)
+            let on: Vec<&Placed> = in_source
+                .iter()
+                .copied()
+                .filter(|c| c.coding.start < seg.end && seg.start < c.coding.end)
                 .collect();
             let mut codes: Vec<&str> = on.iter().map(|c| c.coding.code.as_str()).collect();
             codes.sort_unstable();

@@ -14,6 +14,7 @@ use super::{analyzer, index_error};
 use crate::corpus::source::Source;
 use crate::corpus::{Corpus, quotes};
 use crate::error::{Error, Result};
+use crate::progress::{Progress, Stage};
 
 const MANIFEST: &str = "visgraat-manifest.toml";
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
@@ -229,6 +230,11 @@ const LOCK_FILE: &str = ".visgraat-lock";
 /// Hold the index lock (shared for readers, exclusive for a refresh), waiting up to
 /// `WRITER_WAIT` for another process to finish.
 pub(crate) fn lock(dir: &Path, exclusive: bool) -> Result<std::fs::File> {
+    lock_with(dir, exclusive, &crate::progress::Silent)
+}
+
+/// [`lock`], saying so to `progress` when it has to wait, and giving up when cancelled.
+fn lock_with(dir: &Path, exclusive: bool, progress: &dyn Progress) -> Result<std::fs::File> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(LOCK_FILE);
     let file = std::fs::OpenOptions::new()
@@ -238,6 +244,7 @@ pub(crate) fn lock(dir: &Path, exclusive: bool) -> Result<std::fs::File> {
         .open(&path)
         .map_err(|e| Error::io(&path, e))?;
     let waited = std::time::Instant::now();
+    let mut said_so = false;
     loop {
         let attempt = if exclusive {
             file.try_lock()
@@ -247,6 +254,11 @@ pub(crate) fn lock(dir: &Path, exclusive: bool) -> Result<std::fs::File> {
         match attempt {
             Ok(()) => return Ok(file),
             Err(std::fs::TryLockError::WouldBlock) if waited.elapsed() < WRITER_WAIT => {
+                if !said_so {
+                    progress.stage(Stage::WaitingForIndex, 0);
+                    said_so = true;
+                }
+                crate::progress::check(progress)?;
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -260,10 +272,28 @@ pub(crate) fn lock(dir: &Path, exclusive: bool) -> Result<std::fs::File> {
     }
 }
 
+/// Whether `dir` holds an index that was built before (complete or not, current or not):
+/// without one, a refresh is a build from scratch.
+pub fn has_manifest(dir: &Path) -> bool {
+    dir.join(MANIFEST).is_file()
+}
+
 /// Bring the index at `dir` up to date with `corpus`. Another process refreshing the same
 /// index is waited for; afterwards there is usually nothing left to do.
 pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexReport> {
-    let _lock = lock(dir, true)?;
+    update_with(corpus, dir, force_rebuild, &crate::progress::Silent)
+}
+
+/// [`update`], reporting each source to `progress` and stopping when it is cancelled: the
+/// writer is then dropped without a commit, so the index stays as it was (or, when it was
+/// being rebuilt, stays without a manifest and is rebuilt next time).
+pub fn update_with(
+    corpus: &Corpus,
+    dir: &Path,
+    force_rebuild: bool,
+    progress: &dyn Progress,
+) -> Result<IndexReport> {
+    let _lock = lock_with(dir, true, progress)?;
     let fingerprint = schema::fingerprint();
     let mut report = IndexReport::default();
     let (index, old) = match (force_rebuild, open_existing(dir, &fingerprint)) {
@@ -298,7 +328,9 @@ pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexR
     };
     let same_stamp = |key: &str| old.stamps.get(key) == new.stamps.get(key);
     let cases_same = same_stamp("cases.toml");
+    progress.stage(Stage::Indexing, corpus.sources.len() as u64);
     for src in &corpus.sources {
+        crate::progress::check(progress)?;
         let id = src.meta.id.clone();
         let quotes_key = format!("quotes/{id}.toml");
         let unchanged_files = cases_same
@@ -323,6 +355,7 @@ pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexR
             }
         }
         new.sources.insert(id, h);
+        progress.advance(1);
     }
     for id in old
         .sources
@@ -386,7 +419,9 @@ pub fn update(corpus: &Corpus, dir: &Path, force_rebuild: bool) -> Result<IndexR
         }
         report.memos_reindexed = true;
     }
+    crate::progress::check(progress)?;
     if let Some(mut w) = writer {
+        progress.stage(Stage::Committing, 0);
         w.commit().map_err(|e| index_error(dir, e))?;
         w.wait_merging_threads().map_err(|e| index_error(dir, e))?;
     }

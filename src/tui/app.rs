@@ -258,6 +258,8 @@ pub struct App {
     /// `workspace::disk_stamp` as of the last load or own write: the runtime compares it with
     /// the disk to notice other processes' changes.
     pub disk_stamp: u64,
+    /// How far the index worker is: searches wait until it is ready.
+    pub index: crate::tui::indexer::IndexState,
 }
 
 impl App {
@@ -324,6 +326,7 @@ impl App {
         App {
             speakers: None,
             disk_stamp: crate::workspace::disk_stamp(&ws.corpus.root),
+            index: crate::tui::indexer::IndexState::Ready,
             ws,
             lang,
             view: ViewId::Documents,

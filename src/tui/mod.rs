@@ -5,13 +5,15 @@
 pub mod action;
 pub mod app;
 pub mod i18n;
+pub mod indexer;
 pub mod layout;
 pub mod text;
 pub mod theme;
 pub mod view;
 
 use std::io::{IsTerminal, Write};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Sender};
 use std::thread;
 
 use base64::Engine;
@@ -24,14 +26,15 @@ use crate::coding::CodingSet;
 use crate::config::Config;
 use crate::corpus::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::index::search::{Hit, Request, Searcher};
 use crate::workspace::Workspace;
 use action::Action;
 use app::{App, Effect};
+use indexer::{IndexState, Job};
 
 enum Msg {
     Input(Event),
-    Searched(u64, std::result::Result<Vec<Hit>, String>),
+    /// From the index worker: its state, or a search's answer.
+    Worker(indexer::Report),
     /// Time to look whether another process changed the codings or the code book.
     Tick,
 }
@@ -39,29 +42,21 @@ enum Msg {
 /// How often the TUI looks for other processes' changes (a stat per file).
 const DISK_POLL: std::time::Duration = std::time::Duration::from_millis(700);
 
-struct SearchJob {
-    generation: u64,
-    request: Request,
-    codings: std::sync::Arc<CodingSet>,
+/// The TUI needs a terminal: say so before anything is read.
+pub fn check_terminal() -> Result<()> {
+    if std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(Error::Usage(
+            "the TUI needs a terminal; for scripts use `visgraat search …` (see --help)".into(),
+        ))
+    }
 }
 
-/// Open the TUI on the project of `config`: refresh the index first (with progress on the
-/// terminal), then run until the user quits. The terminal is restored on every exit,
-/// panics included.
-pub fn run(config: Config) -> Result<()> {
-    if !std::io::stdout().is_terminal() {
-        return Err(Error::Usage(
-            "the TUI needs a terminal; for scripts use `visgraat search …` (see --help)".into(),
-        ));
-    }
-    eprintln!("visgraat: opening {} …", config.corpus.display());
-    let ws = Workspace::open(config)?;
-    let report = ws.refresh_index_if_stale()?.unwrap_or_default();
-    if report.did_work() {
-        eprintln!("visgraat: index ready ({} documents)", report.documents);
-    }
-    let searcher = ws.searcher()?;
-    let codebook = ws.corpus.codebook.clone();
+/// Run the TUI on an opened workspace until the user quits. The index is built or refreshed
+/// behind the open UI. The terminal is restored on every exit, panics included.
+pub fn run(ws: Workspace) -> Result<()> {
+    check_terminal()?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
 
     // Mouse capture is ours to undo: chain a hook before ratatui installs its own.
@@ -72,20 +67,33 @@ pub fn run(config: Config) -> Result<()> {
     }));
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
-    let result = event_loop(&mut terminal, ws, searcher, codebook, color);
+    let result = event_loop(&mut terminal, ws, color);
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
 }
 
-/// What the TUI does up to its first frame (open the workspace, refresh the index, open the
-/// searcher, build the state, draw), on a test backend instead of a terminal: the start-up
-/// path, measurable without a terminal. Returns the frame as text.
+/// The index state the UI starts in: an index that exists is taken as usable until the
+/// worker says otherwise (it answers no search before it has checked); without one, the UI
+/// says at once that it is being built.
+fn initial_index_state(config: &Config) -> IndexState {
+    if crate::index::build::has_manifest(&config.index) {
+        IndexState::Ready
+    } else {
+        IndexState::Working {
+            building: true,
+            percent: 0,
+        }
+    }
+}
+
+/// What the TUI does up to its first frame (open the workspace, build the state, draw), on
+/// a test backend instead of a terminal: the start-up path, measurable without a terminal.
+/// The index is not waited for, as in the TUI. Returns the frame as text.
 pub fn first_frame(config: Config, size: (u16, u16)) -> Result<String> {
     let ws = Workspace::open(config)?;
-    ws.refresh_index_if_stale()?;
-    let _searcher = ws.searcher()?;
-    let app = App::new(ws, size, false);
+    let mut app = App::new(ws, size, false);
+    app.index = initial_index_state(&app.ws.config);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1))
         .map_err(|e| Error::io("terminal", std::io::Error::other(e.to_string())))?;
     terminal
@@ -94,21 +102,17 @@ pub fn first_frame(config: Config, size: (u16, u16)) -> Result<String> {
     Ok(format!("{}\n", terminal.backend()))
 }
 
-fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    ws: Workspace,
-    searcher: Searcher,
-    codebook: Codebook,
-    color: bool,
-) -> Result<()> {
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, ws: Workspace, color: bool) -> Result<()> {
     let size = terminal.size().map_err(|e| Error::io("terminal", e))?;
     let mut app = App::new(ws, (size.width, size.height), color);
+    app.index = initial_index_state(&app.ws.config);
     let (tx, rx) = mpsc::channel::<Msg>();
-    let jobs = spawn_searcher(searcher, codebook, tx.clone());
+    let jobs = spawn_indexer(app.ws.config.clone(), tx.clone());
     spawn_ticker(tx.clone());
     spawn_input(tx);
     let mut dirty = true;
     let mut snapshot = None;
+    let mut stamp_seen = app.disk_stamp;
     loop {
         if dirty {
             terminal
@@ -124,12 +128,20 @@ fn event_loop(
             match msg {
                 Msg::Input(ev) => {
                     if let Some(a) = to_action(&app, ev) {
+                        if a == Action::Reload {
+                            // Ctrl-l: also look whether a source changed.
+                            let _ = jobs.send(Job::Refresh);
+                        }
                         app.update(a);
                     }
                     dirty = true;
                 }
-                Msg::Searched(generation, result) => {
+                Msg::Worker(indexer::Report::Searched(generation, result)) => {
                     app.search_done(generation, result);
+                    dirty = true;
+                }
+                Msg::Worker(indexer::Report::Index(state)) => {
+                    app.index = state;
                     dirty = true;
                 }
                 Msg::Tick => {
@@ -140,18 +152,25 @@ fn event_loop(
                 }
             }
         }
+        // The code book and the memos are in the index: after a change to them (here or by
+        // another process) the worker brings it up to date, behind the UI.
+        if app.disk_stamp != stamp_seen {
+            stamp_seen = app.disk_stamp;
+            let _ = jobs.send(Job::Refresh);
+        }
         for effect in std::mem::take(&mut app.effects) {
             match effect {
                 Effect::Search {
                     generation,
                     request,
                 } => {
-                    let job = SearchJob {
+                    let (codings, codebook) = shared_snapshot(&app, &mut snapshot);
+                    let _ = jobs.send(Job::Search {
                         generation,
                         request,
-                        codings: shared_codings(&app, &mut snapshot),
-                    };
-                    let _ = jobs.send(job);
+                        codings,
+                        codebook,
+                    });
                 }
                 Effect::Clipboard(text) => copy_osc52(&text),
             }
@@ -174,19 +193,22 @@ fn to_action(app: &App, ev: Event) -> Option<Action> {
     }
 }
 
-/// The codings for the search thread, copied only when they changed: every change to the
-/// codings is a write, which moves `disk_stamp`. (A copy per keystroke costs milliseconds
-/// with tens of thousands of codings.)
-fn shared_codings(
-    app: &App,
-    snapshot: &mut Option<(u64, std::sync::Arc<CodingSet>)>,
-) -> std::sync::Arc<CodingSet> {
+type Snapshot = (u64, Arc<CodingSet>, Arc<Codebook>);
+
+/// The codings and the code book for the search worker, copied only when they changed:
+/// every change to them is a write, which moves `disk_stamp`. (A copy per keystroke costs
+/// milliseconds with tens of thousands of codings.) The worker always filters by the code
+/// book as it is now, not as it was when the TUI started.
+fn shared_snapshot(app: &App, snapshot: &mut Option<Snapshot>) -> (Arc<CodingSet>, Arc<Codebook>) {
     match snapshot {
-        Some((stamp, codings)) if *stamp == app.disk_stamp => codings.clone(),
+        Some((stamp, codings, codebook)) if *stamp == app.disk_stamp => {
+            (codings.clone(), codebook.clone())
+        }
         _ => {
-            let codings = std::sync::Arc::new(app.ws.codings.clone());
-            *snapshot = Some((app.disk_stamp, codings.clone()));
-            codings
+            let codings = Arc::new(app.ws.codings.clone());
+            let codebook = Arc::new(app.ws.corpus.codebook.clone());
+            *snapshot = Some((app.disk_stamp, codings.clone(), codebook.clone()));
+            (codings, codebook)
         }
     }
 }
@@ -209,19 +231,14 @@ fn spawn_input(tx: Sender<Msg>) {
     });
 }
 
-/// The search worker: runs only the newest waiting request, so fast typing never queues
-/// stale searches; the UI drops any result that is not for the latest query.
-fn spawn_searcher(searcher: Searcher, codebook: Codebook, tx: Sender<Msg>) -> Sender<SearchJob> {
-    let (jobs_tx, jobs_rx): (Sender<SearchJob>, Receiver<SearchJob>) = mpsc::channel();
+/// The index worker (see `indexer`), its reports forwarded into the UI's queue.
+fn spawn_indexer(config: Config, tx: Sender<Msg>) -> Sender<Job> {
+    let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
+    let (reports_tx, reports_rx) = mpsc::channel::<indexer::Report>();
+    thread::spawn(move || indexer::run(config, jobs_rx, reports_tx));
     thread::spawn(move || {
-        while let Ok(mut job) = jobs_rx.recv() {
-            while let Ok(newer) = jobs_rx.try_recv() {
-                job = newer;
-            }
-            let result = searcher
-                .search(&job.request, &job.codings, &codebook)
-                .map_err(|e| e.to_string());
-            if tx.send(Msg::Searched(job.generation, result)).is_err() {
+        for report in reports_rx {
+            if tx.send(Msg::Worker(report)).is_err() {
                 break;
             }
         }

@@ -19,6 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::action::{InputMode, ViewId};
 use super::app::{App, PickPurpose, Popup};
+use super::indexer::IndexState;
 use super::layout;
 use super::theme::Theme;
 
@@ -107,6 +108,14 @@ fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             theme.dim(),
         ),
     ];
+    if let Some(text) = index_status(app) {
+        let style = if matches!(app.index, IndexState::Failed(_)) {
+            theme.error()
+        } else {
+            theme.title()
+        };
+        spans.push(Span::styled(format!("{text}  "), style));
+    }
     if let Some((text, is_error)) = &app.message {
         let style = if *is_error {
             theme.error()
@@ -117,6 +126,24 @@ fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     }
     let area = Rect::new(0, size.1.saturating_sub(1), size.0, 1);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// What the index worker is doing, while searches cannot be answered yet; None when ready.
+pub(crate) fn index_status(app: &App) -> Option<String> {
+    let m = app.msg();
+    match &app.index {
+        IndexState::Ready => None,
+        IndexState::Working { building, percent } => Some(format!(
+            "{} ({percent} %)",
+            if *building {
+                m.index_building
+            } else {
+                m.index_updating
+            }
+        )),
+        IndexState::Waiting => Some(m.index_waiting.to_string()),
+        IndexState::Failed(e) => Some(format!("{}: {e}", m.index_failed)),
+    }
 }
 
 /// `text` cut to `width` display columns (with "…"), then padded with spaces.

@@ -17,7 +17,11 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let m = app.msg();
     let s = &app.search;
     let mut title = m.query.to_string();
-    if s.pending {
+    // Until the index is ready the search waits for it, and says so.
+    let waiting = s.pending.then(|| super::index_status(app)).flatten();
+    if let Some(status) = &waiting {
+        title.push_str(&format!(" — {status}"));
+    } else if s.pending {
         title.push_str(&format!(" — {}", m.searching));
     }
     let query_block = Block::bordered()
@@ -64,6 +68,11 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     if let Some(err) = &s.error {
         frame.render_widget(
             Paragraph::new(Line::styled(err.clone(), theme.error())).wrap(Wrap { trim: true }),
+            inner,
+        );
+    } else if let Some(status) = waiting.filter(|_| s.results.is_empty()) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(status, theme.title())).wrap(Wrap { trim: true }),
             inner,
         );
     } else if s.results.is_empty() && !s.query.trim().is_empty() && !s.pending {
