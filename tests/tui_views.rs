@@ -671,3 +671,122 @@ fn the_index_state_speaks_english_too() {
     f.app.index = IndexState::Failed("meta.json: damaged".into());
     assert!(f.screen().contains("index unavailable: meta.json: damaged"));
 }
+
+/// The team view: one case's own sheet beside the coding of its talk, in both languages and
+/// both widths.
+#[test]
+fn fishbone_team_view_wide_and_narrow_in_both_languages() {
+    for (lang, name) in [
+        (visgraat::tui::i18n::Lang::Nl, "nl"),
+        (visgraat::tui::i18n::Lang::En, "en"),
+    ] {
+        for (w, h, width) in [(140, 36, "wide"), (80, 30, "narrow")] {
+            // Team A's sheet also names a factor its talk did not touch.
+            let mut f = fixture_with(w, h, |corpus| {
+                let path = corpus.join("cases.toml");
+                let cases = std::fs::read_to_string(&path).unwrap().replace(
+                    "codes = [\"team-korte-lijnen\", \"individu-werkdruk\"]",
+                    "codes = [\"team-korte-lijnen\", \"individu-werkdruk\", \"beleid-intake\"]",
+                );
+                std::fs::write(&path, cases).unwrap();
+            });
+            f.app.lang = lang;
+            f.send([Action::Show(ViewId::Fishbone), Action::CycleCase]);
+            assert_eq!(f.app.fishbone.case.as_deref(), Some("synthetisch-team-a"));
+            let screen = f.screen();
+            // All three kinds, each by its glyph.
+            for glyph in ['●', '◇', '○'] {
+                assert!(screen.contains(glyph), "{glyph}:\n{screen}");
+            }
+            insta::assert_snapshot!(format!("fishbone_team_{width}_{name}"), screen);
+        }
+    }
+}
+
+/// What the team view says per factor: on the sheet and in the talk, on the sheet only, in
+/// the talk only; and the counts for all cases keep the two kinds of "cases" apart.
+#[test]
+fn the_team_view_tells_sheet_from_talk() {
+    use visgraat::analysis::fishbone::{self, Presence};
+    let f = fixture(140, 36);
+    let corpus = &f.app.ws.corpus;
+    let all = fishbone::diagram(corpus, &f.app.ws.codings, None);
+    let rib = |d: &fishbone::Diagram, code: &str| d.ribs().find(|r| r.code == code).cloned();
+    let korte = rib(&all, "team-korte-lijnen").unwrap();
+    assert_eq!(korte.sheets, 1, "one case has it on its sheet");
+    assert!(korte.presence.is_none());
+    let team_a = fishbone::diagram(corpus, &f.app.ws.codings, Some("synthetisch-team-a"));
+    assert_eq!(team_a.sheet_note.as_deref(), Some("Synthetic sheet."));
+    for r in team_a.ribs() {
+        let on_sheet = ["team-korte-lijnen", "individu-werkdruk"].contains(&r.code.as_str());
+        match r.presence {
+            Some(Presence::Both) => assert!(on_sheet && r.passages > 0, "{r:?}"),
+            Some(Presence::SheetOnly) => assert!(on_sheet && r.passages == 0, "{r:?}"),
+            Some(Presence::CodingOnly) => assert!(!on_sheet && r.passages > 0, "{r:?}"),
+            None => panic!("the team view shows only what is on the sheet or in the talk"),
+        }
+    }
+    assert!(rib(&team_a, "team-korte-lijnen").is_some());
+    assert!(rib(&team_a, "individu-werkdruk").is_some());
+}
+
+/// The sheet is edited in the team view: `S` takes the selected factor off or puts it on,
+/// `a` puts any factor on, `e` writes the note; each one atomic write of cases.toml, each
+/// undoable.
+#[test]
+fn the_sheet_is_edited_in_the_team_view_and_undone() {
+    let mut f = fixture(140, 36);
+    let cases_file = f.app.ws.corpus.root.join("cases.toml");
+    let original = std::fs::read_to_string(&cases_file).unwrap();
+    let sheet = |f: &Fixture| {
+        f.app
+            .ws
+            .corpus
+            .cases
+            .get("synthetisch-team-a")
+            .and_then(|c| c.fishbone.clone())
+            .unwrap_or_default()
+    };
+    f.send([Action::Show(ViewId::Fishbone), Action::CycleCase]);
+    // Go to the team bone, where team-korte-lijnen hangs, and take it off the sheet.
+    f.send([Action::Right]);
+    let codes = f.app.bone_codes(f.app.fishbone.level);
+    let selected = f.app.ws.corpus.codebook.codes[codes[0]].id.clone();
+    assert_eq!(selected, "team-korte-lijnen");
+    f.send([Action::ToggleOnSheet]);
+    assert!(!sheet(&f).codes.contains(&selected), "{:?}", sheet(&f));
+    assert!(
+        !std::fs::read_to_string(&cases_file)
+            .unwrap()
+            .contains("team-korte-lijnen")
+    );
+    f.send([Action::Undo]);
+    assert!(sheet(&f).codes.contains(&selected));
+    assert_eq!(std::fs::read_to_string(&cases_file).unwrap(), original);
+
+    // Any factor code onto the sheet through the picker.
+    f.send([Action::AddCode]);
+    f.type_text("wachtlijst");
+    f.send([Action::Enter]);
+    assert!(
+        sheet(&f)
+            .codes
+            .contains(&"maatschappij-wachtlijsten".to_string()),
+        "{:?}",
+        sheet(&f)
+    );
+    let screen = f.screen();
+    assert!(screen.contains('◇'), "a factor only on paper:\n{screen}");
+
+    // The note.
+    f.send([Action::EditDefinition]);
+    for _ in 0.."Synthetic sheet.".chars().count() {
+        f.send([Action::Backspace]);
+    }
+    f.type_text("Blad na de tweede sessie");
+    f.send([Action::Enter]);
+    assert_eq!(sheet(&f).note, "Blad na de tweede sessie");
+    assert!(f.screen().contains("Blad: Blad na de tweede sessie"));
+    f.send([Action::Undo, Action::Undo]);
+    assert_eq!(std::fs::read_to_string(&cases_file).unwrap(), original);
+}

@@ -399,6 +399,29 @@ pub fn toggle_on_sheet(
     Ok((e, on))
 }
 
+/// Write `note` on `case`'s own fishbone sheet (an empty note removes it; a sheet with no
+/// codes and no note is removed).
+pub fn set_sheet_note(root: &Path, cases: &Cases, case: &str, note: &str) -> Result<BookEdit> {
+    let seen_cases = cases;
+    let mut cases = cases.clone();
+    let target = cases
+        .cases
+        .iter_mut()
+        .find(|c| c.id == case)
+        .ok_or_else(|| Error::Usage(format!("no case {case:?}")))?;
+    let sheet = target.fishbone.get_or_insert_with(FishboneSheet::default);
+    sheet.note = note.trim().to_string();
+    if sheet.codes.is_empty() && sheet.note.is_empty() {
+        target.fishbone = None;
+    }
+    edit(
+        root,
+        vec![cases_path(root)],
+        (None, Some(seen_cases)),
+        || save_cases(root, &cases),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,10 @@ pub struct Project {
     pub citation: String,
     #[serde(default)]
     pub notes: String,
+    /// What the fishbone's bones lead to, written in its head (default: the monitor's
+    /// "uitvoering passend onderwijs").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fishbone_head: Option<String>,
 }
 
 impl Project {

@@ -655,6 +655,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
             ),
             citation: "{source}, {location}.".into(),
             notes: String::new(),
+            fishbone_head: None,
         };
         let text = toml::to_string(&project).map_err(|e| bad(e.to_string()))?;
         crate::atomic::write(&project_path, text.as_bytes())?;

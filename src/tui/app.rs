@@ -107,7 +107,7 @@ pub struct FishboneState {
     pub case: Option<String>,
     /// The counts for `case` as last computed: counting reads every coded source, too much
     /// for every frame of a large corpus.
-    pub counts: Option<(Option<String>, crate::analysis::stats::FishboneStats)>,
+    pub counts: Option<(Option<String>, crate::analysis::fishbone::Diagram)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -132,16 +132,35 @@ pub enum PickPurpose {
     Merge {
         from: String,
     },
+    /// Put the code picked on `case`'s own fishbone sheet (the Visgraat view's team view).
+    PutOnSheet {
+        case: String,
+    },
 }
 
 /// What a one-line text prompt is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptPurpose {
-    NewCodeLabel { sibling: String },
-    NewCodeDefinition { sibling: String, label: String },
-    Rename { id: String },
-    Define { id: String },
-    Split { id: String },
+    NewCodeLabel {
+        sibling: String,
+    },
+    NewCodeDefinition {
+        sibling: String,
+        label: String,
+    },
+    Rename {
+        id: String,
+    },
+    Define {
+        id: String,
+    },
+    Split {
+        id: String,
+    },
+    /// The note on a case's own fishbone sheet.
+    SheetNote {
+        case: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1073,6 +1092,18 @@ impl App {
                                 self.search.filters.code = Some(code_id);
                                 self.request_search();
                             }
+                            PickPurpose::PutOnSheet { case } => {
+                                let on = self.ws.corpus.cases.get(&case).is_some_and(|c| {
+                                    c.fishbone
+                                        .as_ref()
+                                        .is_some_and(|s| s.codes.contains(&code_id))
+                                });
+                                if on {
+                                    self.info(self.msg().already_on_sheet);
+                                } else {
+                                    self.toggle_on_sheet(&case, &code_id);
+                                }
+                            }
                             PickPurpose::Merge { from } => {
                                 let result = book_edit::merge(
                                     &self.ws.corpus.root,
@@ -1466,20 +1497,31 @@ impl App {
 
     // --- Fishbone ----------------------------------------------------------------------------
 
-    /// The codes of the selected bone: bevorderend first, then belemmerend.
+    /// The fishbone as the Visgraat view draws it: the kept one when it is current.
+    pub fn fishbone_diagram(&self) -> std::borrow::Cow<'_, crate::analysis::fishbone::Diagram> {
+        match &self.fishbone.counts {
+            Some((case, diagram)) if *case == self.fishbone.case => {
+                std::borrow::Cow::Borrowed(diagram)
+            }
+            _ => std::borrow::Cow::Owned(crate::tui::view::fishbone_counts(self)),
+        }
+    }
+
+    /// The codes (code-book indices) on the selected bone, as the view lists them:
+    /// bevorderend first, then belemmerend; for a case, the factors on its sheet or in its
+    /// coding.
     pub fn bone_codes(&self, level: usize) -> Vec<usize> {
-        let level = Level::ALL[level];
+        let diagram = self.fishbone_diagram();
         let book = &self.ws.corpus.codebook;
-        Valence::ALL
-            .iter()
-            .flat_map(|v| {
-                book.codes
+        diagram
+            .bone(Level::ALL[level])
+            .map(|bone| {
+                bone.ribs
                     .iter()
-                    .enumerate()
-                    .filter(move |(_, c)| c.level == Some(level) && c.valence == Some(*v))
-                    .map(|(i, _)| i)
+                    .filter_map(|r| book.codes.iter().position(|c| c.id == r.code))
+                    .collect()
             })
-            .collect()
+            .unwrap_or_default()
     }
 
     fn update_fishbone(&mut self, action: Action) {
@@ -1510,14 +1552,73 @@ impl App {
                     .collect();
                 self.fishbone.case = cycle(&ids, self.fishbone.case.clone());
                 self.ensure_fishbone_counts();
+                // Another case has other ribs: keep the selection on one that exists.
+                let count = self.bone_codes(self.fishbone.level).len();
+                self.fishbone.code = self.fishbone.code.min(count.saturating_sub(1));
             }
             Action::Enter => {
                 if let Some(&code) = self.bone_codes(self.fishbone.level).get(self.fishbone.code) {
                     self.show_passages(code, self.fishbone.case.clone());
                 }
             }
+            Action::ToggleOnSheet | Action::AddCode | Action::EditDefinition => {
+                self.edit_sheet(action)
+            }
             _ => {}
         }
+    }
+
+    /// The team view's edits of the chosen case's own sheet: `S` puts the selected factor on
+    /// it or takes it off, `a` picks any factor code to put on it, `e` writes its note.
+    fn edit_sheet(&mut self, action: Action) {
+        let Some(case) = self.fishbone.case.clone() else {
+            return self.error(self.msg().pick_case_first);
+        };
+        match action {
+            Action::ToggleOnSheet => {
+                let codes = self.bone_codes(self.fishbone.level);
+                let Some(&code) = codes.get(self.fishbone.code) else {
+                    return;
+                };
+                let code = self.ws.corpus.codebook.codes[code].id.clone();
+                self.toggle_on_sheet(&case, &code);
+            }
+            Action::AddCode => {
+                self.popup = Some(Popup::CodePicker {
+                    filter: String::new(),
+                    selected: 0,
+                    purpose: PickPurpose::PutOnSheet { case },
+                })
+            }
+            _ => {
+                let note = self
+                    .ws
+                    .corpus
+                    .cases
+                    .get(&case)
+                    .and_then(|c| c.fishbone.as_ref())
+                    .map(|s| s.note.clone())
+                    .unwrap_or_default();
+                self.prompt(
+                    self.msg().sheet_note.to_string(),
+                    note,
+                    PromptPurpose::SheetNote { case },
+                );
+            }
+        }
+    }
+
+    fn toggle_on_sheet(&mut self, case: &str, code: &str) {
+        let result =
+            book_edit::toggle_on_sheet(&self.ws.corpus.root, &self.ws.corpus.cases, case, code);
+        let what = |on: bool| {
+            if on {
+                format!("{case} + {code}")
+            } else {
+                format!("{case} − {code}")
+            }
+        };
+        self.book_edit(result.map(|(e, on)| (e, what(on))));
     }
 
     fn show_passages(&mut self, code: usize, case: Option<String>) {
@@ -2149,6 +2250,10 @@ impl App {
             PromptPurpose::Split { id } => {
                 let result = book_edit::split(&root, &book, &id, &text);
                 self.book_edit(result.map(|(e, new)| (e, format!("{id} → + {new}"))));
+            }
+            PromptPurpose::SheetNote { case } => {
+                let result = book_edit::set_sheet_note(&root, &self.ws.corpus.cases, &case, &text);
+                self.book_edit(result.map(|e| (e, case)));
             }
         }
     }

@@ -143,9 +143,24 @@ const FISHBONE: &[Entry] = &[
         "compare teams: cycle the case filter",
     ),
     (
-        "n·c",
-        "passages gecodeerd · casussen die het noemden",
-        "passages coded · cases that named it",
+        "S",
+        "met een casus: factor op het eigen blad zetten of eraf halen",
+        "with a case: put the factor on its own sheet or take it off",
+    ),
+    (
+        "a",
+        "met een casus: een factorcode op het blad zetten",
+        "with a case: put any factor code on its sheet",
+    ),
+    (
+        "e",
+        "met een casus: notitie op het blad",
+        "with a case: the sheet's note",
+    ),
+    (
+        "n·c·s",
+        "passages gecodeerd · casussen met zulke passages · casussen met de factor op hun eigen blad",
+        "passages coded · cases with such passages · cases with the factor on their own sheet",
     ),
 ];
 

@@ -181,6 +181,9 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
             let title = match purpose {
                 PickPurpose::Add { .. } | PickPurpose::Filter => m.pick_code.to_string(),
                 PickPurpose::Merge { from } => format!("{} → {from}", m.pick_code),
+                PickPurpose::PutOnSheet { case } => {
+                    format!("{} → {}: {case}", m.pick_code, m.sheet_label)
+                }
                 PickPurpose::Recode(p) => format!("{} ({})", m.pick_code, p.coding.code),
             };
             let block = Block::bordered()
