@@ -155,12 +155,12 @@ pub fn diagram(corpus: &Corpus, codings: &CodingSet, case: Option<&str>) -> Diag
                 passages[v] = counted.passages;
                 for c in &counted.codes {
                     let on_sheet = sheet.is_some_and(|s| s.codes.contains(&c.code));
-                    let presence = case.and_then(|_| match (on_sheet, c.passages > 0) {
-                        (true, true) => Some(Presence::Both),
-                        (true, false) => Some(Presence::SheetOnly),
-                        (false, true) => Some(Presence::CodingOnly),
-                        (false, false) => None,
-                    });
+                    let presence = match (case, on_sheet, c.passages > 0) {
+                        (None, ..) | (Some(_), false, false) => None,
+                        (Some(_), true, true) => Some(Presence::Both),
+                        (Some(_), true, false) => Some(Presence::SheetOnly),
+                        (Some(_), false, true) => Some(Presence::CodingOnly),
+                    };
                     if case.is_some() && presence.is_none() {
                         continue;
                     }
