@@ -1,6 +1,7 @@
 //! The command line: argument parsing and one function per command. No domain logic lives
 //! here; commands call the library and print.
 
+mod export;
 mod import;
 mod output;
 pub mod progress;
@@ -146,8 +147,8 @@ pub enum Command {
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
-        /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster) or
-        /// qdpx (REFI-QDA).
+        /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster),
+        /// qdpx (REFI-QDA), or svg or png (the fishbone figure).
         #[arg(long)]
         format: String,
         /// The file to write.
@@ -173,6 +174,9 @@ pub enum Command {
         kind: Option<String>,
         #[arg(long)]
         speaker: Option<String>,
+        /// With --format docx: the fishbone figure (as --format png draws it) at the top.
+        #[arg(long)]
+        with_figure: bool,
     },
     /// Generate a synthetic corpus for benchmarks (word frequencies from this corpus).
     Generate {
@@ -308,6 +312,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             case,
             kind,
             speaker,
+            with_figure,
         } => {
             let kind = parse_choice(
                 kind.as_deref(),
@@ -332,7 +337,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 speaker,
                 within: None,
             };
-            export(config, &format, &output, query.as_deref(), selection, &bar)
+            export::run(
+                config,
+                &format,
+                &output,
+                query.as_deref(),
+                selection,
+                with_figure,
+                &bar,
+            )
         }
         Command::Import {
             files,
@@ -547,113 +560,6 @@ fn matrix(
         eprintln!("visgraat: note: {note}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn export(
-    config: Config,
-    format: &str,
-    output: &std::path::Path,
-    query: Option<&str>,
-    mut selection: crate::export::report::Selection,
-    bar: &progress::Bar,
-) -> Result<ExitCode, Error> {
-    use crate::export::report;
-    if !matches!(format, "md" | "docx" | "csv" | "ndjson" | "qdpx") {
-        return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx"
-        )));
-    }
-    let ws = Workspace::open_with(config, bar)?;
-    warn_problems(&ws.problems);
-    if let Some(code) = &selection.code
-        && ws.corpus.codebook.code(code).is_none()
-    {
-        return Err(Error::Usage(format!(
-            "unknown code {code:?}: {}",
-            output::suggest_codes(&ws.corpus.codebook, code)
-        )));
-    }
-    if let Some(query) = query {
-        let (searcher, _) = workspace::fresh_searcher_with(&ws.config, bar)?;
-        let hits = searcher.search(
-            &Request {
-                query: query.to_string(),
-                kind: selection.kind,
-                case: selection.case.clone(),
-                speaker: selection.speaker.clone(),
-                level: selection.level,
-                valence: selection.valence,
-                code: selection.code.clone(),
-                coder: selection.coder.clone(),
-                limit: 100_000,
-                ..Request::default()
-            },
-            &ws.codings,
-            &ws.corpus.codebook,
-        )?;
-        if format == "csv" {
-            // A search exports its hits, one row each.
-            crate::atomic::write(output, report::hits_csv(&hits)?.as_bytes())?;
-            println!("{} hit(s) written to {}", hits.len(), output.display());
-            return Ok(if hits.is_empty() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            });
-        }
-        selection.within = Some(
-            hits.into_iter()
-                .map(|h| (h.source, h.start as usize, h.end as usize))
-                .collect(),
-        );
-    }
-    if format == "qdpx" {
-        // A project exchange file holds the whole project: filters do not apply.
-        crate::export::qdpx::write(&ws.corpus, &ws.codings, output, bar)?;
-        println!(
-            "REFI-QDA project ({} sources, {} codings) written to {}",
-            ws.corpus.sources.len(),
-            ws.codings
-                .codings
-                .iter()
-                .filter(|c| !c.coding.orphaned)
-                .count(),
-            output.display()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    if format == "ndjson" {
-        let text = report::ndjson(&ws.corpus, &ws.codings, selection.within.as_deref(), bar)?;
-        crate::atomic::write(output, text.as_bytes())?;
-        let count = text.lines().count();
-        println!("{count} passage(s) written to {}", output.display());
-        return Ok(if count == 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        });
-    }
-    let count = report::select(&ws.corpus, &ws.codings, &selection).len();
-    match format {
-        "md" => crate::atomic::write(
-            output,
-            report::markdown(&ws.corpus, &ws.codings, &selection).as_bytes(),
-        )?,
-        "docx" => crate::export::docx::write(
-            &report::blocks(&ws.corpus, &ws.codings, &selection),
-            output,
-        )?,
-        _ => crate::atomic::write(
-            output,
-            report::csv(&ws.corpus, &ws.codings, &selection)?.as_bytes(),
-        )?,
-    }
-    println!("{count} coding(s) written to {}", output.display());
-    Ok(if count == 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 fn import_files(

@@ -1,7 +1,8 @@
 //! Getting material out: citations now; report exports (markdown, docx, csv, ndjson, qdpx)
-//! build on the same pieces.
+//! build on the same pieces, and the fishbone figure (svg, png) draws the TUI's model.
 
 pub mod citation;
 pub mod docx;
+pub mod figure;
 pub mod qdpx;
 pub mod report;
