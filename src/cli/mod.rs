@@ -278,25 +278,25 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             text,
             coder,
             memo,
-        } => code(config, &source, &args, text.as_deref(), coder, &memo),
+        } => code(config, &source, &args, text.as_deref(), coder, &memo, &bar),
         Command::Stats {
             coder,
             by_case,
             by_coder,
             json,
-        } => stats(config, coder.as_deref(), by_case, by_coder, json),
-        Command::Check => check(config),
+        } => stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
+        Command::Check => check(config, &bar),
         Command::Agreement { coders, json } => agreement(config, coders, json, &bar),
         Command::Memo {
             target,
             text,
             coder,
-        } => memo(config, &target, text.as_deref(), coder),
+        } => memo(config, &target, text.as_deref(), coder, &bar),
         Command::Matrix {
             kind,
             coder,
             format,
-        } => matrix(config, &kind, coder.as_deref(), &format),
+        } => matrix(config, &kind, coder.as_deref(), &format, &bar),
         Command::ImportPlan { plan, from, check } => {
             import::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
@@ -531,8 +531,9 @@ fn matrix(
     kind: &str,
     coder: Option<&str>,
     format: &str,
+    bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open(config)?;
+    let ws = Workspace::open_with(config, bar)?;
     warn_problems(&ws.problems);
     let m = match kind {
         "cooccurrence" => crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),
@@ -687,9 +688,10 @@ fn memo(
     target: &str,
     text: Option<&str>,
     coder: Option<String>,
+    bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     use crate::coding::memos::{self, TargetKind};
-    let ws = Workspace::open(config)?;
+    let ws = Workspace::open_with(config, bar)?;
     let (kind, id) = memos::parse_target(target).map_err(Error::Usage)?;
     let known = match kind {
         TargetKind::Code => ws.corpus.codebook.code(id).is_some(),
@@ -785,8 +787,9 @@ fn code(
     text: Option<&str>,
     coder: Option<String>,
     memo: &str,
+    bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open(config)?;
+    let ws = Workspace::open_with(config, bar)?;
     let src = ws.corpus.source(source).ok_or_else(|| {
         Error::Usage(format!(
             "unknown source {source:?}: `visgraat search` shows source ids"
@@ -836,8 +839,9 @@ fn stats(
     by_case: bool,
     by_coder: bool,
     json: bool,
+    bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open(config)?;
+    let ws = Workspace::open_with(config, bar)?;
     warn_problems(&ws.problems);
     let mut stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
     (stats.speakers, stats.speakers_by_role) = crate::analysis::stats::speakers(&ws.corpus);
@@ -865,8 +869,8 @@ fn print_healed(ws: &Workspace) {
     }
 }
 
-fn check(config: Config) -> Result<ExitCode, Error> {
-    let ws = Workspace::open(config)?;
+fn check(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error> {
+    let ws = Workspace::open_with(config, bar)?;
     print_healed(&ws);
     let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
     problems.extend(
