@@ -188,6 +188,15 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Apply a script of TUI actions to the TUI's state, without a terminal (the kill
+    /// harness for TUI edits).
+    #[command(hide = true)]
+    Replay {
+        script: PathBuf,
+        /// After each step, print the coding ids on disk.
+        #[arg(long)]
+        trace: bool,
+    },
     /// Open the TUI's first frame without a terminal, print it and exit (start-up benchmark).
     #[command(hide = true)]
     FirstFrame {
@@ -385,6 +394,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 r.codings,
                 started.elapsed().as_secs_f64()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Replay { script, trace } => {
+            let actions = crate::tui::replay::load(&script)?;
+            crate::tui::replay::run(config, &actions, trace, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::FirstFrame { width, height } => {

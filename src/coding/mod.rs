@@ -318,6 +318,85 @@ pub fn restore(corpus: &Path, coder: &str, source: &str, coding: &Coding) -> Res
     Ok(())
 }
 
+/// One change to the codings of one user action.
+#[derive(Debug, Clone)]
+pub enum Change<'a> {
+    Add(&'a Placed),
+    Remove(&'a Placed),
+    /// The same coding (by id) edited: memo, code or span; kept in its place in the file.
+    Replace {
+        old: &'a Placed,
+        new: &'a Placed,
+    },
+}
+
+impl Change<'_> {
+    fn file(&self) -> (&str, &str) {
+        let p = match self {
+            Change::Add(p) | Change::Remove(p) => p,
+            Change::Replace { old, .. } => old,
+        };
+        (p.coder.as_str(), p.source.as_str())
+    }
+}
+
+/// Apply the changes of one user action (an edit, a recode, a settled disagreement, an
+/// undo) in one locked read-modify-write: every codings file involved is read fresh once,
+/// changed in memory, and written once, atomically. (An edit done as a removal and then a
+/// re-insertion, each under its own lock, could be cut between the two by a crash and lose
+/// the coding.) Nothing is written when a change does not apply: a removed or replaced
+/// coding that is not in its file any more is an error naming it.
+pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
+    let _lock = lock::acquire(corpus)?;
+    let mut files: Vec<((String, String), CodingFile)> = Vec::new();
+    for change in changes {
+        let (coder, source) = change.file();
+        let key = (coder.to_string(), source.to_string());
+        let at = match files.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let path = file_path(corpus, coder, source);
+                files.push((key, load_file(&path)?));
+                files.len() - 1
+            }
+        };
+        let file = &mut files[at].1;
+        let missing = |id: &str| {
+            Error::Usage(format!(
+                "no coding {id} in {}: it was changed elsewhere; reload (Ctrl-l)",
+                file_path(corpus, coder, source).display()
+            ))
+        };
+        match change {
+            Change::Add(p) => {
+                if !file.codings.iter().any(|c| c.id == p.coding.id) {
+                    file.codings.push(p.coding.clone());
+                }
+            }
+            Change::Remove(p) => {
+                let i = file
+                    .codings
+                    .iter()
+                    .position(|c| c.id == p.coding.id)
+                    .ok_or_else(|| missing(&p.coding.id))?;
+                file.codings.remove(i);
+            }
+            Change::Replace { old, new } => {
+                let i = file
+                    .codings
+                    .iter()
+                    .position(|c| c.id == old.coding.id)
+                    .ok_or_else(|| missing(&old.coding.id))?;
+                file.codings[i] = new.coding.clone();
+            }
+        }
+    }
+    for ((coder, source), file) in &files {
+        save_file(&file_path(corpus, coder, source), file)?;
+    }
+    Ok(())
+}
+
 pub fn save_file(path: &Path, file: &CodingFile) -> Result<()> {
     let text = toml::to_string(file).map_err(|e| Error::invalid(path, None, e.to_string()))?;
     atomic::write(path, text.as_bytes())

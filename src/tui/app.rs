@@ -829,14 +829,28 @@ impl App {
             return done;
         }
         if let Edit::Group(edits) = edit {
-            if forward {
-                for e in edits {
-                    self.apply(e, true)?;
-                }
+            // The group's codings change in one write; its other parts (the review log)
+            // follow.
+            let ordered: Vec<&Edit> = if forward {
+                edits.iter().collect()
             } else {
-                for e in edits.iter().rev() {
-                    self.apply(e, false)?;
-                }
+                edits.iter().rev().collect()
+            };
+            let (codings, others): (Vec<&Edit>, Vec<&Edit>) = ordered.into_iter().partition(|e| {
+                matches!(e, Edit::Added(_) | Edit::Removed(_) | Edit::Replaced { .. })
+            });
+            let changes: Vec<coding::Change> = codings
+                .iter()
+                .filter_map(|e| coding_change(e, forward))
+                .collect();
+            if !changes.is_empty() {
+                let stamp = self.before_write();
+                let done = self.apply_codings(&changes);
+                self.after_write(stamp);
+                done?;
+            }
+            for e in others {
+                self.apply(e, forward)?;
             }
             return Ok(());
         }
@@ -866,40 +880,34 @@ impl App {
             self.reload_book();
             return done;
         }
-        let root = self.ws.corpus.root.clone();
-        let (remove, add) = match (edit, forward) {
-            (Edit::Added(p), true) => (None, Some(p)),
-            (Edit::Added(p), false) => (Some(p), None),
-            (Edit::Removed(p), true) => (Some(p), None),
-            (Edit::Removed(p), false) => (None, Some(p)),
-            (Edit::Replaced { old, new }, true) => (Some(old), Some(new)),
-            (Edit::Replaced { old, new }, false) => (Some(new), Some(old)),
-            (Edit::Book(_) | Edit::Memo { .. } | Edit::Group(_) | Edit::Review(_), _) => {
-                (None, None)
-            }
+        let Some(change) = coding_change(edit, forward) else {
+            return Ok(());
         };
         let stamp = self.before_write();
-        let done = self.apply_codings(&root, remove, add);
+        let done = self.apply_codings(&[change]);
         self.after_write(stamp);
         done
     }
 
-    fn apply_codings(
-        &mut self,
-        root: &std::path::Path,
-        remove: Option<&Placed>,
-        add: Option<&Placed>,
-    ) -> Result<()> {
-        if let Some(p) = remove {
-            coding::remove(root, &p.coder, &p.source, &p.coding.id)?;
-            self.ws
-                .codings
-                .codings
-                .retain(|c| !(c.coding.id == p.coding.id && c.coder == p.coder));
-        }
-        if let Some(p) = add {
-            coding::restore(root, &p.coder, &p.source, &p.coding)?;
-            self.ws.codings.codings.push(p.clone());
+    /// Write `changes` as one locked write, then bring the in-memory codings in step.
+    fn apply_codings(&mut self, changes: &[coding::Change]) -> Result<()> {
+        coding::apply_changes(&self.ws.corpus.root, changes)?;
+        let same = |a: &Placed, b: &Placed| a.coding.id == b.coding.id && a.coder == b.coder;
+        for change in changes {
+            match change {
+                coding::Change::Add(p) => {
+                    if !self.ws.codings.codings.iter().any(|c| same(c, p)) {
+                        self.ws.codings.codings.push((*p).clone());
+                    }
+                }
+                coding::Change::Remove(p) => self.ws.codings.codings.retain(|c| !same(c, p)),
+                coding::Change::Replace { old, new } => {
+                    match self.ws.codings.codings.iter_mut().find(|c| same(c, old)) {
+                        Some(c) => *c = (*new).clone(),
+                        None => self.ws.codings.codings.push((*new).clone()),
+                    }
+                }
+            }
         }
         self.rerun_search_if_filtered();
         Ok(())
@@ -2416,6 +2424,18 @@ fn last_visible_before(body: &str, pos: usize) -> usize {
         at = text::prev(body, at, Unit::Grapheme);
     }
     at
+}
+
+/// The change to the codings files that applies `edit` (forward) or undoes it.
+fn coding_change(edit: &Edit, forward: bool) -> Option<coding::Change<'_>> {
+    use coding::Change;
+    Some(match (edit, forward) {
+        (Edit::Added(p), true) | (Edit::Removed(p), false) => Change::Add(p),
+        (Edit::Added(p), false) | (Edit::Removed(p), true) => Change::Remove(p),
+        (Edit::Replaced { old, new }, true) => Change::Replace { old, new },
+        (Edit::Replaced { old, new }, false) => Change::Replace { old: new, new: old },
+        _ => return None,
+    })
 }
 
 fn cycle<T: Clone + PartialEq>(all: &[T], current: Option<T>) -> Option<T> {

@@ -7,6 +7,7 @@ pub mod app;
 pub mod i18n;
 pub mod indexer;
 pub mod layout;
+pub mod replay;
 pub mod text;
 pub mod theme;
 pub mod view;
