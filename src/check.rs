@@ -61,6 +61,24 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
                 c.id, c.code
             ));
         }
+        if let (true, Some(review)) = (c.orphaned, &c.review) {
+            let now = match (review.start, review.end) {
+                (Some(s), Some(e)) => format!(
+                    "; now perhaps at {s}..{e}: “{}” (`visgraat check --accept {}` places it there)",
+                    abbreviate(&review.text),
+                    c.id
+                ),
+                _ => String::new(),
+            };
+            problem(format!(
+                "coding {} ({}) needs review: {}: it was “{}”{now}",
+                c.id,
+                c.code,
+                review.doubt.describe(),
+                abbreviate(&c.quote)
+            ));
+            continue;
+        }
         if c.orphaned {
             problem(format!(
                 "coding {} ({}) is orphaned: its text “{}” is no longer in the source; code the passage again and remove this one",

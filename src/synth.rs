@@ -383,6 +383,10 @@ fn write_corpus(
                     memo: "Synthetic coding for benchmarks.".into(),
                     created,
                     orphaned: false,
+                    prefix: String::new(),
+                    suffix: String::new(),
+                    original_quote: None,
+                    review: None,
                 });
                 report.codings += 1;
             }

@@ -29,8 +29,20 @@ impl Workspace {
         Workspace::open_with(config, &Silent)
     }
 
-    /// [`Workspace::open`], reporting the files read to `progress`.
+    /// [`Workspace::open`], reporting the files read to `progress`. What re-anchoring found
+    /// (sure moves, codings marked for review or orphaned) is written to the codings files,
+    /// so that every command, also a search that reads only those files, sees the same.
     pub fn open_with(config: Config, progress: &dyn Progress) -> Result<Workspace> {
+        let mut ws = Workspace::inspect_with(config, progress)?;
+        if let Err(e) = ws.write_healing(false) {
+            ws.problems.push(e);
+        }
+        Ok(ws)
+    }
+
+    /// [`Workspace::open_with`] without writing anything: `check` reports what it finds,
+    /// and writes only when asked (`write_healing`, `check --fix`).
+    pub fn inspect_with(config: Config, progress: &dyn Progress) -> Result<Workspace> {
         // The corpus and the codings are independent files: read them side by side.
         let (corpus, (mut codings, coding_problems)) = std::thread::scope(|scope| {
             let codings = scope.spawn(|| CodingSet::load(&config.corpus));
@@ -44,13 +56,7 @@ impl Workspace {
         let mut problems = std::mem::take(&mut corpus.problems);
         let corpus_problems = problems.len();
         problems.extend(coding_problems);
-        let healed = match anchor::heal(&corpus, &mut codings) {
-            Ok(h) => h,
-            Err(e) => {
-                problems.push(e);
-                Vec::new()
-            }
-        };
+        let healed = anchor::heal(&corpus, &mut codings);
         Ok(Workspace {
             config,
             corpus,
@@ -84,6 +90,18 @@ impl Workspace {
         self.refresh_index(false).map(Some)
     }
 
+    /// Write the re-anchoring that opening found (sure moves, codings marked for review or
+    /// orphaned) to the codings files; with `backfill` (`check --fix`) also store the
+    /// surroundings of codings made before they were kept. Returns how many files were
+    /// written.
+    pub fn write_healing(&mut self, backfill: bool) -> Result<usize> {
+        let written = anchor::write(&self.corpus, &mut self.codings, &self.healed, backfill)?;
+        for h in &mut self.healed {
+            h.changed = false;
+        }
+        Ok(written)
+    }
+
     pub fn searcher(&self) -> Result<Searcher> {
         Searcher::open(&self.config.index)
     }
@@ -94,10 +112,7 @@ impl Workspace {
         let (mut codings, problems) = CodingSet::load(&self.config.corpus);
         self.problems.truncate(self.corpus_problems);
         self.problems.extend(problems);
-        match anchor::heal(&self.corpus, &mut codings) {
-            Ok(healed) => self.healed.extend(healed),
-            Err(e) => self.problems.push(e),
-        }
+        self.healed.extend(anchor::heal(&self.corpus, &mut codings));
         self.codings = codings;
     }
 }
@@ -148,6 +163,11 @@ pub fn fresh_searcher_with(
         return Ok((searcher, None));
     }
     let corpus = Corpus::load_with(&config.corpus, progress)?;
+    // The corpus changed since the index was refreshed: codings of an edited source are
+    // re-anchored and written before the search reads the codings files.
+    let (mut codings, _) = CodingSet::load(&config.corpus);
+    let healed = anchor::heal(&corpus, &mut codings);
+    anchor::write(&corpus, &mut codings, &healed, false)?;
     match build::update_with(&corpus, &config.index, false, progress) {
         Ok(report) => Ok((Searcher::open(&config.index)?, Some(report))),
         // Another process holds the writer too long: read the index as it is.

@@ -35,6 +35,24 @@ fn coding_survives_kill() {
     let p = Project::shipped();
     let bin = env!("CARGO_BIN_EXE_visgraat");
     let source = "intermezzo-intake";
+    // Kill within about the time one save takes on this machine now (a loaded machine is
+    // slower; a fixed window would then kill every attempt before it could finish).
+    let started = std::time::Instant::now();
+    let probe = Command::new(bin)
+        .args([
+            "code",
+            source,
+            "0",
+            "5",
+            "doelgroep-verzwaring",
+            "--coder",
+            "killtest-probe",
+        ])
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert!(probe.status.success());
+    let window = (started.elapsed().as_micros() as u64 * 3 / 2).max(45_000);
     let mut rng = Lcg(0x5eed);
     let mut acknowledged: Vec<(usize, usize, String)> = Vec::new();
     let mut killed = 0;
@@ -61,7 +79,7 @@ fn coding_survives_kill() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(rng.next() % 45_000));
+        std::thread::sleep(Duration::from_micros(rng.next() % window));
         let _ = child.kill();
         let out = child.wait_with_output().unwrap();
         if out.status.success() && String::from_utf8_lossy(&out.stdout).starts_with("coded ") {

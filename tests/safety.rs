@@ -111,6 +111,13 @@ fn duplicate_ids_and_offsets_beyond_the_text() {
         out.contains(&format!("re-anchored coding {first}: its text moved")),
         "{out}"
     );
+    // `check` reports without rewriting; `check --fix` writes it back under the lock.
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("start = 999990")
+    );
+    p.expect(2, &["check", "--fix"]);
     let healed = std::fs::read_to_string(&file).unwrap();
     assert!(
         !healed.contains("start = 999990"),
@@ -196,4 +203,76 @@ fn a_second_indexer_waits_and_searches_go_on_meanwhile() {
         assert_eq!(status.code(), Some(0));
     }
     assert!(!p.search(&["werkdruk"]).is_empty());
+}
+
+/// A coding whose text is edited so that its meaning may turn (a negation dropped) is not
+/// moved by itself: `check` says it needs review, with the text where it may be now, and
+/// rewrites nothing; `check --accept` places it there, keeping the first quote.
+#[test]
+fn a_turned_meaning_waits_for_review_and_is_placed_only_when_accepted() {
+    let p = Project::shipped();
+    let quote = "docenten niet altijd precies weten wat passend onderwijs inhoudt";
+    p.expect(
+        0,
+        &[
+            "code",
+            "intermezzo-definitie-passend-onderwijs",
+            "--match",
+            quote,
+            "individu-onduidelijk-wat-passend-onderwijs-is",
+            "--coder",
+            "tester",
+        ],
+    );
+    let file = p
+        .corpus()
+        .join("codings/tester/intermezzo-definitie-passend-onderwijs.toml");
+    let stored = std::fs::read_to_string(&file).unwrap();
+    let id = visgraat::coding::load_file(&file).unwrap().codings[0]
+        .id
+        .clone();
+    assert!(
+        stored.contains("prefix = ") && stored.contains("suffix = "),
+        "{stored}"
+    );
+
+    let src = p
+        .corpus()
+        .join("sources/intermezzo/intermezzo-definitie-passend-onderwijs.md");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(
+        &src,
+        text.replace("docenten niet altijd precies", "docenten altijd precies"),
+    )
+    .unwrap();
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains(&format!("coding {id} (individu-onduidelijk-wat-passend-onderwijs-is) needs review: a negation was added or removed inside it")),
+        "{out}"
+    );
+    assert!(out.contains("“docenten altijd precies weten"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        stored,
+        "check rewrote nothing"
+    );
+    // It counts nowhere meanwhile.
+    assert!(p.search(&["precies", "--coder", "tester"]).is_empty());
+
+    let accepted = p.expect(2, &["check", "--accept", &id]);
+    assert!(
+        accepted.contains(&format!("placed coding {id}")),
+        "{accepted}"
+    );
+    let placed = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        placed.contains("quote = \"docenten altijd precies weten wat passend onderwijs inhoudt\""),
+        "{placed}"
+    );
+    assert!(
+        placed.contains(&format!("original_quote = \"{quote}\"")),
+        "the first quote is kept: {placed}"
+    );
+    assert!(!placed.contains("review"), "{placed}");
+    assert_eq!(p.search(&["precies", "--coder", "tester"]).len(), 1);
 }

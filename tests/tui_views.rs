@@ -790,3 +790,72 @@ fn the_sheet_is_edited_in_the_team_view_and_undone() {
     f.send([Action::Undo, Action::Undo]);
     assert_eq!(std::fs::read_to_string(&cases_file).unwrap(), original);
 }
+
+/// A coding whose text had a word changed waits for review in the problems list (`!`),
+/// with both texts; `a` places it as proposed (its first quote kept), undoably.
+#[test]
+fn a_coding_waiting_for_review_is_placed_from_the_problems_list() {
+    let mut f = fixture_with(140, 36, |corpus| {
+        let path = corpus.join("sources/transcript/synthetic-focusgroep-a.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("De korte lijn met de", "De lange lijn met de"),
+        )
+        .unwrap();
+    });
+    let waiting = |f: &Fixture| {
+        f.app
+            .ws
+            .codings
+            .codings
+            .iter()
+            .find(|c| c.coding.quote == "De korte lijn met de zorgcoördinator helpt.")
+            .cloned()
+    };
+    let before = waiting(&f).expect("the coding is kept");
+    assert!(before.coding.orphaned && before.coding.review.is_some());
+    f.send([Action::Problems]);
+    let screen = f.screen();
+    assert!(screen.contains("wacht op beoordeling"), "{screen}");
+    assert!(screen.contains("De lange lijn"), "both texts: {screen}");
+    let row = f
+        .app
+        .problem_items()
+        .iter()
+        .position(|p| p.review.is_some())
+        .unwrap();
+    for _ in 0..row {
+        f.send([Action::Down]);
+    }
+    f.send([Action::AddCode]);
+    let placed = f
+        .app
+        .ws
+        .codings
+        .codings
+        .iter()
+        .find(|c| c.coding.id == before.coding.id)
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        placed.coding.quote,
+        "De lange lijn met de zorgcoördinator helpt."
+    );
+    assert_eq!(
+        placed.coding.original_quote.as_deref(),
+        Some("De korte lijn met de zorgcoördinator helpt.")
+    );
+    assert!(!placed.coding.orphaned && placed.coding.review.is_none());
+    let file = f.app.ws.corpus.root.join(format!(
+        "codings/{}/synthetic-focusgroep-a.toml",
+        placed.coder
+    ));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("original_quote = \"De korte lijn")
+    );
+    f.send([Action::Back, Action::Undo]);
+    assert!(waiting(&f).is_some_and(|c| c.coding.review.is_some()));
+}

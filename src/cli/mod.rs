@@ -112,8 +112,17 @@ pub enum Command {
         #[arg(long, default_value = "table")]
         format: String,
     },
-    /// Validate the corpus: files, front matter, codes, coding and quote anchors.
-    Check,
+    /// Validate the corpus: files, front matter, codes, coding and quote anchors. Reports
+    /// re-anchoring without writing it, unless --fix.
+    Check {
+        /// Write the re-anchoring found (sure moves; codings marked for review or orphaned)
+        /// to the codings files, and store every coding's surroundings.
+        #[arg(long)]
+        fix: bool,
+        /// Place the coding ID that waits for review where its review proposes.
+        #[arg(long, value_name = "ID")]
+        accept: Vec<String>,
+    },
     /// Build corpus sources from extracted documents by a reviewed import plan.
     ImportPlan {
         /// The plan (e.g. corpus/import/seeds.toml).
@@ -294,7 +303,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             by_coder,
             json,
         } => stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
-        Command::Check => check(config, &bar),
+        Command::Check { fix, accept } => check(config, fix, &accept, &bar),
         Command::Agreement { coders, json } => agreement(config, coders, json, &bar),
         Command::Memo {
             target,
@@ -681,10 +690,16 @@ fn import_files(
         );
         return Ok(ExitCode::from(130));
     }
-    // Opening the workspace re-anchors the codings of changed sources and says how it went.
+    // Opening the workspace re-anchors the codings of changed sources and says how it went;
+    // an import changes sources on purpose, so what it found is written.
     let ws = Workspace::open_with(config, bar)?;
     print_healed(&ws);
-    for c in ws.codings.codings.iter().filter(|c| c.coding.orphaned) {
+    for c in ws
+        .codings
+        .codings
+        .iter()
+        .filter(|c| c.coding.orphaned && c.coding.review.is_none())
+    {
         println!(
             "{}: coding {} ({}) is orphaned: its text is no longer in the source (visgraat check)",
             c.source, c.coding.id, c.coding.code
@@ -876,16 +891,69 @@ fn print_healed(ws: &Workspace) {
         let how = match &h.anchor {
             Anchor::Exact { .. } => "its text moved".to_string(),
             Anchor::Whitespace { .. } => "its text moved and was re-spaced".to_string(),
-            Anchor::Fuzzy { edits, .. } => format!("its text was edited ({edits} changes)"),
+            Anchor::Fuzzy { edits, .. } => {
+                format!("its text was edited ({edits} changes, the same words)")
+            }
+            Anchor::Unsure { doubt, proposal } => {
+                let place = proposal.map_or(String::new(), |(s, e)| {
+                    format!("; `visgraat check --accept {}` places it at {s}..{e}", h.id)
+                });
+                println!(
+                    "{}: coding {} needs review: {}; it stays where it was and counts nowhere{place}",
+                    h.path.display(),
+                    h.id,
+                    doubt.describe()
+                );
+                continue;
+            }
             Anchor::Unchanged | Anchor::Orphaned => continue,
         };
         println!("{}: re-anchored coding {}: {how}", h.path.display(), h.id);
     }
 }
 
-fn check(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+fn check(
+    config: Config,
+    fix: bool,
+    accept: &[String],
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    let mut ws = Workspace::inspect_with(config, bar)?;
+    for id in accept {
+        let old = ws
+            .codings
+            .codings
+            .iter()
+            .find(|p| p.coding.id == *id)
+            .cloned()
+            .ok_or_else(|| Error::Usage(format!("no coding {id}")))?;
+        let placed = crate::coding::anchor::accepted(&ws.corpus, &old)?;
+        coding::apply_changes(
+            &ws.corpus.root,
+            &[coding::Change::Replace {
+                old: &old,
+                new: &placed,
+            }],
+        )?;
+        if let Some(c) = ws.codings.codings.iter_mut().find(|p| p.coding.id == *id) {
+            *c = placed.clone();
+        }
+        println!(
+            "placed coding {id} at {}..{}: “{}” (its first quote is kept as original_quote)",
+            placed.coding.start, placed.coding.end, placed.coding.quote
+        );
+        ws.healed.retain(|h| h.id != *id);
+    }
     print_healed(&ws);
+    let unwritten = ws.healed.iter().filter(|h| h.changed).count();
+    if fix {
+        let files = ws.write_healing(true)?;
+        println!("wrote {files} codings file(s)");
+    } else if unwritten > 0 {
+        println!(
+            "{unwritten} coding(s) re-anchored in memory only: `visgraat check --fix` writes them"
+        );
+    }
     let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
     problems.extend(
         crate::check::check(&ws.corpus, &ws.codings)

@@ -36,6 +36,19 @@ pub struct Coding {
     /// kept (for a person to re-place) but counts nowhere.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub orphaned: bool,
+    /// The text just before and after the span when it was coded: re-anchoring tells two
+    /// equal quotes apart by it (see `anchor`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prefix: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub suffix: String,
+    /// The quote as first coded, once re-anchoring has accepted other text: never
+    /// overwritten.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_quote: Option<String>,
+    /// A re-anchoring that was not applied because it was unsure, for a person to decide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<anchor::Review>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -267,6 +280,7 @@ pub fn add(
         code,
         &created.to_string(),
     );
+    let (prefix, suffix) = anchor::context(&source.body, start, end);
     let coding = Coding {
         id,
         code: code.to_string(),
@@ -276,6 +290,10 @@ pub fn add(
         memo: memo.to_string(),
         created,
         orphaned: false,
+        prefix,
+        suffix,
+        original_quote: None,
+        review: None,
     };
     let path = file_path(corpus, coder, &source.meta.id);
     let _lock = lock::acquire(corpus)?;

@@ -568,6 +568,10 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
                         memo: sel.memo.clone(),
                         created,
                         orphaned: false,
+                        prefix: String::new(),
+                        suffix: String::new(),
+                        original_quote: None,
+                        review: None,
                     });
             }
         }

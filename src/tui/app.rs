@@ -119,6 +119,9 @@ pub struct PassageItem {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+// A popup or edit holds a coding by value: a handful of them live at a time, so the
+// size of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum PickPurpose {
     Add {
         source: usize,
@@ -164,6 +167,9 @@ pub enum PromptPurpose {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+// A popup or edit holds a coding by value: a handful of them live at a time, so the
+// size of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum MemoPurpose {
     New {
         source: usize,
@@ -208,10 +214,13 @@ pub enum Popup {
 pub struct ProblemItem {
     pub label: String,
     pub at: Option<(usize, usize)>,
+    /// A coding that waits for review of its re-anchoring: `a` places it as proposed.
+    pub review: Option<Placed>,
 }
 
 /// A change to the codings, kept for undo and redo.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // an undo stack of codings by value; few at a time
 pub enum Edit {
     Added(Placed),
     Removed(Placed),
@@ -1209,6 +1218,20 @@ impl App {
                         }
                         selected
                     }
+                    // Accept the proposed place of a coding that waits for review.
+                    Action::AddCode => {
+                        if let Some(old) = self
+                            .problem_items()
+                            .get(selected)
+                            .and_then(|p| p.review.clone())
+                        {
+                            match crate::coding::anchor::accepted(&self.ws.corpus, &old) {
+                                Ok(new) => self.replace_coding(old, new.coding),
+                                Err(e) => self.error(e.to_string()),
+                            }
+                        }
+                        selected.min(self.problem_items().len().saturating_sub(1))
+                    }
                     _ => selected,
                 };
                 self.popup = Some(Popup::Problems { selected });
@@ -1284,11 +1307,31 @@ impl App {
             .map(|p| ProblemItem {
                 label: p.to_string().replace(&project, ""),
                 at: None,
+                review: None,
             })
             .collect();
         for p in self.ws.codings.codings.iter().filter(|c| c.coding.orphaned) {
             let source = self.ws.corpus.source_index(&p.source);
             let quote: String = p.coding.quote.chars().take(60).collect();
+            if let Some(review) = &p.coding.review {
+                let now: String = review.text.chars().take(60).collect();
+                let at = review.start.or(Some(p.coding.start));
+                items.push(ProblemItem {
+                    label: format!(
+                        "{}: {} · {}/{} · {} · “{quote}” → “{now}”",
+                        self.msg().needs_review,
+                        i18n::doubt(self.lang, review.doubt),
+                        p.coder,
+                        p.source,
+                        p.coding.code
+                    ),
+                    at: source
+                        .zip(at)
+                        .map(|(s, a)| (s, a.min(self.source(s).char_len()))),
+                    review: Some(p.clone()),
+                });
+                continue;
+            }
             items.push(ProblemItem {
                 label: format!(
                     "{} · {}/{} · {} · “{quote}”",
@@ -1298,6 +1341,7 @@ impl App {
                     p.coding.code
                 ),
                 at: source.map(|s| (s, p.coding.start.min(self.source(s).char_len()))),
+                review: None,
             });
         }
         items

@@ -45,6 +45,7 @@ pub struct Messages {
     pub no_results: &'static str,
     pub searching: &'static str,
     pub index_building: &'static str,
+    pub needs_review: &'static str,
     pub index_updating: &'static str,
     pub index_waiting: &'static str,
     pub index_failed: &'static str,
@@ -129,6 +130,7 @@ pub const NL: Messages = Messages {
     no_results: "Geen resultaten.",
     searching: "zoeken…",
     index_building: "index wordt opgebouwd",
+    needs_review: "wacht op beoordeling (a: zo plaatsen)",
     index_updating: "index wordt bijgewerkt",
     index_waiting: "wacht op een ander visgraat-proces dat de index bijwerkt",
     index_failed: "index niet beschikbaar",
@@ -213,6 +215,7 @@ pub const EN: Messages = Messages {
     no_results: "No results.",
     searching: "searching…",
     index_building: "building the index",
+    needs_review: "needs review (a: place it so)",
     index_updating: "updating the index",
     index_waiting: "waiting for another visgraat process updating the index",
     index_failed: "index unavailable",
@@ -268,5 +271,18 @@ pub fn messages(lang: Lang) -> &'static Messages {
     match lang {
         Lang::Nl => &NL,
         Lang::En => &EN,
+    }
+}
+
+/// Why a coding's re-anchoring waits for a person, in the UI language.
+pub fn doubt(lang: Lang, doubt: crate::coding::anchor::Doubt) -> &'static str {
+    use crate::coding::anchor::Doubt;
+    match (lang, doubt) {
+        (Lang::Nl, Doubt::Ambiguous) => "de tekst staat nu op meer plaatsen",
+        (Lang::Nl, Doubt::OtherPassage) => "de tekst staat alleen nog in een andere passage",
+        (Lang::Nl, Doubt::ShortQuote) => "een kort citaat, elders gevonden, zonder zijn omgeving",
+        (Lang::Nl, Doubt::WordsChanged) => "er zijn woorden toegevoegd, weggehaald of veranderd",
+        (Lang::Nl, Doubt::Negation) => "er is een ontkenning toegevoegd of weggehaald",
+        (Lang::En, d) => d.describe(),
     }
 }
