@@ -96,6 +96,13 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
             Some(_) => {}
         }
     }
+    for path in crate::atomic::leftovers(&corpus.root) {
+        problems.push(Error::invalid(
+            &path,
+            None,
+            "temp file of an unfinished write: a visgraat may be writing now; if none is, it was killed mid-write (the file it was for is unharmed) and the temp file goes when it is a minute old",
+        ));
+    }
     if let Err(e) = crate::coding::review_log::load(&corpus.root) {
         problems.push(e);
     }

@@ -197,3 +197,150 @@ fn a_second_indexer_waits_and_searches_go_on_meanwhile() {
     }
     assert!(!p.search(&["werkdruk"]).is_empty());
 }
+
+/// The numbers in `check`'s last line: codes, codings and coders.
+fn summary(out: &str) -> (usize, usize, usize) {
+    let last = out.lines().last().unwrap_or_default();
+    let number_before = |word: &str| {
+        let at = last
+            .find(word)
+            .unwrap_or_else(|| panic!("{word} in {last:?}"));
+        last[..at]
+            .split_whitespace()
+            .last()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("a number before {word} in {last:?}"))
+    };
+    (
+        number_before(" codes,"),
+        number_before(" codings by"),
+        number_before(" coder(s)"),
+    )
+}
+
+#[test]
+fn an_emptied_codings_file_is_reported_and_the_rest_loads() {
+    let p = Project::shipped();
+    let (_, codings, coders) = summary(&p.expect(0, &["check"]));
+    let intake = p.corpus().join("codings/voorbeeld/intermezzo-intake.toml");
+    let lost = std::fs::read_to_string(&intake)
+        .unwrap()
+        .matches("[[coding]]")
+        .count();
+    let grenzen = p
+        .corpus()
+        .join("codings/voorbeeld-2/intermezzo-grenzen-in-passend-onderwijs.toml");
+    let lost_too = std::fs::read_to_string(&grenzen)
+        .unwrap()
+        .matches("[[coding]]")
+        .count();
+    // A 0-byte file (a failed copy) and one of white space only (an editor's accident).
+    std::fs::write(&intake, "").unwrap();
+    std::fs::write(&grenzen, "\n  \n").unwrap();
+
+    let out = p.expect(2, &["check"]);
+    for file in [
+        "voorbeeld/intermezzo-intake.toml",
+        "voorbeeld-2/intermezzo-grenzen-in-passend-onderwijs.toml",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "{file}: holds no codings: if that is meant, delete the file; if not, restore it from git"
+            )),
+            "{out}"
+        );
+    }
+    let (_, left, coders_left) = summary(&out);
+    assert_eq!((left, coders_left), (codings - lost - lost_too, coders));
+    // The rest works: stats counts the other files and says problems were skipped.
+    let err = p.stderr(0, &["stats"]);
+    assert!(err.contains("holds no codings"), "{err}");
+}
+
+#[test]
+fn a_coder_directory_linked_to_another_is_read_once_and_reported() {
+    let p = Project::shipped();
+    let before = summary(&p.expect(0, &["check"]));
+    std::os::unix::fs::symlink("voorbeeld", p.corpus().join("codings/x")).unwrap();
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains("codings/x: the same directory as codings/voorbeeld (a symbolic link)"),
+        "{out}"
+    );
+    assert_eq!(summary(&out), before, "no coding is counted twice: {out}");
+    // The agreement of voorbeeld with itself would be perfect; x is not a coder at all.
+    let err = p.stderr(2, &["agreement", "--coders", "voorbeeld,x"]);
+    assert!(err.contains("no codings by \"x\""), "{err}");
+}
+
+#[test]
+fn leftover_temp_files_are_reported_and_old_ones_removed_on_opening() {
+    let p = Project::shipped();
+    // What a write killed before its rename leaves: `.NAME.PID.tmp` beside the file.
+    let old = p
+        .corpus()
+        .join("codings/voorbeeld/.intermezzo-intake.toml.4242.tmp");
+    let young = p
+        .corpus()
+        .join("sources/intermezzo/.intermezzo-intake.md.77.tmp");
+    let book = p.corpus().join(".codebook.toml.9.tmp");
+    for f in [&old, &young, &book] {
+        std::fs::write(f, "half a write").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for f in [&old, &book] {
+        std::fs::File::options()
+            .write(true)
+            .open(f)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+    // Not one of visgraat's: left alone.
+    let foreign = p.corpus().join("sources/notes.tmp");
+    std::fs::write(&foreign, "mine").unwrap();
+
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains("removed 2 temp file(s) left by writes that were killed"),
+        "{out}"
+    );
+    assert!(!old.exists() && !book.exists());
+    // A younger one may be a write in progress: kept, and reported.
+    assert!(young.exists() && foreign.exists());
+    assert!(
+        out.contains(".intermezzo-intake.md.77.tmp: temp file of an unfinished write"),
+        "{out}"
+    );
+    assert!(out.contains("1 problem(s)"), "{out}");
+    assert!(!out.contains("notes.tmp"), "{out}");
+
+    // Other commands say so on stderr; the TUI in its status line.
+    std::fs::write(&old, "half a write").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let err = p.stderr(0, &["stats"]);
+    assert!(err.contains("note: removed 1 temp file(s)"), "{err}");
+    std::fs::remove_file(&young).unwrap();
+    std::fs::write(&old, "half a write").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let ws = Workspace::open(Config::load(&p.path().join("config.toml")).unwrap()).unwrap();
+    assert_eq!(ws.cleaned, vec![old.clone()]);
+    let app = App::new(ws, (100, 30), false);
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|(m, error)| !*error && m.starts_with("1 ")),
+        "{:?}",
+        app.message
+    );
+}

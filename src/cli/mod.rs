@@ -394,6 +394,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 }
 
+/// What opening the workspace cleaned up: temp files of writes that were killed.
+fn cleaned_note(ws: &Workspace) -> String {
+    format!(
+        "removed {} temp file(s) left by writes that were killed (older than a minute; the files they were for are unharmed)",
+        ws.cleaned.len()
+    )
+}
+
+/// Open the workspace for a command, saying on stderr what opening it cleaned up.
+fn open_workspace(config: Config, bar: &progress::Bar) -> Result<Workspace, Error> {
+    let ws = Workspace::open_with(config, bar)?;
+    if !ws.cleaned.is_empty() {
+        bar.suspend(|| eprintln!("visgraat: note: {}", cleaned_note(&ws)));
+    }
+    Ok(ws)
+}
+
 fn warn_problems(problems: &[Error]) {
     for p in problems {
         eprintln!("visgraat: warning: {p}");
@@ -408,7 +425,7 @@ fn warn_problems(problems: &[Error]) {
 
 fn index(config: Config, rebuild: bool, bar: &progress::Bar) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let report = ws.refresh_index_with(rebuild, bar)?;
     println!(
@@ -533,7 +550,7 @@ fn matrix(
     format: &str,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let m = match kind {
         "cooccurrence" => crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),
@@ -668,7 +685,7 @@ fn import_files(
         return Ok(ExitCode::from(130));
     }
     // Opening the workspace re-anchors the codings of changed sources and says how it went.
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     print_healed(&ws);
     for c in ws.codings.codings.iter().filter(|c| c.coding.orphaned) {
         println!(
@@ -691,7 +708,7 @@ fn memo(
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     use crate::coding::memos::{self, TargetKind};
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     let (kind, id) = memos::parse_target(target).map_err(Error::Usage)?;
     let known = match kind {
         TargetKind::Code => ws.corpus.codebook.code(id).is_some(),
@@ -733,7 +750,7 @@ fn agreement(
     json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let all: Vec<String> = ws
         .codings
@@ -789,7 +806,7 @@ fn code(
     memo: &str,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     let src = ws.corpus.source(source).ok_or_else(|| {
         Error::Usage(format!(
             "unknown source {source:?}: `visgraat search` shows source ids"
@@ -841,7 +858,7 @@ fn stats(
     json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let mut stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
     (stats.speakers, stats.speakers_by_role) = crate::analysis::stats::speakers(&ws.corpus);
@@ -872,6 +889,9 @@ fn print_healed(ws: &Workspace) {
 fn check(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error> {
     let ws = Workspace::open_with(config, bar)?;
     print_healed(&ws);
+    if !ws.cleaned.is_empty() {
+        println!("{}", cleaned_note(&ws));
+    }
     let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
     problems.extend(
         crate::check::check(&ws.corpus, &ws.codings)

@@ -341,6 +341,13 @@ impl App {
                 true,
             )
         });
+        // Problems matter more; otherwise say what opening cleaned up.
+        let message = message.or_else(|| {
+            (!ws.cleaned.is_empty()).then(|| {
+                let cleaned = i18n::messages(lang).cleaned_temp;
+                (format!("{} {cleaned}", ws.cleaned.len()), false)
+            })
+        });
         let configured_coder = ws.config.coder.clone();
         App {
             speakers: None,
