@@ -470,14 +470,24 @@ fn search(config: &Config, args: &SearchArgs, bar: &progress::Bar) -> Result<Exi
         "focusgroep, student, gemeente, instelling, onbekend",
     )?;
     let codebook_path = config.corpus.join("codebook.toml");
-    let codebook = Codebook::load(&codebook_path)?;
+    // A broken code book does not stop a search: only codes' levels and labels go missing.
+    let (codebook, book_problems) = Codebook::load(&codebook_path);
+    warn_problems(&book_problems);
     if let Some(code) = &args.code
         && codebook.code(code).is_none()
     {
-        return Err(Error::Usage(format!(
-            "unknown code {code:?}: {}",
-            output::suggest_codes(&codebook, code)
-        )));
+        match codebook.missing_because(code) {
+            // The codings still name the code, so they can still be found by it.
+            Some(why) => eprintln!(
+                "visgraat: warning: code {code:?} is not in the code book as read ({why}): its codings are found by their code id alone"
+            ),
+            None => {
+                return Err(Error::Usage(format!(
+                    "unknown code {code:?}: {}",
+                    output::suggest_codes(&codebook, code)
+                )));
+            }
+        }
     }
     if let Some(case) = &args.case {
         let cases = Cases::load(&config.corpus.join("cases.toml"))?;

@@ -2284,9 +2284,10 @@ impl App {
     /// Reload the code book, the cases and the codings after an edit of their files.
     fn reload_book(&mut self) {
         let root = self.ws.corpus.root.clone();
-        match crate::corpus::codebook::Codebook::load(&root.join("codebook.toml")) {
-            Ok(b) => self.ws.corpus.codebook = b,
-            Err(e) => self.error(e.to_string()),
+        let (book, problems) = crate::corpus::codebook::Codebook::load(&root.join("codebook.toml"));
+        self.ws.corpus.codebook = book;
+        if let Some(first) = problems.first() {
+            self.error(first.to_string());
         }
         let cases_path = root.join("cases.toml");
         if cases_path.exists() {
