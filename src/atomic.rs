@@ -27,36 +27,17 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
         file.sync_all()?;
         drop(file);
         fs::rename(&tmp, path)?;
-        sync_dir(dir);
+        // Directory fsync is not supported everywhere (e.g. some network file systems);
+        // the rename has happened either way.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
         Ok(())
     })();
     result.map_err(|e: std::io::Error| {
         let _ = fs::remove_file(&tmp);
         Error::io(path, e)
     })
-}
-
-/// Remove the file at `path` (its last content went), durably like a write: unlinking is
-/// one step, and the directory is synced so the removal survives a power cut. No file is
-/// fine.
-pub fn remove(path: &Path) -> Result<()> {
-    match fs::remove_file(path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(path, e)),
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        sync_dir(dir);
-    }
-    Ok(())
-}
-
-/// Directory fsync is not supported everywhere (e.g. some network file systems); the
-/// rename or removal has happened either way.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
 }
 
 /// The temp file `write` puts beside `file_name`: hidden, and named by the writing process

@@ -70,9 +70,9 @@ pub fn file_path(corpus: &Path, coder: &str, source: &str) -> PathBuf {
 }
 
 /// The codings file at `path`; no file holds no codings. A file with nothing in it is an
-/// error: visgraat removes a file when its last coding goes (see `save_file`), so an empty
-/// one was emptied by something else (a failed copy, a sync conflict, an editor), and its
-/// codings are gone without a trace unless someone says so.
+/// error: visgraat writes a comment into a file whose last coding goes (see `save_file`),
+/// so an empty one was emptied by something else (a failed copy, a sync conflict, an
+/// editor), and its codings are gone without a trace unless someone says so.
 pub fn load_file(path: &Path) -> Result<CodingFile> {
     let Some(text) = crate::text_file::read_optional(path)? else {
         return Ok(CodingFile::default());
@@ -350,11 +350,15 @@ pub fn restore(corpus: &Path, coder: &str, source: &str, coding: &Coding) -> Res
     Ok(())
 }
 
-/// Save a codings file atomically. A file whose last coding went is removed, not left
-/// empty: an empty codings file is reported as damage (see `load_file`).
+/// What a codings file holds once its last coding is removed.
+pub const NO_CODINGS_LEFT: &str =
+    "# Every coding in this file was removed (an empty file would read as damage).\n";
+
+/// Save a codings file atomically. One whose last coding went keeps a comment saying so,
+/// never nothing: an empty codings file is reported as damage (see `load_file`).
 pub fn save_file(path: &Path, file: &CodingFile) -> Result<()> {
     if file.codings.is_empty() {
-        return atomic::remove(path);
+        return atomic::write(path, NO_CODINGS_LEFT.as_bytes());
     }
     let text = toml::to_string(file).map_err(|e| Error::invalid(path, None, e.to_string()))?;
     atomic::write(path, text.as_bytes())
@@ -432,15 +436,15 @@ mod tests {
     }
 
     #[test]
-    fn the_last_removal_deletes_the_file_and_an_emptied_file_is_an_error() {
+    fn the_last_removal_leaves_a_comment_and_an_emptied_file_is_an_error() {
         let dir = std::env::temp_dir().join(format!("visgraat-emptied-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let src = synthetic_source();
         let placed = add(&dir, "tester", &src, 0, 20, "x", "").unwrap();
         let path = file_path(&dir, "tester", "synthetic-intermezzo");
         remove(&dir, "tester", "synthetic-intermezzo", &placed.coding.id).unwrap();
-        assert!(!path.exists(), "no empty file is left behind");
-        assert_eq!(CodingSet::load(&dir).1.len(), 0);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), NO_CODINGS_LEFT);
+        assert_eq!(CodingSet::load(&dir).1.len(), 0, "not reported as damage");
         // Emptied by something else: reported, and not written over (that would hide it).
         std::fs::write(&path, " \n").unwrap();
         let (set, problems) = CodingSet::load(&dir);
