@@ -117,13 +117,6 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
             ),
         ));
     }
-    for path in crate::atomic::leftovers(&corpus.root) {
-        problems.push(Error::invalid(
-            &path,
-            None,
-            "temp file of an unfinished write: a visgraat may be writing now; if none is, it was killed mid-write (the file it was for is unharmed) and the temp file goes when it is a minute old",
-        ));
-    }
     if let Err(e) = crate::coding::review_log::load(&corpus.root) {
         problems.push(e);
     }
@@ -209,6 +202,21 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
         }
     }
     problems
+}
+
+/// Notes on what is not wrong but should be seen: temp files of writes that have not
+/// finished. Not problems: one may be a write in progress, and the file it is for is whole
+/// either way (opening a project removes those older than a minute).
+pub fn notes(corpus: &Corpus) -> Vec<String> {
+    crate::atomic::leftovers(&corpus.root)
+        .into_iter()
+        .map(|path| {
+            format!(
+                "{}: note: temp file of an unfinished write: a visgraat may be writing now; if none is, it was killed mid-write (the file it was for is unharmed) and the temp file goes once it is a minute old",
+                path.display()
+            )
+        })
+        .collect()
 }
 
 fn abbreviate(text: &str) -> String {

@@ -911,6 +911,9 @@ fn check(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error> {
     for p in &problems {
         println!("{p}");
     }
+    for note in crate::check::notes(&ws.corpus) {
+        println!("{note}");
+    }
     let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
     let summary = format!(
         "{} sources, {} quotes, {} codes, {} codings by {} coder(s)",
