@@ -2,7 +2,8 @@
 //! Loading already reports files that do not parse; this checks what ties files together:
 //! codes of codings, coding anchors, quote anchors, case passages and fishbone sheets.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use crate::coding::{self, CodingSet};
 use crate::corpus::Corpus;
@@ -50,16 +51,24 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
             ));
         }
     }
+    // Codes missing because their code-book entry was skipped (or the book is unreadable):
+    // one problem per code, with how many codings it leaves uncounted, not one per coding.
+    let mut missing: BTreeMap<&str, (usize, PathBuf)> = BTreeMap::new();
     for placed in &codings.codings {
         let path = coding::file_path(&corpus.root, &placed.coder, &placed.source);
         let line = line_of(&path, &format!("id = \"{}\"", placed.coding.id));
         let mut problem = |message: String| problems.push(Error::invalid(&path, line, message));
         let c = &placed.coding;
         if corpus.codebook.code(&c.code).is_none() {
-            problem(format!(
-                "coding {} uses unknown code {:?} (not in codebook.toml)",
-                c.id, c.code
-            ));
+            if corpus.codebook.missing_because(&c.code).is_some() {
+                let first = path.clone();
+                missing.entry(c.code.as_str()).or_insert((0, first)).0 += 1;
+            } else {
+                problem(format!(
+                    "coding {} uses unknown code {:?} (not in codebook.toml)",
+                    c.id, c.code
+                ));
+            }
         }
         if let (true, Some(review)) = (c.orphaned, &c.review) {
             let now = match (review.start, review.end) {
@@ -113,6 +122,18 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
             Some(_) if c.start >= c.end => problem(format!("coding {}: empty span", c.id)),
             Some(_) => {}
         }
+    }
+    let book_path = corpus.root.join("codebook.toml");
+    for (code, (count, first)) in missing {
+        let why = corpus.codebook.missing_because(code).unwrap_or_default();
+        problems.push(Error::invalid(
+            &book_path,
+            corpus.codebook.skipped.get(code).copied().flatten(),
+            format!(
+                "{count} coding(s) use code {code:?}, which is missing: {why}; they count nowhere until it is fixed (the first in {})",
+                first.display()
+            ),
+        ));
     }
     if let Err(e) = crate::coding::review_log::load(&corpus.root) {
         problems.push(e);
@@ -199,6 +220,21 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
         }
     }
     problems
+}
+
+/// Notes on what is not wrong but should be seen: temp files of writes that have not
+/// finished. Not problems: one may be a write in progress, and the file it is for is whole
+/// either way (opening a project removes those older than a minute).
+pub fn notes(corpus: &Corpus) -> Vec<String> {
+    crate::atomic::leftovers(&corpus.root)
+        .into_iter()
+        .map(|path| {
+            format!(
+                "{}: note: temp file of an unfinished write: a visgraat may be writing now; if none is, it was killed mid-write (the file it was for is unharmed) and the temp file goes once it is a minute old",
+                path.display()
+            )
+        })
+        .collect()
 }
 
 fn abbreviate(text: &str) -> String {

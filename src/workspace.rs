@@ -19,6 +19,8 @@ pub struct Workspace {
     pub problems: Vec<Error>,
     /// Codings re-anchored (or found orphaned) because their source changed.
     pub healed: Vec<Healed>,
+    /// Temp files of killed writes removed on opening (see `atomic::clean_leftovers`).
+    pub cleaned: Vec<std::path::PathBuf>,
     /// How many of `problems` come from loading the corpus (the rest from the codings, which
     /// are reloaded on their own).
     corpus_problems: usize,
@@ -43,6 +45,9 @@ impl Workspace {
     /// [`Workspace::open_with`] without writing anything: `check` reports what it finds,
     /// and writes only when asked (`write_healing`, `check --fix`).
     pub fn inspect_with(config: Config, progress: &dyn Progress) -> Result<Workspace> {
+        // Before anything is read: a temp file older than a minute is a write that was
+        // killed before its rename, never one still going.
+        let cleaned = crate::atomic::clean_leftovers(&config.corpus, crate::atomic::LEFTOVER_AGE);
         // The corpus and the codings are independent files: read them side by side.
         let (corpus, (mut codings, coding_problems)) = std::thread::scope(|scope| {
             let codings = scope.spawn(|| CodingSet::load(&config.corpus));
@@ -63,6 +68,7 @@ impl Workspace {
             codings,
             problems,
             healed,
+            cleaned,
             corpus_problems,
         })
     }

@@ -276,3 +276,326 @@ fn a_turned_meaning_waits_for_review_and_is_placed_only_when_accepted() {
     assert!(!placed.contains("review"), "{placed}");
     assert_eq!(p.search(&["precies", "--coder", "tester"]).len(), 1);
 }
+
+/// The numbers in `check`'s last line: codes, codings and coders.
+fn summary(out: &str) -> (usize, usize, usize) {
+    let last = out.lines().last().unwrap_or_default();
+    let number_before = |word: &str| {
+        let at = last
+            .find(word)
+            .unwrap_or_else(|| panic!("{word} in {last:?}"));
+        last[..at]
+            .split_whitespace()
+            .last()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("a number before {word} in {last:?}"))
+    };
+    (
+        number_before(" codes,"),
+        number_before(" codings by"),
+        number_before(" coder(s)"),
+    )
+}
+
+#[test]
+fn an_emptied_codings_file_is_reported_and_the_rest_loads() {
+    let p = Project::shipped();
+    let (_, codings, coders) = summary(&p.expect(0, &["check"]));
+    let intake = p.corpus().join("codings/voorbeeld/intermezzo-intake.toml");
+    let lost = std::fs::read_to_string(&intake)
+        .unwrap()
+        .matches("[[coding]]")
+        .count();
+    let grenzen = p
+        .corpus()
+        .join("codings/voorbeeld-2/intermezzo-grenzen-in-passend-onderwijs.toml");
+    let lost_too = std::fs::read_to_string(&grenzen)
+        .unwrap()
+        .matches("[[coding]]")
+        .count();
+    // A 0-byte file (a failed copy) and one of white space only (an editor's accident).
+    std::fs::write(&intake, "").unwrap();
+    std::fs::write(&grenzen, "\n  \n").unwrap();
+
+    let out = p.expect(2, &["check"]);
+    for file in [
+        "voorbeeld/intermezzo-intake.toml",
+        "voorbeeld-2/intermezzo-grenzen-in-passend-onderwijs.toml",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "{file}: holds no codings: if that is meant, delete the file; if not, restore it from git"
+            )),
+            "{out}"
+        );
+    }
+    let (_, left, coders_left) = summary(&out);
+    assert_eq!((left, coders_left), (codings - lost - lost_too, coders));
+    // The rest works: stats counts the other files and says problems were skipped.
+    let err = p.stderr(0, &["stats"]);
+    assert!(err.contains("holds no codings"), "{err}");
+}
+
+#[test]
+fn a_coder_directory_linked_to_another_is_read_once_and_reported() {
+    let p = Project::shipped();
+    let before = summary(&p.expect(0, &["check"]));
+    std::os::unix::fs::symlink("voorbeeld", p.corpus().join("codings/x")).unwrap();
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains("codings/x: the same directory as codings/voorbeeld (a symbolic link)"),
+        "{out}"
+    );
+    assert_eq!(summary(&out), before, "no coding is counted twice: {out}");
+    // The agreement of voorbeeld with itself would be perfect; x is not a coder at all.
+    let err = p.stderr(2, &["agreement", "--coders", "voorbeeld,x"]);
+    assert!(err.contains("no codings by \"x\""), "{err}");
+}
+
+#[test]
+fn leftover_temp_files_are_reported_and_old_ones_removed_on_opening() {
+    let p = Project::shipped();
+    // What a write killed before its rename leaves: `.NAME.PID.tmp` beside the file.
+    let old = p
+        .corpus()
+        .join("codings/voorbeeld/.intermezzo-intake.toml.4242.tmp");
+    let young = p
+        .corpus()
+        .join("sources/intermezzo/.intermezzo-intake.md.77.tmp");
+    let book = p.corpus().join(".codebook.toml.9.tmp");
+    for f in [&old, &young, &book] {
+        std::fs::write(f, "half a write").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for f in [&old, &book] {
+        std::fs::File::options()
+            .write(true)
+            .open(f)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+    // Not one of visgraat's: left alone.
+    let foreign = p.corpus().join("sources/notes.tmp");
+    std::fs::write(&foreign, "mine").unwrap();
+
+    // Reported, but not a problem: the files they were for are whole either way.
+    let out = p.expect(0, &["check"]);
+    assert!(
+        out.contains("removed 2 temp file(s) left by writes that were killed"),
+        "{out}"
+    );
+    assert!(!old.exists() && !book.exists());
+    // A younger one may be a write in progress: kept, and reported.
+    assert!(young.exists() && foreign.exists());
+    assert!(
+        out.contains(".intermezzo-intake.md.77.tmp: note: temp file of an unfinished write"),
+        "{out}"
+    );
+    assert!(out.lines().last().unwrap().starts_with("ok: "), "{out}");
+    assert!(!out.contains("notes.tmp"), "{out}");
+
+    // Other commands say so on stderr; the TUI in its status line.
+    std::fs::write(&old, "half a write").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let err = p.stderr(0, &["stats"]);
+    assert!(err.contains("note: removed 1 temp file(s)"), "{err}");
+    std::fs::remove_file(&young).unwrap();
+    std::fs::write(&old, "half a write").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let ws = Workspace::open(Config::load(&p.path().join("config.toml")).unwrap()).unwrap();
+    assert_eq!(ws.cleaned, vec![old.clone()]);
+    let app = App::new(ws, (100, 30), false);
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|(m, error)| !*error && m.starts_with("1 ")),
+        "{:?}",
+        app.message
+    );
+}
+
+/// The shipped code book with the entry of its first team code changed by `change`; the
+/// code's id and how many codings use it.
+fn break_first_team_code(p: &Project, change: impl Fn(&str) -> String) -> (String, usize) {
+    let path = p.corpus().join("codebook.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let level = text.find("level = \"team\"").unwrap();
+    let entry = text[..level].rfind("[[code]]").unwrap();
+    let end = entry + 8 + text[entry + 8..].find("[[code]]").unwrap();
+    let id = text[entry..end]
+        .lines()
+        .find_map(|l| l.strip_prefix("id = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_string();
+    let changed = format!(
+        "{}{}{}",
+        &text[..entry],
+        change(&text[entry..end]),
+        &text[end..]
+    );
+    std::fs::write(&path, changed).unwrap();
+    let (set, _) = visgraat::coding::CodingSet::load(&p.corpus());
+    let uses = set.codings.iter().filter(|c| c.coding.code == id).count();
+    (id, uses)
+}
+
+#[test]
+fn a_bad_code_book_entry_is_skipped_and_the_rest_kept() {
+    let p = Project::shipped();
+    let (codes, codings, coders) = summary(&p.expect(0, &["check"]));
+    let (id, uses) = break_first_team_code(&p, |entry| {
+        entry.replace("level = \"team\"", "level = \"teamm\"")
+    });
+    assert!(uses > 0, "the test needs a code in use");
+    let out = p.expect(2, &["check"]);
+    let line = std::fs::read_to_string(p.corpus().join("codebook.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l == "level = \"teamm\"")
+        .unwrap()
+        + 1;
+    assert!(
+        out.contains(&format!(
+            "codebook.toml:{line}: code \"{id}\" skipped: unknown variant `teamm`"
+        )),
+        "{out}"
+    );
+    // One problem for the code's codings, not one per coding; and only these two.
+    assert!(
+        out.contains(&format!(
+            "{uses} coding(s) use code \"{id}\", which is missing"
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("uses unknown code"), "{out}");
+    assert!(out.contains("2 problem(s)"), "{out}");
+    assert_eq!(summary(&out), (codes - 1, codings, coders));
+
+    // Searching and coding with the other codes go on.
+    assert!(!p.search(&["werkdruk"]).is_empty());
+    let out = p.expect(
+        0,
+        &["code", LETTER, "0", "8", "team-tekort-aan-tijd-en-docenten"],
+    );
+    assert!(out.starts_with("coded"), "{out}");
+    let err = p.stderr(2, &["code", LETTER, "0", "8", &id]);
+    assert!(err.contains("is bad and was skipped"), "{err}");
+
+    // A missing field and a duplicate id: the same, each with its line.
+    let p = Project::shipped();
+    let (id, _) = break_first_team_code(&p, |entry| {
+        let id = entry
+            .lines()
+            .find(|l| l.starts_with("id = "))
+            .unwrap()
+            .to_string();
+        let without: Vec<&str> = entry
+            .lines()
+            .filter(|l| !l.starts_with("definition = "))
+            .collect();
+        let without = without
+            .join("\n")
+            .replace(&id, "id = \"team-zonder-definitie\"");
+        format!("{entry}\n{entry}\n{without}\n\n")
+    });
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains("code \"team-zonder-definitie\" skipped: missing field `definition`"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("duplicate code id \"{id}\"; skipped")),
+        "{out}"
+    );
+    assert!(
+        !out.contains("coding(s) use code"),
+        "the first entry of the id is kept: {out}"
+    );
+    assert!(out.contains("2 problem(s)"), "{out}");
+}
+
+#[test]
+fn a_code_book_that_does_not_parse_leaves_search_working() {
+    for (broken, says) in [
+        (
+            &b"[[code]\nid = \"x\"\n"[..],
+            "codebook.toml:1: malformed TOML, column 8",
+        ),
+        (
+            &b"[[group]]\nid = \"\xff\"\n"[..],
+            "codebook.toml:2: not valid UTF-8",
+        ),
+    ] {
+        let p = Project::shipped();
+        std::fs::write(p.corpus().join("codebook.toml"), broken).unwrap();
+        let out = p.expect(2, &["check"]);
+        assert!(out.contains(says), "{out}");
+        // One problem per code its codings use, not one per coding.
+        let per_code = out
+            .lines()
+            .filter(|l| l.contains("coding(s) use code"))
+            .count();
+        let (set, _) = visgraat::coding::CodingSet::load(&p.corpus());
+        let mut used: Vec<&str> = set.codings.iter().map(|c| c.coding.code.as_str()).collect();
+        used.sort();
+        used.dedup();
+        assert_eq!(per_code, used.len(), "{out}");
+
+        let out = p.run(&["search", "werkdruk", "--json"]);
+        assert_eq!(out.status.code(), Some(0));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("warning") && err.contains(says), "{err}");
+        let hits: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(!hits.is_empty());
+        // A code filter still finds the codings by their code id.
+        let out = p.run(&["search", "werkdruk", "--code", used[0], "--json"]);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is not in the code book as read"),
+            "{out:?}"
+        );
+        let err = p.stderr(2, &["code", LETTER, "0", "8", used[0]]);
+        assert!(err.contains("the code book could not be read"), "{err}");
+    }
+}
+
+#[test]
+fn the_tui_does_not_save_a_code_book_with_skipped_entries() {
+    use visgraat::tui::action::{Action, ViewId};
+    let p = Project::shipped();
+    break_first_team_code(&p, |entry| {
+        entry.replace("level = \"team\"", "level = \"teamm\"")
+    });
+    let path = p.corpus().join("codebook.toml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let ws = Workspace::open(Config::load(&p.path().join("config.toml")).unwrap()).unwrap();
+    let mut app = App::new(ws, (100, 30), false);
+    app.update(Action::Show(ViewId::Codes));
+    app.update(Action::RenameCode);
+    for c in "Nieuw".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Enter);
+    let (message, error) = app.message.clone().unwrap();
+    assert!(
+        error && message.contains("fix codebook.toml first"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        before,
+        "nothing lost"
+    );
+}

@@ -88,7 +88,7 @@ pub fn run(
             "--with-figure puts the fishbone figure at the top of a Word export: use it with --format docx (or export the figure itself with --format svg or png)".into(),
         ));
     }
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = super::open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     if let Some(code) = &selection.code
         && ws.corpus.codebook.code(code).is_none()

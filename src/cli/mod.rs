@@ -417,6 +417,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 }
 
+/// What opening the workspace cleaned up: temp files of writes that were killed.
+fn cleaned_note(ws: &Workspace) -> String {
+    format!(
+        "removed {} temp file(s) left by writes that were killed (older than a minute; the files they were for are unharmed)",
+        ws.cleaned.len()
+    )
+}
+
+/// Open the workspace for a command, saying on stderr what opening it cleaned up.
+fn open_workspace(config: Config, bar: &progress::Bar) -> Result<Workspace, Error> {
+    let ws = Workspace::open_with(config, bar)?;
+    if !ws.cleaned.is_empty() {
+        bar.suspend(|| eprintln!("visgraat: note: {}", cleaned_note(&ws)));
+    }
+    Ok(ws)
+}
+
 fn warn_problems(problems: &[Error]) {
     for p in problems {
         eprintln!("visgraat: warning: {p}");
@@ -431,7 +448,7 @@ fn warn_problems(problems: &[Error]) {
 
 fn index(config: Config, rebuild: bool, bar: &progress::Bar) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let report = ws.refresh_index_with(rebuild, bar)?;
     println!(
@@ -476,14 +493,24 @@ fn search(config: &Config, args: &SearchArgs, bar: &progress::Bar) -> Result<Exi
         "focusgroep, student, gemeente, instelling, onbekend",
     )?;
     let codebook_path = config.corpus.join("codebook.toml");
-    let codebook = Codebook::load(&codebook_path)?;
+    // A broken code book does not stop a search: only codes' levels and labels go missing.
+    let (codebook, book_problems) = Codebook::load(&codebook_path);
+    warn_problems(&book_problems);
     if let Some(code) = &args.code
         && codebook.code(code).is_none()
     {
-        return Err(Error::Usage(format!(
-            "unknown code {code:?}: {}",
-            output::suggest_codes(&codebook, code)
-        )));
+        match codebook.missing_because(code) {
+            // The codings still name the code, so they can still be found by it.
+            Some(why) => eprintln!(
+                "visgraat: warning: code {code:?} is not in the code book as read ({why}): its codings are found by their code id alone"
+            ),
+            None => {
+                return Err(Error::Usage(format!(
+                    "unknown code {code:?}: {}",
+                    output::suggest_codes(&codebook, code)
+                )));
+            }
+        }
     }
     if let Some(case) = &args.case {
         let cases = Cases::load(&config.corpus.join("cases.toml"))?;
@@ -556,7 +583,7 @@ fn matrix(
     format: &str,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let m = match kind {
         "cooccurrence" => crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),
@@ -692,7 +719,7 @@ fn import_files(
     }
     // Opening the workspace re-anchors the codings of changed sources and says how it went;
     // an import changes sources on purpose, so what it found is written.
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     print_healed(&ws);
     for c in ws
         .codings
@@ -720,7 +747,7 @@ fn memo(
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     use crate::coding::memos::{self, TargetKind};
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     let (kind, id) = memos::parse_target(target).map_err(Error::Usage)?;
     let known = match kind {
         TargetKind::Code => ws.corpus.codebook.code(id).is_some(),
@@ -762,7 +789,7 @@ fn agreement(
     json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let all: Vec<String> = ws
         .codings
@@ -818,7 +845,7 @@ fn code(
     memo: &str,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     let src = ws.corpus.source(source).ok_or_else(|| {
         Error::Usage(format!(
             "unknown source {source:?}: `visgraat search` shows source ids"
@@ -870,7 +897,7 @@ fn stats(
     json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
+    let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let mut stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
     (stats.speakers, stats.speakers_by_role) = crate::analysis::stats::speakers(&ws.corpus);
@@ -954,6 +981,9 @@ fn check(
             "{unwritten} coding(s) re-anchored in memory only: `visgraat check --fix` writes them"
         );
     }
+    if !ws.cleaned.is_empty() {
+        println!("{}", cleaned_note(&ws));
+    }
     let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
     problems.extend(
         crate::check::check(&ws.corpus, &ws.codings)
@@ -962,6 +992,9 @@ fn check(
     );
     for p in &problems {
         println!("{p}");
+    }
+    for note in crate::check::notes(&ws.corpus) {
+        println!("{note}");
     }
     let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
     let summary = format!(

@@ -67,7 +67,12 @@ pub fn code_place(codebook: &Codebook, code: &str) -> String {
     }
 }
 
+/// What to say about a code id that is not in the code book: why it is missing when the
+/// book could not be read whole, else the ids that come close.
 pub fn suggest_codes(codebook: &Codebook, wrong: &str) -> String {
+    if let Some(why) = codebook.missing_because(wrong) {
+        return format!("{why}; fix codebook.toml first");
+    }
     let needle = wrong.to_lowercase();
     let score = |id: &str| {
         if id.starts_with(&needle) {

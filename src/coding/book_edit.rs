@@ -98,7 +98,14 @@ fn ensure_current(root: &Path, book: Option<&Codebook>, cases: Option<&Cases>) -
     };
     if let Some(book) = book {
         let path = codebook_path(root);
-        if Codebook::load(&path)? != *book {
+        // Only a book read whole is written back: saving one with skipped entries would
+        // delete them from the file.
+        let on_disk = Codebook::load_whole(&path).map_err(|e| {
+            Error::Usage(format!(
+                "{e}\nfix codebook.toml first: an edit here would save the code book without the entries that could not be read"
+            ))
+        })?;
+        if on_disk != *book {
             return stale(&path);
         }
     }
@@ -444,6 +451,7 @@ mod tests {
                 description: String::new(),
             }],
             codes: vec![code("team-a", Level::Team), code("team-b", Level::Team)],
+            ..Codebook::default()
         }
     }
 
@@ -478,7 +486,7 @@ mod tests {
         let (set, _) = coding::CodingSet::load(&dir);
         assert_eq!(set.codings[0].coding.code, "team-b");
         assert!(
-            Codebook::load(&dir.join("codebook.toml"))
+            Codebook::load_whole(&dir.join("codebook.toml"))
                 .unwrap()
                 .code("team-a")
                 .is_none()
@@ -487,7 +495,7 @@ mod tests {
         let (set, _) = coding::CodingSet::load(&dir);
         assert_eq!(set.codings[0].coding.code, "team-a");
         assert!(
-            Codebook::load(&dir.join("codebook.toml"))
+            Codebook::load_whole(&dir.join("codebook.toml"))
                 .unwrap()
                 .code("team-a")
                 .is_some()
@@ -504,7 +512,7 @@ mod tests {
         let (other, _) = add_code(&dir, &b, "team-a", "Roosters", "synthetic").unwrap();
         let err = rename(&dir, &b, "team-b", "Nieuw").unwrap_err().to_string();
         assert!(err.contains("changed by another process"), "{err}");
-        let now = Codebook::load(&dir.join("codebook.toml")).unwrap();
+        let now = Codebook::load_whole(&dir.join("codebook.toml")).unwrap();
         assert!(
             now.code("team-roosters").is_some(),
             "the other change is kept"
@@ -517,7 +525,7 @@ mod tests {
         assert!(err.contains("not undone"), "{err}");
         mine.undo().unwrap();
         mine.redo().unwrap();
-        let now = Codebook::load(&dir.join("codebook.toml")).unwrap();
+        let now = Codebook::load_whole(&dir.join("codebook.toml")).unwrap();
         assert_eq!(now.code("team-b").unwrap().label, "Nieuw");
         assert!(now.code("team-roosters").is_some());
         std::fs::remove_dir_all(&dir).unwrap();

@@ -82,10 +82,21 @@ pub fn file_path(corpus: &Path, coder: &str, source: &str) -> PathBuf {
         .join(format!("{source}.toml"))
 }
 
+/// The codings file at `path`; no file holds no codings. A file with nothing in it is an
+/// error: visgraat writes a comment into a file whose last coding goes (see `save_file`),
+/// so an empty one was emptied by something else (a failed copy, a sync conflict, an
+/// editor), and its codings are gone without a trace unless someone says so.
 pub fn load_file(path: &Path) -> Result<CodingFile> {
     let Some(text) = crate::text_file::read_optional(path)? else {
         return Ok(CodingFile::default());
     };
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            path,
+            None,
+            "holds no codings: if that is meant, delete the file; if not, restore it from git",
+        ));
+    }
     parse_file(path, &text)
 }
 
@@ -98,23 +109,8 @@ impl CodingSet {
     /// Load every coder's codings; a bad file is reported and skipped, the rest load.
     pub fn load(corpus: &Path) -> (CodingSet, Vec<Error>) {
         let mut set = CodingSet::default();
-        let mut problems = Vec::new();
-        let dir = codings_dir(corpus);
-        let Ok(coders) = std::fs::read_dir(&dir) else {
-            return (set, problems);
-        };
-        let mut coder_dirs: Vec<PathBuf> = coders
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .collect();
-        coder_dirs.sort();
-        for coder_dir in coder_dirs {
-            let coder = coder_dir
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .to_string();
+        let (coder_dirs, mut problems) = coder_dirs(corpus);
+        for (coder, coder_dir) in coder_dirs {
             let Ok(files) = std::fs::read_dir(&coder_dir) else {
                 continue;
             };
@@ -152,16 +148,8 @@ impl CodingSet {
     /// The codings of some sources only (every coder's), without reading the other files.
     pub fn load_sources(corpus: &Path, sources: &[&str]) -> (CodingSet, Vec<Error>) {
         let mut set = CodingSet::default();
-        let mut problems = Vec::new();
-        let Ok(coders) = std::fs::read_dir(codings_dir(corpus)) else {
-            return (set, problems);
-        };
-        let mut coders: Vec<String> = coders
-            .flatten()
-            .filter(|e| e.path().is_dir())
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .collect();
-        coders.sort();
+        let (coder_dirs, mut problems) = coder_dirs(corpus);
+        let coders: Vec<String> = coder_dirs.into_iter().map(|(coder, _)| coder).collect();
         let mut sources = sources.to_vec();
         sources.sort_unstable();
         sources.dedup();
@@ -215,6 +203,50 @@ impl CodingSet {
         }
         out
     }
+}
+
+/// The coders' directories under `corpus/codings/` (name and path), sorted by name, each
+/// real directory once. Two names that lead to one directory (a symbolic link to another
+/// coder's directory) would count every coding in it twice, as two coders agreeing
+/// perfectly: the link is reported and skipped, the directory read under its own name.
+fn coder_dirs(corpus: &Path) -> (Vec<(String, PathBuf)>, Vec<Error>) {
+    let mut problems = Vec::new();
+    let Ok(entries) = std::fs::read_dir(codings_dir(corpus)) else {
+        return (Vec::new(), problems);
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    // The real directory before the links to it, so a link is what gets skipped.
+    dirs.sort_by_key(|p| (p.is_symlink(), p.clone()));
+    let name = |p: &Path| {
+        p.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string()
+    };
+    let mut seen: std::collections::HashMap<PathBuf, String> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let coder = name(&dir);
+        let real = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        if let Some(first) = seen.get(&real) {
+            problems.push(Error::invalid(
+                &dir,
+                None,
+                format!(
+                    "the same directory as codings/{first} (a symbolic link): its codings are read once, as {first}'s; remove the link, or give {coder} a directory of their own"
+                ),
+            ));
+            continue;
+        }
+        seen.insert(real, coder.clone());
+        out.push((coder, dir));
+    }
+    out.sort();
+    (out, problems)
 }
 
 /// The char range of `text` in the body of `source`: it must occur exactly once.
@@ -415,7 +447,16 @@ pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
     Ok(())
 }
 
+/// What a codings file holds once its last coding is removed.
+pub const NO_CODINGS_LEFT: &str =
+    "# Every coding in this file was removed (an empty file would read as damage).\n";
+
+/// Save a codings file atomically. One whose last coding went keeps a comment saying so,
+/// never nothing: an empty codings file is reported as damage (see `load_file`).
 pub fn save_file(path: &Path, file: &CodingFile) -> Result<()> {
+    if file.codings.is_empty() {
+        return atomic::write(path, NO_CODINGS_LEFT.as_bytes());
+    }
     let text = toml::to_string(file).map_err(|e| Error::invalid(path, None, e.to_string()))?;
     atomic::write(path, text.as_bytes())
 }
@@ -488,6 +529,28 @@ mod tests {
         assert!(CodingSet::load(&dir).0.codings.is_empty());
         restore(&dir, "tester", "synthetic-intermezzo", &removed).unwrap();
         assert_eq!(CodingSet::load(&dir).0.codings, vec![placed]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_last_removal_leaves_a_comment_and_an_emptied_file_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("visgraat-emptied-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let src = synthetic_source();
+        let placed = add(&dir, "tester", &src, 0, 20, "x", "").unwrap();
+        let path = file_path(&dir, "tester", "synthetic-intermezzo");
+        remove(&dir, "tester", "synthetic-intermezzo", &placed.coding.id).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), NO_CODINGS_LEFT);
+        assert_eq!(CodingSet::load(&dir).1.len(), 0, "not reported as damage");
+        // Emptied by something else: reported, and not written over (that would hide it).
+        std::fs::write(&path, " \n").unwrap();
+        let (set, problems) = CodingSet::load(&dir);
+        assert!(set.codings.is_empty());
+        assert!(
+            problems[0].to_string().contains("holds no codings"),
+            "{problems:?}"
+        );
+        assert!(add(&dir, "tester", &src, 0, 20, "x", "").is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

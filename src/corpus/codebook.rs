@@ -110,61 +110,182 @@ pub struct Codebook {
     pub groups: Vec<Group>,
     #[serde(default, rename = "code")]
     pub codes: Vec<Code>,
+    /// Codes whose entry in the file was bad and skipped on loading (id → line), so that
+    /// the codings using them can be reported once per code, not once per coding.
+    #[serde(skip)]
+    pub skipped: BTreeMap<String, Option<usize>>,
+    /// The file could not be read or parsed at all: every code is missing from this book.
+    #[serde(skip)]
+    pub unreadable: bool,
 }
 
 /// The id of the built-in fishbone group.
 pub const FISHBONE: &str = "fishbone";
 
 impl Codebook {
-    pub fn load(path: &Path) -> Result<Codebook> {
-        let text = crate::text_file::read(path)?;
-        let book: Codebook = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
-        book.validate(path, &text)?;
-        Ok(book)
+    /// Read the code book as far as it is sound. A bad entry (an unknown level, a missing
+    /// field, a duplicate id) is reported with its file and line and skipped, the rest is
+    /// kept: one typo must not take every code away. A file that cannot be read or parsed
+    /// at all gives an empty book marked `unreadable`, and its problem (file, line, column).
+    pub fn load(path: &Path) -> (Codebook, Vec<Error>) {
+        match crate::text_file::read(path) {
+            Ok(text) => Codebook::parse(path, &text),
+            Err(e) => (
+                Codebook {
+                    unreadable: true,
+                    ..Codebook::default()
+                },
+                vec![e],
+            ),
+        }
     }
 
-    fn validate(&self, path: &Path, text: &str) -> Result<()> {
-        let line_of = |id: &str| {
-            let needle = format!("id = \"{id}\"");
-            text.find(&needle)
-                .map(|at| text[..at].matches('\n').count() + 1)
+    /// The whole code book, or its first problem. For edits, which write the book back:
+    /// saving a book that lacks its skipped entries would delete them from the file.
+    pub fn load_whole(path: &Path) -> Result<Codebook> {
+        let (book, problems) = Codebook::load(path);
+        match problems.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(book),
+        }
+    }
+
+    /// [`Codebook::load`] of the text of the file at `path`.
+    pub fn parse(path: &Path, text: &str) -> (Codebook, Vec<Error>) {
+        let mut book = Codebook::default();
+        let mut problems = Vec::new();
+        let doc = match toml::de::DeTable::parse(text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                book.unreadable = true;
+                return (book, vec![Error::toml(path, text, &e)]);
+            }
         };
-        let mut seen = BTreeMap::new();
-        for code in &self.codes {
-            if seen.insert(code.id.as_str(), ()).is_some() {
-                return Err(Error::invalid(
+        let line_at = |at: usize| text[..text.floor_char_boundary(at)].matches('\n').count() + 1;
+        let (mut groups, mut codes) = (Vec::new(), Vec::new());
+        for (key, value) in doc.get_ref() {
+            let key_line = Some(line_at(key.span().start));
+            let what = match key.get_ref().as_ref() {
+                "group" => "group",
+                "code" => "code",
+                other => {
+                    problems.push(Error::invalid(
+                        path,
+                        key_line,
+                        format!(
+                            "unknown key {other:?} (a code book holds [[group]] and [[code]] entries); ignored"
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let toml::de::DeValue::Array(entries) = value.get_ref() else {
+                problems.push(Error::invalid(
                     path,
-                    line_of(&code.id),
-                    format!("duplicate code id {:?}", code.id),
+                    key_line,
+                    format!("{what} must be a list of [[{what}]] entries; ignored"),
                 ));
-            }
-            if !self.groups.iter().any(|g| g.id == code.group) {
-                return Err(Error::invalid(
-                    path,
-                    line_of(&code.id),
-                    format!("code {:?} names unknown group {:?}", code.id, code.group),
-                ));
-            }
-            let is_fishbone = code.group == FISHBONE;
-            if is_fishbone != (code.level.is_some() && code.valence.is_some()) {
-                return Err(Error::invalid(
-                    path,
-                    line_of(&code.id),
-                    format!(
-                        "code {:?}: fishbone codes need a level and a valence, other codes neither",
-                        code.id
-                    ),
-                ));
-            }
-            if code.definition.trim().is_empty() {
-                return Err(Error::invalid(
-                    path,
-                    line_of(&code.id),
-                    format!("code {:?} has no definition: coders need one", code.id),
-                ));
+                continue;
+            };
+            for entry in entries.iter() {
+                let id = entry_id(entry.get_ref());
+                // The line of its id, where a reader looks for a code; else its header.
+                let line = Some(line_at(id.as_ref().map_or(entry.span().start, |i| i.1)));
+                let de = || toml::de::ValueDeserializer::from(entry.clone());
+                let parsed = if what == "group" {
+                    Group::deserialize(de()).map(|g| groups.push((g, line)))
+                } else {
+                    Code::deserialize(de()).map(|c| codes.push((c, line)))
+                };
+                if let Err(e) = parsed {
+                    let at = e.span().map(|s| line_at(s.start)).or(line);
+                    let name = id
+                        .as_ref()
+                        .map_or(String::new(), |(id, _)| format!(" {id:?}"));
+                    problems.push(Error::invalid(
+                        path,
+                        at,
+                        format!("{what}{name} skipped: {}", e.message()),
+                    ));
+                    if what == "code"
+                        && let Some((id, _)) = id
+                    {
+                        book.skipped.entry(id).or_insert(line);
+                    }
+                }
             }
         }
+        // Groups first: the file's keys come sorted, so codes were read before them.
+        for (group, line) in groups {
+            if book.groups.iter().any(|g| g.id == group.id) {
+                problems.push(Error::invalid(
+                    path,
+                    line,
+                    format!("duplicate group id {:?}; skipped", group.id),
+                ));
+            } else {
+                book.groups.push(group);
+            }
+        }
+        for (code, line) in codes {
+            match book.check_code(&code) {
+                Ok(()) => book.codes.push(code),
+                Err(message) => {
+                    problems.push(Error::invalid(path, line, format!("{message}; skipped")));
+                    // A duplicate leaves its first entry in the book: the code is there.
+                    if book.code(&code.id).is_none() {
+                        book.skipped.entry(code.id).or_insert(line);
+                    }
+                }
+            }
+        }
+        // The entries were read per key: report in the file's order.
+        problems.sort_by_key(|e| match e {
+            Error::Invalid { line, .. } => *line,
+            _ => None,
+        });
+        (book, problems)
+    }
+
+    /// Whether `code` may join the codes kept so far: why not, if not.
+    fn check_code(&self, code: &Code) -> std::result::Result<(), String> {
+        if self.code(&code.id).is_some() {
+            return Err(format!("duplicate code id {:?}", code.id));
+        }
+        if !self.groups.iter().any(|g| g.id == code.group) {
+            return Err(format!(
+                "code {:?} names unknown group {:?}",
+                code.id, code.group
+            ));
+        }
+        let is_fishbone = code.group == FISHBONE;
+        if is_fishbone != (code.level.is_some() && code.valence.is_some()) {
+            return Err(format!(
+                "code {:?}: fishbone codes need a level and a valence, other codes neither",
+                code.id
+            ));
+        }
+        if code.definition.trim().is_empty() {
+            return Err(format!(
+                "code {:?} has no definition: coders need one",
+                code.id
+            ));
+        }
         Ok(())
+    }
+
+    /// Why `id` is not in this book when the file names it, or may: its entry was skipped,
+    /// or the file could not be read. None when the code is simply unknown.
+    pub fn missing_because(&self, id: &str) -> Option<String> {
+        if self.unreadable {
+            return Some("the code book could not be read (visgraat check shows why)".into());
+        }
+        self.skipped.get(id).map(|line| match line {
+            Some(line) => {
+                format!("its entry in codebook.toml (line {line}) is bad and was skipped")
+            }
+            None => "its entry in codebook.toml is bad and was skipped".into(),
+        })
     }
 
     pub fn code(&self, id: &str) -> Option<&Code> {
@@ -176,5 +297,119 @@ impl Codebook {
         self.codes
             .iter()
             .filter(move |c| c.level == Some(level) && c.valence == Some(valence))
+    }
+}
+
+/// The `id` an entry names, if it is a string, and where it stands: to report a skipped
+/// entry by its id.
+fn entry_id(entry: &toml::de::DeValue<'_>) -> Option<(String, usize)> {
+    let toml::de::DeValue::Table(table) = entry else {
+        return None;
+    };
+    table.iter().find_map(|(k, v)| match v.get_ref() {
+        toml::de::DeValue::String(id) if k.get_ref().as_ref() == "id" => {
+            Some((id.to_string(), v.span().start))
+        }
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "[[group]]\nid = \"fishbone\"\nlabel = \"F\"\n\n[[code]]\nid = \"team-a\"\nlabel = \"A\"\ngroup = \"fishbone\"\nlevel = \"team\"\nvalence = \"bevorderend\"\ndefinition = \"a\"\n";
+
+    fn lines(problems: &[Error]) -> Vec<(Option<usize>, String)> {
+        problems
+            .iter()
+            .map(|e| match e {
+                Error::Invalid { line, message, .. } => (*line, message.clone()),
+                other => (None, other.to_string()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bad_entry_is_skipped_with_its_line_and_the_rest_kept() {
+        let text = format!(
+            "{GOOD}\n[[code]]\nid = \"team-b\"\nlabel = \"B\"\ngroup = \"fishbone\"\nlevel = \"teamm\"\nvalence = \"bevorderend\"\ndefinition = \"b\"\n\n[[code]]\nid = \"team-c\"\ngroup = \"fishbone\"\n\n[[code]]\nid = \"team-a\"\nlabel = \"A2\"\ngroup = \"fishbone\"\nlevel = \"team\"\nvalence = \"belemmerend\"\ndefinition = \"again\"\n\n[[code]]\nid = \"x\"\nlabel = \"X\"\ngroup = \"nergens\"\ndefinition = \"x\"\n\nextra = 1\n"
+        );
+        let (book, problems) = Codebook::parse(Path::new("codebook.toml"), &text);
+        let ids: Vec<&str> = book.codes.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["team-a"]);
+        assert_eq!(
+            book.code("team-a").unwrap().label,
+            "A",
+            "the first of a duplicate"
+        );
+        let found = lines(&problems);
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0].0, Some(17));
+        assert!(
+            found[0]
+                .1
+                .starts_with("code \"team-b\" skipped: unknown variant `teamm`")
+        );
+        assert_eq!(found[1].0, Some(21));
+        assert!(
+            found[1]
+                .1
+                .contains("code \"team-c\" skipped: missing field `label`")
+        );
+        assert_eq!(found[2].0, Some(26));
+        assert_eq!(found[2].1, "duplicate code id \"team-a\"; skipped");
+        assert_eq!(found[3].0, Some(39), "{found:?}");
+        assert!(found[3].1.contains("unknown field `extra`"), "{found:?}");
+        assert_eq!(
+            book.skipped.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["team-b", "team-c", "x"]
+        );
+        assert!(book.missing_because("team-b").unwrap().contains("line 14"));
+        assert!(book.missing_because("team-z").is_none());
+        assert!(!book.unreadable);
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_one_problem_and_an_unreadable_book() {
+        let (book, problems) = Codebook::parse(Path::new("codebook.toml"), "[[code]\nid = 1\n");
+        assert!(book.codes.is_empty() && book.unreadable);
+        assert!(book.missing_because("any").is_some());
+        let found = lines(&problems);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, Some(1));
+        assert!(
+            found[0].1.starts_with("malformed TOML, column 8"),
+            "{found:?}"
+        );
+        // Nothing at all is an empty book, not a broken one.
+        for text in ["", "\n# nothing yet\n"] {
+            let (book, problems) = Codebook::parse(Path::new("codebook.toml"), text);
+            assert!(problems.is_empty() && book.codes.is_empty() && !book.unreadable);
+        }
+    }
+
+    #[test]
+    fn keys_of_the_wrong_shape_are_reported() {
+        let text = format!("{GOOD}\n[notes]\nx = 1\n");
+        let (book, problems) = Codebook::parse(Path::new("codebook.toml"), &text);
+        assert_eq!(book.codes.len(), 1);
+        assert!(lines(&problems)[0].1.starts_with("unknown key \"notes\""));
+        let (book, problems) = Codebook::parse(Path::new("codebook.toml"), "code = 3\n");
+        assert!(book.codes.is_empty());
+        assert!(lines(&problems)[0].1.starts_with("code must be a list"));
+    }
+
+    #[test]
+    fn load_whole_refuses_a_book_with_skipped_entries() {
+        let dir = std::env::temp_dir().join(format!("visgraat-book-whole-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("codebook.toml");
+        std::fs::write(&path, GOOD).unwrap();
+        assert_eq!(Codebook::load_whole(&path).unwrap().codes.len(), 1);
+        std::fs::write(&path, GOOD.replace("level = \"team\"", "level = \"x\"")).unwrap();
+        assert!(Codebook::load_whole(&path).is_err());
+        assert_eq!(Codebook::load(&path).0.codes.len(), 0);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -62,10 +62,9 @@ impl Corpus {
             Ok(p) => corpus.project = Some(p),
             Err(e) => corpus.problems.push(e),
         }
-        match Codebook::load(&root.join("codebook.toml")) {
-            Ok(b) => corpus.codebook = b,
-            Err(e) => corpus.problems.push(e),
-        }
+        let (codebook, problems) = Codebook::load(&root.join("codebook.toml"));
+        corpus.codebook = codebook;
+        corpus.problems.extend(problems);
         match crate::coding::memos::load(root) {
             Ok(m) => corpus.memos = m,
             Err(e) => corpus.problems.push(e),

@@ -371,7 +371,8 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
     // with valences under them is the fishbone.
     let path = corpus.join("codebook.toml");
     let mut book = if path.exists() {
-        Codebook::load(&path)?
+        // Whole or not at all: the import writes the book back.
+        Codebook::load_whole(&path)?
     } else {
         Codebook::default()
     };

@@ -350,6 +350,13 @@ impl App {
                 true,
             )
         });
+        // Problems matter more; otherwise say what opening cleaned up.
+        let message = message.or_else(|| {
+            (!ws.cleaned.is_empty()).then(|| {
+                let cleaned = i18n::messages(lang).cleaned_temp;
+                (format!("{} {cleaned}", ws.cleaned.len()), false)
+            })
+        });
         let configured_coder = ws.config.coder.clone();
         App {
             speakers: None,
@@ -602,6 +609,10 @@ impl App {
     }
 
     pub fn open_reader(&mut self, source: usize, at: usize) {
+        // Every caller has the index from this corpus; still, a wrong one must not panic.
+        if source >= self.ws.corpus.sources.len() {
+            return;
+        }
         self.view = ViewId::Documents;
         self.docs_focus = DocsFocus::Reader;
         if let Some(row) = self.tree.iter().position(|r| *r == TreeRow::Source(source)) {
@@ -1085,7 +1096,16 @@ impl App {
                             });
                             return;
                         };
-                        let code_id = self.ws.corpus.codebook.codes[code].id.clone();
+                        let Some(code_id) = self
+                            .ws
+                            .corpus
+                            .codebook
+                            .codes
+                            .get(code)
+                            .map(|c| c.id.clone())
+                        else {
+                            return;
+                        };
                         match purpose {
                             PickPurpose::Add { source, start, end } => {
                                 self.popup = Some(Popup::Memo {
@@ -1629,10 +1649,13 @@ impl App {
         match action {
             Action::ToggleOnSheet => {
                 let codes = self.bone_codes(self.fishbone.level);
-                let Some(&code) = codes.get(self.fishbone.code) else {
+                let Some(code) = codes
+                    .get(self.fishbone.code)
+                    .and_then(|&i| self.ws.corpus.codebook.codes.get(i))
+                    .map(|c| c.id.clone())
+                else {
                     return;
                 };
-                let code = self.ws.corpus.codebook.codes[code].id.clone();
                 self.toggle_on_sheet(&case, &code);
             }
             Action::AddCode => {
@@ -1674,7 +1697,10 @@ impl App {
     }
 
     fn show_passages(&mut self, code: usize, case: Option<String>) {
-        let code = self.ws.corpus.codebook.codes[code].clone();
+        // An empty code book has no selected code (Enter in an empty Codes view).
+        let Some(code) = self.ws.corpus.codebook.codes.get(code).cloned() else {
+            return;
+        };
         let mut items = Vec::new();
         for placed in self
             .ws
@@ -2099,10 +2125,14 @@ impl App {
             return;
         };
         let (r, c) = (self.matrix.row, self.matrix.col);
-        let Some(set) = m.passages.get(&(r, c)) else {
-            return self.info(format!("{} × {}: 0", m.rows[r], m.columns[c]));
+        // A matrix without rows or columns (nothing coded yet) has no cell to open.
+        let (Some(row), Some(column)) = (m.rows.get(r), m.columns.get(c)) else {
+            return;
         };
-        let title = format!("{} × {}", m.rows[r], m.columns[c]);
+        let Some(set) = m.passages.get(&(r, c)) else {
+            return self.info(format!("{row} × {column}: 0"));
+        };
+        let title = format!("{row} × {column}");
         let mut items = Vec::new();
         for (source_id, ordinal) in set {
             let Some(index) = self.ws.corpus.source_index(source_id) else {
@@ -2329,9 +2359,10 @@ impl App {
     /// Reload the code book, the cases and the codings after an edit of their files.
     fn reload_book(&mut self) {
         let root = self.ws.corpus.root.clone();
-        match crate::corpus::codebook::Codebook::load(&root.join("codebook.toml")) {
-            Ok(b) => self.ws.corpus.codebook = b,
-            Err(e) => self.error(e.to_string()),
+        let (book, problems) = crate::corpus::codebook::Codebook::load(&root.join("codebook.toml"));
+        self.ws.corpus.codebook = book;
+        if let Some(first) = problems.first() {
+            self.error(first.to_string());
         }
         let cases_path = root.join("cases.toml");
         if cases_path.exists() {
@@ -2524,6 +2555,10 @@ pub fn line_of(lines: &[WrappedLine], at: usize) -> usize {
 
 /// Move `at` by `delta` screen lines, keeping the column; separators are skipped.
 fn vertical(lines: &[WrappedLine], at: usize, delta: isize) -> usize {
+    // A source without text has no lines to move over.
+    if lines.is_empty() {
+        return at;
+    }
     let from = line_of(lines, at);
     let line = &lines[from];
     let col: usize = line

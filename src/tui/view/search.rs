@@ -167,7 +167,8 @@ fn highlighted(hit: &Hit, theme: &Theme) -> Vec<Line<'static>> {
     let words: Vec<String> = hit
         .highlights
         .iter()
-        .map(|(s, e)| chars[*s..*e].iter().collect())
+        // The highlights come from the index: one out of range is dropped, not a panic.
+        .filter_map(|(s, e)| chars.get(*s..*e).map(|w| w.iter().collect()))
         .collect();
     let text_chars: Vec<char> = hit.text.chars().collect();
     let lower: Vec<char> = hit.text.to_lowercase().chars().collect();
