@@ -98,6 +98,10 @@ pub enum Command {
         /// Coders to compare, comma-separated (default: every coder).
         #[arg(long, value_delimiter = ',')]
         coders: Vec<String>,
+        /// Count every paragraph as a unit, headings, title lines and notes too (default:
+        /// running text only).
+        #[arg(long)]
+        all_units: bool,
         #[arg(long)]
         json: bool,
     },
@@ -286,7 +290,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         } => stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
         Command::Check => check(config, &bar),
-        Command::Agreement { coders, json } => agreement(config, coders, json, &bar),
+        Command::Agreement {
+            coders,
+            all_units,
+            json,
+        } => agreement(config, coders, all_units, json, &bar),
         Command::Memo {
             target,
             text,
@@ -730,6 +738,7 @@ fn memo(
 fn agreement(
     config: Config,
     coders: Vec<String>,
+    all_units: bool,
     json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
@@ -762,10 +771,18 @@ fn agreement(
             }
         )));
     }
-    let a = crate::analysis::agreement::agreement(&ws.corpus, &ws.codings, &coders, bar)?;
+    use crate::analysis::agreement::{self, UnitKind};
+    let options = agreement::Options {
+        units: if all_units {
+            UnitKind::All
+        } else {
+            UnitKind::Content
+        },
+    };
+    let a = agreement::agreement(&ws.corpus, &ws.codings, &coders, &options, bar)?;
     if a.sources.is_empty() {
         return Err(Error::Usage(format!(
-            "{} have no source that all of them coded",
+            "{} have no source that at least two of them coded",
             coders.join(", ")
         )));
     }
