@@ -596,11 +596,8 @@ fn import_files(
             )));
         }
     }
-    if pseudonymise && config.pseudonym_key.starts_with(&config.corpus) {
-        return Err(Error::Usage(format!(
-            "the pseudonym key {} lies inside the corpus: set pseudonym_key in config.toml to a path outside it",
-            config.pseudonym_key.display()
-        )));
+    if pseudonymise {
+        config.check_pseudonym_key()?;
     }
     let mut key = if pseudonymise {
         Some(transcript::PseudonymKey::load(&config.pseudonym_key)?)
@@ -895,6 +892,10 @@ fn check(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error> {
             .iter()
             .map(ToString::to_string),
     );
+    // The key holds the real names; inside corpus/ it would be shared with the corpus.
+    if let Err(e) = ws.config.check_pseudonym_key() {
+        problems.push(e.to_string());
+    }
     for p in &problems {
         println!("{p}");
     }
