@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::corpus::source::parse_turn;
 use crate::error::Result;
 
@@ -48,6 +50,87 @@ impl PseudonymKey {
         });
         pseudonym
     }
+}
+
+impl PseudonymKey {
+    /// `text` (a file name) with every name in the key replaced by its pseudonym: full names,
+    /// then surnames, then first names, case- and accent-insensitive and word-bounded, the
+    /// parts of a name matched across any separator (`sanne-jansen`, `Sanne_Jansen`). A file
+    /// name becomes the source's id, title and provenance, which go everywhere the corpus
+    /// goes, so it is held to the same rule as the text.
+    pub fn pseudonymise_name(&self, text: &str) -> String {
+        // (the name's words, folded; pseudonym), more words and longer names first, so
+        // "Sanne Jansen" goes before "Jansen" and "Sanne".
+        let mut patterns: Vec<(Vec<String>, &str)> = Vec::new();
+        for person in &self.people {
+            let words: Vec<&str> = person.name.split_whitespace().collect();
+            let mut parts = vec![person.name.clone()];
+            if words.len() > 1 {
+                parts.push(words[0].to_string());
+                parts.push(words[1..].join(" "));
+                parts.push(words[words.len() - 1].to_string());
+            }
+            for part in parts {
+                let tokens: Vec<String> =
+                    word_spans(&part).into_iter().map(|(_, _, w)| w).collect();
+                // A lone letter is no name to look for (and would match everywhere).
+                if tokens.concat().chars().count() >= 2
+                    && !patterns.iter().any(|(t, _)| *t == tokens)
+                {
+                    patterns.push((tokens, &person.pseudonym));
+                }
+            }
+        }
+        patterns.sort_by_key(|(tokens, _)| {
+            std::cmp::Reverse((tokens.len(), tokens.concat().chars().count()))
+        });
+        let mut out = text.to_string();
+        for (tokens, pseudonym) in &patterns {
+            // Past each replacement, so a pseudonym that holds the name is not replaced again.
+            let mut from_byte = 0;
+            loop {
+                let words = word_spans(&out);
+                let Some((from, to)) = words.windows(tokens.len()).find_map(|w| {
+                    (w[0].0 >= from_byte
+                        && w.iter()
+                            .zip(tokens)
+                            .all(|((_, _, word), token)| word == token))
+                    .then(|| (w[0].0, w[tokens.len() - 1].1))
+                }) else {
+                    break;
+                };
+                out.replace_range(from..to, pseudonym);
+                from_byte = from + pseudonym.len();
+            }
+        }
+        out
+    }
+}
+
+/// The words of `text` (runs of letters and digits) as (byte start, byte end, folded word):
+/// lowercase, accents dropped, so `Sánne` and `SANNE` are `sanne`.
+fn word_spans(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let folded: String = text[s..i]
+                    .nfd()
+                    .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                out.push((s, i, folded));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// True for speaker labels that are roles, not names: "Moderator", "Docent 2", "P3" and the
@@ -143,5 +226,32 @@ mod tests {
         // The same people in another transcript get the same pseudonyms.
         assert_eq!(pseudonymise("Sam: Ja.\n", &mut key), "Deelnemer 2: Ja.\n");
         assert!(is_role("Docent 2") && is_role("P3") && !is_role("Noor"));
+    }
+
+    #[test]
+    fn names_in_file_names_become_pseudonyms() {
+        let mut key = PseudonymKey::default();
+        pseudonymise(
+            "Sanne Jansen: Ja.\n\nTeun van der Berg: Nee.\n\nModerator: Oké.\n",
+            &mut key,
+        );
+        let name = |stem: &str| key.pseudonymise_name(stem);
+        assert_eq!(name("interview-sanne-jansen"), "interview-Deelnemer 1");
+        assert_eq!(
+            name("Interview_SANNE_Jansen_2024"),
+            "Interview_Deelnemer 1_2024"
+        );
+        assert_eq!(name("gesprek met sánne"), "gesprek met Deelnemer 1");
+        assert_eq!(name("jansen-nagesprek"), "Deelnemer 1-nagesprek");
+        assert_eq!(name("teun-van-der-berg"), "Deelnemer 2");
+        assert_eq!(name("van-der-berg en berg"), "Deelnemer 2 en Deelnemer 2");
+        // Word-bounded: names inside other words stay, and so do roles.
+        assert_eq!(name("sannes-jansenweg"), "sannes-jansenweg");
+        assert_eq!(name("moderator-teun"), "moderator-Deelnemer 2");
+        let file = format!("{}.txt", name("interview-sanne-jansen"));
+        assert_eq!(
+            crate::corpus::transcript::id_from_name(Path::new(&file)),
+            "interview-deelnemer-1"
+        );
     }
 }

@@ -205,10 +205,12 @@ pub fn normalise_subtitles(text: &str) -> String {
 
 /// A source id from a file name: lowercase, accents folded, words joined by hyphens.
 pub fn id_from_name(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .unwrap_or_default()
-        .to_string_lossy()
+    id_from_stem(&path.file_stem().unwrap_or_default().to_string_lossy())
+}
+
+/// A source id from a file name without its extension.
+fn id_from_stem(stem: &str) -> String {
+    let stem = stem
         .nfd()
         .filter(char::is_ascii)
         .collect::<String>()
@@ -333,26 +335,40 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
     if body.trim().is_empty() {
         return Err(Error::invalid(file, Some(1), "the file holds no text"));
     }
-    let body = match options.pseudonyms {
-        Some(key) => pseudonymise(&body, key),
-        None => body,
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    let extension = file
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    // The file name is pseudonymised after the text, so the speakers of this very file are
+    // in the key by then: `interview-sanne-jansen.txt` with a speaker Sanne Jansen.
+    let (body, id, title, provenance) = match options.pseudonyms {
+        Some(key) => {
+            let body = pseudonymise(&body, key);
+            let stem = key.pseudonymise_name(&stem);
+            let id = id_from_stem(&stem);
+            let provenance = format!("imported from {stem}{extension} (pseudonymised)");
+            (body, id, stem, provenance)
+        }
+        None => {
+            let provenance = format!("imported from {stem}{extension}");
+            (body, id, stem.to_string(), provenance)
+        }
     };
-    let name = file
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .to_string();
+    source::validate_id(&id).map_err(|m| {
+        Error::invalid(
+            file,
+            None,
+            format!("no usable id from the file name ({m}); rename the file"),
+        )
+    })?;
     let meta = SourceMeta {
         id: id.clone(),
         kind,
-        title: file
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string(),
+        title,
         case: case.map(str::to_string),
         date: None,
-        provenance: format!("imported from {name}"),
+        provenance,
         pages,
     };
     let target = corpus
