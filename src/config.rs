@@ -81,6 +81,66 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Refuse a pseudonym key that lies inside the corpus, however the paths are written
+    /// (`./corpus/…`, absolute, through a symbolic link): both are resolved before they are
+    /// compared, since a key in corpus/ would be shared and committed with it.
+    pub fn check_pseudonym_key(&self) -> Result<()> {
+        if inside(&self.pseudonym_key, &self.corpus) {
+            return Err(Error::Usage(format!(
+                "the pseudonym key {} lies inside the corpus: set pseudonym_key in config.toml to a path outside it",
+                self.pseudonym_key.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// True when `path` is `dir` or lies under it, both resolved.
+fn inside(path: &Path, dir: &Path) -> bool {
+    resolve(path).starts_with(resolve(dir))
+}
+
+/// `path` made absolute with symbolic links resolved, also when it does not exist yet (a
+/// key written for the first time): its nearest existing ancestor is canonicalised and the
+/// rest joined on. The rest cannot hold links, as it does not exist; `..` in it is applied
+/// lexically.
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut existing = absolute.as_path();
+    let mut rest: Vec<Component> = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for c in rest.iter().rev() {
+                match c {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::CurDir => {}
+                    other => out.push(other.as_os_str()),
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            // Nothing of it exists (not even the root): compare as written.
+            _ => return absolute,
+        }
+    }
+}
+
 fn resolve_coder(configured: &str) -> String {
     let candidates = [
         Some(configured.to_string()),
@@ -93,4 +153,38 @@ fn resolve_coder(configured: &str) -> String {
         .map(|c| c.trim().to_string())
         .find(|c| !c.is_empty())
         .unwrap_or_else(|| "onbekend".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_inside_the_corpus_is_found_however_it_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("corpus/sub")).unwrap();
+        std::fs::create_dir_all(root.join("private")).unwrap();
+        let corpus = root.join("corpus");
+        let key_in = |key: PathBuf| inside(&key, &corpus);
+        assert!(key_in(root.join("corpus/pseudonyms.toml")));
+        assert!(key_in(root.join("./corpus/./pseudonyms.toml")));
+        assert!(key_in(root.join("private/../corpus/pseudonyms.toml")));
+        assert!(key_in(root.join("corpus/not-yet/deeper/pseudonyms.toml")));
+        assert!(key_in(root.join("corpus/sub/../pseudonyms.toml")));
+        assert!(!key_in(root.join("pseudonyms.toml")));
+        assert!(!key_in(root.join("corpus/../pseudonyms.toml")));
+        assert!(!key_in(root.join("corpus-private/pseudonyms.toml")));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("corpus/sub"), root.join("linked")).unwrap();
+            assert!(key_in(root.join("linked/pseudonyms.toml")));
+            // The corpus itself behind a link: the key in its real directory is inside.
+            std::os::unix::fs::symlink(root.join("corpus"), root.join("via-link")).unwrap();
+            assert!(inside(
+                &root.join("corpus/pseudonyms.toml"),
+                &root.join("via-link")
+            ));
+        }
+    }
 }

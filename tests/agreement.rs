@@ -28,12 +28,12 @@ fn the_example_coders_agree_and_disagree_where_they_did() {
             .unwrap_or_else(|| panic!("{id}"))
             .clone()
     };
-    // Only voorbeeld-2 put the admission law on the intake paragraph: one disagreement in ten
-    // paragraphs, and kappa 0 (no agreement beyond chance on that code).
+    // Only voorbeeld-2 put the admission law on the intake paragraph: one disagreement in the
+    // five paragraphs of running text, and kappa 0 (no agreement beyond chance on that code).
     let law = code("beleid-toelatingsrecht-zonder-selectie");
-    assert_eq!(law["units"], 10);
+    assert_eq!(law["units"], 5);
     assert_eq!(law["coded_units"], 1);
-    assert!((law["percent_agreement"].as_f64().unwrap() - 0.9).abs() < 1e-9);
+    assert!((law["percent_agreement"].as_f64().unwrap() - 0.8).abs() < 1e-9);
     assert_eq!(law["cohen_kappa"].as_f64().unwrap(), 0.0);
     // Both coded the AVG passages alike.
     assert_eq!(
@@ -56,6 +56,155 @@ fn the_example_coders_agree_and_disagree_where_they_did() {
     assert!(err.contains("two or more coders"), "{err}");
     let err = p.stderr(2, &["agreement", "--coders", "voorbeeld,niemand"]);
     assert!(err.contains("no codings by \"niemand\""), "{err}");
+}
+
+fn agreement_json(p: &Project, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["agreement", "--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&p.expect(0, &all)).unwrap()
+}
+
+fn close(v: &serde_json::Value, expected: f64) -> bool {
+    v.as_f64().is_some_and(|x| (x - expected).abs() < 0.0005)
+}
+
+#[test]
+fn titles_headings_and_notes_are_no_units_unless_all_units() {
+    let p = Project::shipped();
+    // Three titles, the intake's "Noten" heading and its footnote [12] are half of the ten
+    // paragraphs; nobody codes them, so they only added agreement on nothing.
+    let a = agreement_json(&p, &[]);
+    assert_eq!(
+        a["units"],
+        serde_json::json!({"kind": "content", "paragraphs": 5, "left_out": 5})
+    );
+    assert_eq!(
+        a["overall"]["units"],
+        5 * a["per_code"].as_array().unwrap().len()
+    );
+    assert!(
+        close(&a["overall"]["cohen_kappa"], 0.853),
+        "{}",
+        a["overall"]
+    );
+    assert!(
+        close(&a["overall"]["krippendorff_alpha"], 0.854),
+        "{}",
+        a["overall"]
+    );
+    let table = p.expect(0, &["agreement"]);
+    assert!(
+        table.contains("Units: 5 paragraph(s) of running text; 5 heading(s), title line(s) and note(s) left out (--all-units counts them)."),
+        "{table}"
+    );
+
+    let all = agreement_json(&p, &["--all-units"]);
+    assert_eq!(
+        all["units"],
+        serde_json::json!({"kind": "all", "paragraphs": 10, "left_out": 0})
+    );
+    assert_eq!(all["overall"]["units"], 170);
+    assert!(
+        close(&all["overall"]["cohen_kappa"], 0.869),
+        "{}",
+        all["overall"]
+    );
+    let table = p.expect(0, &["agreement", "--all-units"]);
+    assert!(
+        table.contains("Units: all 10 paragraph(s), headings, title lines and notes included."),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_coder_who_coded_one_source_is_missing_on_the_others() {
+    let p = Project::shipped();
+    // A third coder who coded the intake only (as voorbeeld-2 did).
+    let derde = p.corpus().join("codings/derde");
+    std::fs::create_dir_all(&derde).unwrap();
+    std::fs::copy(
+        p.corpus()
+            .join("codings/voorbeeld-2/intermezzo-intake.toml"),
+        derde.join("intermezzo-intake.toml"),
+    )
+    .unwrap();
+    let a = agreement_json(&p, &[]);
+    assert_eq!(
+        a["coders"],
+        serde_json::json!(["derde", "voorbeeld", "voorbeeld-2"])
+    );
+    assert_eq!(
+        a["sources"].as_array().unwrap().len(),
+        3,
+        "sources coded by two of the three still count: {}",
+        a["sources"]
+    );
+    assert_eq!(
+        a["coverage"],
+        serde_json::json!([
+            {"coder": "derde", "sources": 1, "units": 2},
+            {"coder": "voorbeeld", "sources": 3, "units": 5},
+            {"coder": "voorbeeld-2", "sources": 3, "units": 5}
+        ])
+    );
+    assert_eq!(a["overall"]["units"], 85);
+    assert!(
+        close(&a["overall"]["krippendorff_alpha"], 0.876),
+        "{}",
+        a["overall"]
+    );
+    assert!(
+        a["overall"]["cohen_kappa"].is_null(),
+        "kappa is for two coders"
+    );
+    // With every paragraph: alpha on 170 units with derde missing on two sources, where
+    // dropping those sources gave 0.850 on 30.
+    let all = agreement_json(&p, &["--all-units"]);
+    assert_eq!(all["overall"]["units"], 170);
+    assert!(
+        close(&all["overall"]["krippendorff_alpha"], 0.890),
+        "{}",
+        all["overall"]
+    );
+    let table = p.expect(0, &["agreement"]);
+    assert!(
+        table.contains("Coverage: derde 2 of 5 units (1 source(s)), voorbeeld 5 of 5 units (3 source(s)), voorbeeld-2 5 of 5 units (3 source(s))."),
+        "{table}"
+    );
+    assert!(table.contains("alpha allows missing values"), "{table}");
+
+    // Two coders: kappa over the units both coded, the intake's two paragraphs.
+    let pair = agreement_json(&p, &["--coders", "voorbeeld-2,derde"]);
+    assert_eq!(pair["sources"], serde_json::json!(["intermezzo-intake"]));
+    assert_eq!(pair["units"]["paragraphs"], 2);
+    assert_eq!(pair["overall"]["cohen_kappa"], 1.0);
+}
+
+#[test]
+fn figures_on_fewer_than_ten_coded_units_are_marked_unstable() {
+    let p = Project::shipped();
+    let a = agreement_json(&p, &[]);
+    let figures: Vec<&serde_json::Value> = a["per_code"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(a["per_level"].as_array().unwrap())
+        .chain([&a["overall"]])
+        .collect();
+    for f in &figures {
+        let few = f["coded_units"].as_u64().unwrap() < 10;
+        assert_eq!(f["unstable"], few, "{f}");
+    }
+    assert_eq!(a["overall"]["unstable"], false, "19 coded units");
+    let table = p.expect(0, &["agreement"]);
+    let law = table
+        .lines()
+        .find(|l| l.contains("Toelatingsrecht laat geen selectie"))
+        .unwrap();
+    assert!(law.ends_with(" *"), "{law}");
+    let overall = table.lines().find(|l| l.starts_with("overall")).unwrap();
+    assert!(!overall.ends_with('*'), "{overall}");
+    assert!(table.contains("* n < 10: unstable"), "{table}");
 }
 
 #[test]

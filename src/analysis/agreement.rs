@@ -3,10 +3,11 @@
 //! Krippendorff's α (nominal, any number of coders, missing values allowed); plus, as a
 //! descriptive figure, the share of coded characters that the coders coded alike.
 //!
-//! A unit is one paragraph of a source that every compared coder has coded (has a codings
-//! file for); its value for a coder is whether that coder put the code (or a code of the
-//! level) on a span overlapping the paragraph. A coder who has not coded a source gives no
-//! values there: missing for α, and the source is left out of κ.
+//! A unit is one paragraph of running text (by default; headings, title lines and notes are
+//! left out) of a source that at least two of the compared coders coded (have live codings
+//! in); its value for a coder is whether that coder put the code (or a code of the level) on
+//! a span overlapping the paragraph. A coder who has not coded a source gives no values
+//! there: missing for α, and κ (two coders) counts only the units both coded.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
@@ -106,6 +107,29 @@ pub fn krippendorff_alpha_nominal<V: Eq + Hash + Clone + Ord>(
     Some(1.0 - (n - 1.0) * disagree / expected)
 }
 
+/// Which paragraphs of a source are units of agreement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    /// Running text: headings, title lines, the notes heading and footnotes left out (see
+    /// `Segment::is_heading_or_note`). Nobody codes a title, so counting it would add
+    /// agreement on nothing and inflate κ and α.
+    #[default]
+    Content,
+    /// Every paragraph (`--all-units`).
+    All,
+}
+
+/// How to compute agreement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    pub units: UnitKind,
+}
+
+/// Figures on fewer coded units than this are flagged unstable: with a handful of coded
+/// paragraphs, one paragraph more or less swings κ and α by tenths.
+pub const MIN_CODED_UNITS: usize = 10;
+
 /// Agreement on one code, one fishbone level, or all codes pooled.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Figures {
@@ -116,74 +140,159 @@ pub struct Figures {
     /// Paragraphs that at least one coder coded with it.
     pub coded_units: usize,
     pub percent_agreement: Option<f64>,
-    /// Two coders only.
+    /// Two coders only, over the units both coded.
     pub cohen_kappa: Option<f64>,
     pub krippendorff_alpha: Option<f64>,
+    /// Fewer than `MIN_CODED_UNITS` coded units: read the figures as unstable.
+    pub unstable: bool,
+}
+
+/// Which paragraphs were counted as units.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Units {
+    pub kind: UnitKind,
+    /// Paragraphs counted, over all the sources compared.
+    pub paragraphs: usize,
+    /// Paragraphs of those sources left out as headings, title lines or notes (0 for all).
+    pub left_out: usize,
+}
+
+/// How much of the material one coder's values cover.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Coverage {
+    pub coder: String,
+    /// Of the sources compared, how many this coder coded.
+    pub sources: usize,
+    /// Of the paragraph units, how many this coder has values for (the rest are missing).
+    pub units: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Agreement {
     pub coders: Vec<String>,
-    /// Sources every compared coder has coded.
+    /// Sources that at least two of the compared coders coded.
     pub sources: Vec<String>,
+    pub units: Units,
+    /// Per coder, in the order of `coders`.
+    pub coverage: Vec<Coverage>,
     pub overall: Figures,
     pub per_level: Vec<Figures>,
     pub per_code: Vec<Figures>,
-    /// Of the characters any coder coded with some code, the share every coder coded with
-    /// that same code (per code, summed): descriptive, not a reliability coefficient.
+    /// Of the characters any coder coded with some code, the share every coder who coded
+    /// that source coded with that same code (per code, summed): descriptive, not a
+    /// reliability coefficient.
     pub overlapping_characters: Option<f64>,
 }
 
-/// Agreement between `coders` (at least two) over the sources all of them coded, source by
-/// source reported to `progress` (a large project takes a while).
+/// κ, α and % agreement of units × coders values (`None`: the coder did not code the unit's
+/// source).
+fn summarise(name: String, values: &[Vec<Option<bool>>], coders: usize) -> Figures {
+    // Units with fewer than two values take no part in any figure, so they count nowhere.
+    let pairable = |u: &&Vec<Option<bool>>| u.iter().flatten().count() >= 2;
+    let units = values.iter().filter(pairable).count();
+    let coded_units = values
+        .iter()
+        .filter(pairable)
+        .filter(|u| u.contains(&Some(true)))
+        .count();
+    // κ has no place for missing values: it takes the units both coders coded.
+    let kappa = (coders == 2)
+        .then(|| {
+            let pairs: Vec<(bool, bool)> =
+                values.iter().filter_map(|u| Some((u[0]?, u[1]?))).collect();
+            cohen_kappa(&pairs)
+        })
+        .flatten();
+    Figures {
+        name,
+        units,
+        coded_units,
+        percent_agreement: percent_agreement(values),
+        cohen_kappa: kappa,
+        krippendorff_alpha: krippendorff_alpha_nominal(values),
+        unstable: coded_units < MIN_CODED_UNITS,
+    }
+}
+
+/// Agreement between `coders` (at least two) over the sources at least two of them coded,
+/// source by source reported to `progress` (a large project takes a while). A coder who did
+/// not code a source is missing there: α takes missing values, κ (two coders) counts the
+/// units both coded.
 pub fn agreement(
     corpus: &Corpus,
     codings: &CodingSet,
     coders: &[String],
+    options: &Options,
     progress: &dyn crate::progress::Progress,
 ) -> crate::Result<Agreement> {
-    let live = |c: &&crate::coding::Placed| !c.coding.orphaned;
-    let shared = agreement_sources(codings, coders);
+    let included = agreement_sources(codings, coders, 2);
 
-    // Unit values: (source, paragraph) → per coder, the codes on spans overlapping it.
+    // Unit values: (source, paragraph) → per coder, the codes on spans overlapping it, or
+    // None where the coder did not code the source.
     struct Unit {
-        codes: Vec<BTreeSet<String>>,
+        codes: Vec<Option<BTreeSet<String>>>,
     }
     let mut units: Vec<Unit> = Vec::new();
-    let mut chars: BTreeMap<String, Vec<BTreeSet<(String, usize)>>> = BTreeMap::new();
-    progress.stage(crate::progress::Stage::Comparing, shared.len() as u64);
-    for source_id in &shared {
+    let mut left_out = 0usize;
+    let mut coverage = vec![(0usize, 0usize); coders.len()];
+    let (mut all_chars, mut common_chars) = (0usize, 0usize);
+    progress.stage(crate::progress::Stage::Comparing, included.len() as u64);
+    for (source_id, present) in &included {
         crate::progress::check(progress)?;
         progress.advance(1);
         let Some(source) = corpus.source(source_id) else {
             continue;
         };
-        let segments = source.segments();
+        let segments: Vec<crate::corpus::source::Segment> = source
+            .segments()
+            .into_iter()
+            .filter(|s| {
+                let keep =
+                    options.units == UnitKind::All || !s.is_heading_or_note(&source.meta.title);
+                left_out += usize::from(!keep);
+                keep
+            })
+            .collect();
         let mut per_segment: Vec<Unit> = segments
             .iter()
             .map(|_| Unit {
-                codes: vec![BTreeSet::new(); coders.len()],
+                codes: present.iter().map(|&p| p.then(BTreeSet::new)).collect(),
             })
             .collect();
-        for c in codings
-            .codings
-            .iter()
-            .filter(live)
-            .filter(|c| c.source == *source_id)
-        {
+        let mut chars: BTreeMap<&str, Vec<BTreeSet<usize>>> = BTreeMap::new();
+        for c in codings.in_source(source_id) {
             let Some(k) = coders.iter().position(|x| *x == c.coder) else {
                 continue;
             };
             for (i, seg) in segments.iter().enumerate() {
-                if c.coding.start < seg.end && seg.start < c.coding.end {
-                    per_segment[i].codes[k].insert(c.coding.code.clone());
+                if c.coding.start < seg.end
+                    && seg.start < c.coding.end
+                    && let Some(set) = &mut per_segment[i].codes[k]
+                {
+                    set.insert(c.coding.code.clone());
                 }
             }
-            let sets = chars
-                .entry(c.coding.code.clone())
-                .or_insert_with(|| vec![BTreeSet::new(); coders.len()]);
-            for pos in c.coding.start..c.coding.end {
-                sets[k].insert((source_id.clone(), pos));
+            chars
+                .entry(c.coding.code.as_str())
+                .or_insert_with(|| vec![BTreeSet::new(); coders.len()])[k]
+                .extend(c.coding.start..c.coding.end);
+        }
+        for sets in chars.values() {
+            let union: BTreeSet<usize> = sets.iter().flatten().copied().collect();
+            all_chars += union.len();
+            common_chars += union
+                .iter()
+                .filter(|pos| {
+                    sets.iter()
+                        .zip(present)
+                        .all(|(set, &coded)| !coded || set.contains(pos))
+                })
+                .count();
+        }
+        for (k, &coded) in present.iter().enumerate() {
+            if coded {
+                coverage[k].0 += 1;
+                coverage[k].1 += per_segment.len();
             }
         }
         units.extend(per_segment);
@@ -192,31 +301,19 @@ pub fn agreement(
     let figures = |name: String, applies: &dyn Fn(&BTreeSet<String>) -> bool| -> Figures {
         let values: Vec<Vec<Option<bool>>> = units
             .iter()
-            .map(|u| u.codes.iter().map(|set| Some(applies(set))).collect())
-            .collect();
-        let coded_units = values.iter().filter(|u| u.contains(&Some(true))).count();
-        let kappa = (coders.len() == 2)
-            .then(|| {
-                let pairs: Vec<(bool, bool)> = values
+            .map(|u| {
+                u.codes
                     .iter()
-                    .map(|u| (u[0].unwrap_or(false), u[1].unwrap_or(false)))
-                    .collect();
-                cohen_kappa(&pairs)
+                    .map(|set| set.as_ref().map(applies))
+                    .collect()
             })
-            .flatten();
-        Figures {
-            name,
-            units: values.len(),
-            coded_units,
-            percent_agreement: percent_agreement(&values),
-            cohen_kappa: kappa,
-            krippendorff_alpha: krippendorff_alpha_nominal(&values),
-        }
+            .collect();
+        summarise(name, &values, coders.len())
     };
 
     let used: BTreeSet<&str> = units
         .iter()
-        .flat_map(|u| u.codes.iter().flatten().map(String::as_str))
+        .flat_map(|u| u.codes.iter().flatten().flatten().map(String::as_str))
         .collect();
     let per_code: Vec<Figures> = corpus
         .codebook
@@ -248,44 +345,34 @@ pub fn agreement(
                 .map(|code| {
                     u.codes
                         .iter()
-                        .map(|set| Some(set.contains(*code)))
+                        .map(|set| set.as_ref().map(|s| s.contains(*code)))
                         .collect()
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
-    let overall = Figures {
-        name: "overall".into(),
-        units: pooled.len(),
-        coded_units: pooled.iter().filter(|u| u.contains(&Some(true))).count(),
-        percent_agreement: percent_agreement(&pooled),
-        cohen_kappa: (coders.len() == 2)
-            .then(|| {
-                let pairs: Vec<(bool, bool)> = pooled
-                    .iter()
-                    .map(|u| (u[0].unwrap_or(false), u[1].unwrap_or(false)))
-                    .collect();
-                cohen_kappa(&pairs)
-            })
-            .flatten(),
-        krippendorff_alpha: krippendorff_alpha_nominal(&pooled),
-    };
-    let (mut all, mut common) = (0usize, 0usize);
-    for sets in chars.values() {
-        let union: BTreeSet<&(String, usize)> = sets.iter().flatten().collect();
-        all += union.len();
-        common += union
-            .iter()
-            .filter(|p| sets.iter().all(|s| s.contains(**p)))
-            .count();
-    }
+    let overall = summarise("overall".into(), &pooled, coders.len());
     Ok(Agreement {
         coders: coders.to_vec(),
-        sources: shared,
+        units: Units {
+            kind: options.units,
+            paragraphs: units.len(),
+            left_out,
+        },
+        coverage: coders
+            .iter()
+            .zip(coverage)
+            .map(|(coder, (sources, units))| Coverage {
+                coder: coder.clone(),
+                sources,
+                units,
+            })
+            .collect(),
+        sources: included.into_iter().map(|(s, _)| s).collect(),
         overall,
         per_level,
         per_code,
-        overlapping_characters: (all > 0).then(|| common as f64 / all as f64),
+        overlapping_characters: (all_chars > 0).then(|| common_chars as f64 / all_chars as f64),
     })
 }
 
@@ -333,6 +420,30 @@ mod tests {
     }
 
     #[test]
+    fn kappa_takes_the_units_both_coded_and_few_coded_units_are_flagged() {
+        let values = vec![
+            vec![Some(true), Some(true)],
+            vec![Some(false), Some(false)],
+            vec![Some(true), Some(false)],
+            // The second coder did not code this unit's source: no pair for κ, one value
+            // for α (which needs two in a unit).
+            vec![Some(true), None],
+        ];
+        let f = summarise("x".into(), &values, 2);
+        assert_eq!((f.units, f.coded_units), (3, 2));
+        // Over the three pairs: p_o = 2/3, p_e = 2/3·1/3 + 1/3·2/3 = 4/9, κ = 0.4.
+        assert!((f.cohen_kappa.unwrap() - 0.4).abs() < 1e-12);
+        assert_eq!(
+            f.krippendorff_alpha,
+            krippendorff_alpha_nominal(&values[..3])
+        );
+        assert!(f.unstable, "2 coded units");
+        let many: Vec<Vec<Option<bool>>> =
+            (0..20).map(|i| vec![Some(i < 10), Some(i < 10)]).collect();
+        assert!(!summarise("y".into(), &many, 2).unstable, "10 coded units");
+    }
+
+    #[test]
     fn undefined_without_variation() {
         assert_eq!(cohen_kappa(&[(true, true), (true, true)]), None);
         assert_eq!(
@@ -362,9 +473,9 @@ pub struct Disagreement {
 /// paragraph order.
 pub fn disagreements(corpus: &Corpus, codings: &CodingSet, a: &str, b: &str) -> Vec<Disagreement> {
     let pair = [a.to_string(), b.to_string()];
-    let shared = agreement_sources(codings, &pair);
+    let shared = agreement_sources(codings, &pair, 2);
     let mut out = Vec::new();
-    for source_id in shared {
+    for (source_id, _) in shared {
         let Some(source) = corpus.source(&source_id) else {
             continue;
         };
@@ -412,8 +523,13 @@ pub fn disagreements(corpus: &Corpus, codings: &CodingSet, a: &str, b: &str) -> 
     out
 }
 
-/// Sources every one of `coders` has live codings in.
-fn agreement_sources(codings: &CodingSet, coders: &[String]) -> Vec<String> {
+/// Sources that at least `min` of `coders` have live codings in, each with which of `coders`
+/// coded it (in the order of `coders`).
+fn agreement_sources(
+    codings: &CodingSet,
+    coders: &[String],
+    min: usize,
+) -> Vec<(String, Vec<bool>)> {
     let mut coded_by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for c in codings.codings.iter().filter(|c| !c.coding.orphaned) {
         coded_by
@@ -423,7 +539,10 @@ fn agreement_sources(codings: &CodingSet, coders: &[String]) -> Vec<String> {
     }
     coded_by
         .into_iter()
-        .filter(|(_, who)| coders.iter().all(|c| who.contains(c.as_str())))
-        .map(|(s, _)| s.to_string())
+        .map(|(s, who)| {
+            let present: Vec<bool> = coders.iter().map(|c| who.contains(c.as_str())).collect();
+            (s.to_string(), present)
+        })
+        .filter(|(_, present)| present.iter().filter(|p| **p).count() >= min)
         .collect()
 }

@@ -98,6 +98,10 @@ pub enum Command {
         /// Coders to compare, comma-separated (default: every coder).
         #[arg(long, value_delimiter = ',')]
         coders: Vec<String>,
+        /// Count every paragraph as a unit, headings, title lines and notes too (default:
+        /// running text only).
+        #[arg(long)]
+        all_units: bool,
         #[arg(long)]
         json: bool,
     },
@@ -304,7 +308,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         } => stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
         Command::Check { fix, accept } => check(config, fix, &accept, &bar),
-        Command::Agreement { coders, json } => agreement(config, coders, json, &bar),
+        Command::Agreement {
+            coders,
+            all_units,
+            json,
+        } => agreement(config, coders, all_units, json, &bar),
         Command::Memo {
             target,
             text,
@@ -638,11 +646,8 @@ fn import_files(
             )));
         }
     }
-    if pseudonymise && config.pseudonym_key.starts_with(&config.corpus) {
-        return Err(Error::Usage(format!(
-            "the pseudonym key {} lies inside the corpus: set pseudonym_key in config.toml to a path outside it",
-            config.pseudonym_key.display()
-        )));
+    if pseudonymise {
+        config.check_pseudonym_key()?;
     }
     let mut key = if pseudonymise {
         Some(transcript::PseudonymKey::load(&config.pseudonym_key)?)
@@ -786,6 +791,7 @@ fn memo(
 fn agreement(
     config: Config,
     coders: Vec<String>,
+    all_units: bool,
     json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
@@ -818,10 +824,18 @@ fn agreement(
             }
         )));
     }
-    let a = crate::analysis::agreement::agreement(&ws.corpus, &ws.codings, &coders, bar)?;
+    use crate::analysis::agreement::{self, UnitKind};
+    let options = agreement::Options {
+        units: if all_units {
+            UnitKind::All
+        } else {
+            UnitKind::Content
+        },
+    };
+    let a = agreement::agreement(&ws.corpus, &ws.codings, &coders, &options, bar)?;
     if a.sources.is_empty() {
         return Err(Error::Usage(format!(
-            "{} have no source that all of them coded",
+            "{} have no source that at least two of them coded",
             coders.join(", ")
         )));
     }
@@ -990,6 +1004,10 @@ fn check(
             .iter()
             .map(ToString::to_string),
     );
+    // The key holds the real names; inside corpus/ it would be shared with the corpus.
+    if let Err(e) = ws.config.check_pseudonym_key() {
+        problems.push(e.to_string());
+    }
     for p in &problems {
         println!("{p}");
     }

@@ -309,21 +309,52 @@ pub fn stats(s: &FishboneStats, corpus: &Corpus, by_case: bool, by_coder: bool) 
     out
 }
 
-/// Agreement as a table: overall, per fishbone level, per code.
+/// Agreement as a table: which units, each coder's coverage, then overall, per fishbone
+/// level, per code; rows on fewer than ten coded units are marked.
 pub fn agreement(
     a: &crate::analysis::agreement::Agreement,
     codebook: &crate::corpus::codebook::Codebook,
 ) -> String {
+    use crate::analysis::agreement::{MIN_CODED_UNITS, UnitKind};
     use std::fmt::Write;
     let num = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.2}"));
     let pct = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{:.0}%", x * 100.0));
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Agreement of {} on {} source(s) they all coded, per paragraph:",
+        "Agreement of {} on {} source(s) coded by at least two of them, per paragraph.",
         a.coders.join(", "),
         a.sources.len()
     );
+    let _ = match a.units.kind {
+        UnitKind::Content => writeln!(
+            out,
+            "Units: {} paragraph(s) of running text; {} heading(s), title line(s) and note(s) left out (--all-units counts them).",
+            a.units.paragraphs, a.units.left_out
+        ),
+        UnitKind::All => writeln!(
+            out,
+            "Units: all {} paragraph(s), headings, title lines and notes included.",
+            a.units.paragraphs
+        ),
+    };
+    let coverage: Vec<String> = a
+        .coverage
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} of {} units ({} source(s))",
+                c.coder, c.units, a.units.paragraphs, c.sources
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "Coverage: {}.", coverage.join(", "));
+    if a.coverage.iter().any(|c| c.units < a.units.paragraphs) {
+        let _ = writeln!(
+            out,
+            "A coder who did not code a source is missing there: alpha allows missing values."
+        );
+    }
     let _ = writeln!(
         out,
         "{:<52} {:>6} {:>6} {:>6} {:>6} {:>6}",
@@ -332,13 +363,14 @@ pub fn agreement(
     let mut row = |label: &str, f: &crate::analysis::agreement::Figures| {
         let _ = writeln!(
             out,
-            "{:<52} {:>6} {:>6} {:>6} {:>6} {:>6}",
+            "{:<52} {:>6} {:>6} {:>6} {:>6} {:>6}{}",
             label.chars().take(52).collect::<String>(),
             f.units,
             f.coded_units,
             pct(f.percent_agreement),
             num(f.cohen_kappa),
-            num(f.krippendorff_alpha)
+            num(f.krippendorff_alpha),
+            if f.unstable { " *" } else { "" }
         );
     };
     row("overall (paragraph × code)", &a.overall);
@@ -351,9 +383,18 @@ pub fn agreement(
             .map_or(f.name.as_str(), |c| c.label.as_str());
         row(&format!("  {label}"), f);
     }
+    let all_figures = std::iter::once(&a.overall)
+        .chain(&a.per_level)
+        .chain(&a.per_code);
+    if all_figures.into_iter().any(|f| f.unstable) {
+        let _ = writeln!(
+            out,
+            "* n < {MIN_CODED_UNITS}: unstable (fewer than {MIN_CODED_UNITS} coded units; one paragraph more or less moves kappa and alpha a lot)."
+        );
+    }
     let _ = writeln!(
         out,
-        "Coded characters coded alike by all: {} (descriptive).",
+        "Coded characters coded alike by all who coded the source: {} (descriptive).",
         pct(a.overlapping_characters)
     );
     if a.coders.len() > 2 {

@@ -109,6 +109,46 @@ pub struct Segment {
 /// The heading that opens the notes section of a body.
 pub const NOTES_HEADING: &str = "Noten";
 
+impl Segment {
+    /// True for a paragraph that is not running text: a Markdown heading (`## …`, which
+    /// imported Markdown transcripts keep), the source's title line (the shipped sources open
+    /// with it), the notes heading and the notes, or a footnote paragraph (`[12] …`). Such
+    /// paragraphs are almost never coded, so counting them as units of agreement would add
+    /// agreement on nothing.
+    pub fn is_heading_or_note(&self, title: &str) -> bool {
+        let text = self.text.trim();
+        self.is_note
+            || is_markdown_heading(text)
+            || text.to_lowercase() == title.trim().to_lowercase()
+            || is_footnote(text)
+    }
+}
+
+/// `# Title` to `###### Title` (ATX headings, up to three spaces of indent).
+fn is_markdown_heading(text: &str) -> bool {
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let rest = &text[indent..];
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    indent <= 3
+        && (1..=6).contains(&hashes)
+        && rest[hashes..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
+}
+
+/// A footnote body as the imports write it: `[12] text`. Timestamps (`[00:12:03]`) hold a
+/// colon, so transcript turns never match.
+fn is_footnote(text: &str) -> bool {
+    text.strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .is_some_and(|(n, after)| {
+            !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit())
+                && after.chars().next().is_none_or(char::is_whitespace)
+        })
+}
+
 const FENCE: &str = "+++";
 
 impl Source {
@@ -433,6 +473,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("x.md:3:"), "{err}");
+    }
+
+    #[test]
+    fn headings_titles_and_notes_are_not_running_text() {
+        let body = "Intermezzo: intake\n\n# Kop\n\n##Geen kop\n\nLopende tekst.[12]\n\n[00:12:03] Moderator: Ja.\n\n[3] Een voetnoot buiten de noten.\n\nNoten\n\n[12] Artikel 2.5.5a.\n";
+        let marked: Vec<bool> = segments(body, SourceKind::Intermezzo, &[])
+            .iter()
+            .map(|s| s.is_heading_or_note("Intermezzo: intake"))
+            .collect();
+        assert_eq!(
+            marked,
+            [true, true, false, false, false, true, true, true],
+            "title, heading, not a heading (no space), text, a turn, footnote, Noten, note"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
+pub use crate::corpus::pseudonyms::{Person, PseudonymKey, is_role, pseudonymise};
 use crate::corpus::source::{self, SourceKind, SourceMeta, parse_turn};
 use crate::error::{Error, Result};
 
@@ -202,133 +203,14 @@ pub fn normalise_subtitles(text: &str) -> String {
     body.nfc().collect()
 }
 
-/// The key from participants' real names to their pseudonyms. It lives outside corpus/
-/// (config.toml `pseudonym_key`), so the corpus never holds a name.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PseudonymKey {
-    #[serde(default, rename = "person", skip_serializing_if = "Vec::is_empty")]
-    pub people: Vec<Person>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Person {
-    pub name: String,
-    pub pseudonym: String,
-}
-
-impl PseudonymKey {
-    pub fn load(path: &Path) -> Result<PseudonymKey> {
-        crate::text_file::load_toml(path)
-    }
-
-    pub fn save(&self, path: &Path) -> Result<()> {
-        crate::text_file::save_toml(
-            path,
-            "Real names → pseudonyms. Keep this file private: never in corpus/ or git.",
-            self,
-        )
-    }
-
-    /// The pseudonym of `name`, given a new one ("Deelnemer N") the first time.
-    fn pseudonym(&mut self, name: &str) -> String {
-        if let Some(p) = self.people.iter().find(|p| p.name == name) {
-            return p.pseudonym.clone();
-        }
-        let pseudonym = format!("Deelnemer {}", self.people.len() + 1);
-        self.people.push(Person {
-            name: name.to_string(),
-            pseudonym: pseudonym.clone(),
-        });
-        pseudonym
-    }
-}
-
-/// True for speaker labels that are roles, not names: "Moderator", "Docent 2", "P3" and the
-/// like stay as they are.
-pub fn is_role(label: &str) -> bool {
-    // "Interviewer 1", "P3", "Docent 2": a role word, then perhaps a number.
-    const ROLES: &[&str] = &[
-        "moderator",
-        "interviewer",
-        "onderzoeker",
-        "gespreksleider",
-        "docent",
-        "student",
-        "teamleider",
-        "begeleider",
-        "mentor",
-        "slb'er",
-        "zorgcoördinator",
-        "deelnemer",
-        "respondent",
-        "p",
-        "r",
-        "i",
-    ];
-    let lower = label.to_lowercase();
-    let word = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
-    ROLES.contains(&word)
-}
-
-/// Replace participants' names in a transcript body by pseudonyms: speakers that are names,
-/// and those names (and their first names) wherever they occur in the text.
-pub fn pseudonymise(body: &str, key: &mut PseudonymKey) -> String {
-    let mut names: Vec<String> = Vec::new();
-    for paragraph in body.split("\n\n") {
-        if let (Some(speaker), _) = parse_turn(paragraph)
-            && !is_role(&speaker)
-            && !names.contains(&speaker)
-        {
-            names.push(speaker);
-        }
-    }
-    for name in &names {
-        key.pseudonym(name);
-    }
-    // Longest names first, so "Noor Jansen" goes before "Noor".
-    let mut replacements: Vec<(String, String)> = Vec::new();
-    for person in &key.people {
-        replacements.push((person.name.clone(), person.pseudonym.clone()));
-        if let Some(first) = person.name.split_whitespace().next()
-            && first != person.name
-            && first.chars().count() >= 3
-        {
-            replacements.push((first.to_string(), person.pseudonym.clone()));
-        }
-    }
-    replacements.sort_by_key(|(name, _)| std::cmp::Reverse(name.chars().count()));
-    let mut out = body.to_string();
-    for (name, pseudonym) in replacements {
-        out = replace_word(&out, &name, &pseudonym);
-    }
-    out
-}
-
-/// `text` with every whole-word occurrence of `word` replaced.
-fn replace_word(text: &str, word: &str, by: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(word) {
-        let before = rest[..at].chars().next_back();
-        let after = rest[at + word.len()..].chars().next();
-        let bounded = before.is_none_or(|c| !c.is_alphanumeric())
-            && after.is_none_or(|c| !c.is_alphanumeric());
-        out.push_str(&rest[..at]);
-        out.push_str(if bounded { by } else { word });
-        rest = &rest[at + word.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// A source id from a file name: lowercase, accents folded, words joined by hyphens.
 pub fn id_from_name(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .unwrap_or_default()
-        .to_string_lossy()
+    id_from_stem(&path.file_stem().unwrap_or_default().to_string_lossy())
+}
+
+/// A source id from a file name without its extension.
+fn id_from_stem(stem: &str) -> String {
+    let stem = stem
         .nfd()
         .filter(char::is_ascii)
         .collect::<String>()
@@ -453,26 +335,40 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
     if body.trim().is_empty() {
         return Err(Error::invalid(file, Some(1), "the file holds no text"));
     }
-    let body = match options.pseudonyms {
-        Some(key) => pseudonymise(&body, key),
-        None => body,
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    let extension = file
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    // The file name is pseudonymised after the text, so the speakers of this very file are
+    // in the key by then: `interview-sanne-jansen.txt` with a speaker Sanne Jansen.
+    let (body, id, title, provenance) = match options.pseudonyms {
+        Some(key) => {
+            let body = pseudonymise(&body, key);
+            let stem = key.pseudonymise_name(&stem);
+            let id = id_from_stem(&stem);
+            let provenance = format!("imported from {stem}{extension} (pseudonymised)");
+            (body, id, stem, provenance)
+        }
+        None => {
+            let provenance = format!("imported from {stem}{extension}");
+            (body, id, stem.to_string(), provenance)
+        }
     };
-    let name = file
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .to_string();
+    source::validate_id(&id).map_err(|m| {
+        Error::invalid(
+            file,
+            None,
+            format!("no usable id from the file name ({m}); rename the file"),
+        )
+    })?;
     let meta = SourceMeta {
         id: id.clone(),
         kind,
-        title: file
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string(),
+        title,
         case: case.map(str::to_string),
         date: None,
-        provenance: format!("imported from {name}"),
+        provenance,
         pages,
     };
     let target = corpus
@@ -547,19 +443,6 @@ mod tests {
             normalise_subtitles(srt),
             "[00:00:05] Moderator: Welkom. Nog even.\n\n[00:00:12] P3: Ja.\n"
         );
-    }
-
-    #[test]
-    fn names_become_stable_pseudonyms_roles_stay() {
-        let mut key = PseudonymKey::default();
-        let body = "[00:00:01] Moderator: Noor, wat vind jij?\n\n[00:00:04] Noor Jansen: Dat Sam gelijk heeft.\n\nSam: Dank je, Noortje.\n";
-        assert_eq!(
-            pseudonymise(body, &mut key),
-            "[00:00:01] Moderator: Deelnemer 1, wat vind jij?\n\n[00:00:04] Deelnemer 1: Dat Deelnemer 2 gelijk heeft.\n\nDeelnemer 2: Dank je, Noortje.\n"
-        );
-        // The same people in another transcript get the same pseudonyms.
-        assert_eq!(pseudonymise("Sam: Ja.\n", &mut key), "Deelnemer 2: Ja.\n");
-        assert!(is_role("Docent 2") && is_role("P3") && !is_role("Noor"));
     }
 
     #[test]
