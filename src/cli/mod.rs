@@ -1,6 +1,7 @@
 //! The command line: argument parsing and one function per command. No domain logic lives
 //! here; commands call the library and print.
 
+mod check;
 mod export;
 mod import;
 mod output;
@@ -285,7 +286,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             by_coder,
             json,
         } => stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
-        Command::Check => check(config, &bar),
+        Command::Check => check::run(config, &bar),
         Command::Agreement { coders, json } => agreement(config, coders, json, &bar),
         Command::Memo {
             target,
@@ -857,7 +858,7 @@ fn stats(
 }
 
 /// Say which codings opening the workspace put back on their text, and how.
-fn print_healed(ws: &Workspace) {
+pub(crate) fn print_healed(ws: &Workspace) {
     for h in &ws.healed {
         let how = match &h.anchor {
             Anchor::Exact { .. } => "its text moved".to_string(),
@@ -866,35 +867,5 @@ fn print_healed(ws: &Workspace) {
             Anchor::Unchanged | Anchor::Orphaned => continue,
         };
         println!("{}: re-anchored coding {}: {how}", h.path.display(), h.id);
-    }
-}
-
-fn check(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error> {
-    let ws = Workspace::open_with(config, bar)?;
-    print_healed(&ws);
-    let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
-    problems.extend(
-        crate::check::check(&ws.corpus, &ws.codings)
-            .iter()
-            .map(ToString::to_string),
-    );
-    for p in &problems {
-        println!("{p}");
-    }
-    let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
-    let summary = format!(
-        "{} sources, {} quotes, {} codes, {} codings by {} coder(s)",
-        ws.corpus.sources.len(),
-        quotes,
-        ws.corpus.codebook.codes.len(),
-        ws.codings.codings.len(),
-        ws.codings.coders().len()
-    );
-    if problems.is_empty() {
-        println!("ok: {summary}");
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!("{} problem(s); {summary}", problems.len());
-        Ok(ExitCode::from(2))
     }
 }
