@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use super::{print_healed, progress};
 use crate::config::Config;
 use crate::error::Error;
+use crate::index::health::{self, Health};
 use crate::workspace::Workspace;
 
 pub(crate) fn run(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error> {
@@ -16,6 +17,25 @@ pub(crate) fn run(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error
             .iter()
             .map(ToString::to_string),
     );
+    // The index is derived data: a damaged one is listed (it is not what it should be) with
+    // what heals it; a missing one is simply built on first use.
+    let index_line = match health::health(&ws.config.index) {
+        Ok(Health::Sound) => Some("index: checksums ok".to_string()),
+        Ok(Health::NotBuilt) => {
+            Some("index: not built yet (the next search or `visgraat index` builds it)".to_string())
+        }
+        Ok(Health::Damaged(reason)) => {
+            problems.push(format!(
+                "index at {}: {reason}: the next search or `visgraat index` rebuilds it",
+                ws.config.index.display()
+            ));
+            None
+        }
+        Err(e) => {
+            problems.push(e.to_string());
+            None
+        }
+    };
     for p in &problems {
         println!("{p}");
     }
@@ -30,9 +50,15 @@ pub(crate) fn run(config: Config, bar: &progress::Bar) -> Result<ExitCode, Error
     );
     if problems.is_empty() {
         println!("ok: {summary}");
-        Ok(ExitCode::SUCCESS)
     } else {
         println!("{} problem(s); {summary}", problems.len());
-        Ok(ExitCode::from(2))
     }
+    if let Some(line) = index_line {
+        println!("{line}");
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

@@ -411,12 +411,26 @@ fn index(config: Config, rebuild: bool, bar: &progress::Bar) -> Result<ExitCode,
     let started = Instant::now();
     let ws = Workspace::open_with(config, bar)?;
     warn_problems(&ws.problems);
-    let report = ws.refresh_index_with(rebuild, bar)?;
+    let report = ws.refresh_index_verified_with(rebuild, bar)?;
     println!(
         "{}",
         output::index_report(&report, ws.corpus.sources.len(), started.elapsed())
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A search that rebuilds a damaged index and searches again, saying so on stderr.
+pub(crate) fn healing_search<T>(
+    config: &Config,
+    searcher: &mut crate::index::search::Searcher,
+    bar: &progress::Bar,
+    search: impl Fn(&crate::index::search::Searcher) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let (found, healed) = workspace::search_healing(config, searcher, bar, search)?;
+    if let Some(reason) = healed {
+        eprintln!("visgraat: warning: {reason}: rebuilt it from the corpus and searched again");
+    }
+    Ok(found)
 }
 
 fn parse_choice<T>(
@@ -473,7 +487,7 @@ fn search(config: &Config, args: &SearchArgs, bar: &progress::Bar) -> Result<Exi
             )));
         }
     }
-    let (searcher, report) = workspace::fresh_searcher_with(config, bar)?;
+    let (mut searcher, report) = workspace::fresh_searcher_with(config, bar)?;
     if let Some(report) = report.filter(|r| r.did_work()) {
         eprintln!(
             "visgraat: index refreshed ({} added, {} updated, {} removed)",
@@ -501,9 +515,13 @@ fn search(config: &Config, args: &SearchArgs, bar: &progress::Bar) -> Result<Exi
     let hits = if request.filters_codings() {
         let (codings, problems) = CodingSet::load(&config.corpus);
         warn_problems(&problems);
-        searcher.search(&request, &codings, &codebook)?
+        healing_search(config, &mut searcher, bar, |s| {
+            s.search(&request, &codings, &codebook)
+        })?
     } else {
-        let mut hits = searcher.search(&request, &CodingSet::default(), &codebook)?;
+        let mut hits = healing_search(config, &mut searcher, bar, |s| {
+            s.search(&request, &CodingSet::default(), &codebook)
+        })?;
         let sources: Vec<&str> = hits.iter().map(|h| h.source.as_str()).collect();
         let (codings, problems) = CodingSet::load_sources(&config.corpus, &sources);
         warn_problems(&problems);
