@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod participants;
 pub mod pdf_text;
 pub mod project;
+pub mod qde;
 pub mod qdpx;
 pub mod quotes;
 pub mod source;
