@@ -87,6 +87,17 @@ impl Workspace {
         build::update_with(&self.corpus, &self.config.index, rebuild, progress)
     }
 
+    /// [`Workspace::refresh_index_with`], first comparing every index file with its checksum
+    /// (all of the index is read): `visgraat index`, where a damaged index is rebuilt rather
+    /// than called up to date.
+    pub fn refresh_index_verified_with(
+        &self,
+        rebuild: bool,
+        progress: &dyn Progress,
+    ) -> Result<IndexReport> {
+        build::update_verified(&self.corpus, &self.config.index, rebuild, progress)
+    }
+
     /// Refresh the index only when a corpus file changed since the last refresh (a stat per
     /// file): the start-up path, where opening, verifying and hashing would cost most.
     pub fn refresh_index_if_stale(&self) -> Result<Option<IndexReport>> {
@@ -182,4 +193,28 @@ pub fn fresh_searcher_with(
             .map_err(|_| e),
         Err(e) => Err(e),
     }
+}
+
+/// Run `search` on `searcher`. When the index fails under it (a garbled or missing file that
+/// opening the index does not notice), the index is checked by its checksums under the
+/// writer's lock, rebuilt from the corpus when they fail, and searched again. Returns why the
+/// index was rebuilt, if it was: the caller says so. An index that passes its checksums is
+/// left alone and the search's error stands (rebuilding would not change it).
+pub fn search_healing<T>(
+    config: &Config,
+    searcher: &mut Searcher,
+    progress: &dyn Progress,
+    search: impl Fn(&Searcher) -> Result<T>,
+) -> Result<(T, Option<String>)> {
+    let failure = match search(searcher) {
+        Err(e @ Error::Index { .. }) => e,
+        other => return other.map(|found| (found, None)),
+    };
+    let corpus = Corpus::load_with(&config.corpus, progress)?;
+    let report = build::update_verified(&corpus, &config.index, false, progress)?;
+    let Some(reason) = report.rebuilt else {
+        return Err(failure);
+    };
+    *searcher = Searcher::open(&config.index)?;
+    Ok((search(searcher)?, Some(reason)))
 }

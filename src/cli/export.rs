@@ -99,23 +99,22 @@ pub fn run(
         )));
     }
     if let Some(query) = query {
-        let (searcher, _) = workspace::fresh_searcher_with(&ws.config, bar)?;
-        let hits = searcher.search(
-            &Request {
-                query: query.to_string(),
-                kind: selection.kind,
-                case: selection.case.clone(),
-                speaker: selection.speaker.clone(),
-                level: selection.level,
-                valence: selection.valence,
-                code: selection.code.clone(),
-                coder: selection.coder.clone(),
-                limit: 100_000,
-                ..Request::default()
-            },
-            &ws.codings,
-            &ws.corpus.codebook,
-        )?;
+        let (mut searcher, _) = workspace::fresh_searcher_with(&ws.config, bar)?;
+        let request = Request {
+            query: query.to_string(),
+            kind: selection.kind,
+            case: selection.case.clone(),
+            speaker: selection.speaker.clone(),
+            level: selection.level,
+            valence: selection.valence,
+            code: selection.code.clone(),
+            coder: selection.coder.clone(),
+            limit: 100_000,
+            ..Request::default()
+        };
+        let hits = super::healing_search(&ws.config, &mut searcher, bar, |s| {
+            s.search(&request, &ws.codings, &ws.corpus.codebook)
+        })?;
         if format == "csv" {
             // A search exports its hits, one row each.
             crate::atomic::write(output, report::hits_csv(&hits)?.as_bytes())?;

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and one function per command. No domain logic lives
 //! here; commands call the library and print.
 
+mod check;
 mod export;
 mod import;
 mod output;
@@ -307,7 +308,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             by_coder,
             json,
         } => stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
-        Command::Check { fix, accept } => check(config, fix, &accept, &bar),
+        Command::Check { fix, accept } => check::run(config, fix, &accept, &bar),
         Command::Agreement {
             coders,
             all_units,
@@ -426,7 +427,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 /// What opening the workspace cleaned up: temp files of writes that were killed.
-fn cleaned_note(ws: &Workspace) -> String {
+pub(crate) fn cleaned_note(ws: &Workspace) -> String {
     format!(
         "removed {} temp file(s) left by writes that were killed (older than a minute; the files they were for are unharmed)",
         ws.cleaned.len()
@@ -458,12 +459,26 @@ fn index(config: Config, rebuild: bool, bar: &progress::Bar) -> Result<ExitCode,
     let started = Instant::now();
     let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
-    let report = ws.refresh_index_with(rebuild, bar)?;
+    let report = ws.refresh_index_verified_with(rebuild, bar)?;
     println!(
         "{}",
         output::index_report(&report, ws.corpus.sources.len(), started.elapsed())
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A search that rebuilds a damaged index and searches again, saying so on stderr.
+pub(crate) fn healing_search<T>(
+    config: &Config,
+    searcher: &mut crate::index::search::Searcher,
+    bar: &progress::Bar,
+    search: impl Fn(&crate::index::search::Searcher) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let (found, healed) = workspace::search_healing(config, searcher, bar, search)?;
+    if let Some(reason) = healed {
+        eprintln!("visgraat: warning: {reason}: rebuilt it from the corpus and searched again");
+    }
+    Ok(found)
 }
 
 fn parse_choice<T>(
@@ -530,7 +545,7 @@ fn search(config: &Config, args: &SearchArgs, bar: &progress::Bar) -> Result<Exi
             )));
         }
     }
-    let (searcher, report) = workspace::fresh_searcher_with(config, bar)?;
+    let (mut searcher, report) = workspace::fresh_searcher_with(config, bar)?;
     if let Some(report) = report.filter(|r| r.did_work()) {
         eprintln!(
             "visgraat: index refreshed ({} added, {} updated, {} removed)",
@@ -558,9 +573,13 @@ fn search(config: &Config, args: &SearchArgs, bar: &progress::Bar) -> Result<Exi
     let hits = if request.filters_codings() {
         let (codings, problems) = CodingSet::load(&config.corpus);
         warn_problems(&problems);
-        searcher.search(&request, &codings, &codebook)?
+        healing_search(config, &mut searcher, bar, |s| {
+            s.search(&request, &codings, &codebook)
+        })?
     } else {
-        let mut hits = searcher.search(&request, &CodingSet::default(), &codebook)?;
+        let mut hits = healing_search(config, &mut searcher, bar, |s| {
+            s.search(&request, &CodingSet::default(), &codebook)
+        })?;
         let sources: Vec<&str> = hits.iter().map(|h| h.source.as_str()).collect();
         let (codings, problems) = CodingSet::load_sources(&config.corpus, &sources);
         warn_problems(&problems);
@@ -927,7 +946,7 @@ fn stats(
 }
 
 /// Say which codings opening the workspace put back on their text, and how.
-fn print_healed(ws: &Workspace) {
+pub(crate) fn print_healed(ws: &Workspace) {
     for h in &ws.healed {
         let how = match &h.anchor {
             Anchor::Exact { .. } => "its text moved".to_string(),
@@ -950,84 +969,5 @@ fn print_healed(ws: &Workspace) {
             Anchor::Unchanged | Anchor::Orphaned => continue,
         };
         println!("{}: re-anchored coding {}: {how}", h.path.display(), h.id);
-    }
-}
-
-fn check(
-    config: Config,
-    fix: bool,
-    accept: &[String],
-    bar: &progress::Bar,
-) -> Result<ExitCode, Error> {
-    let mut ws = Workspace::inspect_with(config, bar)?;
-    for id in accept {
-        let old = ws
-            .codings
-            .codings
-            .iter()
-            .find(|p| p.coding.id == *id)
-            .cloned()
-            .ok_or_else(|| Error::Usage(format!("no coding {id}")))?;
-        let placed = crate::coding::anchor::accepted(&ws.corpus, &old)?;
-        coding::apply_changes(
-            &ws.corpus.root,
-            &[coding::Change::Replace {
-                old: &old,
-                new: &placed,
-            }],
-        )?;
-        if let Some(c) = ws.codings.codings.iter_mut().find(|p| p.coding.id == *id) {
-            *c = placed.clone();
-        }
-        println!(
-            "placed coding {id} at {}..{}: “{}” (its first quote is kept as original_quote)",
-            placed.coding.start, placed.coding.end, placed.coding.quote
-        );
-        ws.healed.retain(|h| h.id != *id);
-    }
-    print_healed(&ws);
-    let unwritten = ws.healed.iter().filter(|h| h.changed).count();
-    if fix {
-        let files = ws.write_healing(true)?;
-        println!("wrote {files} codings file(s)");
-    } else if unwritten > 0 {
-        println!(
-            "{unwritten} coding(s) re-anchored in memory only: `visgraat check --fix` writes them"
-        );
-    }
-    if !ws.cleaned.is_empty() {
-        println!("{}", cleaned_note(&ws));
-    }
-    let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
-    problems.extend(
-        crate::check::check(&ws.corpus, &ws.codings)
-            .iter()
-            .map(ToString::to_string),
-    );
-    // The key holds the real names; inside corpus/ it would be shared with the corpus.
-    if let Err(e) = ws.config.check_pseudonym_key() {
-        problems.push(e.to_string());
-    }
-    for p in &problems {
-        println!("{p}");
-    }
-    for note in crate::check::notes(&ws.corpus) {
-        println!("{note}");
-    }
-    let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
-    let summary = format!(
-        "{} sources, {} quotes, {} codes, {} codings by {} coder(s)",
-        ws.corpus.sources.len(),
-        quotes,
-        ws.corpus.codebook.codes.len(),
-        ws.codings.codings.len(),
-        ws.codings.coders().len()
-    );
-    if problems.is_empty() {
-        println!("ok: {summary}");
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!("{} problem(s); {summary}", problems.len());
-        Ok(ExitCode::from(2))
     }
 }

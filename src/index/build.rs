@@ -7,10 +7,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tantivy::{Index, IndexWriter, TantivyDocument, Term, doc};
+use tantivy::{Index, IndexWriter, Term, doc};
 
 use super::schema::{self, Fields};
-use super::{analyzer, index_error};
+use super::{analyzer, health, index_error};
 use crate::corpus::source::Source;
 use crate::corpus::{Corpus, quotes};
 use crate::error::{Error, Result};
@@ -136,64 +136,24 @@ fn read_manifest(dir: &Path) -> Option<Manifest> {
     toml::from_str(&text).ok()
 }
 
-/// Open the index, or say why it must be rebuilt.
-fn open_existing(dir: &Path, fingerprint: &str) -> std::result::Result<(Index, Manifest), String> {
+/// Open the index, or say why it must be rebuilt. With `checksums`, every file is also
+/// compared with its checksum (all of the index is read).
+fn open_existing(
+    dir: &Path,
+    fingerprint: &str,
+    checksums: bool,
+) -> std::result::Result<(Index, Manifest), String> {
     let manifest = read_manifest(dir).ok_or("no index yet")?;
     if manifest.fingerprint != fingerprint {
         return Err("the schema or Dutch analysis changed".into());
     }
-    verify(dir)?;
+    health::verify(dir)?;
+    if checksums {
+        health::checksums(dir)?;
+    }
     let index =
         Index::open_in_dir(dir).map_err(|e| format!("the index could not be opened ({e})"))?;
     Ok((index, manifest))
-}
-
-fn damaged(e: impl std::fmt::Display) -> String {
-    format!("the index is damaged ({e})")
-}
-
-/// Read a little of every segment (stored documents, the text postings, a fast field), so a
-/// truncated or garbled file is found now rather than in the middle of a search. tantivy
-/// may panic on garbage: that is caught and reported as damage.
-pub fn verify(dir: &Path) -> std::result::Result<(), String> {
-    let probe = || -> std::result::Result<(), String> {
-        let index =
-            Index::open_in_dir(dir).map_err(|e| format!("the index could not be opened ({e})"))?;
-        analyzer::register(index.tokenizers());
-        let fields = super::fields(&index).map_err(|e| e.to_string())?;
-        let reader = index
-            .reader()
-            .map_err(|e| format!("the index is damaged ({e})"))?;
-        let searcher = reader.searcher();
-        for segment in searcher.segment_readers() {
-            let store = segment.get_store_reader(0).map_err(damaged)?;
-            if segment.max_doc() > 0 {
-                store.get::<TantivyDocument>(0).map_err(damaged)?;
-                store
-                    .get::<TantivyDocument>(segment.max_doc() - 1)
-                    .map_err(damaged)?;
-            }
-            let inverted = segment.inverted_index(fields.text).map_err(damaged)?;
-            let mut terms = inverted.terms().stream().map_err(damaged)?;
-            // The start of the term dictionary: a damaged one fails here (reading all of it
-            // would cost tens of milliseconds on every refresh of a large index).
-            for _ in 0..1000 {
-                if !terms.advance() {
-                    break;
-                }
-            }
-            segment.fast_fields().u64("start").map_err(damaged)?;
-        }
-        Ok(())
-    };
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let outcome = std::panic::catch_unwind(probe);
-    std::panic::set_hook(previous);
-    match outcome {
-        Ok(result) => result,
-        Err(_) => Err("the index is damaged (its files could not be read)".into()),
-    }
 }
 
 fn create_fresh(dir: &Path) -> Result<Index> {
@@ -235,6 +195,13 @@ pub(crate) fn lock(dir: &Path, exclusive: bool) -> Result<std::fs::File> {
 
 /// [`lock`], saying so to `progress` when it has to wait, and giving up when cancelled.
 fn lock_with(dir: &Path, exclusive: bool, progress: &dyn Progress) -> Result<std::fs::File> {
+    // Said plainly: creating the directory would fail with a bare "File exists".
+    if dir.is_file() {
+        return Err(Error::Index {
+            path: dir.to_path_buf(),
+            message: "is a file, not a directory: remove it or set index = … in config.toml to another path".into(),
+        });
+    }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(LOCK_FILE);
     let file = std::fs::OpenOptions::new()
@@ -293,10 +260,38 @@ pub fn update_with(
     force_rebuild: bool,
     progress: &dyn Progress,
 ) -> Result<IndexReport> {
+    update_inner(corpus, dir, force_rebuild, false, progress)
+}
+
+/// [`update_with`], also comparing every index file with its checksum first and rebuilding
+/// when one fails: a garbled middle of a file, which the quick probe on every refresh cannot
+/// see. It reads all of the index, so `visgraat index` does it, and a search only after the
+/// index failed under it.
+pub fn update_verified(
+    corpus: &Corpus,
+    dir: &Path,
+    force_rebuild: bool,
+    progress: &dyn Progress,
+) -> Result<IndexReport> {
+    update_inner(corpus, dir, force_rebuild, true, progress)
+}
+
+fn update_inner(
+    corpus: &Corpus,
+    dir: &Path,
+    force_rebuild: bool,
+    checksums: bool,
+    progress: &dyn Progress,
+) -> Result<IndexReport> {
     let _lock = lock_with(dir, true, progress)?;
     let fingerprint = schema::fingerprint();
     let mut report = IndexReport::default();
-    let (index, old) = match (force_rebuild, open_existing(dir, &fingerprint)) {
+    let opened = if force_rebuild {
+        Err(String::new())
+    } else {
+        open_existing(dir, &fingerprint, checksums)
+    };
+    let (index, old) = match (force_rebuild, opened) {
         (false, Ok(found)) => found,
         (true, _) => {
             report.rebuilt = Some("--rebuild was asked for".into());

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::index::build;
 use crate::index::search::{Hit, Request, Searcher};
 use crate::progress::{Progress, Stage};
+use crate::workspace;
 
 /// How far the index is, as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,8 @@ pub enum Job {
 pub enum Report {
     Index(IndexState),
     Searched(u64, std::result::Result<Vec<Hit>, String>),
+    /// A search found the index damaged; it was rebuilt (for this reason) and answered.
+    Healed(String),
 }
 
 /// The worker's progress, turned into [`IndexState`]s for the UI: one message per percent,
@@ -66,7 +69,22 @@ struct Tracker<'a> {
     last_percent: AtomicU64,
 }
 
-impl Tracker<'_> {
+impl<'a> Tracker<'a> {
+    fn new(send: &'a (dyn Fn(IndexState) + Sync), building: bool) -> Tracker<'a> {
+        Tracker {
+            send,
+            building,
+            stage: Mutex::new((Stage::ReadingCorpus, 0)),
+            done: AtomicU64::new(0),
+            last_percent: AtomicU64::new(u64::MAX),
+        }
+    }
+
+    /// Whether this tracker told the UI of any work (the UI then waits for `Ready`).
+    fn reported(&self) -> bool {
+        self.last_percent.load(Ordering::Relaxed) != u64::MAX
+    }
+
     /// Reading the sources is the first tenth of the work, indexing them the next 85 %,
     /// writing the index the rest.
     fn percent(stage: Stage, done: u64, total: u64) -> u8 {
@@ -138,13 +156,7 @@ fn refresh(config: &Config, searcher: &mut Option<Searcher>, send: &(dyn Fn(Inde
         send(IndexState::Ready);
         return;
     }
-    let tracker = Tracker {
-        send,
-        building: !build::has_manifest(&config.index),
-        stage: Mutex::new((Stage::ReadingCorpus, 0)),
-        done: AtomicU64::new(0),
-        last_percent: AtomicU64::new(u64::MAX),
-    };
+    let tracker = Tracker::new(send, !build::has_manifest(&config.index));
     let built = Corpus::load_with(&config.corpus, &tracker)
         .and_then(|corpus| build::update_with(&corpus, &config.index, false, &tracker));
     match built.and_then(|_| Searcher::open(&config.index)) {
@@ -197,10 +209,27 @@ pub fn run(config: Config, jobs: Receiver<Job>, reports: Sender<Report>) {
         else {
             continue;
         };
-        let result = match &searcher {
-            Some(s) => s
-                .search(&request, &codings, &codebook)
-                .map_err(|e| e.to_string()),
+        let result = match &mut searcher {
+            // A damaged file found by the search: rebuilt (the UI shows the build) and
+            // searched again, as on the command line.
+            Some(s) => {
+                let tracker = Tracker::new(&send, true);
+                let result = workspace::search_healing(&config, s, &tracker, |s| {
+                    s.search(&request, &codings, &codebook)
+                });
+                if tracker.reported() {
+                    send(IndexState::Ready);
+                }
+                match result {
+                    Ok((hits, healed)) => {
+                        if let Some(reason) = healed {
+                            let _ = reports.send(Report::Healed(reason));
+                        }
+                        Ok(hits)
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            }
             None => Err("the index could not be opened: see the status line".to_string()),
         };
         if reports.send(Report::Searched(generation, result)).is_err() {

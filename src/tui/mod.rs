@@ -145,6 +145,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, ws: Workspace, color: boo
                     app.index = state;
                     dirty = true;
                 }
+                Msg::Worker(indexer::Report::Healed(reason)) => {
+                    app.message = Some((format!("{}: {reason}", app.msg().index_healed), false));
+                    dirty = true;
+                }
                 Msg::Tick => {
                     if crate::workspace::disk_stamp(&app.ws.corpus.root) != app.disk_stamp {
                         app.update(Action::Reload);

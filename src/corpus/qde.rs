@@ -1,0 +1,288 @@
+//! Reading a REFI-QDA project file (project.qde, XML): the parts visgraat imports (users,
+//! codes, variables, cases, text sources with their selections, notes), in one pass.
+
+use std::collections::HashMap;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::reader::Reader;
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct QCode {
+    pub(crate) guid: String,
+    pub(crate) name: String,
+    pub(crate) codable: bool,
+    pub(crate) color: Option<String>,
+    pub(crate) description: String,
+    pub(crate) parent: Option<usize>,
+    pub(crate) notes: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct QSelection {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) user: Option<String>,
+    pub(crate) created: Option<String>,
+    pub(crate) memo: String,
+    pub(crate) codes: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct QSource {
+    pub(crate) guid: String,
+    pub(crate) name: String,
+    pub(crate) path: Option<String>,
+    pub(crate) inline: Option<String>,
+    pub(crate) description: String,
+    pub(crate) selections: Vec<QSelection>,
+    pub(crate) notes: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct QCase {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) codes: Vec<String>,
+    pub(crate) values: Vec<(String, String)>,
+    pub(crate) sources: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct QNote {
+    pub(crate) guid: String,
+    pub(crate) name: String,
+    pub(crate) user: Option<String>,
+    pub(crate) text: String,
+}
+
+/// Append what an XML character or predefined entity reference stands for (quick-xml hands
+/// them over as events of their own).
+pub(crate) fn push_reference(out: &mut String, r: &quick_xml::events::BytesRef<'_>) {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        out.push(c);
+    } else {
+        out.push_str(match &**r {
+            "amp" => "&",
+            "lt" => "<",
+            "gt" => ">",
+            "quot" => "\"",
+            "apos" => "'",
+            _ => "",
+        });
+    }
+}
+
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+/// The element tree's parts visgraat uses, read in one pass.
+#[derive(Debug, Default)]
+pub(crate) struct Project {
+    pub(crate) name: String,
+    pub(crate) origin: String,
+    pub(crate) users: HashMap<String, String>,
+    pub(crate) codes: Vec<QCode>,
+    pub(crate) variables: HashMap<String, String>,
+    pub(crate) cases: Vec<QCase>,
+    pub(crate) sources: Vec<QSource>,
+    pub(crate) notes: Vec<QNote>,
+    pub(crate) skipped: Vec<String>,
+}
+
+pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
+    let mut reader = Reader::from_str(xml);
+    let mut p = Project::default();
+    let mut stack: Vec<String> = Vec::new();
+    let mut code_stack: Vec<usize> = Vec::new();
+    let mut text = String::new();
+    let mut value_var: Option<String> = None;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+        let (element, is_empty) = match &event {
+            Event::Start(e) => (Some(e.clone()), false),
+            Event::Empty(e) => (Some(e.clone()), true),
+            _ => (None, false),
+        };
+        if let Some(e) = element {
+            let name = e.local_name().as_ref().to_string();
+            text.clear();
+            match name.as_str() {
+                "Project" => {
+                    p.origin = attr(&e, "origin").unwrap_or_default();
+                    p.name = attr(&e, "name").unwrap_or_default();
+                }
+                "User" => {
+                    if let (Some(g), Some(n)) = (attr(&e, "guid"), attr(&e, "name")) {
+                        p.users.insert(g, n);
+                    }
+                }
+                "Code" => {
+                    p.codes.push(QCode {
+                        guid: attr(&e, "guid").unwrap_or_default(),
+                        name: attr(&e, "name").unwrap_or_default(),
+                        codable: attr(&e, "isCodable").is_none_or(|v| v == "true" || v == "1"),
+                        color: attr(&e, "color"),
+                        parent: code_stack.last().copied(),
+                        ..QCode::default()
+                    });
+                    if !is_empty {
+                        code_stack.push(p.codes.len() - 1);
+                    }
+                }
+                "Variable" => {
+                    if let (Some(g), Some(n)) = (attr(&e, "guid"), attr(&e, "name")) {
+                        p.variables.insert(g, n);
+                    }
+                }
+                "Case" => p.cases.push(QCase {
+                    name: attr(&e, "name").unwrap_or_default(),
+                    ..QCase::default()
+                }),
+                "TextSource" if !stack.iter().any(|s| s == "Notes") => p.sources.push(QSource {
+                    guid: attr(&e, "guid").unwrap_or_default(),
+                    name: attr(&e, "name").unwrap_or_default(),
+                    path: attr(&e, "plainTextPath"),
+                    ..QSource::default()
+                }),
+                "Note" => p.notes.push(QNote {
+                    guid: attr(&e, "guid").unwrap_or_default(),
+                    name: attr(&e, "name").unwrap_or_default(),
+                    user: attr(&e, "creatingUser"),
+                    ..QNote::default()
+                }),
+                "PictureSource" | "PDFSource" | "AudioSource" | "VideoSource" => {
+                    p.skipped.push(format!(
+                        "{} {:?}: visgraat reads text sources only",
+                        name,
+                        attr(&e, "name").unwrap_or_default()
+                    ))
+                }
+                "PlainTextSelection" => {
+                    if let Some(source) = p.sources.last_mut() {
+                        let pos = |a| attr(&e, a).and_then(|v| v.trim().parse::<usize>().ok());
+                        source.selections.push(QSelection {
+                            start: pos("startPosition").unwrap_or(0),
+                            end: pos("endPosition").unwrap_or(0),
+                            user: attr(&e, "creatingUser"),
+                            created: attr(&e, "creationDateTime"),
+                            ..QSelection::default()
+                        });
+                    }
+                }
+                "CodeRef" => {
+                    let target = attr(&e, "targetGUID").unwrap_or_default();
+                    if stack.iter().any(|s| s == "PlainTextSelection") {
+                        if let Some(sel) =
+                            p.sources.last_mut().and_then(|s| s.selections.last_mut())
+                        {
+                            sel.codes.push(target);
+                        }
+                    } else if stack.last().is_some_and(|s| s == "Case")
+                        && let Some(case) = p.cases.last_mut()
+                    {
+                        case.codes.push(target);
+                    }
+                }
+                "VariableRef" => value_var = attr(&e, "targetGUID"),
+                "SourceRef" => {
+                    if stack.last().is_some_and(|s| s == "Case")
+                        && let Some(case) = p.cases.last_mut()
+                    {
+                        case.sources
+                            .push(attr(&e, "targetGUID").unwrap_or_default());
+                    }
+                }
+                "NoteRef" => {
+                    let target = attr(&e, "targetGUID").unwrap_or_default();
+                    match stack.last().map(String::as_str) {
+                        Some("Code") => {
+                            if let Some(&i) = code_stack.last() {
+                                p.codes[i].notes.push(target);
+                            }
+                        }
+                        Some("TextSource") => {
+                            if let Some(s) = p.sources.last_mut() {
+                                s.notes.push(target);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+            if !is_empty {
+                stack.push(name);
+            }
+            continue;
+        }
+        match event {
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::CData(t) => text.push_str(&t),
+            Event::GeneralRef(r) => push_reference(&mut text, &r),
+            Event::End(e) => {
+                let name = e.local_name().as_ref().to_string();
+                let parent = stack.iter().rev().nth(1).cloned().unwrap_or_default();
+                match (name.as_str(), parent.as_str()) {
+                    ("Description", "Code") => {
+                        if let Some(&i) = code_stack.last() {
+                            p.codes[i].description = text.trim().to_string();
+                        }
+                    }
+                    ("Description", "Case") => {
+                        if let Some(c) = p.cases.last_mut() {
+                            c.description = text.trim().to_string();
+                        }
+                    }
+                    ("Description", "TextSource") => {
+                        if let Some(s) = p.sources.last_mut() {
+                            s.description = text.trim().to_string();
+                        }
+                    }
+                    ("Description", "PlainTextSelection") => {
+                        if let Some(sel) =
+                            p.sources.last_mut().and_then(|s| s.selections.last_mut())
+                        {
+                            sel.memo = text.trim().to_string();
+                        }
+                    }
+                    ("PlainTextContent", "TextSource") => {
+                        if let Some(s) = p.sources.last_mut() {
+                            s.inline = Some(text.clone());
+                        }
+                    }
+                    ("PlainTextContent", "Note") => {
+                        if let Some(n) = p.notes.last_mut() {
+                            n.text = text.trim().to_string();
+                        }
+                    }
+                    ("TextValue", "VariableValue") => {
+                        if let (Some(var), Some(case)) = (value_var.take(), p.cases.last_mut())
+                            && stack.iter().any(|s| s == "Case")
+                        {
+                            case.values.push((var, text.trim().to_string()));
+                        }
+                    }
+                    ("Code", _) => {
+                        code_stack.pop();
+                    }
+                    _ => {}
+                }
+                stack.pop();
+                text.clear();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(p)
+}
