@@ -1313,19 +1313,13 @@ impl App {
     /// text is gone from their source.
     pub fn problem_items(&self) -> Vec<ProblemItem> {
         // Paths relative to the project: shorter, and what the user sees in the file tree.
-        let project = self
-            .ws
-            .corpus
-            .root
-            .parent()
-            .map(|p| format!("{}/", p.display()))
-            .unwrap_or_default();
+        let root = self.ws.corpus.root.clone();
         let mut items: Vec<ProblemItem> = self
             .ws
             .problems
             .iter()
             .map(|p| ProblemItem {
-                label: p.to_string().replace(&project, ""),
+                label: relative_to_project(&p.to_string(), &root),
                 at: None,
                 review: None,
             })
@@ -2501,6 +2495,16 @@ fn last_visible_before(body: &str, pos: usize) -> usize {
     at
 }
 
+/// `text` with the project's directory (the corpus's parent) taken off its paths: shorter,
+/// and what the user sees in the file tree. A relative corpus ("corpus") has an empty
+/// parent, and then nothing is taken off (taking off "/" dropped every slash).
+fn relative_to_project(text: &str, corpus_root: &std::path::Path) -> String {
+    match corpus_root.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(project) => text.replace(&format!("{}/", project.display()), ""),
+        None => text.to_string(),
+    }
+}
+
 /// The change to the codings files that applies `edit` (forward) or undoes it.
 fn coding_change(edit: &Edit, forward: bool) -> Option<coding::Change<'_>> {
     use coding::Change;
@@ -2585,4 +2589,24 @@ fn vertical(lines: &[WrappedLine], at: usize, delta: isize) -> usize {
         used += cell.width;
     }
     dest.cells.last().map_or(dest.start, |c| c.at)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn problem_paths_keep_their_slashes() {
+        use std::path::Path;
+        let problem = "corpus/codings/voorbeeld/x.toml:3: malformed TOML";
+        assert_eq!(
+            super::relative_to_project(problem, Path::new("corpus")),
+            problem
+        );
+        assert_eq!(
+            super::relative_to_project(
+                "/home/a/p/corpus/codings/voorbeeld/x.toml:3: malformed TOML",
+                Path::new("/home/a/p/corpus")
+            ),
+            problem
+        );
+    }
 }
