@@ -91,12 +91,10 @@ pub(crate) fn run(
     for note in crate::check::notes(&ws.corpus) {
         println!("{note}");
     }
-    // The summary stays the last line (scripts read it).
-    if let Some(line) = index_line {
-        println!("{line}");
-    }
+
     let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
-    let summary = format!(
+    // One summary line, last, that scripts can read; the index's state ends it.
+    let mut summary = format!(
         "{} sources, {} quotes, {} codes, {} codings by {} coder(s)",
         ws.corpus.sources.len(),
         quotes,
@@ -104,6 +102,9 @@ pub(crate) fn run(
         ws.codings.codings.len(),
         ws.codings.coders().len()
     );
+    if let Some(line) = index_line {
+        summary.push_str(&format!("; {line}"));
+    }
     if problems.is_empty() {
         println!("ok: {summary}");
     } else {
