@@ -130,6 +130,9 @@ impl Codebook {
                 .map(|at| text[..at].matches('\n').count() + 1)
         };
         let mut seen = BTreeMap::new();
+        // A set, not a search of the groups per code: large imported code books have many.
+        let groups: std::collections::HashSet<&str> =
+            self.groups.iter().map(|g| g.id.as_str()).collect();
         for code in &self.codes {
             if seen.insert(code.id.as_str(), ()).is_some() {
                 return Err(Error::invalid(
@@ -138,7 +141,7 @@ impl Codebook {
                     format!("duplicate code id {:?}", code.id),
                 ));
             }
-            if !self.groups.iter().any(|g| g.id == code.group) {
+            if !groups.contains(code.group.as_str()) {
                 return Err(Error::invalid(
                     path,
                     line_of(&code.id),
