@@ -115,6 +115,11 @@ pub(crate) struct Project {
     pub(crate) skipped: Vec<String>,
 }
 
+/// The most XML elements read from one project file. A real project with many thousands of
+/// codings has a few hundred thousand; past this the file is taken for a mistake or an
+/// attack, and the import stops before its memory and time grow without end.
+pub(crate) const MAX_ELEMENTS: usize = 2_000_000;
+
 /// The open elements, innermost last, with how many of each name are open: asking whether
 /// one is open is a lookup, not a walk up the stack (deep nesting would make that quadratic).
 #[derive(Default)]
@@ -155,9 +160,15 @@ impl Open {
 }
 
 pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
+    parse_at_most(xml, MAX_ELEMENTS)
+}
+
+/// [`parse`], reading at most `max_elements` elements.
+fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project, String> {
     let mut reader = Reader::from_str(xml);
     let mut p = Project::default();
     let mut stack = Open::default();
+    let mut elements = 0usize;
     let mut code_stack: Vec<usize> = Vec::new();
     let mut text = String::new();
     let mut value_var: Option<String> = None;
@@ -171,6 +182,13 @@ pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
             _ => (None, false),
         };
         if let Some(e) = element {
+            elements += 1;
+            if elements > max_elements {
+                return Err(format!(
+                    "more than {} XML elements: not read (visgraat reads at most that many from one project)",
+                    group_thousands(max_elements)
+                ));
+            }
             let name = e.local_name().as_ref().to_string();
             let attrs = Attrs::of(&e);
             text.clear();
@@ -345,4 +363,35 @@ pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
         }
     }
     Ok(p)
+}
+
+/// 2000000 as "2 000 000": a large limit read at a glance.
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_of_too_many_elements_is_not_read() {
+        assert_eq!(group_thousands(MAX_ELEMENTS), "2 000 000");
+        assert_eq!(group_thousands(999), "999");
+        let xml = format!("<Project><Notes>{}</Notes></Project>", "<x/>".repeat(1000));
+        assert!(parse_at_most(&xml, 1002).is_ok(), "Project, Notes and 1000");
+        let err = parse_at_most(&xml, 1001).unwrap_err();
+        assert_eq!(
+            err,
+            "more than 1 001 XML elements: not read (visgraat reads at most that many from one project)"
+        );
+    }
 }

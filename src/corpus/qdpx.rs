@@ -5,9 +5,9 @@
 //! it skipped (pictures, audio, video, PDFs, selections outside their text).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Read;
 use std::path::Path;
 
+use crate::archive::{self, Archive};
 use crate::coding::book_edit::id_base;
 use crate::coding::{Coding, CodingFile, memos};
 use crate::corpus::cases::{Case, Cases, FishboneSheet};
@@ -104,22 +104,21 @@ fn slug(text: &str) -> String {
 /// Import the .qdpx at `file` into the corpus at `corpus`.
 pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
     let bad = |m: String| Error::invalid(file, None, m);
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).map_err(|e| Error::io(file, e))?)
-        .map_err(|e| bad(format!("not a .qdpx (zip) file: {e}")))?;
-    let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
-        let name = f.name().map_err(|e| bad(e.to_string()))?.to_string();
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).map_err(|e| Error::io(file, e))?;
-        entries.insert(name, bytes);
-    }
-    let qde = entries
+    // Only the entries the import needs are unpacked (not pictures or audio), each within
+    // its bound.
+    let mut zip = Archive::open(file, "a .qdpx")?;
+    let names = zip.names()?;
+    let qde_name = names
         .iter()
-        .find(|(k, _)| k.to_lowercase().ends_with(".qde"))
-        .map(|(_, v)| v)
+        .find(|k| k.to_lowercase().ends_with(".qde"))
         .ok_or_else(|| bad("no project.qde in the archive".into()))?;
-    let xml = String::from_utf8_lossy(qde);
+    let qde = zip.read(qde_name, archive::MAX_PROJECT_BYTES)?;
+    // Entry names without ASCII case, each to the first of its spellings in sorted order.
+    let mut by_folded: HashMap<String, &str> = HashMap::new();
+    for name in &names {
+        by_folded.entry(name.to_ascii_lowercase()).or_insert(name);
+    }
+    let xml = String::from_utf8_lossy(&qde);
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(&xml);
     let p = parse(xml).map_err(|m| bad(format!("project.qde: {m}")))?;
     let crlf_is_one = p.origin.to_lowercase().contains("atlas");
@@ -224,28 +223,38 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
     // Sources and codings.
     let mut source_ids: HashMap<String, String> = HashMap::new();
     let mut new_codings: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
+    // Every source's text is read before anything is written: an entry past its bound stops
+    // the import with nothing half done.
+    let mut texts: Vec<Option<String>> = Vec::with_capacity(p.sources.len());
     for s in &p.sources {
-        let raw = match (&s.inline, &s.path) {
+        texts.push(match (&s.inline, &s.path) {
             (Some(text), _) => Some(text.clone()),
             (None, Some(path)) => {
                 let name = path
                     .trim_start_matches("internal://")
                     .trim_start_matches("relative://")
                     .trim_start_matches('/');
-                entries
-                    .iter()
-                    .find(|(k, _)| {
-                        k.eq_ignore_ascii_case(&format!("sources/{name}"))
-                            || k.eq_ignore_ascii_case(name)
-                    })
-                    .map(|(_, v)| {
-                        String::from_utf8_lossy(v)
-                            .trim_start_matches('\u{feff}')
-                            .to_string()
-                    })
+                let folded = |n: &str| by_folded.get(&n.to_ascii_lowercase()).copied();
+                let entry = [folded(&format!("sources/{name}")), folded(name)]
+                    .into_iter()
+                    .flatten()
+                    .min();
+                match entry {
+                    Some(entry) => {
+                        let bytes = zip.read(entry, archive::MAX_ENTRY_BYTES)?;
+                        Some(
+                            String::from_utf8_lossy(&bytes)
+                                .trim_start_matches('\u{feff}')
+                                .to_string(),
+                        )
+                    }
+                    None => None,
+                }
             }
             _ => None,
-        };
+        });
+    }
+    for (s, raw) in p.sources.iter().zip(texts) {
         let Some(raw) = raw else {
             report.skipped.push(format!(
                 "source {:?}: its text is not in the archive",
