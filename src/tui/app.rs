@@ -1262,11 +1262,14 @@ impl App {
     /// text is gone from their source.
     pub fn problem_items(&self) -> Vec<ProblemItem> {
         // Paths relative to the project: shorter, and what the user sees in the file tree.
+        // A corpus given relative to the working directory (`corpus = "corpus"`, run from the
+        // project) has an empty parent: nothing to take off (taking off "/" took every slash).
         let project = self
             .ws
             .corpus
             .root
             .parent()
+            .filter(|p| !p.as_os_str().is_empty())
             .map(|p| format!("{}/", p.display()))
             .unwrap_or_default();
         let mut items: Vec<ProblemItem> = self
