@@ -4,6 +4,7 @@
 //! CLI over it, and the TUI calls the same functions.
 
 pub mod analysis;
+pub mod archive;
 pub mod atomic;
 pub mod check;
 pub mod cli;

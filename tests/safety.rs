@@ -819,3 +819,34 @@ fn the_tui_worker_heals_a_damaged_index_and_answers() {
     drop(jobs_tx);
     worker.join().unwrap();
 }
+
+/// The codings lock and the temp files of atomic writes are not data: git ignores them
+/// (the lock used to be tracked, as `codings/.lock` only matched at the top level).
+#[test]
+fn git_ignores_the_codings_lock_and_atomic_temp_files() {
+    let root = common::repo_root();
+    let git = |args: &[&str]| Command::new("git").arg("-C").arg(&root).args(args).output();
+    let Ok(tracked) = git(&["ls-files", "--", "corpus/codings/.lock"]) else {
+        eprintln!("no git: skipped");
+        return;
+    };
+    if !tracked.status.success() {
+        eprintln!("not a git checkout: skipped");
+        return;
+    }
+    assert!(tracked.stdout.is_empty(), "corpus/codings/.lock is tracked");
+    for path in [
+        "corpus/codings/.lock",
+        "elders/corpus/codings/.lock",
+        "corpus/codings/ana/.synthetic-intermezzo.toml.4242.tmp",
+        "corpus/.codebook.toml.17.tmp",
+        "corpus/sources/transcript/.team-a.md.99999.tmp",
+    ] {
+        let out = git(&["check-ignore", "--no-index", "-q", path]).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{path} is not ignored");
+    }
+    for path in ["corpus/codebook.toml", "corpus/codings/ana/team-a.toml"] {
+        let out = git(&["check-ignore", "--no-index", "-q", path]).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{path} is ignored");
+    }
+}

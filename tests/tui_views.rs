@@ -404,6 +404,30 @@ fn problems_popup_lists_bad_files_and_orphaned_codings() {
     assert_eq!(f.app.view, ViewId::Documents);
 }
 
+/// Run from the project with `corpus = "corpus"`, the corpus root is relative and its parent
+/// empty: the popup showed "corpuscodingsvoorbeeld…", every `/` taken out of the paths.
+#[test]
+fn problems_popup_keeps_the_slashes_of_paths_relative_to_the_working_directory() {
+    let mut f = fixture(100, 24);
+    f.app.ws.corpus.root = std::path::PathBuf::from("corpus");
+    f.app.ws.problems.push(visgraat::Error::invalid(
+        "corpus/codings/voorbeeld/intermezzo-intake.toml",
+        Some(3),
+        "malformed TOML",
+    ));
+    f.send([Action::Problems]);
+    let items = f.app.problem_items();
+    assert_eq!(
+        items[0].label,
+        "corpus/codings/voorbeeld/intermezzo-intake.toml:3: malformed TOML"
+    );
+    let screen = f.screen();
+    assert!(
+        screen.contains("│corpus/codings/voorbeeld/intermezzo-intake.toml:3: malformed TOML"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn another_process_coding_is_picked_up_and_nothing_is_overwritten() {
     let mut f = fixture(100, 24);

@@ -188,6 +188,18 @@ fn find<'a>(book: &'a mut Codebook, id: &str) -> Result<&'a mut Code> {
 /// A code id from a label: lowercase, accents folded, words joined by hyphens; fishbone
 /// codes start with their level; made unique in `book`.
 pub fn id_for(book: &Codebook, label: &str, level: Option<Level>) -> String {
+    let base = id_base(label, level);
+    let mut id = base.clone();
+    let mut n = 2;
+    while book.code(&id).is_some() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// The id [`id_for`] starts from, before it is made unique: `base`, then `base-2`, `base-3`, …
+pub fn id_base(label: &str, level: Option<Level>) -> String {
     use unicode_normalization::UnicodeNormalization;
     let folded: String = label
         .to_lowercase()
@@ -205,13 +217,7 @@ pub fn id_for(book: &Codebook, label: &str, level: Option<Level>) -> String {
     {
         base = format!("{}-{base}", level.as_str());
     }
-    let mut id = base.clone();
-    let mut n = 2;
-    while book.code(&id).is_some() {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
+    base
 }
 
 /// A new code beside `sibling` (same group, level and valence), placed after it.

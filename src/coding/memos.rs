@@ -89,6 +89,50 @@ pub fn set(corpus: &Path, target: &str, author: &str, text: &str) -> Result<Opti
     put(corpus, target, author, memo)
 }
 
+/// Set many memos at once, `(target, author, text)` each, as [`set`] one after the other would
+/// (a later one on the same target and author replaces an earlier one; empty text is
+/// skipped), but reading and writing the file once: an import of thousands of notes.
+/// Returns how many were set.
+pub fn set_all(corpus: &Path, new: &[(String, String, String)]) -> Result<usize> {
+    for (target, _, _) in new {
+        parse_target(target).map_err(Error::Usage)?;
+    }
+    let _lock = super::lock::acquire(corpus)?;
+    let mut memos = load(corpus)?;
+    let mut at: std::collections::HashMap<(String, String), usize> = memos
+        .memos
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, m)| ((m.target.clone(), m.author.clone()), i))
+        .collect();
+    let mut count = 0;
+    for (target, author, text) in new {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let memo = Memo {
+            target: target.clone(),
+            author: author.clone(),
+            text: text.to_string(),
+            updated: super::time::now(),
+        };
+        match at.get(&(target.clone(), author.clone())) {
+            Some(&i) => memos.memos[i] = memo,
+            None => {
+                at.insert((target.clone(), author.clone()), memos.memos.len());
+                memos.memos.push(memo);
+            }
+        }
+        count += 1;
+    }
+    if count > 0 {
+        save(corpus, &memos)?;
+    }
+    Ok(count)
+}
+
 /// Put back exactly `memo` (or remove `author`'s memo on `target` when None): undo.
 pub fn restore(corpus: &Path, target: &str, author: &str, memo: Option<&Memo>) -> Result<()> {
     put(corpus, target, author, memo.cloned()).map(|_| ())
@@ -154,6 +198,37 @@ mod tests {
         assert_eq!(load(&dir).unwrap().memos.len(), 1, "empty text removes");
         assert!(set(&dir, "team-a", "ana", "x").is_err());
         assert!(set(&dir, "codes:team-a", "ana", "x").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn set_all_is_set_one_after_the_other_in_one_write() {
+        let dir = std::env::temp_dir().join(format!("visgraat-memos-all-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        set(&dir, "code:team-a", "ana", "Er al.").unwrap();
+        let m = |t: &str, a: &str, x: &str| (t.to_string(), a.to_string(), x.to_string());
+        let new = [
+            m("code:team-b", "ana", "Nieuw."),
+            m("code:team-a", "ana", "Vervangen."),
+            m("source:x", "bram", "  "),
+            m("code:team-b", "ana", "Later nieuw."),
+        ];
+        assert_eq!(set_all(&dir, &new).unwrap(), 3, "empty text is skipped");
+        let memos = load(&dir).unwrap();
+        let all: Vec<(&str, &str)> = memos
+            .memos
+            .iter()
+            .map(|m| (m.target.as_str(), m.text.as_str()))
+            .collect();
+        assert_eq!(
+            all,
+            [
+                ("code:team-a", "Vervangen."),
+                ("code:team-b", "Later nieuw.")
+            ]
+        );
+        assert!(set_all(&dir, &[m("team-a", "ana", "x")]).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

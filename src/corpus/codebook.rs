@@ -227,13 +227,21 @@ impl Codebook {
                 book.groups.push(group);
             }
         }
+        // Sets, not a search of the book per code: imported code books can hold tens of
+        // thousands of codes.
+        let group_ids: std::collections::HashSet<String> =
+            book.groups.iter().map(|g| g.id.clone()).collect();
+        let mut code_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (code, line) in codes {
-            match book.check_code(&code) {
-                Ok(()) => book.codes.push(code),
+            match book.check_code(&code, &code_ids, &group_ids) {
+                Ok(()) => {
+                    code_ids.insert(code.id.clone());
+                    book.codes.push(code);
+                }
                 Err(message) => {
                     problems.push(Error::invalid(path, line, format!("{message}; skipped")));
                     // A duplicate leaves its first entry in the book: the code is there.
-                    if book.code(&code.id).is_none() {
+                    if !code_ids.contains(&code.id) {
                         book.skipped.entry(code.id).or_insert(line);
                     }
                 }
@@ -248,11 +256,16 @@ impl Codebook {
     }
 
     /// Whether `code` may join the codes kept so far: why not, if not.
-    fn check_code(&self, code: &Code) -> std::result::Result<(), String> {
-        if self.code(&code.id).is_some() {
+    fn check_code(
+        &self,
+        code: &Code,
+        code_ids: &std::collections::HashSet<String>,
+        group_ids: &std::collections::HashSet<String>,
+    ) -> std::result::Result<(), String> {
+        if code_ids.contains(&code.id) {
             return Err(format!("duplicate code id {:?}", code.id));
         }
-        if !self.groups.iter().any(|g| g.id == code.group) {
+        if !group_ids.contains(&code.group) {
             return Err(format!(
                 "code {:?} names unknown group {:?}",
                 code.id, code.group

@@ -72,15 +72,33 @@ pub(crate) fn push_reference(out: &mut String, r: &quick_xml::events::BytesRef<'
     }
 }
 
-fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
+/// An element's attributes by local name, read once: looking each one up by reading them all
+/// again cost a quarter of the time of a large import.
+struct Attrs(Vec<(String, Option<String>)>);
+
+impl Attrs {
+    fn of(e: &BytesStart) -> Attrs {
+        Attrs(
+            e.attributes()
+                .flatten()
+                .map(|a| {
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned());
+                    (a.key.local_name().as_ref().to_string(), value)
+                })
+                .collect(),
+        )
+    }
+
+    /// The first attribute called `name`, if its value could be read.
+    fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .and_then(|(_, value)| value.clone())
+    }
 }
 
 /// The element tree's parts visgraat uses, read in one pass.
@@ -97,10 +115,60 @@ pub(crate) struct Project {
     pub(crate) skipped: Vec<String>,
 }
 
+/// The most XML elements read from one project file. A real project with many thousands of
+/// codings has a few hundred thousand; past this the file is taken for a mistake or an
+/// attack, and the import stops before its memory and time grow without end.
+pub(crate) const MAX_ELEMENTS: usize = 2_000_000;
+
+/// The open elements, innermost last, with how many of each name are open: asking whether
+/// one is open is a lookup, not a walk up the stack (deep nesting would make that quadratic).
+#[derive(Default)]
+struct Open {
+    names: Vec<String>,
+    count: HashMap<String, usize>,
+}
+
+impl Open {
+    fn push(&mut self, name: String) {
+        *self.count.entry(name.clone()).or_default() += 1;
+        self.names.push(name);
+    }
+
+    fn pop(&mut self) {
+        if let Some(name) = self.names.pop()
+            && let Some(n) = self.count.get_mut(&name)
+        {
+            *n -= 1;
+        }
+    }
+
+    fn within(&self, name: &str) -> bool {
+        self.count.get(name).is_some_and(|&n| n > 0)
+    }
+
+    fn last(&self) -> Option<&str> {
+        self.names.last().map(String::as_str)
+    }
+
+    /// The element around the innermost one.
+    fn parent(&self) -> &str {
+        self.names
+            .len()
+            .checked_sub(2)
+            .map_or("", |i| self.names[i].as_str())
+    }
+}
+
 pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
+    parse_at_most(xml, MAX_ELEMENTS)
+}
+
+/// [`parse`], reading at most `max_elements` elements.
+fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project, String> {
     let mut reader = Reader::from_str(xml);
     let mut p = Project::default();
-    let mut stack: Vec<String> = Vec::new();
+    let mut stack = Open::default();
+    let mut elements = 0usize;
     let mut code_stack: Vec<usize> = Vec::new();
     let mut text = String::new();
     let mut value_var: Option<String> = None;
@@ -114,24 +182,34 @@ pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
             _ => (None, false),
         };
         if let Some(e) = element {
+            elements += 1;
+            if elements > max_elements {
+                return Err(format!(
+                    "more than {} XML elements: not read (visgraat reads at most that many from one project)",
+                    group_thousands(max_elements)
+                ));
+            }
             let name = e.local_name().as_ref().to_string();
+            let attrs = Attrs::of(&e);
             text.clear();
             match name.as_str() {
                 "Project" => {
-                    p.origin = attr(&e, "origin").unwrap_or_default();
-                    p.name = attr(&e, "name").unwrap_or_default();
+                    p.origin = attrs.get("origin").unwrap_or_default();
+                    p.name = attrs.get("name").unwrap_or_default();
                 }
                 "User" => {
-                    if let (Some(g), Some(n)) = (attr(&e, "guid"), attr(&e, "name")) {
+                    if let (Some(g), Some(n)) = (attrs.get("guid"), attrs.get("name")) {
                         p.users.insert(g, n);
                     }
                 }
                 "Code" => {
                     p.codes.push(QCode {
-                        guid: attr(&e, "guid").unwrap_or_default(),
-                        name: attr(&e, "name").unwrap_or_default(),
-                        codable: attr(&e, "isCodable").is_none_or(|v| v == "true" || v == "1"),
-                        color: attr(&e, "color"),
+                        guid: attrs.get("guid").unwrap_or_default(),
+                        name: attrs.get("name").unwrap_or_default(),
+                        codable: attrs
+                            .get("isCodable")
+                            .is_none_or(|v| v == "true" || v == "1"),
+                        color: attrs.get("color"),
                         parent: code_stack.last().copied(),
                         ..QCode::default()
                     });
@@ -140,71 +218,71 @@ pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
                     }
                 }
                 "Variable" => {
-                    if let (Some(g), Some(n)) = (attr(&e, "guid"), attr(&e, "name")) {
+                    if let (Some(g), Some(n)) = (attrs.get("guid"), attrs.get("name")) {
                         p.variables.insert(g, n);
                     }
                 }
                 "Case" => p.cases.push(QCase {
-                    name: attr(&e, "name").unwrap_or_default(),
+                    name: attrs.get("name").unwrap_or_default(),
                     ..QCase::default()
                 }),
-                "TextSource" if !stack.iter().any(|s| s == "Notes") => p.sources.push(QSource {
-                    guid: attr(&e, "guid").unwrap_or_default(),
-                    name: attr(&e, "name").unwrap_or_default(),
-                    path: attr(&e, "plainTextPath"),
+                "TextSource" if !stack.within("Notes") => p.sources.push(QSource {
+                    guid: attrs.get("guid").unwrap_or_default(),
+                    name: attrs.get("name").unwrap_or_default(),
+                    path: attrs.get("plainTextPath"),
                     ..QSource::default()
                 }),
                 "Note" => p.notes.push(QNote {
-                    guid: attr(&e, "guid").unwrap_or_default(),
-                    name: attr(&e, "name").unwrap_or_default(),
-                    user: attr(&e, "creatingUser"),
+                    guid: attrs.get("guid").unwrap_or_default(),
+                    name: attrs.get("name").unwrap_or_default(),
+                    user: attrs.get("creatingUser"),
                     ..QNote::default()
                 }),
                 "PictureSource" | "PDFSource" | "AudioSource" | "VideoSource" => {
                     p.skipped.push(format!(
                         "{} {:?}: visgraat reads text sources only",
                         name,
-                        attr(&e, "name").unwrap_or_default()
+                        attrs.get("name").unwrap_or_default()
                     ))
                 }
                 "PlainTextSelection" => {
                     if let Some(source) = p.sources.last_mut() {
-                        let pos = |a| attr(&e, a).and_then(|v| v.trim().parse::<usize>().ok());
+                        let pos = |a| attrs.get(a).and_then(|v| v.trim().parse::<usize>().ok());
                         source.selections.push(QSelection {
                             start: pos("startPosition").unwrap_or(0),
                             end: pos("endPosition").unwrap_or(0),
-                            user: attr(&e, "creatingUser"),
-                            created: attr(&e, "creationDateTime"),
+                            user: attrs.get("creatingUser"),
+                            created: attrs.get("creationDateTime"),
                             ..QSelection::default()
                         });
                     }
                 }
                 "CodeRef" => {
-                    let target = attr(&e, "targetGUID").unwrap_or_default();
-                    if stack.iter().any(|s| s == "PlainTextSelection") {
+                    let target = attrs.get("targetGUID").unwrap_or_default();
+                    if stack.within("PlainTextSelection") {
                         if let Some(sel) =
                             p.sources.last_mut().and_then(|s| s.selections.last_mut())
                         {
                             sel.codes.push(target);
                         }
-                    } else if stack.last().is_some_and(|s| s == "Case")
+                    } else if stack.last() == Some("Case")
                         && let Some(case) = p.cases.last_mut()
                     {
                         case.codes.push(target);
                     }
                 }
-                "VariableRef" => value_var = attr(&e, "targetGUID"),
+                "VariableRef" => value_var = attrs.get("targetGUID"),
                 "SourceRef" => {
-                    if stack.last().is_some_and(|s| s == "Case")
+                    if stack.last() == Some("Case")
                         && let Some(case) = p.cases.last_mut()
                     {
                         case.sources
-                            .push(attr(&e, "targetGUID").unwrap_or_default());
+                            .push(attrs.get("targetGUID").unwrap_or_default());
                     }
                 }
                 "NoteRef" => {
-                    let target = attr(&e, "targetGUID").unwrap_or_default();
-                    match stack.last().map(String::as_str) {
+                    let target = attrs.get("targetGUID").unwrap_or_default();
+                    match stack.last() {
                         Some("Code") => {
                             if let Some(&i) = code_stack.last() {
                                 p.codes[i].notes.push(target);
@@ -231,7 +309,7 @@ pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
             Event::GeneralRef(r) => push_reference(&mut text, &r),
             Event::End(e) => {
                 let name = e.local_name().as_ref().to_string();
-                let parent = stack.iter().rev().nth(1).cloned().unwrap_or_default();
+                let parent = stack.parent().to_string();
                 match (name.as_str(), parent.as_str()) {
                     ("Description", "Code") => {
                         if let Some(&i) = code_stack.last() {
@@ -267,7 +345,7 @@ pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
                     }
                     ("TextValue", "VariableValue") => {
                         if let (Some(var), Some(case)) = (value_var.take(), p.cases.last_mut())
-                            && stack.iter().any(|s| s == "Case")
+                            && stack.within("Case")
                         {
                             case.values.push((var, text.trim().to_string()));
                         }
@@ -285,4 +363,35 @@ pub(crate) fn parse(xml: &str) -> std::result::Result<Project, String> {
         }
     }
     Ok(p)
+}
+
+/// 2000000 as "2 000 000": a large limit read at a glance.
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_of_too_many_elements_is_not_read() {
+        assert_eq!(group_thousands(MAX_ELEMENTS), "2 000 000");
+        assert_eq!(group_thousands(999), "999");
+        let xml = format!("<Project><Notes>{}</Notes></Project>", "<x/>".repeat(1000));
+        assert!(parse_at_most(&xml, 1002).is_ok(), "Project, Notes and 1000");
+        let err = parse_at_most(&xml, 1001).unwrap_err();
+        assert_eq!(
+            err,
+            "more than 1 001 XML elements: not read (visgraat reads at most that many from one project)"
+        );
+    }
 }

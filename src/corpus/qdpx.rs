@@ -4,11 +4,11 @@
 //! text, CRLF counted as one character by ATLAS.ti and as two by the others), and saying what
 //! it skipped (pictures, audio, video, PDFs, selections outside their text).
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use crate::coding::book_edit::id_for;
+use crate::archive::{self, Archive};
+use crate::coding::book_edit::id_base;
 use crate::coding::{Coding, CodingFile, memos};
 use crate::corpus::cases::{Case, Cases, FishboneSheet};
 use crate::corpus::codebook::{Code, Codebook, FISHBONE, Group, Level, Valence};
@@ -48,6 +48,55 @@ fn text_and_positions(raw: &str, crlf_is_one: bool) -> (String, Vec<usize>) {
     (text, map)
 }
 
+/// What the import looks up in the code book for every code, as maps: a code by its label,
+/// group and place on the fishbone, the group ids, and the code ids in use. (Searching the
+/// growing code book for each code made a project with 60 000 codes take 41 s.)
+struct BookLookup {
+    codes: HashMap<(String, String, Option<Level>, Option<Valence>), String>,
+    groups: HashSet<String>,
+    ids: HashSet<String>,
+    /// Per base id, the first suffix not yet tried: every `base-n` below it is taken.
+    next_suffix: HashMap<String, usize>,
+}
+
+impl BookLookup {
+    fn new(book: &Codebook) -> BookLookup {
+        let mut codes = HashMap::new();
+        for k in &book.codes {
+            // The first such code in the book, as a search from the start would find.
+            codes
+                .entry((k.label.clone(), k.group.clone(), k.level, k.valence))
+                .or_insert_with(|| k.id.clone());
+        }
+        BookLookup {
+            codes,
+            groups: book.groups.iter().map(|g| g.id.clone()).collect(),
+            ids: book.codes.iter().map(|k| k.id.clone()).collect(),
+            next_suffix: HashMap::new(),
+        }
+    }
+
+    /// The id [`crate::coding::book_edit::id_for`] would give, now taken: `base`, or the
+    /// first free `base-n`. The suffix goes on where it stopped, so a thousand codes with one
+    /// label cost a thousand steps, not half a million.
+    fn new_id(&mut self, label: &str, level: Option<Level>) -> String {
+        let base = id_base(label, level);
+        let mut id = base.clone();
+        if self.ids.contains(&id) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !self.ids.contains(&id) {
+                    break;
+                }
+            }
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+}
+
 fn slug(text: &str) -> String {
     crate::corpus::transcript::id_from_name(Path::new(&format!("{text}.x")))
 }
@@ -55,22 +104,21 @@ fn slug(text: &str) -> String {
 /// Import the .qdpx at `file` into the corpus at `corpus`.
 pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
     let bad = |m: String| Error::invalid(file, None, m);
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).map_err(|e| Error::io(file, e))?)
-        .map_err(|e| bad(format!("not a .qdpx (zip) file: {e}")))?;
-    let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
-        let name = f.name().map_err(|e| bad(e.to_string()))?.to_string();
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).map_err(|e| Error::io(file, e))?;
-        entries.insert(name, bytes);
-    }
-    let qde = entries
+    // Only the entries the import needs are unpacked (not pictures or audio), each within
+    // its bound.
+    let mut zip = Archive::open(file, "a .qdpx")?;
+    let names = zip.names()?;
+    let qde_name = names
         .iter()
-        .find(|(k, _)| k.to_lowercase().ends_with(".qde"))
-        .map(|(_, v)| v)
+        .find(|k| k.to_lowercase().ends_with(".qde"))
         .ok_or_else(|| bad("no project.qde in the archive".into()))?;
-    let xml = String::from_utf8_lossy(qde);
+    let qde = zip.read(qde_name, archive::MAX_PROJECT_BYTES)?;
+    // Entry names without ASCII case, each to the first of its spellings in sorted order.
+    let mut by_folded: HashMap<String, &str> = HashMap::new();
+    for name in &names {
+        by_folded.entry(name.to_ascii_lowercase()).or_insert(name);
+    }
+    let xml = String::from_utf8_lossy(&qde);
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(&xml);
     let p = parse(xml).map_err(|m| bad(format!("project.qde: {m}")))?;
     let crlf_is_one = p.origin.to_lowercase().contains("atlas");
@@ -94,17 +142,20 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         Codebook::default()
     };
     let mut code_ids: HashMap<String, String> = HashMap::new();
-    let top = |mut i: usize| {
-        while let Some(parent) = p.codes[i].parent {
-            i = parent;
-        }
-        i
-    };
+    let mut lookup = BookLookup::new(&book);
+    // A group's id, made once for all its codes.
+    let mut group_slugs: HashMap<usize, String> = HashMap::new();
+    // Each code's top-level ancestor: a parent comes before its children, so one pass.
+    let mut tops: Vec<usize> = Vec::with_capacity(p.codes.len());
+    for (i, c) in p.codes.iter().enumerate() {
+        let top = c.parent.filter(|&j| j < i).map_or(i, |j| tops[j]);
+        tops.push(top);
+    }
     for (i, c) in p.codes.iter().enumerate() {
         if !c.codable {
             continue;
         }
-        let group_index = top(i);
+        let group_index = tops[i];
         let (group_id, group_label) = if group_index == i {
             ("imported".to_string(), "Imported codes".to_string())
         } else {
@@ -118,10 +169,13 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
             if level.is_some() && valence.is_some() {
                 (FISHBONE.to_string(), g.name.clone())
             } else {
-                (slug(&g.name), g.name.clone())
+                let id = group_slugs
+                    .entry(group_index)
+                    .or_insert_with(|| slug(&g.name));
+                (id.clone(), g.name.clone())
             }
         };
-        if !book.groups.iter().any(|g| g.id == group_id) {
+        if lookup.groups.insert(group_id.clone()) {
             book.groups.push(Group {
                 id: group_id.clone(),
                 label: group_label,
@@ -141,13 +195,12 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         } else {
             (None, None)
         };
-        let existing = book.codes.iter().find(|k| {
-            k.label == c.name && k.group == group_id && k.level == level && k.valence == valence
-        });
-        let id = match existing {
-            Some(k) => k.id.clone(),
+        let key = (c.name.clone(), group_id.clone(), level, valence);
+        let id = match lookup.codes.get(&key) {
+            Some(id) => id.clone(),
             None => {
-                let id = id_for(&book, &c.name, level);
+                let id = lookup.new_id(&c.name, level);
+                lookup.codes.insert(key, id.clone());
                 book.codes.push(Code {
                     id: id.clone(),
                     label: c.name.clone(),
@@ -171,28 +224,38 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
     // Sources and codings.
     let mut source_ids: HashMap<String, String> = HashMap::new();
     let mut new_codings: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
+    // Every source's text is read before anything is written: an entry past its bound stops
+    // the import with nothing half done.
+    let mut texts: Vec<Option<String>> = Vec::with_capacity(p.sources.len());
     for s in &p.sources {
-        let raw = match (&s.inline, &s.path) {
+        texts.push(match (&s.inline, &s.path) {
             (Some(text), _) => Some(text.clone()),
             (None, Some(path)) => {
                 let name = path
                     .trim_start_matches("internal://")
                     .trim_start_matches("relative://")
                     .trim_start_matches('/');
-                entries
-                    .iter()
-                    .find(|(k, _)| {
-                        k.eq_ignore_ascii_case(&format!("sources/{name}"))
-                            || k.eq_ignore_ascii_case(name)
-                    })
-                    .map(|(_, v)| {
-                        String::from_utf8_lossy(v)
-                            .trim_start_matches('\u{feff}')
-                            .to_string()
-                    })
+                let folded = |n: &str| by_folded.get(&n.to_ascii_lowercase()).copied();
+                let entry = [folded(&format!("sources/{name}")), folded(name)]
+                    .into_iter()
+                    .flatten()
+                    .min();
+                match entry {
+                    Some(entry) => {
+                        let bytes = zip.read(entry, archive::MAX_ENTRY_BYTES)?;
+                        Some(
+                            String::from_utf8_lossy(&bytes)
+                                .trim_start_matches('\u{feff}')
+                                .to_string(),
+                        )
+                    }
+                    None => None,
+                }
             }
             _ => None,
-        };
+        });
+    }
+    for (s, raw) in p.sources.iter().zip(texts) {
         let Some(raw) = raw else {
             report.skipped.push(format!(
                 "source {:?}: its text is not in the archive",
@@ -245,6 +308,14 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
             .join(format!("{id}.md"));
         crate::atomic::write(&target, source::render(&meta, &text).as_bytes())?;
         report.sources += 1;
+        // Char positions as byte offsets, once per source: a walk from the start of the text
+        // for each selection would cost the text's length per selection.
+        let byte_at: Vec<usize> = if s.selections.is_empty() {
+            Vec::new()
+        } else {
+            let ends = std::iter::once(text.len());
+            text.char_indices().map(|(b, _)| b).chain(ends).collect()
+        };
         for sel in &s.selections {
             let (Some(&start), Some(&end)) = (positions.get(sel.start), positions.get(sel.end))
             else {
@@ -257,7 +328,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
             if start >= end {
                 continue;
             }
-            let quote: String = text.chars().skip(start).take(end - start).collect();
+            let quote = text[byte_at[start]..byte_at[end]].to_string();
             for code in &sel.codes {
                 let Some(code_id) = code_ids.get(code) else {
                     report.skipped.push(format!(
@@ -302,6 +373,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
     } else {
         Cases::default()
     };
+    let mut case_ids: HashSet<String> = cases.cases.iter().map(|k| k.id.clone()).collect();
     for c in &p.cases {
         let id = if source::validate_id(&c.description).is_ok() {
             c.description.clone()
@@ -324,7 +396,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
             .iter()
             .filter_map(|g| code_ids.get(g).cloned())
             .collect();
-        if !cases.cases.iter().any(|k| k.id == id) {
+        if case_ids.insert(id.clone()) {
             cases.cases.push(Case {
                 id: id.clone(),
                 label: c.name.clone(),
@@ -393,12 +465,14 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         for ((coder, source), list) in new_codings {
             let path = crate::coding::file_path(corpus, &coder, &source);
             let mut file: CodingFile = crate::coding::load_file(&path)?;
+            // A coding of the same code on the same span is there already (or came twice).
+            let mut present: HashSet<(String, usize, usize)> = file
+                .codings
+                .iter()
+                .map(|k| (k.code.clone(), k.start, k.end))
+                .collect();
             for c in list {
-                if !file
-                    .codings
-                    .iter()
-                    .any(|k| k.code == c.code && k.start == c.start && k.end == c.end)
-                {
+                if present.insert((c.code.clone(), c.start, c.end)) {
                     file.codings.push(c);
                     report.codings += 1;
                 }
@@ -407,20 +481,33 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         }
     }
     // Notes on codes and sources become memos.
+    // The first code, else the first source, that refers to a note (looked up in maps made
+    // once, not by a search of every code per note).
+    let mut code_of_note: HashMap<&str, &str> = HashMap::new();
+    for c in &p.codes {
+        for n in &c.notes {
+            code_of_note.entry(n).or_insert(&c.guid);
+        }
+    }
+    let mut source_of_note: HashMap<&str, &str> = HashMap::new();
+    for s in &p.sources {
+        for n in &s.notes {
+            source_of_note.entry(n).or_insert(&s.guid);
+        }
+    }
     let target_of = |note: &str| -> Option<String> {
-        p.codes
-            .iter()
-            .find(|c| c.notes.iter().any(|n| n == note))
-            .and_then(|c| code_ids.get(&c.guid))
+        code_of_note
+            .get(note)
+            .and_then(|guid| code_ids.get(*guid))
             .map(|id| format!("code:{id}"))
             .or_else(|| {
-                p.sources
-                    .iter()
-                    .find(|s| s.notes.iter().any(|n| n == note))
-                    .and_then(|s| source_ids.get(&s.guid))
+                source_of_note
+                    .get(note)
+                    .and_then(|guid| source_ids.get(*guid))
                     .map(|id| format!("source:{id}"))
             })
     };
+    let mut new_memos = Vec::new();
     for note in &p.notes {
         let target = target_of(&note.guid).or_else(|| {
             note.name
@@ -430,7 +517,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         });
         match target {
             Some(target) if !note.text.is_empty() => {
-                memos::set(corpus, &target, &user(&note.user), &note.text)?;
+                new_memos.push((target, user(&note.user), note.text.clone()));
                 report.memos += 1;
             }
             _ => report.skipped.push(format!(
@@ -439,5 +526,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
             )),
         }
     }
+    // One write for all of them (a write per note made thousands of notes quadratic).
+    memos::set_all(corpus, &new_memos)?;
     Ok(report)
 }

@@ -248,15 +248,21 @@ pub struct Options<'k> {
 
 /// The paragraphs of a Word (.docx) file, one line each.
 fn docx_text(file: &Path) -> Result<String> {
-    use std::io::Read;
     let bad = |m: String| Error::invalid(file, None, m);
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).map_err(|e| Error::io(file, e))?)
-        .map_err(|e| bad(format!("not a .docx (zip) file: {e}")))?;
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .map_err(|_| bad("no word/document.xml: not a Word document".into()))?
-        .read_to_string(&mut xml)
-        .map_err(|e| Error::io(file, e))?;
+    let mut zip = crate::archive::Archive::open(file, "a .docx")?;
+    const BODY: &str = "word/document.xml";
+    if !zip.has(BODY) {
+        return Err(bad("no word/document.xml: not a Word document".into()));
+    }
+    // The body alone is read, within the bound of a source file.
+    let bytes = zip.read(BODY, crate::archive::MAX_ENTRY_BYTES)?;
+    let xml = String::from_utf8(bytes).map_err(|_| {
+        let e = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        );
+        Error::io(file, e)
+    })?;
     let mut reader = quick_xml::reader::Reader::from_str(&xml);
     let mut out = String::new();
     let mut in_text = false;
