@@ -10,21 +10,8 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::Project;
+use common::{Lcg, Project};
 use visgraat::coding::CodingSet;
-
-/// A small deterministic generator (no extra crate for a test's random delays).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-}
 
 #[test]
 fn coding_survives_kill() {

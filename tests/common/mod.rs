@@ -12,7 +12,7 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -118,4 +118,17 @@ pub fn text(hit: &serde_json::Value) -> String {
 
 pub fn key(hit: &serde_json::Value) -> String {
     hit["key"].as_str().unwrap_or_default().to_string()
+}
+
+/// A small deterministic generator (no extra crate for a test's random delays).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
 }
