@@ -381,58 +381,58 @@ pub fn merge(
     })
 }
 
-/// Put `code` on `case`'s own fishbone sheet, or take it off.
+/// Change `case`'s own fishbone sheet with `change` (given the sheet, made if the case has
+/// none) and write cases.toml as one edit; with `drop_empty`, a sheet left with no codes
+/// and no note goes.
+fn edit_sheet<R>(
+    root: &Path,
+    cases: &Cases,
+    case: &str,
+    drop_empty: bool,
+    change: impl FnOnce(&mut FishboneSheet) -> R,
+) -> Result<(BookEdit, R)> {
+    let mut changed = cases.clone();
+    let target = changed
+        .cases
+        .iter_mut()
+        .find(|c| c.id == case)
+        .ok_or_else(|| Error::Usage(format!("no case {case:?}")))?;
+    let sheet = target.fishbone.get_or_insert_with(FishboneSheet::default);
+    let out = change(sheet);
+    if drop_empty && sheet.codes.is_empty() && sheet.note.is_empty() {
+        target.fishbone = None;
+    }
+    let e = edit(root, vec![cases_path(root)], (None, Some(cases)), || {
+        save_cases(root, &changed)
+    })?;
+    Ok((e, out))
+}
+
+/// Put `code` on `case`'s own fishbone sheet, or take it off; true when it is on now.
 pub fn toggle_on_sheet(
     root: &Path,
     cases: &Cases,
     case: &str,
     code: &str,
 ) -> Result<(BookEdit, bool)> {
-    let seen_cases = cases;
-    let mut cases = cases.clone();
-    let target = cases
-        .cases
-        .iter_mut()
-        .find(|c| c.id == case)
-        .ok_or_else(|| Error::Usage(format!("no case {case:?}")))?;
-    let sheet = target.fishbone.get_or_insert_with(FishboneSheet::default);
-    let on = if let Some(at) = sheet.codes.iter().position(|c| c == code) {
-        sheet.codes.remove(at);
-        false
-    } else {
-        sheet.codes.push(code.to_string());
-        true
-    };
-    let e = edit(
-        root,
-        vec![cases_path(root)],
-        (None, Some(seen_cases)),
-        || save_cases(root, &cases),
-    )?;
-    Ok((e, on))
+    edit_sheet(root, cases, case, false, |sheet| {
+        if let Some(at) = sheet.codes.iter().position(|c| c == code) {
+            sheet.codes.remove(at);
+            false
+        } else {
+            sheet.codes.push(code.to_string());
+            true
+        }
+    })
 }
 
 /// Write `note` on `case`'s own fishbone sheet (an empty note removes it; a sheet with no
 /// codes and no note is removed).
 pub fn set_sheet_note(root: &Path, cases: &Cases, case: &str, note: &str) -> Result<BookEdit> {
-    let seen_cases = cases;
-    let mut cases = cases.clone();
-    let target = cases
-        .cases
-        .iter_mut()
-        .find(|c| c.id == case)
-        .ok_or_else(|| Error::Usage(format!("no case {case:?}")))?;
-    let sheet = target.fishbone.get_or_insert_with(FishboneSheet::default);
-    sheet.note = note.trim().to_string();
-    if sheet.codes.is_empty() && sheet.note.is_empty() {
-        target.fishbone = None;
-    }
-    edit(
-        root,
-        vec![cases_path(root)],
-        (None, Some(seen_cases)),
-        || save_cases(root, &cases),
-    )
+    edit_sheet(root, cases, case, true, |sheet| {
+        sheet.note = note.trim().to_string();
+    })
+    .map(|(e, ())| e)
 }
 
 #[cfg(test)]

@@ -1,0 +1,183 @@
+//! The re-anchoring cases: what moves by itself, and what waits for a person.
+
+use super::*;
+use std::path::Path;
+
+fn source(body: &str) -> Source {
+    let text = format!(
+        "+++\nid = \"s\"\nkind = \"intermezzo\"\ntitle = \"t\"\nprovenance = \"synthetic\"\n+++\n{body}"
+    );
+    Source::parse(Path::new("s.md"), &text).unwrap()
+}
+
+const QUOTE: &str = "de werkdruk onder docenten is hoog";
+
+#[test]
+fn unchanged_text_stays() {
+    let s = source("Teams zeggen dat de werkdruk onder docenten is hoog.\n");
+    assert_eq!(locate(&s, 17, 51, QUOTE), Anchor::Unchanged);
+}
+
+#[test]
+fn inserted_text_moves_the_coding_to_the_nearest_exact_match() {
+    let s = source(
+        "Nieuw: een ingevoegde alinea.\n\nTeams zeggen dat de werkdruk onder docenten is hoog.\n",
+    );
+    assert_eq!(
+        locate(&s, 17, 51, QUOTE),
+        Anchor::Exact { start: 48, end: 82 }
+    );
+}
+
+#[test]
+fn rewrapped_text_matches_without_white_space() {
+    let s = source("Teams zeggen dat de werkdruk\nonder  docenten is hoog.\n");
+    assert_eq!(
+        locate(&s, 17, 51, QUOTE),
+        Anchor::Whitespace { start: 17, end: 52 }
+    );
+}
+
+#[test]
+fn a_fixed_typo_is_a_close_match_in_the_paragraph() {
+    // "docenten" was mistyped when coded; the source now has it right.
+    let s = source("Teams zeggen dat de werkdruk onder docenten is hoog.\n");
+    match locate(&s, 17, 51, "de werkdruk onder docnten is hoog") {
+        Anchor::Fuzzy { start, end, edits } => {
+            assert_eq!((start, end, edits), (17, 51, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The coding as stored when it was made in `before`, at its first occurrence of `quote`.
+fn coded(before: &str, quote: &str) -> (usize, usize, String, String) {
+    let s = source(before);
+    let start = s
+        .body
+        .find(quote)
+        .map(|b| s.body[..b].chars().count())
+        .unwrap();
+    let end = start + quote.chars().count();
+    let (prefix, suffix) = context(&s.body, start, end);
+    (start, end, prefix, suffix)
+}
+
+fn relocate(before: &str, after: &str, quote: &str) -> Anchor {
+    let (start, end, prefix, suffix) = coded(before, quote);
+    locate_target(
+        &source(after),
+        &Target {
+            start,
+            end,
+            quote,
+            prefix: &prefix,
+            suffix: &suffix,
+        },
+    )
+}
+
+const PARAGRAPH: &str = "Bij de intake is het belangrijk dat studenten hun ondersteuningsbehoefte kenbaar maken. Dat gebeurt niet altijd kenbaar en tijdig. De AVG speelt daarbij een rol.\n";
+
+#[test]
+fn a_paragraph_inserted_before_moves_the_coding_with_its_surroundings() {
+    let after = format!("Een nieuwe eerste alinea.\n\n{PARAGRAPH}");
+    let quote = "studenten hun ondersteuningsbehoefte kenbaar maken";
+    assert_eq!(
+        relocate(PARAGRAPH, &after, quote),
+        Anchor::Exact {
+            start: 27 + 36,
+            end: 27 + 36 + quote.chars().count()
+        }
+    );
+}
+
+#[test]
+fn the_same_sentence_repeated_before_is_not_taken_for_the_coded_one() {
+    let quote = "studenten hun ondersteuningsbehoefte kenbaar maken";
+    // A new paragraph quoting the sentence, before the original.
+    let after = format!("Samenvatting: {quote}, zeggen de teams.\n\n{PARAGRAPH}");
+    match relocate(PARAGRAPH, &after, quote) {
+        Anchor::Exact { start, .. } => {
+            assert!(
+                start > 60,
+                "stays on the original, not the copy at 14: {start}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_deleted_sentence_with_a_copy_elsewhere_waits_for_review() {
+    let quote = "studenten hun ondersteuningsbehoefte kenbaar maken";
+    let before = format!("{PARAGRAPH}\nElders: {quote}, zegt een team.\n");
+    let after = format!(
+        "Bij de intake is het belangrijk. De AVG speelt daarbij een rol.\n\nElders: {quote}, zegt een team.\n"
+    );
+    match relocate(&before, &after, quote) {
+        Anchor::Unsure {
+            doubt: Doubt::OtherPassage,
+            proposal: Some(_),
+        } => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_short_quote_whose_word_changed_does_not_jump_to_another() {
+    let before = format!(
+        "{PARAGRAPH}\n{}Ook later komt de AVG nog ter sprake.\n",
+        "Tussentekst. ".repeat(30)
+    );
+    let after = before.replacen("De AVG speelt", "De privacywet speelt", 1);
+    match relocate(&before, &after, "AVG") {
+        Anchor::Unsure { doubt, .. } => {
+            assert!(
+                matches!(doubt, Doubt::OtherPassage | Doubt::ShortQuote),
+                "{doubt:?}"
+            )
+        }
+        other => panic!("a 3-char quote must not move on its own: {other:?}"),
+    }
+    // Without stored surroundings, too.
+    let (start, end, _, _) = coded(&before, "AVG");
+    assert!(matches!(
+        locate(&source(&after), start, end, "AVG"),
+        Anchor::Unsure {
+            doubt: Doubt::ShortQuote,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_negation_removed_inside_the_quote_waits_for_review() {
+    let quote = "ondersteuningsbehoefte kenbaar maken. Dat gebeurt niet altijd kenbaar en tijdig";
+    let after = PARAGRAPH.replace("niet altijd kenbaar", "altijd kenbaar");
+    match relocate(PARAGRAPH, &after, quote) {
+        Anchor::Unsure {
+            doubt: Doubt::Negation,
+            proposal: Some(_),
+        } => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_word_added_inside_the_quote_waits_for_review() {
+    let s = source("Teams zeggen dat de werkdruk onder de docenten is hoog.\n");
+    assert!(matches!(
+        locate(&s, 17, 51, QUOTE),
+        Anchor::Unsure {
+            doubt: Doubt::WordsChanged,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn gone_text_is_orphaned_not_moved() {
+    let s = source("Een heel andere tekst over intake en de AVG, zonder het citaat.\n");
+    assert_eq!(locate(&s, 17, 51, QUOTE), Anchor::Orphaned);
+}
