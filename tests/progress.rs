@@ -37,6 +37,15 @@ fn on_a_terminal(dir: &Path, args: &str) -> (String, i32) {
     )
 }
 
+/// What Ctrl-C in the terminal sends: SIGINT.
+fn ctrl_c(child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
 /// A generated corpus (synthetic, deterministic) of `size` in a new temp dir.
 fn generated(size: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -130,14 +139,7 @@ fn ctrl_c_stops_an_index_build_cleanly() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(400));
     assert!(child.try_wait().unwrap().is_none(), "it waits for the lock");
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    ctrl_c(&child);
     let started = Instant::now();
     let out = child.wait_with_output().unwrap();
     assert!(
@@ -179,14 +181,7 @@ fn ctrl_c_during_generate_leaves_no_half_corpus() {
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(300));
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    ctrl_c(&child);
     let result = child.wait_with_output().unwrap();
     assert_eq!(
         result.status.code(),
