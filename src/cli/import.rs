@@ -1,61 +1,135 @@
-//! `visgraat import-plan`: build corpus sources from extracted documents by a reviewed plan.
+//! `visgraat import`: transcripts, documents and REFI-QDA projects into the corpus.
 
-use std::path::Path;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-use crate::atomic;
-use crate::corpus::import_plan;
-use crate::error::{Error, Result};
+use crate::config::Config;
+use crate::corpus::cases::Cases;
+use crate::corpus::source::SourceKind;
+use crate::error::Error;
+use crate::progress::Progress;
 
-pub fn run(plan: &Path, from: &Path, corpus: &Path, check: bool) -> Result<()> {
-    let outcome = import_plan::run(plan, from)?;
-    let mut problems = Vec::new();
-    for (file, join) in &outcome.undecided_hyphens {
-        problems.push(format!(
-            "{file}:{}: no evidence for hyphenated {:?}: add it to keep, join or spaced in the hyphenation exceptions",
-            join.line, join.hyphenated
-        ));
+use super::{open_workspace, print_healed, progress};
+
+pub(super) fn import_files(
+    config: Config,
+    files: &[PathBuf],
+    kind: &str,
+    case: Option<&str>,
+    pseudonymise: bool,
+    pdf_text: bool,
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    use crate::corpus::transcript::{self, Imported};
+    let kind = SourceKind::parse(kind).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown kind {kind:?}: use transcript, intermezzo, report or letter"
+        ))
+    })?;
+    if let Some(case) = case {
+        let cases = Cases::load(&config.corpus.join("cases.toml"))?;
+        if cases.get(case).is_none() {
+            let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "unknown case {case:?}: use one of {} (or add it to cases.toml)",
+                ids.join(", ")
+            )));
+        }
     }
-    let mut changed = 0;
-    for file in &outcome.files {
-        let path = corpus.join(&file.path);
-        let current = std::fs::read_to_string(&path).ok();
-        if current.as_deref() == Some(file.contents.as_str()) {
+    if pseudonymise {
+        config.check_pseudonym_key()?;
+    }
+    let mut key = if pseudonymise {
+        Some(transcript::PseudonymKey::load(&config.pseudonym_key)?)
+    } else {
+        None
+    };
+    let mut failed = false;
+    let mut interrupted = false;
+    bar.stage(crate::progress::Stage::Importing, files.len() as u64);
+    for file in files {
+        // Each file is imported whole or not at all; Ctrl-C stops between two files.
+        if crate::progress::interrupted() {
+            interrupted = true;
+            break;
+        }
+        bar.advance(1);
+        if file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"))
+        {
+            match crate::corpus::qdpx::import(&config.corpus, file) {
+                Ok(r) => {
+                    println!(
+                        "{}: {} sources, {} new codes, {} new cases, {} codings, {} memos",
+                        file.display(),
+                        r.sources,
+                        r.codes,
+                        r.cases,
+                        r.codings,
+                        r.memos
+                    );
+                    for s in &r.skipped {
+                        println!("  skipped: {s}");
+                    }
+                }
+                Err(e) => {
+                    eprintln!("visgraat: {e}");
+                    failed = true;
+                }
+            }
             continue;
         }
-        changed += 1;
-        if check {
-            problems.push(format!(
-                "{}: differs from what the import produces",
-                path.display()
-            ));
-        } else {
-            atomic::write(&path, file.contents.as_bytes())?;
-        }
-    }
-    for rel in &outcome.absent {
-        let path = corpus.join(rel);
-        if path.exists() {
-            changed += 1;
-            if check {
-                problems.push(format!(
-                    "{}: the import no longer produces this file",
-                    path.display()
-                ));
-            } else {
-                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        let options = transcript::Options {
+            kind: Some(kind),
+            case: case.map(str::to_string),
+            pseudonyms: key.as_mut(),
+            pdf_text,
+        };
+        match transcript::import(&config.corpus, file, options) {
+            Ok(Imported::Added(p)) => bar.suspend(|| println!("added {}", p.display())),
+            Ok(Imported::Updated(p)) => bar.suspend(|| println!("updated {}", p.display())),
+            Ok(Imported::Unchanged(p)) => bar.suspend(|| println!("unchanged {}", p.display())),
+            Err(e) => {
+                eprintln!("visgraat: {e}");
+                failed = true;
             }
         }
     }
-    let verb = if check { "would change" } else { "written" };
-    println!(
-        "{} paragraphs, {} notes, {} files ({changed} {verb})",
-        outcome.paragraphs,
-        outcome.notes,
-        outcome.files.len()
-    );
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Usage(problems.join("\n")))
+    if let Some(key) = &key {
+        key.save(&config.pseudonym_key)?;
+        println!(
+            "pseudonym key: {} ({} people; keep it private)",
+            config.pseudonym_key.display(),
+            key.people.len()
+        );
     }
+    if interrupted {
+        let done = files.len() as u64 - bar.remaining();
+        eprintln!(
+            "visgraat: interrupted: {done} of {} file(s) imported, each whole; the rest were not touched",
+            files.len()
+        );
+        return Ok(ExitCode::from(130));
+    }
+    // Opening the workspace re-anchors the codings of changed sources and says how it went;
+    // an import changes sources on purpose, so what it found is written.
+    let ws = open_workspace(config, bar)?;
+    print_healed(&ws);
+    for c in ws
+        .codings
+        .codings
+        .iter()
+        .filter(|c| c.coding.orphaned && c.coding.review.is_none())
+    {
+        println!(
+            "{}: coding {} ({}) is orphaned: its text is no longer in the source (visgraat check)",
+            c.source, c.coding.id, c.coding.code
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

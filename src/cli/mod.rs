@@ -1,13 +1,16 @@
 //! The command line: argument parsing and one function per command. No domain logic lives
 //! here; commands call the library and print.
 
+mod analysis;
 mod check;
+mod code;
 mod export;
 mod import;
+mod import_plan;
 mod output;
 pub mod progress;
+mod search;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,15 +18,10 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 
 use crate::coding::anchor::Anchor;
-use crate::coding::{self, CodingSet};
 use crate::config::Config;
-use crate::corpus::cases::Cases;
-use crate::corpus::codebook::{Codebook, Level, Valence};
-use crate::corpus::quotes::Voice;
+use crate::corpus::codebook::{Level, Valence};
 use crate::corpus::source::SourceKind;
 use crate::error::Error;
-use crate::index::search::Request;
-use crate::progress::Progress;
 use crate::workspace::{self, Workspace};
 
 #[derive(Debug, Parser)]
@@ -294,38 +292,38 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let bar = progress::Bar::new(cli.quiet);
     match command {
         Command::Index { rebuild } => index(config, rebuild, &bar),
-        Command::Search(args) => search(&config, &args, &bar),
+        Command::Search(args) => search::search(&config, &args, &bar),
         Command::Code {
             source,
             args,
             text,
             coder,
             memo,
-        } => code(config, &source, &args, text.as_deref(), coder, &memo, &bar),
+        } => code::code(config, &source, &args, text.as_deref(), coder, &memo, &bar),
         Command::Stats {
             coder,
             by_case,
             by_coder,
             json,
-        } => stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
+        } => analysis::stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
         Command::Check { fix, accept } => check::run(config, fix, &accept, &bar),
         Command::Agreement {
             coders,
             all_units,
             json,
-        } => agreement(config, coders, all_units, json, &bar),
+        } => analysis::agreement(config, coders, all_units, json, &bar),
         Command::Memo {
             target,
             text,
             coder,
-        } => memo(config, &target, text.as_deref(), coder, &bar),
+        } => code::memo(config, &target, text.as_deref(), coder, &bar),
         Command::Matrix {
             kind,
             coder,
             format,
-        } => matrix(config, &kind, coder.as_deref(), &format, &bar),
+        } => analysis::matrix(config, &kind, coder.as_deref(), &format, &bar),
         Command::ImportPlan { plan, from, check } => {
-            import::run(&plan, &from, &config.corpus, check)?;
+            import_plan::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export {
@@ -380,7 +378,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             case,
             pseudonymise,
             pdf_text,
-        } => import_files(
+        } => import::import_files(
             config,
             &files,
             &kind,
@@ -493,456 +491,6 @@ fn parse_choice<T>(
                 .ok_or_else(|| Error::Usage(format!("unknown {what} {v:?}: use one of {choices}")))
         })
         .transpose()
-}
-
-fn search(config: &Config, args: &SearchArgs, bar: &progress::Bar) -> Result<ExitCode, Error> {
-    let kind = parse_choice(
-        args.kind.as_deref(),
-        "kind",
-        SourceKind::parse,
-        "transcript, intermezzo, report, letter",
-    )?;
-    let level = parse_choice(
-        args.factor.as_deref(),
-        "factor",
-        Level::parse,
-        "beleid, team, individu, doelgroep, maatschappij",
-    )?;
-    let valence = parse_choice(args.valence.as_deref(), "valence", Valence::parse, "+ or -")?;
-    let voice = parse_choice(
-        args.voice.as_deref(),
-        "voice",
-        Voice::parse,
-        "focusgroep, student, gemeente, instelling, onbekend",
-    )?;
-    let codebook_path = config.corpus.join("codebook.toml");
-    // A broken code book does not stop a search: only codes' levels and labels go missing.
-    let (codebook, book_problems) = Codebook::load(&codebook_path);
-    warn_problems(&book_problems);
-    if let Some(code) = &args.code
-        && codebook.code(code).is_none()
-    {
-        match codebook.missing_because(code) {
-            // The codings still name the code, so they can still be found by it.
-            Some(why) => eprintln!(
-                "visgraat: warning: code {code:?} is not in the code book as read ({why}): its codings are found by their code id alone"
-            ),
-            None => {
-                return Err(Error::Usage(format!(
-                    "unknown code {code:?}: {}",
-                    output::suggest_codes(&codebook, code)
-                )));
-            }
-        }
-    }
-    if let Some(case) = &args.case {
-        let cases = Cases::load(&config.corpus.join("cases.toml"))?;
-        if cases.get(case).is_none() {
-            let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
-            return Err(Error::Usage(format!(
-                "unknown case {case:?}: use one of {}",
-                ids.join(", ")
-            )));
-        }
-    }
-    let (mut searcher, report) = workspace::fresh_searcher_with(config, bar)?;
-    if let Some(report) = report.filter(|r| r.did_work()) {
-        eprintln!(
-            "visgraat: index refreshed ({} added, {} updated, {} removed)",
-            report.added.len(),
-            report.updated.len(),
-            report.removed.len()
-        );
-    }
-    let request = Request {
-        query: args.query.clone(),
-        kind,
-        case: args.case.clone(),
-        speaker: args.speaker.clone(),
-        voice,
-        level,
-        valence,
-        code: args.code.clone(),
-        coder: args.coder.clone(),
-        quotes: args.quotes || voice.is_some(),
-        codes: args.codes,
-        memos: args.memos,
-        limit: args.limit,
-    };
-    // Without a coding filter only the hits' codes need codings: read just their files.
-    let hits = if request.filters_codings() {
-        let (codings, problems) = CodingSet::load(&config.corpus);
-        warn_problems(&problems);
-        healing_search(config, &mut searcher, bar, |s| {
-            s.search(&request, &codings, &codebook)
-        })?
-    } else {
-        let mut hits = healing_search(config, &mut searcher, bar, |s| {
-            s.search(&request, &CodingSet::default(), &codebook)
-        })?;
-        let sources: Vec<&str> = hits.iter().map(|h| h.source.as_str()).collect();
-        let (codings, problems) = CodingSet::load_sources(&config.corpus, &sources);
-        warn_problems(&problems);
-        crate::index::search::attach_codes(&mut hits, &codings, &codebook, args.coder.as_deref());
-        hits
-    };
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&hits).map_err(|e| Error::Usage(e.to_string()))?
-        );
-    } else {
-        let color = std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        print!("{}", output::hits(&hits, &codebook, color));
-    }
-    Ok(if hits.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn matrix(
-    config: Config,
-    kind: &str,
-    coder: Option<&str>,
-    format: &str,
-    bar: &progress::Bar,
-) -> Result<ExitCode, Error> {
-    let ws = open_workspace(config, bar)?;
-    warn_problems(&ws.problems);
-    let m = match kind {
-        "cooccurrence" => crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),
-        "level-case" => crate::analysis::matrix::level_by_case(&ws.corpus, &ws.codings, coder),
-        other => {
-            return Err(Error::Usage(format!(
-                "unknown matrix {other:?}: use cooccurrence or level-case"
-            )));
-        }
-    };
-    match format {
-        "csv" => print!("{}", m.to_csv()),
-        "json" => println!(
-            "{}",
-            serde_json::to_string_pretty(&m).map_err(|e| Error::Usage(e.to_string()))?
-        ),
-        "table" => print!("{}", output::matrix(&m)),
-        other => {
-            return Err(Error::Usage(format!(
-                "unknown format {other:?}: use table, csv or json"
-            )));
-        }
-    }
-    if let Some(note) = &m.note {
-        eprintln!("visgraat: note: {note}");
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn import_files(
-    config: Config,
-    files: &[PathBuf],
-    kind: &str,
-    case: Option<&str>,
-    pseudonymise: bool,
-    pdf_text: bool,
-    bar: &progress::Bar,
-) -> Result<ExitCode, Error> {
-    use crate::corpus::transcript::{self, Imported};
-    let kind = SourceKind::parse(kind).ok_or_else(|| {
-        Error::Usage(format!(
-            "unknown kind {kind:?}: use transcript, intermezzo, report or letter"
-        ))
-    })?;
-    if let Some(case) = case {
-        let cases = Cases::load(&config.corpus.join("cases.toml"))?;
-        if cases.get(case).is_none() {
-            let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
-            return Err(Error::Usage(format!(
-                "unknown case {case:?}: use one of {} (or add it to cases.toml)",
-                ids.join(", ")
-            )));
-        }
-    }
-    if pseudonymise {
-        config.check_pseudonym_key()?;
-    }
-    let mut key = if pseudonymise {
-        Some(transcript::PseudonymKey::load(&config.pseudonym_key)?)
-    } else {
-        None
-    };
-    let mut failed = false;
-    let mut interrupted = false;
-    bar.stage(crate::progress::Stage::Importing, files.len() as u64);
-    for file in files {
-        // Each file is imported whole or not at all; Ctrl-C stops between two files.
-        if crate::progress::interrupted() {
-            interrupted = true;
-            break;
-        }
-        bar.advance(1);
-        if file
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"))
-        {
-            match crate::corpus::qdpx::import(&config.corpus, file) {
-                Ok(r) => {
-                    println!(
-                        "{}: {} sources, {} new codes, {} new cases, {} codings, {} memos",
-                        file.display(),
-                        r.sources,
-                        r.codes,
-                        r.cases,
-                        r.codings,
-                        r.memos
-                    );
-                    for s in &r.skipped {
-                        println!("  skipped: {s}");
-                    }
-                }
-                Err(e) => {
-                    eprintln!("visgraat: {e}");
-                    failed = true;
-                }
-            }
-            continue;
-        }
-        let options = transcript::Options {
-            kind: Some(kind),
-            case: case.map(str::to_string),
-            pseudonyms: key.as_mut(),
-            pdf_text,
-        };
-        match transcript::import(&config.corpus, file, options) {
-            Ok(Imported::Added(p)) => bar.suspend(|| println!("added {}", p.display())),
-            Ok(Imported::Updated(p)) => bar.suspend(|| println!("updated {}", p.display())),
-            Ok(Imported::Unchanged(p)) => bar.suspend(|| println!("unchanged {}", p.display())),
-            Err(e) => {
-                eprintln!("visgraat: {e}");
-                failed = true;
-            }
-        }
-    }
-    if let Some(key) = &key {
-        key.save(&config.pseudonym_key)?;
-        println!(
-            "pseudonym key: {} ({} people; keep it private)",
-            config.pseudonym_key.display(),
-            key.people.len()
-        );
-    }
-    if interrupted {
-        let done = files.len() as u64 - bar.remaining();
-        eprintln!(
-            "visgraat: interrupted: {done} of {} file(s) imported, each whole; the rest were not touched",
-            files.len()
-        );
-        return Ok(ExitCode::from(130));
-    }
-    // Opening the workspace re-anchors the codings of changed sources and says how it went;
-    // an import changes sources on purpose, so what it found is written.
-    let ws = open_workspace(config, bar)?;
-    print_healed(&ws);
-    for c in ws
-        .codings
-        .codings
-        .iter()
-        .filter(|c| c.coding.orphaned && c.coding.review.is_none())
-    {
-        println!(
-            "{}: coding {} ({}) is orphaned: its text is no longer in the source (visgraat check)",
-            c.source, c.coding.id, c.coding.code
-        );
-    }
-    Ok(if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn memo(
-    config: Config,
-    target: &str,
-    text: Option<&str>,
-    coder: Option<String>,
-    bar: &progress::Bar,
-) -> Result<ExitCode, Error> {
-    use crate::coding::memos::{self, TargetKind};
-    let ws = open_workspace(config, bar)?;
-    let (kind, id) = memos::parse_target(target).map_err(Error::Usage)?;
-    let known = match kind {
-        TargetKind::Code => ws.corpus.codebook.code(id).is_some(),
-        TargetKind::Source => ws.corpus.source(id).is_some(),
-        TargetKind::Case => ws.corpus.cases.get(id).is_some(),
-    };
-    if !known {
-        return Err(Error::Usage(format!("no {target:?} in this corpus")));
-    }
-    let Some(text) = text else {
-        let mut any = false;
-        for m in ws.corpus.memos.of(target) {
-            any = true;
-            println!("{} ({}): {}", m.author, m.updated, m.text);
-        }
-        return Ok(if any {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
-    };
-    let author = coder.unwrap_or_else(|| ws.config.coder.clone());
-    crate::corpus::source::validate_id(&author).map_err(|m| Error::Usage(format!("coder: {m}")))?;
-    memos::set(&ws.config.corpus, target, &author, text)?;
-    println!(
-        "{} memo by {author} on {target}",
-        if text.trim().is_empty() {
-            "removed the"
-        } else {
-            "saved the"
-        }
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn agreement(
-    config: Config,
-    coders: Vec<String>,
-    all_units: bool,
-    json: bool,
-    bar: &progress::Bar,
-) -> Result<ExitCode, Error> {
-    let ws = open_workspace(config, bar)?;
-    warn_problems(&ws.problems);
-    let all: Vec<String> = ws
-        .codings
-        .coders()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    let coders = if coders.is_empty() {
-        all.clone()
-    } else {
-        coders
-    };
-    if let Some(unknown) = coders.iter().find(|c| !all.contains(c)) {
-        return Err(Error::Usage(format!(
-            "no codings by {unknown:?}; coders: {}",
-            all.join(", ")
-        )));
-    }
-    if coders.len() < 2 {
-        return Err(Error::Usage(format!(
-            "agreement compares two or more coders; this corpus has codings by {}",
-            if all.is_empty() {
-                "nobody".to_string()
-            } else {
-                all.join(", ")
-            }
-        )));
-    }
-    use crate::analysis::agreement::{self, UnitKind};
-    let options = agreement::Options {
-        units: if all_units {
-            UnitKind::All
-        } else {
-            UnitKind::Content
-        },
-    };
-    let a = agreement::agreement(&ws.corpus, &ws.codings, &coders, &options, bar)?;
-    if a.sources.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} have no source that at least two of them coded",
-            coders.join(", ")
-        )));
-    }
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&a).map_err(|e| Error::Usage(e.to_string()))?
-        );
-    } else {
-        print!("{}", output::agreement(&a, &ws.corpus.codebook));
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn code(
-    config: Config,
-    source: &str,
-    args: &[String],
-    text: Option<&str>,
-    coder: Option<String>,
-    memo: &str,
-    bar: &progress::Bar,
-) -> Result<ExitCode, Error> {
-    let ws = open_workspace(config, bar)?;
-    let src = ws.corpus.source(source).ok_or_else(|| {
-        Error::Usage(format!(
-            "unknown source {source:?}: `visgraat search` shows source ids"
-        ))
-    })?;
-    let (start, end, code_id) = match (text, args) {
-        (Some(text), [code]) => {
-            let (s, e) = coding::find_match(src, text)?;
-            (s, e, code.as_str())
-        }
-        (None, [start, end, code]) => {
-            let parse = |v: &str| {
-                v.parse::<usize>()
-                    .map_err(|_| Error::Usage(format!("{v:?} is not a char offset")))
-            };
-            (parse(start)?, parse(end)?, code.as_str())
-        }
-        _ => {
-            return Err(Error::Usage(
-                "give --match TEXT CODE, or START END CODE".into(),
-            ));
-        }
-    };
-    if ws.corpus.codebook.code(code_id).is_none() {
-        return Err(Error::Usage(format!(
-            "unknown code {code_id:?}: {}",
-            output::suggest_codes(&ws.corpus.codebook, code_id)
-        )));
-    }
-    let coder = coder.unwrap_or_else(|| ws.config.coder.clone());
-    let placed = coding::add(&ws.corpus.root, &coder, src, start, end, code_id, memo)?;
-    println!(
-        "coded {} as {} by {} at {}..{}: “{}”",
-        placed.source,
-        placed.coding.code,
-        placed.coder,
-        placed.coding.start,
-        placed.coding.end,
-        output::abbreviate(&placed.coding.quote, 80)
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn stats(
-    config: Config,
-    coder: Option<&str>,
-    by_case: bool,
-    by_coder: bool,
-    json: bool,
-    bar: &progress::Bar,
-) -> Result<ExitCode, Error> {
-    let ws = open_workspace(config, bar)?;
-    warn_problems(&ws.problems);
-    let mut stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
-    (stats.speakers, stats.speakers_by_role) = crate::analysis::stats::speakers(&ws.corpus);
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&stats).map_err(|e| Error::Usage(e.to_string()))?
-        );
-    } else {
-        print!("{}", output::stats(&stats, &ws.corpus, by_case, by_coder));
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Say which codings opening the workspace put back on their text, and how.

@@ -1,0 +1,130 @@
+//! `visgraat stats`, `matrix` and `agreement`: counts and figures over the codings.
+
+use std::process::ExitCode;
+
+use crate::config::Config;
+use crate::error::Error;
+
+use super::{open_workspace, output, progress, warn_problems};
+
+pub(super) fn matrix(
+    config: Config,
+    kind: &str,
+    coder: Option<&str>,
+    format: &str,
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    let ws = open_workspace(config, bar)?;
+    warn_problems(&ws.problems);
+    let m = match kind {
+        "cooccurrence" => crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),
+        "level-case" => crate::analysis::matrix::level_by_case(&ws.corpus, &ws.codings, coder),
+        other => {
+            return Err(Error::Usage(format!(
+                "unknown matrix {other:?}: use cooccurrence or level-case"
+            )));
+        }
+    };
+    match format {
+        "csv" => print!("{}", m.to_csv()),
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&m).map_err(|e| Error::Usage(e.to_string()))?
+        ),
+        "table" => print!("{}", output::matrix(&m)),
+        other => {
+            return Err(Error::Usage(format!(
+                "unknown format {other:?}: use table, csv or json"
+            )));
+        }
+    }
+    if let Some(note) = &m.note {
+        eprintln!("visgraat: note: {note}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn agreement(
+    config: Config,
+    coders: Vec<String>,
+    all_units: bool,
+    json: bool,
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    let ws = open_workspace(config, bar)?;
+    warn_problems(&ws.problems);
+    let all: Vec<String> = ws
+        .codings
+        .coders()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let coders = if coders.is_empty() {
+        all.clone()
+    } else {
+        coders
+    };
+    if let Some(unknown) = coders.iter().find(|c| !all.contains(c)) {
+        return Err(Error::Usage(format!(
+            "no codings by {unknown:?}; coders: {}",
+            all.join(", ")
+        )));
+    }
+    if coders.len() < 2 {
+        return Err(Error::Usage(format!(
+            "agreement compares two or more coders; this corpus has codings by {}",
+            if all.is_empty() {
+                "nobody".to_string()
+            } else {
+                all.join(", ")
+            }
+        )));
+    }
+    use crate::analysis::agreement::{self, UnitKind};
+    let options = agreement::Options {
+        units: if all_units {
+            UnitKind::All
+        } else {
+            UnitKind::Content
+        },
+    };
+    let a = agreement::agreement(&ws.corpus, &ws.codings, &coders, &options, bar)?;
+    if a.sources.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} have no source that at least two of them coded",
+            coders.join(", ")
+        )));
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&a).map_err(|e| Error::Usage(e.to_string()))?
+        );
+    } else {
+        print!("{}", output::agreement(&a, &ws.corpus.codebook));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn stats(
+    config: Config,
+    coder: Option<&str>,
+    by_case: bool,
+    by_coder: bool,
+    json: bool,
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    let ws = open_workspace(config, bar)?;
+    warn_problems(&ws.problems);
+    let mut stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
+    (stats.speakers, stats.speakers_by_role) = crate::analysis::stats::speakers(&ws.corpus);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&stats).map_err(|e| Error::Usage(e.to_string()))?
+        );
+    } else {
+        print!("{}", output::stats(&stats, &ws.corpus, by_case, by_coder));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,106 @@
+//! `visgraat code` and `memo`: one coding or memo from the command line.
+
+use std::process::ExitCode;
+
+use crate::coding::{self};
+use crate::config::Config;
+use crate::error::Error;
+
+use super::{open_workspace, output, progress};
+
+pub(super) fn memo(
+    config: Config,
+    target: &str,
+    text: Option<&str>,
+    coder: Option<String>,
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    use crate::coding::memos::{self, TargetKind};
+    let ws = open_workspace(config, bar)?;
+    let (kind, id) = memos::parse_target(target).map_err(Error::Usage)?;
+    let known = match kind {
+        TargetKind::Code => ws.corpus.codebook.code(id).is_some(),
+        TargetKind::Source => ws.corpus.source(id).is_some(),
+        TargetKind::Case => ws.corpus.cases.get(id).is_some(),
+    };
+    if !known {
+        return Err(Error::Usage(format!("no {target:?} in this corpus")));
+    }
+    let Some(text) = text else {
+        let mut any = false;
+        for m in ws.corpus.memos.of(target) {
+            any = true;
+            println!("{} ({}): {}", m.author, m.updated, m.text);
+        }
+        return Ok(if any {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    };
+    let author = coder.unwrap_or_else(|| ws.config.coder.clone());
+    crate::corpus::source::validate_id(&author).map_err(|m| Error::Usage(format!("coder: {m}")))?;
+    memos::set(&ws.config.corpus, target, &author, text)?;
+    println!(
+        "{} memo by {author} on {target}",
+        if text.trim().is_empty() {
+            "removed the"
+        } else {
+            "saved the"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn code(
+    config: Config,
+    source: &str,
+    args: &[String],
+    text: Option<&str>,
+    coder: Option<String>,
+    memo: &str,
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    let ws = open_workspace(config, bar)?;
+    let src = ws.corpus.source(source).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown source {source:?}: `visgraat search` shows source ids"
+        ))
+    })?;
+    let (start, end, code_id) = match (text, args) {
+        (Some(text), [code]) => {
+            let (s, e) = coding::find_match(src, text)?;
+            (s, e, code.as_str())
+        }
+        (None, [start, end, code]) => {
+            let parse = |v: &str| {
+                v.parse::<usize>()
+                    .map_err(|_| Error::Usage(format!("{v:?} is not a char offset")))
+            };
+            (parse(start)?, parse(end)?, code.as_str())
+        }
+        _ => {
+            return Err(Error::Usage(
+                "give --match TEXT CODE, or START END CODE".into(),
+            ));
+        }
+    };
+    if ws.corpus.codebook.code(code_id).is_none() {
+        return Err(Error::Usage(format!(
+            "unknown code {code_id:?}: {}",
+            output::suggest_codes(&ws.corpus.codebook, code_id)
+        )));
+    }
+    let coder = coder.unwrap_or_else(|| ws.config.coder.clone());
+    let placed = coding::add(&ws.corpus.root, &coder, src, start, end, code_id, memo)?;
+    println!(
+        "coded {} as {} by {} at {}..{}: “{}”",
+        placed.source,
+        placed.coding.code,
+        placed.coder,
+        placed.coding.start,
+        placed.coding.end,
+        output::abbreviate(&placed.coding.quote, 80)
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,128 @@
+//! `visgraat search`: a query with filters, printed as hits or JSON.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use crate::coding::CodingSet;
+use crate::config::Config;
+use crate::corpus::cases::Cases;
+use crate::corpus::codebook::{Codebook, Level, Valence};
+use crate::corpus::quotes::Voice;
+use crate::corpus::source::SourceKind;
+use crate::error::Error;
+use crate::index::search::Request;
+use crate::workspace::{self};
+
+use super::{SearchArgs, healing_search, output, parse_choice, progress, warn_problems};
+
+pub(super) fn search(
+    config: &Config,
+    args: &SearchArgs,
+    bar: &progress::Bar,
+) -> Result<ExitCode, Error> {
+    let kind = parse_choice(
+        args.kind.as_deref(),
+        "kind",
+        SourceKind::parse,
+        "transcript, intermezzo, report, letter",
+    )?;
+    let level = parse_choice(
+        args.factor.as_deref(),
+        "factor",
+        Level::parse,
+        "beleid, team, individu, doelgroep, maatschappij",
+    )?;
+    let valence = parse_choice(args.valence.as_deref(), "valence", Valence::parse, "+ or -")?;
+    let voice = parse_choice(
+        args.voice.as_deref(),
+        "voice",
+        Voice::parse,
+        "focusgroep, student, gemeente, instelling, onbekend",
+    )?;
+    let codebook_path = config.corpus.join("codebook.toml");
+    // A broken code book does not stop a search: only codes' levels and labels go missing.
+    let (codebook, book_problems) = Codebook::load(&codebook_path);
+    warn_problems(&book_problems);
+    if let Some(code) = &args.code
+        && codebook.code(code).is_none()
+    {
+        match codebook.missing_because(code) {
+            // The codings still name the code, so they can still be found by it.
+            Some(why) => eprintln!(
+                "visgraat: warning: code {code:?} is not in the code book as read ({why}): its codings are found by their code id alone"
+            ),
+            None => {
+                return Err(Error::Usage(format!(
+                    "unknown code {code:?}: {}",
+                    output::suggest_codes(&codebook, code)
+                )));
+            }
+        }
+    }
+    if let Some(case) = &args.case {
+        let cases = Cases::load(&config.corpus.join("cases.toml"))?;
+        if cases.get(case).is_none() {
+            let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "unknown case {case:?}: use one of {}",
+                ids.join(", ")
+            )));
+        }
+    }
+    let (mut searcher, report) = workspace::fresh_searcher_with(config, bar)?;
+    if let Some(report) = report.filter(|r| r.did_work()) {
+        eprintln!(
+            "visgraat: index refreshed ({} added, {} updated, {} removed)",
+            report.added.len(),
+            report.updated.len(),
+            report.removed.len()
+        );
+    }
+    let request = Request {
+        query: args.query.clone(),
+        kind,
+        case: args.case.clone(),
+        speaker: args.speaker.clone(),
+        voice,
+        level,
+        valence,
+        code: args.code.clone(),
+        coder: args.coder.clone(),
+        quotes: args.quotes || voice.is_some(),
+        codes: args.codes,
+        memos: args.memos,
+        limit: args.limit,
+    };
+    // Without a coding filter only the hits' codes need codings: read just their files.
+    let hits = if request.filters_codings() {
+        let (codings, problems) = CodingSet::load(&config.corpus);
+        warn_problems(&problems);
+        healing_search(config, &mut searcher, bar, |s| {
+            s.search(&request, &codings, &codebook)
+        })?
+    } else {
+        let mut hits = healing_search(config, &mut searcher, bar, |s| {
+            s.search(&request, &CodingSet::default(), &codebook)
+        })?;
+        let sources: Vec<&str> = hits.iter().map(|h| h.source.as_str()).collect();
+        let (codings, problems) = CodingSet::load_sources(&config.corpus, &sources);
+        warn_problems(&problems);
+        crate::index::search::attach_codes(&mut hits, &codings, &codebook, args.coder.as_deref());
+        hits
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&hits).map_err(|e| Error::Usage(e.to_string()))?
+        );
+    } else {
+        let color = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        print!("{}", output::hits(&hits, &codebook, color));
+    }
+    Ok(if hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
