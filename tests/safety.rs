@@ -768,7 +768,7 @@ fn an_index_path_that_is_a_file_is_reported_and_the_tui_reader_works() {
     let mut app = App::new(ws, (100, 30), false);
     app.index = IndexState::Failed(failed);
     app.update(visgraat::tui::action::Action::Enter);
-    assert!(app.reader.is_some(), "the reader opens a source");
+    assert!(app.docs.reader.is_some(), "the reader opens a source");
     assert!(std::fs::read_to_string(p.path().join("index")).unwrap() == "not an index");
 }
 

@@ -207,8 +207,11 @@ fn action() -> impl Strategy<Value = Action> {
         EditDefinition,
         MergeCode,
         SplitCode,
-        LevelUp,
-        LevelDown,
+        NextLevel,
+        SettleAsLeft,
+        SettleAsRight,
+        AcceptReview,
+        PrevLevel,
         ToggleValence,
         ToggleOnSheet,
         Problems,
@@ -293,7 +296,13 @@ fn flow() -> impl Strategy<Value = Vec<Action>> {
             }),
         (
             downs,
-            prop::sample::select(vec![LevelUp, LevelDown, KeepDifference, Recode, Memo])
+            prop::sample::select(vec![
+                SettleAsRight,
+                SettleAsLeft,
+                KeepDifference,
+                Recode,
+                Memo
+            ])
         )
             .prop_map(|(downs, settle)| {
                 let mut v = vec![Show(ViewId::Review)];

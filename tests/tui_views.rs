@@ -8,7 +8,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use visgraat::config::Config;
 use visgraat::tui::action::{Action, ViewId};
-use visgraat::tui::app::{App, Effect, Popup};
+use visgraat::tui::app::{App, Effect};
+use visgraat::tui::popups::Popup;
 use visgraat::tui::view;
 use visgraat::workspace::Workspace;
 
@@ -333,7 +334,7 @@ fn code_book_edits_follow_through_and_undo() {
         added.valence,
         Some(visgraat::corpus::codebook::Valence::Belemmerend)
     );
-    f.send([Action::Down, Action::LevelUp]);
+    f.send([Action::Down, Action::NextLevel]);
     assert_eq!(
         f.app.ws.corpus.codebook.codes[1].level,
         Some(visgraat::corpus::codebook::Level::Team)
@@ -400,7 +401,7 @@ fn problems_popup_lists_bad_files_and_orphaned_codings() {
     // Enter opens the source where the orphaned coding was.
     f.send([Action::Enter]);
     assert!(f.app.popup.is_none());
-    assert!(f.app.reader.is_some());
+    assert!(f.app.docs.reader.is_some());
     assert_eq!(f.app.view, ViewId::Documents);
 }
 
@@ -453,7 +454,7 @@ fn another_process_coding_is_picked_up_and_nothing_is_overwritten() {
     // This TUI codes the same source without reloading first: both codings stay.
     visgraat::coding::add(&corpus, "ana", &source, 10, 20, "beleid-intake", "nog een").unwrap();
     f.send([Action::Show(ViewId::Documents), Action::Enter]);
-    let id = f.app.reader.as_ref().map(|r| r.source).unwrap();
+    let id = f.app.docs.reader.as_ref().map(|r| r.source).unwrap();
     let opened = f.app.source(id).meta.id.clone();
     f.send([Action::ToggleSelect, Action::WordNext, Action::Code]);
     f.type_text("intake");
@@ -530,7 +531,7 @@ fn review_walks_disagreements_and_settles_one_with_undo() {
     // Settle the first one as the left coder (ana) coded it.
     let first = before[0].clone();
     let codings_before = f.app.ws.codings.codings.len();
-    f.send([Action::LevelDown]);
+    f.send([Action::SettleAsLeft]);
     let after = f.app.review.items.clone().unwrap();
     assert_eq!(after.len(), before.len() - 1, "that disagreement is gone");
     let corpus = f.app.ws.corpus.root.clone();
@@ -592,7 +593,7 @@ fn one_coder_or_all_are_shown_and_the_active_coder_switches() {
     assert_eq!(f.app.ws.config.coder, "bram");
     // A coding made now is bram's.
     f.send([Action::Show(ViewId::Documents), Action::Enter]);
-    let id = f.app.reader.as_ref().map(|r| r.source).unwrap();
+    let id = f.app.docs.reader.as_ref().map(|r| r.source).unwrap();
     let source = f.app.source(id).meta.id.clone();
     f.send([Action::ToggleSelect, Action::WordNext, Action::Code]);
     f.type_text("intake");
@@ -613,7 +614,7 @@ fn memos_on_codes_and_sources_are_shown_written_and_undone() {
     f.send([Action::Show(ViewId::Codes), Action::Memo]);
     f.type_text("Synthetisch: vaak samen met werkdruk.");
     f.send([Action::Enter]);
-    let code = f.app.ws.corpus.codebook.codes[f.app.codes_selected]
+    let code = f.app.ws.corpus.codebook.codes[f.app.codes.selected]
         .id
         .clone();
     let memos = visgraat::coding::memos::load(&root).unwrap();
@@ -852,7 +853,7 @@ fn a_coding_waiting_for_review_is_placed_from_the_problems_list() {
     for _ in 0..row {
         f.send([Action::Down]);
     }
-    f.send([Action::AddCode]);
+    f.send([Action::AcceptReview]);
     let placed = f
         .app
         .ws

@@ -128,10 +128,12 @@ pub fn co_occurrence(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) 
     }
 }
 
+/// The column of passages the text ties to no case (the TUI shows it in its language).
+pub const NO_CASE: &str = "(no case)";
+
 /// Fishbone bones (level and valence) × cases: paragraphs coded with a factor of the bone,
 /// by the case the text ties the coded span to; a last column for passages of no case.
 pub fn level_by_case(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) -> Matrix {
-    const NO_CASE: &str = "(no case)";
     let mut columns: Vec<String> = corpus.cases.cases.iter().map(|c| c.id.clone()).collect();
     columns.push(NO_CASE.into());
     let mut rows = Vec::new();

@@ -283,7 +283,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         crate::tui::check_terminal()?;
         // The bar goes before the TUI takes the screen.
         let ws = Workspace::open_with(config, &progress::Bar::new(cli.quiet))?;
-        crate::tui::run(ws)?;
+        crate::tui::run(ws, &cli.config)?;
         return Ok(ExitCode::SUCCESS);
     };
     // Ctrl-C stops long work at its next check, before it writes; the TUI reads Ctrl-C as a

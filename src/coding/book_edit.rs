@@ -308,10 +308,21 @@ pub fn move_code(
 /// Split: a new code beside `id` whose definition says where it came from; recode the
 /// passages that belong to it afterwards.
 pub fn split(root: &Path, book: &Codebook, id: &str, label: &str) -> Result<(BookEdit, String)> {
+    split_saying(root, book, id, label, "Split from")
+}
+
+/// [`split`], the new definition starting with `split_from` (the UI's language).
+pub fn split_saying(
+    root: &Path,
+    book: &Codebook,
+    id: &str,
+    label: &str,
+    split_from: &str,
+) -> Result<(BookEdit, String)> {
     let from = book
         .code(id)
         .ok_or_else(|| Error::Usage(format!("no code {id:?}")))?;
-    let definition = format!("Split from “{}”: {}", from.label, from.definition);
+    let definition = format!("{split_from} “{}”: {}", from.label, from.definition);
     add_code(root, book, id, label, &definition)
 }
 

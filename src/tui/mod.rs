@@ -4,9 +4,13 @@
 
 pub mod action;
 pub mod app;
+mod commands;
 pub mod i18n;
 pub mod indexer;
+pub mod keymap;
 pub mod layout;
+pub mod pages;
+pub mod popups;
 pub mod replay;
 pub mod text;
 pub mod theme;
@@ -27,7 +31,7 @@ use crate::coding::CodingSet;
 use crate::config::Config;
 use crate::corpus::codebook::Codebook;
 use crate::error::{Error, Result};
-use crate::workspace::Workspace;
+use crate::workspace::{Stamps, Workspace};
 use action::Action;
 use app::{App, Effect};
 use indexer::{IndexState, Job};
@@ -36,11 +40,12 @@ enum Msg {
     Input(Event),
     /// From the index worker: its state, or a search's answer.
     Worker(indexer::Report),
-    /// Time to look whether another process changed the codings or the code book.
-    Tick,
+    /// The files on disk, as the poller found them after a change.
+    Disk(Stamps),
 }
 
-/// How often the TUI looks for other processes' changes (a stat per file).
+/// How often the TUI looks for other processes' changes (a stat per file, on the poller's
+/// own thread).
 const DISK_POLL: std::time::Duration = std::time::Duration::from_millis(700);
 
 /// The TUI needs a terminal: say so before anything is read.
@@ -56,9 +61,12 @@ pub fn check_terminal() -> Result<()> {
 
 /// Run the TUI on an opened workspace until the user quits. The index is built or refreshed
 /// behind the open UI. The terminal is restored on every exit, panics included.
-pub fn run(ws: Workspace) -> Result<()> {
+pub fn run(ws: Workspace, config_path: &std::path::Path) -> Result<()> {
     check_terminal()?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // A bad binding is reported before the screen is taken.
+    let keymap = keymap::Keymap::load(config_path)?;
+    let mouse = keymap.mouse;
 
     // Mouse capture is ours to undo: chain a hook before ratatui installs its own.
     let previous = std::panic::take_hook();
@@ -67,9 +75,13 @@ pub fn run(ws: Workspace) -> Result<()> {
         previous(info);
     }));
     let mut terminal = ratatui::init();
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
-    let result = event_loop(&mut terminal, ws, color);
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    if mouse {
+        let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    }
+    let result = event_loop(&mut terminal, ws, color, keymap);
+    if mouse {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    }
     ratatui::restore();
     result
 }
@@ -103,13 +115,25 @@ pub fn first_frame(config: Config, size: (u16, u16)) -> Result<String> {
     Ok(format!("{}\n", terminal.backend()))
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, ws: Workspace, color: bool) -> Result<()> {
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    ws: Workspace,
+    color: bool,
+    keymap: keymap::Keymap,
+) -> Result<()> {
     let size = terminal.size().map_err(|e| Error::io("terminal", e))?;
-    let mut app = App::new(ws, (size.width, size.height), color);
+    let mut app = App::with_keymap(ws, (size.width, size.height), color, keymap);
     app.index = initial_index_state(&app.ws.config);
     let (tx, rx) = mpsc::channel::<Msg>();
     let jobs = spawn_indexer(app.ws.config.clone(), tx.clone());
-    spawn_ticker(tx.clone());
+    spawn_poller(
+        app.ws.corpus.root.clone(),
+        Stamps {
+            project: app.disk_stamp,
+            sources: app.sources_stamp,
+        },
+        tx.clone(),
+    );
     spawn_input(tx);
     let mut dirty = true;
     let mut snapshot = None;
@@ -149,9 +173,14 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, ws: Workspace, color: boo
                     app.message = Some((format!("{}: {reason}", app.msg().index_healed), false));
                     dirty = true;
                 }
-                Msg::Tick => {
-                    if crate::workspace::disk_stamp(&app.ws.corpus.root) != app.disk_stamp {
-                        app.update(Action::Reload);
+                Msg::Disk(stamps) => {
+                    // Own writes move the stamps too: only someone else's change reloads.
+                    let sources = stamps.sources != app.sources_stamp;
+                    if sources || stamps.project != app.disk_stamp {
+                        app.reload(sources, true);
+                        if sources {
+                            let _ = jobs.send(Job::Refresh);
+                        }
                         dirty = true;
                     }
                 }
@@ -190,9 +219,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, ws: Workspace, color: boo
 fn to_action(app: &App, ev: Event) -> Option<Action> {
     match ev {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            action::from_key(key, app.input_mode())
+            app.keymap.action(&key, app.key_context(), app.input_mode())
         }
-        Event::Mouse(m) => action::from_mouse(m),
+        Event::Mouse(m) if app.keymap.mouse => action::from_mouse(m),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,
     }
@@ -218,10 +247,18 @@ fn shared_snapshot(app: &App, snapshot: &mut Option<Snapshot>) -> (Arc<CodingSet
     }
 }
 
-fn spawn_ticker(tx: Sender<Msg>) {
+/// Look for changes on disk off the UI thread; the UI hears only of a change.
+fn spawn_poller(corpus_root: std::path::PathBuf, mut last: Stamps, tx: Sender<Msg>) {
     thread::spawn(move || {
-        while tx.send(Msg::Tick).is_ok() {
+        loop {
             thread::sleep(DISK_POLL);
+            let now = Stamps::take(&corpus_root);
+            if now != last {
+                last = now;
+                if tx.send(Msg::Disk(now)).is_err() {
+                    break;
+                }
+            }
         }
     });
 }

@@ -46,7 +46,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let rows = app.codes_rows();
     let selected_line = rows
         .iter()
-        .position(|r| *r == Some(app.codes_selected))
+        .position(|r| *r == Some(app.codes.selected))
         .unwrap_or(0);
     let mut groups = book.groups.iter();
     for row in rows {
@@ -66,7 +66,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             &format!(" {place} {}", code.label),
             (inner.width as usize).saturating_sub(5),
         );
-        let style = if i == app.codes_selected {
+        let style = if i == app.codes.selected {
             theme.selected()
         } else {
             theme.level(code.level)
@@ -88,7 +88,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     if list_width < main.width {
         let area = Rect::new(list_width, main.y, main.width - list_width, main.height);
         let mut text = Vec::new();
-        if let Some(code) = book.codes.get(app.codes_selected) {
+        if let Some(code) = book.codes.get(app.codes.selected) {
             text.push(Line::styled(code.label.clone(), theme.title()));
             text.push(Line::styled(code.id.clone(), theme.dim()));
             text.push(Line::from(""));
@@ -121,7 +121,8 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
                 theme.dim(),
             ));
             let case = app
-                .codes_case
+                .codes
+                .case
                 .as_deref()
                 .map_or(app.msg().all_cases.to_string(), |c| {
                     app.ws

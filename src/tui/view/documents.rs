@@ -10,8 +10,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::pad;
 use crate::coding::Placed;
 use crate::corpus::codebook::Level;
-use crate::tui::app::{App, DocsFocus, TreeRow};
+use crate::tui::app::App;
 use crate::tui::layout;
+use crate::tui::pages::documents::{DocsFocus, TreeRow};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
@@ -27,15 +28,16 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
 
 fn tree(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let area = layout::tree_area(size);
-    let focused = app.docs_focus == DocsFocus::Tree || app.reader.is_none();
+    let focused = app.docs.focus == DocsFocus::Tree || app.docs.reader.is_none();
     let block = Block::bordered()
         .title(app.msg().sources)
         .border_style(theme.focus_border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let visible = inner.height as usize;
-    let first = app.tree_selected.saturating_sub(visible.saturating_sub(1));
+    let first = app.docs.selected.saturating_sub(visible.saturating_sub(1));
     let lines: Vec<Line> = app
+        .docs
         .tree
         .iter()
         .enumerate()
@@ -57,7 +59,7 @@ fn tree(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
                     (format!("  {}", app.source(*s).meta.title), Style::default())
                 }
             };
-            let style = if i == app.tree_selected {
+            let style = if i == app.docs.selected {
                 style.patch(theme.selected())
             } else {
                 style
@@ -88,8 +90,8 @@ fn codings_of<'a>(app: &'a App, source: &'a str) -> Vec<(&'a Placed, Option<Leve
 
 fn reader(app: &App, frame: &mut Frame, size: (u16, u16), with_tree: bool, theme: &Theme) {
     let area = layout::reader_area(size, with_tree);
-    let focused = app.docs_focus == DocsFocus::Reader;
-    let Some(r) = &app.reader else {
+    let focused = app.docs.focus == DocsFocus::Reader;
+    let Some(r) = &app.docs.reader else {
         let block = Block::bordered().border_style(theme.focus_border(false));
         frame.render_widget(
             Paragraph::new(app.msg().no_source)
@@ -173,7 +175,7 @@ fn side(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let area = layout::side_area(size);
     let block = Block::bordered().title(app.msg().paragraph_codes);
     let mut lines = Vec::new();
-    if let Some(r) = &app.reader {
+    if let Some(r) = &app.docs.reader {
         let source = app.source(r.source);
         let segments = source.segments();
         if let Some(seg) = segments
@@ -209,7 +211,7 @@ fn side(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         lines.push(Line::from(app.msg().no_codes_here));
     }
     // The memos on the open source (m in the tree writes yours).
-    if let Some(r) = &app.reader {
+    if let Some(r) = &app.docs.reader {
         let target = format!("source:{}", app.source(r.source).meta.id);
         for memo in app.ws.corpus.memos.of(&target) {
             lines.push(Line::from(""));

@@ -9,8 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::pad;
-use crate::tui::app::{App, MatrixKind};
+use crate::tui::app::App;
 use crate::tui::layout;
+use crate::tui::pages::matrix::MatrixKind;
 use crate::tui::theme::Theme;
 
 const CELL: usize = 5;

@@ -18,9 +18,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::action::{InputMode, ViewId};
-use super::app::{App, PickPurpose, Popup};
+use super::app::App;
 use super::indexer::IndexState;
 use super::layout;
+use super::popups::{PickPurpose, Popup};
 use super::theme::Theme;
 
 pub fn render(app: &App, frame: &mut Frame) {
@@ -86,8 +87,8 @@ fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
 
 fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let m = app.msg();
-    let selecting =
-        app.reader.as_ref().is_some_and(|r| r.anchor.is_some()) && app.view == ViewId::Documents;
+    let selecting = app.docs.reader.as_ref().is_some_and(|r| r.anchor.is_some())
+        && app.view == ViewId::Documents;
     let mode = if selecting {
         m.selecting
     } else if app.input_mode() == InputMode::Text {

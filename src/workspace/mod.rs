@@ -11,6 +11,12 @@ use crate::index::search::Searcher;
 use crate::progress::{Progress, Silent};
 use std::path::Path;
 
+mod edits;
+mod reload;
+
+pub use edits::{BookOp, BookOutcome};
+pub use reload::{Reloaded, Stamps, sources_stamp};
+
 pub struct Workspace {
     pub config: Config,
     pub corpus: Corpus,

@@ -1,0 +1,136 @@
+//! The Vergelijken page: two coders' disagreements, one at a time, settled as one of them
+//! coded it (`<` / `>`), kept as a deliberate difference (`K`), or recoded.
+
+use crate::analysis::agreement::{self, Disagreement};
+use crate::tui::action::Action;
+use crate::tui::popups::{MemoPurpose, PickPurpose, Popup};
+use crate::workspace::Workspace;
+
+use super::{Command, Ctx};
+
+/// Computed on entering the page and after every change to the codings.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewState {
+    /// The coder compared with the active one (`f` picks another).
+    pub partner: Option<String>,
+    pub pair: Option<(String, String)>,
+    pub items: Option<Vec<Disagreement>>,
+    /// Per item: a decision in the review log says it was kept as a difference.
+    pub kept: Vec<bool>,
+    pub selected: usize,
+}
+
+impl ReviewState {
+    /// The two coders compared: the active coder (when they coded anything) and a partner.
+    fn pair_for(&self, ws: &Workspace) -> Option<(String, String)> {
+        let coders: Vec<&str> = ws.codings.coders();
+        let active = ws.config.coder.as_str();
+        let first = if coders.contains(&active) {
+            active.to_string()
+        } else {
+            coders.first()?.to_string()
+        };
+        let partner = self
+            .partner
+            .clone()
+            .filter(|p| *p != first && coders.contains(&p.as_str()))
+            .or_else(|| coders.iter().find(|c| **c != first).map(|c| c.to_string()))?;
+        Some((first, partner))
+    }
+
+    /// Compute the disagreements unless they are current. Returns a problem reading the
+    /// review log, if there was one.
+    pub fn ensure(&mut self, ws: &Workspace) -> Option<String> {
+        if self.items.is_some() {
+            return None;
+        }
+        let pair = self.pair_for(ws);
+        let items = pair.as_ref().map_or_else(Vec::new, |(a, b)| {
+            agreement::disagreements(&ws.corpus, &ws.codings, a, b)
+        });
+        self.selected = self.selected.min(items.len().saturating_sub(1));
+        let (log, problem) = match ws.review_log() {
+            Ok(log) => (log, None),
+            Err(e) => (Default::default(), Some(e.to_string())),
+        };
+        self.kept = items
+            .iter()
+            .map(|d| {
+                log.decisions
+                    .iter()
+                    .any(|k| k.source == d.source && k.paragraph == d.ordinal && k.code == d.code)
+            })
+            .collect();
+        self.pair = pair;
+        self.items = Some(items);
+        problem
+    }
+
+    pub fn selected_disagreement(&self) -> Option<Disagreement> {
+        self.items.as_ref()?.get(self.selected).cloned()
+    }
+
+    pub fn update(&mut self, action: &Action, ctx: &Ctx) -> Vec<Command> {
+        let mut out: Vec<Command> = self
+            .ensure(ctx.ws)
+            .map(Command::Error)
+            .into_iter()
+            .collect();
+        let len = self.items.as_ref().map_or(0, Vec::len);
+        match action {
+            Action::Up | Action::ScrollUp => self.selected = self.selected.saturating_sub(1),
+            Action::Down | Action::ScrollDown => {
+                self.selected = (self.selected + 1).min(len.saturating_sub(1))
+            }
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = len.saturating_sub(1),
+            Action::CycleCase => {
+                // Compare with the next coder.
+                let first = self.pair.as_ref().map(|p| p.0.clone());
+                let others: Vec<String> = ctx
+                    .coder_names()
+                    .into_iter()
+                    .filter(|c| Some(c) != first.as_ref())
+                    .collect();
+                let current = self.pair.as_ref().map(|p| p.1.clone());
+                let at = others.iter().position(|c| Some(c) == current.as_ref());
+                self.partner = others
+                    .get(at.map_or(0, |i| (i + 1) % others.len().max(1)))
+                    .cloned();
+                self.items = None;
+                self.selected = 0;
+                out.extend(self.ensure(ctx.ws).map(Command::Error));
+            }
+            Action::SettleAsLeft => out.push(Command::SettleAs(0)),
+            Action::SettleAsRight => out.push(Command::SettleAs(1)),
+            Action::KeepDifference => out.push(Command::KeepDifference),
+            Action::Recode | Action::Memo => {
+                let placed = self
+                    .selected_disagreement()
+                    .and_then(|item| item.codings.iter().flatten().next().cloned());
+                if let Some(placed) = placed {
+                    out.push(Command::Popup(if *action == Action::Recode {
+                        Popup::picker(PickPurpose::Recode(placed))
+                    } else {
+                        Popup::Memo {
+                            text: placed.coding.memo.clone(),
+                            purpose: MemoPurpose::Edit(placed),
+                        }
+                    }));
+                }
+            }
+            Action::Enter => {
+                if let Some(item) = self.selected_disagreement()
+                    && let Some(source) = ctx.ws.corpus.source_index(&item.source)
+                {
+                    out.push(Command::Open {
+                        source,
+                        at: item.start,
+                    });
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}

@@ -1,0 +1,119 @@
+//! The memo and the one-line prompts: a line of text, Enter saves, Esc cancels.
+
+use crate::coding::Coding;
+use crate::coding::history::Edit;
+use crate::tui::action::Action;
+use crate::tui::pages::{Command, Ctx};
+use crate::workspace::BookOp;
+
+use super::{MemoPurpose, Popup, PromptPurpose};
+
+/// Typing and deleting in a text field; None for any other action.
+fn edit_line(text: &mut String, action: &Action) -> bool {
+    match action {
+        Action::Input(c) => text.push(*c),
+        Action::Backspace => {
+            text.pop();
+        }
+        _ => return false,
+    }
+    true
+}
+
+pub(super) fn update_memo(
+    mut text: String,
+    purpose: MemoPurpose,
+    action: &Action,
+    ctx: &Ctx,
+) -> (Option<Popup>, Vec<Command>) {
+    if edit_line(&mut text, action) || !matches!(action, Action::Back | Action::Enter) {
+        return (Some(Popup::Memo { text, purpose }), Vec::new());
+    }
+    if *action == Action::Back {
+        return (None, Vec::new());
+    }
+    let memo = text.trim().to_string();
+    let command = match purpose {
+        MemoPurpose::New {
+            source,
+            start,
+            end,
+            code,
+        } => Command::AddCoding {
+            source,
+            start,
+            end,
+            code,
+            memo,
+        },
+        MemoPurpose::Edit(old) => {
+            let new = crate::coding::Placed {
+                coding: Coding {
+                    memo,
+                    ..old.coding.clone()
+                },
+                ..old.clone()
+            };
+            Command::Record(Edit::Replaced { old, new }, ctx.msg().saved.into())
+        }
+        MemoPurpose::Target(target) => Command::SetMemo { target, text },
+    };
+    (None, vec![command])
+}
+
+pub(super) fn update_prompt(
+    title: String,
+    mut text: String,
+    purpose: PromptPurpose,
+    action: &Action,
+    ctx: &Ctx,
+) -> (Option<Popup>, Vec<Command>) {
+    if edit_line(&mut text, action) || !matches!(action, Action::Back | Action::Enter) {
+        let open = Popup::Prompt {
+            title,
+            text,
+            purpose,
+        };
+        return (Some(open), Vec::new());
+    }
+    if *action == Action::Back {
+        return (None, Vec::new());
+    }
+    let text = text.trim().to_string();
+    let m = ctx.msg();
+    let op = match purpose {
+        PromptPurpose::NewCodeLabel { sibling } => {
+            let next = Popup::prompt(
+                m.new_code_definition,
+                String::new(),
+                PromptPurpose::NewCodeDefinition {
+                    sibling,
+                    label: text,
+                },
+            );
+            return (Some(next), Vec::new());
+        }
+        PromptPurpose::NewCodeDefinition { sibling, label } => {
+            if text.is_empty() {
+                return (None, vec![Command::Error(m.code_needs_definition.into())]);
+            }
+            BookOp::AddCode {
+                sibling,
+                label,
+                definition: text,
+            }
+        }
+        PromptPurpose::Rename { id } => BookOp::Rename { id, label: text },
+        PromptPurpose::Define { id } => BookOp::Define {
+            id,
+            definition: text,
+        },
+        PromptPurpose::Split { id } => BookOp::Split {
+            id,
+            label: text,
+            split_from: m.split_from.into(),
+        },
+        PromptPurpose::SheetNote { case } => BookOp::SheetNote { case, note: text },
+    };
+    (None, vec![Command::Book(op)])
+}
