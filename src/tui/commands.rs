@@ -382,7 +382,11 @@ impl App {
         }
         match self.view {
             ViewId::Documents => {
-                let tree = layout::tree_area(self.size);
+                let tree = if layout::has_tree(self.size) {
+                    layout::tree_area(self.size)
+                } else {
+                    layout::main_area(self.size)
+                };
                 if self.docs.tree_shown(self.size) && x < tree.x + tree.width {
                     let row = (y.saturating_sub(tree.y + 1)) as usize;
                     let visible = tree.height.saturating_sub(2) as usize;
@@ -404,7 +408,8 @@ impl App {
                 }
             }
             ViewId::Search => {
-                let list = layout::results_area(self.size);
+                let rows = super::view::search::filter_rows(self, self.size);
+                let list = layout::results_area(self.size, rows);
                 if y <= 2 {
                     self.search.editing = true;
                 } else if y > list.y && y < list.y + list.height {

@@ -150,6 +150,16 @@ impl Key {
         Some(Key { code, ctrl })
     }
 
+    /// The order keys are shown in: plain characters, named keys, function keys, Ctrl.
+    pub fn rank(&self) -> u8 {
+        match (self.ctrl, self.code) {
+            (true, _) => 3,
+            (false, KeyCodeOrd::Char(_)) => 0,
+            (false, KeyCodeOrd::Named(_)) => 1,
+            (false, KeyCodeOrd::F(_)) => 2,
+        }
+    }
+
     /// Whether the key types a character in a text field.
     fn is_text(&self) -> bool {
         matches!(self.code, KeyCodeOrd::Char(_)) && !self.ctrl
@@ -299,6 +309,7 @@ impl Keymap {
                     .map(|(k, _)| *k),
             );
         }
+        keys.sort_by_key(Key::rank);
         keys
     }
 

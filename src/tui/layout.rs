@@ -81,24 +81,27 @@ pub fn query_area(size: (u16, u16)) -> Rect {
     Rect::new(0, main.y, main.width, 3)
 }
 
-pub fn filter_area(size: (u16, u16)) -> Rect {
+/// The filter bar: `rows` rows under the query (it wraps on a narrow terminal).
+pub fn filter_area(size: (u16, u16), rows: u16) -> Rect {
     let main = main_area(size);
-    Rect::new(0, main.y + 3, main.width, 1)
+    Rect::new(0, main.y + 3, main.width, rows)
 }
 
-/// The result list (with border); the preview takes the rest of the width on wide screens.
-pub fn results_area(size: (u16, u16)) -> Rect {
+/// The result list (with border) under a filter bar of `filter_rows`; the preview takes the
+/// rest of the width on wide screens.
+pub fn results_area(size: (u16, u16), filter_rows: u16) -> Rect {
     let main = main_area(size);
     let width = if size.0 >= 100 {
         main.width * 3 / 5
     } else {
         main.width
     };
-    Rect::new(0, main.y + 4, width, main.height.saturating_sub(4))
+    let top = 3 + filter_rows;
+    Rect::new(0, main.y + top, width, main.height.saturating_sub(top))
 }
 
-pub fn preview_area(size: (u16, u16)) -> Option<Rect> {
-    let results = results_area(size);
+pub fn preview_area(size: (u16, u16), filter_rows: u16) -> Option<Rect> {
+    let results = results_area(size, filter_rows);
     let main = main_area(size);
     (results.width < main.width).then(|| {
         Rect::new(

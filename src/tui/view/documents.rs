@@ -15,10 +15,15 @@ use crate::tui::layout;
 use crate::tui::pages::documents::{DocsFocus, TreeRow};
 use crate::tui::theme::Theme;
 
+/// Tree and reader side by side; on a terminal too narrow for both, the focused one alone
+/// (so what Enter opens is always on screen).
 pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let with_tree = layout::has_tree(size);
+    if !with_tree && app.docs.tree_shown(size) {
+        return tree(app, frame, layout::main_area(size), theme);
+    }
     if with_tree {
-        tree(app, frame, size, theme);
+        tree(app, frame, layout::tree_area(size), theme);
     }
     reader(app, frame, size, with_tree, theme);
     if layout::has_side(size) {
@@ -26,11 +31,18 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     }
 }
 
-fn tree(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
-    let area = layout::tree_area(size);
+fn tree(app: &App, frame: &mut Frame, area: ratatui::layout::Rect, theme: &Theme) {
     let focused = app.docs.focus == DocsFocus::Tree || app.docs.reader.is_none();
+    let mut title = app.msg().sources.to_string();
+    if !layout::has_tree(app.size) && app.docs.reader.is_some() {
+        let key = app.keymap.label(
+            crate::tui::keymap::Context::Documents,
+            &crate::tui::action::Action::NextPane,
+        );
+        title = format!("{title} — {key}: {}", app.msg().tree_hint);
+    }
     let block = Block::bordered()
-        .title(app.msg().sources)
+        .title(title)
         .border_style(theme.focus_border(focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);

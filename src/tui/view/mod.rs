@@ -5,10 +5,10 @@ mod codes;
 mod documents;
 mod fishbone;
 pub use fishbone::counts as fishbone_counts;
-mod help;
+pub mod help;
 mod matrix;
 mod review;
-mod search;
+pub mod search;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,6 +20,7 @@ use unicode_width::UnicodeWidthStr;
 use super::action::{InputMode, ViewId};
 use super::app::App;
 use super::indexer::IndexState;
+use super::keymap::Context;
 use super::layout;
 use super::popups::{PickPurpose, Popup};
 use super::theme::Theme;
@@ -63,10 +64,11 @@ fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             ViewId::Matrix => m.matrix,
             ViewId::Review => m.review,
         };
-        let label = pad(
-            &format!(" {} {name}", i + 1),
-            layout::tab_width(size) as usize,
-        );
+        let key = app
+            .keymap
+            .label(Context::Global, &crate::tui::action::Action::Show(*view));
+        let _ = i;
+        let label = pad(&format!(" {key} {name}"), layout::tab_width(size) as usize);
         let style = if *view == app.view {
             theme.selected()
         } else {
@@ -74,7 +76,14 @@ fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         };
         spans.push(Span::styled(label, style));
     }
-    let right = format!("? {}  q {} ", m.help, m.quit);
+    let key = |a: crate::tui::action::Action| app.keymap.label(app.key_context(), &a);
+    let right = format!(
+        "{} {}  {} {} ",
+        key(crate::tui::action::Action::ToggleHelp),
+        m.help,
+        key(crate::tui::action::Action::Quit),
+        m.quit
+    );
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     let gap = (size.0 as usize).saturating_sub(used + right.width());
     spans.push(Span::raw(" ".repeat(gap)));

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::pad;
 use crate::index::search::Hit;
@@ -33,33 +34,17 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         layout::query_area(size),
     );
 
-    let f = &s.filters;
-    let all = m.all;
-    let bar = format!(
-        " F2 {}: {} · F3 {}: {} · F4 {}: {} · F5 {}: {} · F6 {}: {} · F7 {}: {} · F8 {}: {} · F9 {}: {}",
-        m.kind,
-        f.kind.map_or(all, |k| k.as_str()),
-        m.case,
-        f.case.as_deref().unwrap_or(all),
-        m.factor,
-        f.level.map_or(all, |l| l.as_str()),
-        m.valence,
-        f.valence.map_or(all.to_string(), |v| v.glyph().to_string()),
-        m.coder,
-        f.coder.as_deref().unwrap_or(all),
-        m.quotes_only,
-        if f.quotes { m.on } else { m.off },
-        m.speaker,
-        f.speaker.as_deref().unwrap_or(all),
-        m.code,
-        f.code.as_deref().unwrap_or(all),
-    );
+    let rows = filter_lines(app, size.0 as usize);
     frame.render_widget(
-        Paragraph::new(Line::styled(bar, theme.dim())),
-        layout::filter_area(size),
+        Paragraph::new(
+            rows.into_iter()
+                .map(|l| Line::styled(l, theme.dim()))
+                .collect::<Vec<_>>(),
+        ),
+        layout::filter_area(size, filter_rows(app, size)),
     );
 
-    let area = layout::results_area(size);
+    let area = layout::results_area(size, filter_rows(app, size));
     let block = Block::bordered()
         .title(format!("{} ({})", m.results, s.results.len()))
         .border_style(theme.focus_border(!s.editing));
@@ -80,7 +65,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     } else {
         results(app, frame, inner, theme);
     }
-    if let Some(preview) = layout::preview_area(size) {
+    if let Some(preview) = layout::preview_area(size, filter_rows(app, size)) {
         let block = Block::bordered().title(m.preview);
         let text = s
             .results
@@ -92,6 +77,77 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             preview,
         );
     }
+}
+
+/// The filters, each with its key and value, wrapped between filters to `width` columns
+/// (so none is cut off on a narrow terminal or by a long value).
+pub fn filter_lines(app: &App, width: usize) -> Vec<String> {
+    use crate::tui::action::{Action, Filter};
+    let m = app.msg();
+    let f = &app.search.filters;
+    let all = m.all;
+    let items = [
+        (
+            Filter::Kind,
+            m.kind,
+            f.kind.map_or(all.to_string(), |k| k.as_str().to_string()),
+        ),
+        (
+            Filter::Case,
+            m.case,
+            f.case.clone().unwrap_or(all.to_string()),
+        ),
+        (
+            Filter::Factor,
+            m.factor,
+            f.level.map_or(all.to_string(), |l| l.as_str().to_string()),
+        ),
+        (
+            Filter::Valence,
+            m.valence,
+            f.valence.map_or(all.to_string(), |v| v.glyph().to_string()),
+        ),
+        (
+            Filter::Coder,
+            m.coder,
+            f.coder.clone().unwrap_or(all.to_string()),
+        ),
+        (
+            Filter::Quotes,
+            m.quotes_only,
+            (if f.quotes { m.on } else { m.off }).to_string(),
+        ),
+        (
+            Filter::Speaker,
+            m.speaker,
+            f.speaker.clone().unwrap_or(all.to_string()),
+        ),
+        (
+            Filter::Code,
+            m.code,
+            f.code.clone().unwrap_or(all.to_string()),
+        ),
+    ];
+    let context = crate::tui::keymap::Context::Search;
+    let mut lines = vec![String::new()];
+    for (filter, name, value) in items {
+        let key = app.keymap.label(context, &Action::ToggleFilter(filter));
+        let item = format!("{key} {name}: {value}");
+        let line = lines.last_mut().expect("one line at least");
+        let sep = if line.is_empty() { " " } else { " · " };
+        if !line.is_empty() && line.width() + sep.width() + item.width() > width {
+            lines.push(format!(" {item}"));
+        } else {
+            line.push_str(sep);
+            line.push_str(&item);
+        }
+    }
+    lines
+}
+
+/// How many rows the filter bar takes at this width.
+pub fn filter_rows(app: &App, size: (u16, u16)) -> u16 {
+    filter_lines(app, size.0 as usize).len() as u16
 }
 
 fn location(hit: &Hit) -> String {

@@ -1,4 +1,9 @@
-//! UI text in Dutch (default) and English. Factor names stay Dutch in both.
+//! The one catalogue of UI text, Dutch (default) and English: messages here, the help
+//! overlay's entries in `help`, every action's description in `actions`. Factor names stay
+//! Dutch in both.
+
+pub mod actions;
+pub mod help;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -213,7 +218,7 @@ pub const NL: Messages = Messages {
     reanchored: "coderingen op hun verschoven tekst teruggezet of ter beoordeling gemarkeerd (bron gewijzigd)",
     no_case: "(geen casus)",
     split_from: "Afgesplitst van",
-    tree_hint: "Tab: naar de lezer",
+    tree_hint: "naar de lezer",
 };
 
 pub const EN: Messages = Messages {
@@ -315,7 +320,7 @@ pub const EN: Messages = Messages {
     reanchored: "codings put back on their moved text or marked for review (a source changed)",
     no_case: "(no case)",
     split_from: "Split from",
-    tree_hint: "Tab: to the reader",
+    tree_hint: "to the reader",
 };
 
 pub fn messages(lang: Lang) -> &'static Messages {
