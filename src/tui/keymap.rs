@@ -184,6 +184,8 @@ impl Key {
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: BTreeMap<Context, BTreeMap<Key, Action>>,
+    /// The bindings a user's or project's config set (the help lists them on their own).
+    custom: Vec<(Context, Key)>,
     /// Whether the mouse is captured (`mouse = false` leaves text selection to the terminal).
     pub mouse: bool,
 }
@@ -192,10 +194,12 @@ impl Default for Keymap {
     fn default() -> Keymap {
         let mut map = Keymap {
             bindings: BTreeMap::new(),
+            custom: Vec::new(),
             mouse: true,
         };
         map.overlay(Path::new("keymap.toml (built in)"), DEFAULTS)
             .expect("the built-in keymap is valid");
+        map.custom.clear();
         map
     }
 }
@@ -264,10 +268,14 @@ impl Keymap {
                         format!("key {name:?}: unknown action: {}", e.message()),
                     )
                 })?;
-                self.bindings
+                let old = self
+                    .bindings
                     .entry(context)
                     .or_default()
-                    .insert(key, action);
+                    .insert(key, action.clone());
+                if old.as_ref() != Some(&action) {
+                    self.custom.push((context, key));
+                }
             }
         }
         Ok(())
@@ -319,6 +327,15 @@ impl Keymap {
             .first()
             .map(Key::label)
             .unwrap_or_default()
+    }
+
+    /// The bindings of `context` that a config set, with their actions.
+    pub fn custom(&self, context: Context) -> Vec<(Key, Action)> {
+        self.custom
+            .iter()
+            .filter(|(c, _)| *c == context)
+            .filter_map(|(c, k)| Some((*k, self.bindings.get(c)?.get(k)?.clone())))
+            .collect()
     }
 
     /// Every (key, action) of a context's own table, in key order.
@@ -407,6 +424,7 @@ mod tests {
             Some(Action::Code)
         );
         assert_eq!(map.label(Context::Documents, &Action::Code), "z");
+        assert_eq!(map.custom(Context::Documents).len(), 2);
     }
 
     #[test]

@@ -198,7 +198,7 @@ fn event_loop(
                     generation,
                     request,
                 } => {
-                    let (codings, codebook) = shared_snapshot(&app, &mut snapshot);
+                    let (codings, codebook) = worker_snapshot(&app, &mut snapshot);
                     let _ = jobs.send(Job::Search {
                         generation,
                         request,
@@ -227,13 +227,16 @@ fn to_action(app: &App, ev: Event) -> Option<Action> {
     }
 }
 
-type Snapshot = (u64, Arc<CodingSet>, Arc<Codebook>);
+pub type Snapshot = (u64, Arc<CodingSet>, Arc<Codebook>);
 
 /// The codings and the code book for the search worker, copied only when they changed:
 /// every change to them is a write, which moves `disk_stamp`. (A copy per keystroke costs
 /// milliseconds with tens of thousands of codings.) The worker always filters by the code
 /// book as it is now, not as it was when the TUI started.
-fn shared_snapshot(app: &App, snapshot: &mut Option<Snapshot>) -> (Arc<CodingSet>, Arc<Codebook>) {
+pub fn worker_snapshot(
+    app: &App,
+    snapshot: &mut Option<Snapshot>,
+) -> (Arc<CodingSet>, Arc<Codebook>) {
     match snapshot {
         Some((stamp, codings, codebook)) if *stamp == app.disk_stamp => {
             (codings.clone(), codebook.clone())

@@ -18,6 +18,11 @@ pub struct Tmux {
 impl Tmux {
     /// The TUI in `dir` (its config.toml), in a terminal of `width` × `height`.
     pub fn start(dir: &Path, width: u16, height: u16) -> Tmux {
+        Tmux::start_with(dir, width, height, "")
+    }
+
+    /// [`Tmux::start`] with `env` (e.g. `XDG_CONFIG_HOME='/tmp/x' `) before the command.
+    pub fn start_with(dir: &Path, width: u16, height: u16, env: &str) -> Tmux {
         static SESSIONS: AtomicUsize = AtomicUsize::new(0);
         let session = format!(
             "visgraat-e2e-{}-{}",
@@ -26,7 +31,7 @@ impl Tmux {
         );
         let bin = env!("CARGO_BIN_EXE_visgraat");
         let command = format!(
-            "cd '{}' && '{bin}'; echo EXITED $?; sleep 60",
+            "cd '{}' && {env}'{bin}'; echo EXITED $?; sleep 60",
             dir.display()
         );
         let ok = Command::new("tmux")

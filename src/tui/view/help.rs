@@ -66,6 +66,20 @@ pub fn lines(app: &App) -> Vec<String> {
             line(key.label(), actions::description(action, lang));
         }
     }
+    // Keys the user's or the project's config bound: each on its own line, also where an
+    // entry above lists the action (a short run there may leave the new key out).
+    for (key, action) in map
+        .custom(context)
+        .into_iter()
+        .chain(map.custom(Context::Global))
+    {
+        if mentioned.contains(&&action) {
+            line(
+                format!("{} *", key.label()),
+                actions::description(&action, lang),
+            );
+        }
+    }
     for (keys, nl, en) in help::EVERYWHERE {
         let label = match keys {
             Keys::Of(actions) => keys_label(map, Context::Global, actions),
