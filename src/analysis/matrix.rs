@@ -21,6 +21,9 @@ pub struct Matrix {
     pub passages: BTreeMap<(usize, usize), BTreeSet<(String, u32)>>,
     /// Something a reader must know to read the table right (e.g. most material has no case).
     pub note: Option<String>,
+    /// (passages of no case, all coded passages) when most have no case: what `note` says,
+    /// as figures for a UI that says it in its own language.
+    pub mostly_no_case: Option<(usize, usize)>,
 }
 
 impl Matrix {
@@ -125,6 +128,7 @@ pub fn co_occurrence(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) 
         cells,
         passages,
         note: None,
+        mostly_no_case: None,
     }
 }
 
@@ -180,6 +184,7 @@ pub fn level_by_case(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) 
         columns,
         cells,
         passages,
+        mostly_no_case: note.is_some().then_some((without, total)),
         note,
     }
 }
@@ -197,6 +202,8 @@ mod tests {
             cells: vec![vec![3]],
             passages: BTreeMap::new(),
             note: None,
+            mostly_no_case: None,
+            mostly_no_case: None,
         };
         assert_eq!(m.to_csv(), "t,\"x\"\"y\"\n\"a,b\",3\n");
     }

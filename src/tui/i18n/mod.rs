@@ -117,6 +117,115 @@ pub struct Messages {
     pub no_case: &'static str,
     pub split_from: &'static str,
     pub tree_hint: &'static str,
+    pub mostly_no_case: &'static str,
+}
+
+impl Messages {
+    /// Every message, for tests that look for text of the wrong language on screen.
+    pub fn all(&self) -> Vec<&'static str> {
+        vec![
+            self.documents,
+            self.search,
+            self.fishbone,
+            self.codes,
+            self.matrix,
+            self.matrix_cooccurrence,
+            self.matrix_level_case,
+            self.matrix_empty,
+            self.review,
+            self.showing,
+            self.source_memo,
+            self.all_coders,
+            self.active_coder,
+            self.review_title,
+            self.review_none,
+            self.review_needs_two,
+            self.only,
+            self.not_coded,
+            self.resolved,
+            self.help,
+            self.quit,
+            self.coder,
+            self.sources,
+            self.no_source,
+            self.paragraph_codes,
+            self.no_codes_here,
+            self.query,
+            self.results,
+            self.preview,
+            self.no_results,
+            self.searching,
+            self.index_building,
+            self.needs_review,
+            self.index_updating,
+            self.index_waiting,
+            self.index_failed,
+            self.index_healed,
+            self.all,
+            self.on,
+            self.off,
+            self.kind,
+            self.case,
+            self.factor,
+            self.valence,
+            self.quotes_only,
+            self.speaker,
+            self.pick_code,
+            self.memo_prompt,
+            self.passages,
+            self.too_small,
+            self.saved,
+            self.removed,
+            self.undone,
+            self.redone,
+            self.nothing_to_undo,
+            self.nothing_to_redo,
+            self.select_first,
+            self.copied,
+            self.appended,
+            self.no_coding_here,
+            self.selecting,
+            self.typing,
+            self.normal,
+            self.head,
+            self.all_cases,
+            self.definition,
+            self.keys,
+            self.on_sheets,
+            self.counts_legend,
+            self.team_legend,
+            self.sheet_label,
+            self.sheet_note,
+            self.pick_case_first,
+            self.already_on_sheet,
+            self.codings_legend,
+            self.code,
+            self.voice,
+            self.problems,
+            self.orphaned,
+            self.cleaned_temp,
+            self.problems_title,
+            self.no_problems,
+            self.reloaded,
+            self.orphaned_coding,
+            self.codebook_empty,
+            self.new_code_label,
+            self.new_label,
+            self.definition_prompt,
+            self.split_label,
+            self.only_fishbone_level,
+            self.pick_case_with_f,
+            self.new_code_definition,
+            self.code_needs_definition,
+            self.review_by,
+            self.accepted_coding_of,
+            self.reanchored,
+            self.no_case,
+            self.split_from,
+            self.tree_hint,
+            self.mostly_no_case,
+        ]
+    }
 }
 
 pub const NL: Messages = Messages {
@@ -219,6 +328,7 @@ pub const NL: Messages = Messages {
     no_case: "(geen casus)",
     split_from: "Afgesplitst van",
     tree_hint: "naar de lezer",
+    mostly_no_case: "{without} van {total} gecodeerde passages horen bij geen casus: de tekst verbindt het meeste materiaal met geen focusgroep, dus de casuskolommen tonen er maar een klein deel van",
 };
 
 pub const EN: Messages = Messages {
@@ -321,6 +431,7 @@ pub const EN: Messages = Messages {
     no_case: "(no case)",
     split_from: "Split from",
     tree_hint: "to the reader",
+    mostly_no_case: "{without} of {total} coded passages belong to no case: the text ties most material to no focus group, so the case columns show only a small part of it",
 };
 
 pub fn messages(lang: Lang) -> &'static Messages {
@@ -341,4 +452,26 @@ pub fn doubt(lang: Lang, doubt: crate::coding::anchor::Doubt) -> &'static str {
         (Lang::Nl, Doubt::Negation) => "er is een ontkenning toegevoegd of weggehaald",
         (Lang::En, d) => d.describe(),
     }
+}
+
+/// Every UI string of `lang`: the messages, the help entries and the action descriptions.
+pub fn all_strings(lang: Lang) -> Vec<&'static str> {
+    let mut all = messages(lang).all();
+    let entries = [
+        help::EVERYWHERE,
+        help::DOCUMENTS,
+        help::SEARCH,
+        help::FISHBONE,
+        help::CODES,
+        help::MATRIX,
+        help::REVIEW,
+        std::slice::from_ref(&help::MOUSE),
+    ];
+    for (keys, nl, en) in entries.into_iter().flatten() {
+        all.push(help::pick(lang, nl, en));
+        if let help::Keys::Label(nl, en) = keys {
+            all.push(help::pick(lang, nl, en));
+        }
+    }
+    all
 }

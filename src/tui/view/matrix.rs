@@ -102,7 +102,7 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         for c in (first_col..matrix.columns.len()).take(fits.min(room)) {
             lines.push(Line::styled(
                 pad(
-                    &format!("[{}] {}", c + 1, matrix.columns[c]),
+                    &format!("[{}] {}", c + 1, column_label(app, &matrix.columns[c])),
                     inner.width as usize,
                 ),
                 theme.dim(),
@@ -118,11 +118,16 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         "{} × [{}] {}: {}",
         matrix.rows[sel_row],
         sel_col + 1,
-        matrix.columns[sel_col],
+        column_label(app, &matrix.columns[sel_col]),
         matrix.cells[sel_row][sel_col]
     ))];
-    if let Some(note) = &matrix.note {
-        foot.push(Line::styled(note.clone(), theme.dim()));
+    if let Some((without, total)) = matrix.mostly_no_case {
+        let note = app
+            .msg()
+            .mostly_no_case
+            .replace("{without}", &without.to_string())
+            .replace("{total}", &total.to_string());
+        foot.push(Line::styled(note, theme.dim()));
     }
     frame.render_widget(
         Paragraph::new(foot).wrap(Wrap { trim: true }),
@@ -133,4 +138,13 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             footer.min(inner.height),
         ),
     );
+}
+
+/// A column's label in the UI language (the analysis names the column of no case in English).
+fn column_label<'a>(app: &App, column: &'a str) -> &'a str {
+    if column == crate::analysis::matrix::NO_CASE {
+        app.msg().no_case
+    } else {
+        column
+    }
 }

@@ -1,0 +1,229 @@
+//! Every page and popup, in Dutch and English, at 80×24 and 140×40 (snapshots of the pages)
+//! and at 60×20: no text of the other language on screen, and what matters is on screen at
+//! every size (the source tree, every search filter).
+
+mod common;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use visgraat::config::Config;
+use visgraat::tui::action::{Action, ViewId};
+use visgraat::tui::app::App;
+use visgraat::tui::i18n::{self, Lang};
+use visgraat::tui::view;
+use visgraat::workspace::Workspace;
+
+const PAGES: [ViewId; 6] = [
+    ViewId::Documents,
+    ViewId::Search,
+    ViewId::Fishbone,
+    ViewId::Codes,
+    ViewId::Matrix,
+    ViewId::Review,
+];
+
+fn app(p: &common::Project, lang: Lang, size: (u16, u16)) -> App {
+    let mut config = Config::load(&p.path().join("config.toml")).unwrap();
+    config.language = if lang == Lang::Nl { "nl" } else { "en" }.into();
+    config.coder = "voorbeeld".into();
+    App::new(Workspace::open(config).unwrap(), size, false)
+}
+
+fn screen(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view::render(app, f)).unwrap();
+    format!("{}", terminal.backend())
+}
+
+/// Text of the other language than `lang` on `screen` (its first 14 characters are enough:
+/// a long text may be cut at the edge).
+fn foreign_text(screen: &str, lang: Lang, data: &str) -> Vec<&'static str> {
+    let (own, other) = match lang {
+        Lang::Nl => (Lang::Nl, Lang::En),
+        Lang::En => (Lang::En, Lang::Nl),
+    };
+    let own = i18n::all_strings(own);
+    let flat: String = screen
+        .lines()
+        .map(|l| l.trim_matches('"'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    i18n::all_strings(other)
+        .into_iter()
+        .filter(|s| s.chars().count() >= 8 && !own.contains(s))
+        .filter(|s| {
+            let head: String = s.chars().take(14).collect();
+            // Text of the project (a code book's group named "Fishbone") is not UI text.
+            !own.iter().any(|o| o.contains(&head)) && !data.contains(&head) && flat.contains(&head)
+        })
+        .collect()
+}
+
+/// The project's own text that pages show: code book, cases, titles.
+fn data_of(app: &App) -> String {
+    let corpus = &app.ws.corpus;
+    let mut data = String::new();
+    for g in &corpus.codebook.groups {
+        data.push_str(&format!("{}\n", g.label));
+    }
+    for c in &corpus.codebook.codes {
+        data.push_str(&format!("{}\n{}\n", c.label, c.definition));
+    }
+    for s in &corpus.sources {
+        data.push_str(&format!("{}\n", s.meta.title));
+    }
+    data
+}
+
+fn check_language(app: &App, lang: Lang, what: &str) {
+    let screen = &screen(app);
+    let foreign = foreign_text(screen, lang, &data_of(app));
+    assert!(
+        foreign.is_empty(),
+        "{what} in {lang:?} shows {foreign:?}:\n{screen}"
+    );
+}
+
+fn name(lang: Lang) -> &'static str {
+    if lang == Lang::Nl { "nl" } else { "en" }
+}
+
+/// Open each page as a user would: the reader on a source, a query in the search.
+fn show(app: &mut App, page: ViewId) {
+    app.update(Action::Show(page));
+    match page {
+        ViewId::Documents => {
+            app.update(Action::Enter);
+        }
+        ViewId::Search => {
+            for c in "werkdruk".chars() {
+                app.update(Action::Input(c));
+            }
+            let searcher = app.ws.searcher().unwrap();
+            for effect in std::mem::take(&mut app.effects) {
+                if let visgraat::tui::app::Effect::Search {
+                    generation,
+                    request,
+                } = effect
+                {
+                    let hits = searcher
+                        .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
+                        .map_err(|e| e.to_string());
+                    app.search_done(generation, hits);
+                }
+            }
+            app.update(Action::Down);
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_page_in_both_languages_at_two_sizes() {
+    let p = common::Project::shipped();
+    p.expect(0, &["index", "--quiet"]);
+    for lang in [Lang::Nl, Lang::En] {
+        for size in [(80, 24), (140, 40)] {
+            for page in PAGES {
+                let mut app = app(&p, lang, size);
+                show(&mut app, page);
+                let s = screen(&app);
+                let what = format!("{page:?} at {}x{}", size.0, size.1);
+                check_language(&app, lang, &what);
+                insta::assert_snapshot!(
+                    format!("page_{page:?}_{}_{}x{}", name(lang), size.0, size.1).to_lowercase(),
+                    s
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_popup_speaks_the_ui_language() {
+    let p = common::Project::shipped();
+    p.expect(0, &["index", "--quiet"]);
+    for lang in [Lang::Nl, Lang::En] {
+        let popups: [(&str, Vec<Action>); 7] = [
+            ("help", vec![Action::ToggleHelp]),
+            ("problems", vec![Action::Problems]),
+            (
+                "picker",
+                vec![
+                    Action::Enter,
+                    Action::ToggleSelect,
+                    Action::WordNext,
+                    Action::Code,
+                ],
+            ),
+            (
+                "memo",
+                vec![
+                    Action::Enter,
+                    Action::ToggleSelect,
+                    Action::WordNext,
+                    Action::Code,
+                    Action::Enter,
+                ],
+            ),
+            ("prompt", vec![Action::Show(ViewId::Codes), Action::AddCode]),
+            (
+                "passages",
+                vec![Action::Show(ViewId::Codes), Action::Down, Action::Enter],
+            ),
+            ("no selection", vec![Action::Enter, Action::Code]),
+        ];
+        for (what, actions) in popups {
+            let mut app = app(&p, lang, (140, 40));
+            for a in actions {
+                app.update(a);
+            }
+            check_language(&app, lang, what);
+        }
+        // Every page's help, too.
+        for page in PAGES {
+            let mut app = app(&p, lang, (140, 40));
+            show(&mut app, page);
+            app.update(Action::ToggleHelp);
+            check_language(&app, lang, &format!("help of {page:?}"));
+        }
+    }
+}
+
+#[test]
+fn small_terminals_keep_the_tree_and_every_filter_on_screen() {
+    let p = common::Project::shipped();
+    p.expect(0, &["index", "--quiet"]);
+    for size in [(80, 24), (60, 20)] {
+        let mut app = app(&p, Lang::Nl, size);
+        let s = screen(&app);
+        assert!(s.contains("Bronnen"), "the tree at {size:?}:\n{s}");
+        // Enter opens what is selected, and Tab goes back to the tree, which shows.
+        app.update(Action::Enter);
+        let s = screen(&app);
+        assert!(s.contains("Intermezzo"), "the reader at {size:?}:\n{s}");
+        app.update(Action::NextPane);
+        assert!(screen(&app).contains("Bronnen"));
+
+        let mut app = app_with_case_filter(&p, size);
+        app.update(Action::Show(ViewId::Search));
+        let s = screen(&app);
+        for key in ["F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"] {
+            assert!(s.contains(key), "{key} at {size:?}:\n{s}");
+        }
+    }
+    // A case filter's long value used to push F7–F9 off a 160-column bar.
+    let mut app = app_with_case_filter(&p, (160, 40));
+    app.update(Action::Show(ViewId::Search));
+    let s = screen(&app);
+    assert!(s.contains("F9"), "{s}");
+}
+
+fn app_with_case_filter(p: &common::Project, size: (u16, u16)) -> App {
+    let mut app = app(p, Lang::Nl, size);
+    app.update(Action::ToggleFilter(visgraat::tui::action::Filter::Case));
+    app.update(Action::ToggleFilter(visgraat::tui::action::Filter::Speaker));
+    app.effects.clear();
+    app
+}
