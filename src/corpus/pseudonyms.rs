@@ -41,6 +41,13 @@ enum Case {
     Capitalised,
 }
 
+/// A name to look for: its words (folded, and whether the key writes each with a capital).
+struct Pattern<'k> {
+    tokens: Vec<(String, bool)>,
+    pseudonym: &'k str,
+    preferred: bool,
+}
+
 /// Replacements made in a text: each pseudonym with how often it replaced a name.
 pub type Replaced = Vec<(String, usize)>;
 
@@ -72,11 +79,12 @@ impl PseudonymKey {
         pseudonym
     }
 
-    /// (the name's words, folded; pseudonym; the name as written) for the full name, the
-    /// first name, the surname with its particles and the last word; more words and longer
-    /// names first, so "Sanne Jansen" goes before "Jansen" and "Sanne".
-    fn patterns(&self, min_chars: usize) -> Vec<(Vec<String>, &str, String)> {
-        let mut patterns: Vec<(Vec<String>, &str, String)> = Vec::new();
+    /// The names to look for: the full name, the first name, the surname with its particles
+    /// and the last word of each person; more words and longer names first, so "Sanne
+    /// Jansen" goes before "Jansen" and "Sanne", and among equals the people of `first`
+    /// (this transcript's speakers: its "Bram" is its own Bram).
+    fn patterns(&self, min_chars: usize, first: &[String]) -> Vec<Pattern<'_>> {
+        let mut patterns: Vec<Pattern<'_>> = Vec::new();
         for person in &self.people {
             let words: Vec<&str> = person.name.split_whitespace().collect();
             let mut parts = vec![person.name.clone()];
@@ -85,22 +93,44 @@ impl PseudonymKey {
                 parts.push(words[1..].join(" "));
                 parts.push(words[words.len() - 1].to_string());
             }
-            for part in parts {
-                let tokens: Vec<String> =
-                    word_spans(&part).into_iter().map(|(_, _, w)| w).collect();
+            for (n, part) in parts.into_iter().enumerate() {
+                // A part alone is a name only with a capital (`Jansen`, not the `example`
+                // of a voice tag that was an e-mail address).
+                if n > 0 && !part.split_whitespace().any(|w| w.starts_with(char::is_uppercase)) {
+                    continue;
+                }
+                let tokens: Vec<(String, bool)> = word_spans(&part)
+                    .into_iter()
+                    .map(|(start, _, w)| (w, part[start..].starts_with(char::is_uppercase)))
+                    .collect();
                 let named = tokens
                     .iter()
-                    .filter(|t| !PARTICLES.contains(&t.as_str()))
-                    .map(|t| t.chars().count())
+                    .filter(|(t, _)| !PARTICLES.contains(&t.as_str()))
+                    .map(|(t, _)| t.chars().count())
                     .sum::<usize>();
                 // A lone letter is no name to look for (and would match everywhere).
-                if named >= min_chars && !patterns.iter().any(|(t, _, _)| *t == tokens) {
-                    patterns.push((tokens, &person.pseudonym, part));
+                if named < min_chars {
+                    continue;
+                }
+                let pattern = Pattern {
+                    tokens,
+                    pseudonym: &person.pseudonym,
+                    preferred: first.contains(&person.name),
+                };
+                // Two people called Bram: this transcript's Bram takes the first name.
+                match patterns.iter_mut().find(|p| p.tokens == pattern.tokens) {
+                    Some(p) if pattern.preferred && !p.preferred => *p = pattern,
+                    Some(_) => {}
+                    None => patterns.push(pattern),
                 }
             }
         }
-        patterns.sort_by_key(|(tokens, _, _)| {
-            std::cmp::Reverse((tokens.len(), tokens.concat().chars().count()))
+        patterns.sort_by_key(|p| {
+            std::cmp::Reverse((
+                p.tokens.len(),
+                p.tokens.iter().map(|(t, _)| t.chars().count()).sum::<usize>(),
+                p.preferred,
+            ))
         });
         patterns
     }
@@ -110,29 +140,29 @@ impl PseudonymKey {
     /// (`sanne-jansen`, `Sanne_Jansen`). A file name becomes the source's id, title and
     /// provenance, which go everywhere the corpus goes, so it is held to the same rule.
     pub fn pseudonymise_name(&self, text: &str) -> String {
-        self.replace(text, Case::Any, 2).0
+        self.replace(text, Case::Any, 2, &[]).0
     }
 
     /// `text` with every name in the key replaced (capitalised name words, accents ignored,
     /// first names of three letters or more, surnames alone), and how often each pseudonym
     /// replaced one.
-    pub fn pseudonymise_text(&self, text: &str) -> (String, Replaced) {
-        self.replace(text, Case::Capitalised, 3)
+    pub fn pseudonymise_text(&self, text: &str, speakers: &[String]) -> (String, Replaced) {
+        self.replace(text, Case::Capitalised, 3, speakers)
     }
 
     /// Where names of the key still stand in `text`: (line, the name as found), by the rule
     /// of [`PseudonymKey::pseudonymise_text`].
     pub fn leaks(&self, text: &str) -> Vec<(usize, String)> {
-        let patterns = self.patterns(3);
+        let patterns = self.patterns(3, &[]);
         let words = word_spans(text);
         let mut out = Vec::new();
         let mut at = 0;
         while at < words.len() {
             let found = patterns
                 .iter()
-                .find(|(tokens, _, _)| matches(&words[at..], tokens, text, Case::Capitalised));
+                .find(|p| matches(&words[at..], &p.tokens, text, Case::Capitalised));
             match found {
-                Some((tokens, _, _)) => {
+                Some(Pattern { tokens, .. }) => {
                     let (from, to) = (words[at].0, words[at + tokens.len() - 1].1);
                     let line = text[..from].matches('\n').count() + 1;
                     out.push((line, text[from..to].to_string()));
@@ -144,10 +174,19 @@ impl PseudonymKey {
         out
     }
 
-    fn replace(&self, text: &str, case: Case, min_chars: usize) -> (String, Replaced) {
+    fn replace(
+        &self,
+        text: &str,
+        case: Case,
+        min_chars: usize,
+        first: &[String],
+    ) -> (String, Replaced) {
         let mut counts: Replaced = Vec::new();
         let mut out = text.to_string();
-        for (tokens, pseudonym, _) in &self.patterns(min_chars) {
+        for Pattern {
+            tokens, pseudonym, ..
+        } in &self.patterns(min_chars, first)
+        {
             // Past each replacement, so a pseudonym that holds the name is not replaced again.
             let mut from_byte = 0;
             loop {
@@ -160,7 +199,7 @@ impl PseudonymKey {
                 };
                 out.replace_range(from..to, pseudonym);
                 from_byte = from + pseudonym.len();
-                match counts.iter_mut().find(|(p, _)| p == pseudonym) {
+                match counts.iter_mut().find(|(p, _)| p == *pseudonym) {
                     Some((_, n)) => *n += 1,
                     None => counts.push((pseudonym.to_string(), 1)),
                 }
@@ -170,14 +209,21 @@ impl PseudonymKey {
     }
 }
 
-/// True when the words at the start of `words` are the name `tokens`.
-fn matches(words: &[(usize, usize, String)], tokens: &[String], text: &str, case: Case) -> bool {
+/// True when the words at the start of `words` are the name `tokens`: in text, a word the
+/// key writes with a capital must have one there too (particles aside).
+fn matches(
+    words: &[(usize, usize, String)],
+    tokens: &[(String, bool)],
+    text: &str,
+    case: Case,
+) -> bool {
     words.len() >= tokens.len()
-        && words.iter().zip(tokens).all(|((start, _, word), token)| {
+        && words.iter().zip(tokens).all(|((start, _, word), (token, capital))| {
             word == token
                 && (case == Case::Any
+                    || !capital
                     || PARTICLES.contains(&token.as_str())
-                    || text[*start..].chars().next().is_some_and(char::is_uppercase))
+                    || text[*start..].starts_with(char::is_uppercase))
         })
 }
 
@@ -211,14 +257,16 @@ fn word_spans(text: &str) -> Vec<(usize, usize, String)> {
 /// (not roles such as `Moderator` or `Docent 2`) join the key, and every name of the key is
 /// replaced wherever it occurs. Returns the body and what was replaced how often.
 pub fn pseudonymise(body: &str, key: &mut PseudonymKey) -> (String, Replaced) {
+    let mut speakers = Vec::new();
     for paragraph in body.split("\n\n") {
         if let (Some(speaker), _) = parse_turn(paragraph)
             && !is_role(&speaker)
         {
             key.pseudonym(&speaker);
+            speakers.push(strip_title(&speaker).to_string());
         }
     }
-    key.pseudonymise_text(body)
+    key.pseudonymise_text(body, &speakers)
 }
 
 #[cfg(test)]

@@ -145,12 +145,11 @@ pub fn leading_time(line: &str) -> (Option<String>, &str) {
             return (Some(ts), after.trim_start());
         }
     }
-    if let Some((ts, after)) = line.split_once(char::is_whitespace)
-        && let Some(ts) = clock(ts)
-    {
-        return (Some(ts), after.trim_start());
+    let (ts, after) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    match clock(ts) {
+        Some(ts) => (Some(ts), after.trim_start()),
+        None => (None, line),
     }
-    (None, line)
 }
 
 /// Markdown emphasis on the speaker: `**Name:** text` or `**Name**: text` → `Name: text`.
