@@ -13,16 +13,21 @@ use crate::corpus::turn::speaker_of_label;
 use crate::error::{Error, Result};
 
 /// A Word body in reading order: paragraphs outside tables, and table rows as their cells.
-enum Block {
+#[derive(Debug, Clone)]
+pub enum Block {
     Paragraph(String),
     Row(Vec<String>),
 }
 
 /// The paragraphs of `file`, and the text the word check reads (every paragraph and cell).
 pub fn read(file: &Path) -> Result<(Vec<Paragraph>, String)> {
-    let blocks = blocks(file)?;
+    Ok(read_blocks(&blocks(file)?))
+}
+
+/// The paragraphs of a Word body, and the text the word check reads.
+pub fn read_blocks(blocks: &[Block]) -> (Vec<Paragraph>, String) {
     let mut read = String::new();
-    for block in &blocks {
+    for block in blocks {
         match block {
             Block::Paragraph(p) => read.push_str(p),
             Block::Row(cells) => read.push_str(&cells.join("\n")),
@@ -32,7 +37,7 @@ pub fn read(file: &Path) -> Result<(Vec<Paragraph>, String)> {
     let labels = Labels::of(read.lines());
     // A Word paragraph is a paragraph: no wrapped lines to join.
     let mut reader = Reader::new(labels, true);
-    for block in &blocks {
+    for block in blocks {
         match block {
             Block::Paragraph(p) => {
                 for line in p.lines() {
@@ -43,7 +48,7 @@ pub fn read(file: &Path) -> Result<(Vec<Paragraph>, String)> {
             Block::Row(cells) => row(&mut reader, cells),
         }
     }
-    Ok((reader.finish(), read))
+    (reader.finish(), read)
 }
 
 /// One table row: `[time |] speaker | text…` as a turn; a row whose speaker cell is empty

@@ -102,18 +102,28 @@ pub fn read(file: &Path, pdf_text: bool) -> Result<Reading> {
     let bytes = read_bytes(file)?;
     refuse_by_content(file, &bytes)?;
     let (text, encoding) = decode::decode(file, &bytes)?;
+    let form = match extension.as_str() {
+        "vtt" => Form::WebVtt,
+        "srt" => Form::SubRip,
+        _ if pdf_text => Form::PdfText,
+        _ => Form::Text,
+    };
+    let mut reading = read_text(file, form, &text)?;
+    reading.encoding = Some(encoding);
+    Ok(reading)
+}
+
+/// Read `text` (of `file`, for messages) in `form` and check its words; writes nothing.
+pub fn read_text(file: &Path, form: Form, text: &str) -> Result<Reading> {
     let text: String = text.nfc().collect();
-    match extension.as_str() {
-        "vtt" | "srt" => {
-            let form = if extension == "vtt" { Form::WebVtt } else { Form::SubRip };
+    match form {
+        Form::WebVtt | Form::SubRip => {
             let (paragraphs, visible) = subtitles::read(&text);
-            finish(file, form, Some(encoding), &visible, paragraphs)
+            finish(file, form, None, &visible, paragraphs)
         }
-        _ if pdf_text => Ok(pdf_reading(&text, encoding)),
-        _ => {
-            let paragraphs = plain::read(&text);
-            finish(file, Form::Text, Some(encoding), &text, paragraphs)
-        }
+        Form::PdfText => Ok(pdf_reading(&text)),
+        Form::Text => finish(file, form, None, &text, plain::read(&text)),
+        Form::Word => Err(Error::invalid(file, None, "a Word file is read from its .docx")),
     }
 }
 
@@ -151,7 +161,7 @@ fn finish(
     })
 }
 
-fn pdf_reading(text: &str, encoding: decode::Encoding) -> Reading {
+fn pdf_reading(text: &str) -> Reading {
     use crate::corpus::pdf_text;
     let evidence = pdf_text::WordEvidence::from_texts([text]);
     let repaired = pdf_text::repair(
@@ -165,7 +175,7 @@ fn pdf_reading(text: &str, encoding: decode::Encoding) -> Reading {
     let (body, pages) = crate::corpus::import_plan::body_of(&paragraphs, &repaired);
     Reading {
         form: Form::PdfText,
-        encoding: Some(encoding),
+        encoding: None,
         paragraphs: Vec::new(),
         body: body.nfc().collect(),
         pages,
