@@ -73,14 +73,22 @@ pub fn parse_turn(paragraph: &str) -> (Option<String>, Option<String>) {
 }
 
 /// The byte offset of the colon that ends a speaker label at the start of `text`: the first
-/// colon outside brackets (a note may hold one: `P3 (12:30)` is no label anyway).
+/// colon outside brackets and not inside a time (`Petra  0:05` has no label).
 pub fn label_end(text: &str) -> Option<usize> {
     let mut depth = 0usize;
+    let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
         match c {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
-            ':' if depth == 0 => return Some(i),
+            ':' if depth == 0 => {
+                let in_time = i > 0
+                    && bytes[i - 1].is_ascii_digit()
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+                if !in_time {
+                    return Some(i);
+                }
+            }
             _ => {}
         }
     }

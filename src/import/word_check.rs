@@ -150,6 +150,14 @@ pub fn check(read: &str, paragraphs: &[Paragraph]) -> Result<Tally, Difference> 
                 .take_while(|w| w.label == Some(n))
                 .count();
             let label: Vec<String> = output[o..o + len].iter().map(|w| lower(&w.text)).collect();
+            // The speaker before may have had more cues or lines, each with its label.
+            // (The longer label first, when one starts the other: `Interviewer 1`, `Interviewer`.)
+            while current != label
+                && starts_with(i, &current)
+                && (!starts_with(i, &label) || current.len() > label.len())
+            {
+                i += current.len();
+            }
             if starts_with(i, &label) {
                 i += len;
             } else if label != current {
