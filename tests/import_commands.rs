@@ -30,9 +30,35 @@ fn transcript_fixtures() -> Vec<PathBuf> {
 
 /// Every real name in the fixtures (first names and surnames), as written there.
 const REAL_NAMES: &[&str] = &[
-    "Sanne", "Boer", "Jansen", "Teun", "Brouwer", "Smit", "Yilmaz", "Petra", "Bram", "Wit",
-    "Hendriks", "Lotte", "Vermeulen", "Femke", "Visser", "Ruud", "Kuipers", "Karin", "Mulder",
-    "Tom", "Anna", "Ahmed", "amrani", "Yuri", "Bakulin", "Adrian", "Petrescu", "Noor", "Sam",
+    "Sanne",
+    "Boer",
+    "Jansen",
+    "Teun",
+    "Brouwer",
+    "Smit",
+    "Yilmaz",
+    "Petra",
+    "Bram",
+    "Wit",
+    "Hendriks",
+    "Lotte",
+    "Vermeulen",
+    "Femke",
+    "Visser",
+    "Ruud",
+    "Kuipers",
+    "Karin",
+    "Mulder",
+    "Tom",
+    "Anna",
+    "Ahmed",
+    "amrani",
+    "Yuri",
+    "Bakulin",
+    "Adrian",
+    "Petrescu",
+    "Noor",
+    "Sam",
 ];
 
 /// The real names in `text` as whole words.
@@ -66,7 +92,10 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 fn texts(path: &Path) -> Vec<(String, String)> {
     let bytes = std::fs::read(path).unwrap();
     if !bytes.starts_with(b"PK") {
-        return vec![(path.display().to_string(), String::from_utf8_lossy(&bytes).into())];
+        return vec![(
+            path.display().to_string(),
+            String::from_utf8_lossy(&bytes).into(),
+        )];
     }
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     (0..zip.len())
@@ -88,38 +117,72 @@ fn every_form_imported_with_pseudonyms_leaves_no_real_name_in_the_corpus_or_an_e
     args.extend(files.iter().map(|f| f.display().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = p.expect(0, &args);
-    assert_eq!(out.matches("added corpus/sources/transcript/").count(), files.len(), "{out}");
+    assert_eq!(
+        out.matches("added corpus/sources/transcript/").count(),
+        files.len(),
+        "{out}"
+    );
     assert!(out.contains("pseudonymised: Deelnemer 1 ×"), "{out}");
-    assert!(out.contains("Windows-1252/Latin-1") && out.contains("UTF-16LE"), "{out}");
+    assert!(
+        out.contains("Windows-1252/Latin-1") && out.contains("UTF-16LE"),
+        "{out}"
+    );
     // The import's own output names pseudonyms, never the names they replaced.
     assert_eq!(names_in(&out), Vec::<&str>::new(), "{out}");
     let key = std::fs::read_to_string(p.path().join("pseudonyms.toml")).unwrap();
-    for name in ["Sanne de Boer", "Smit", "Femke Visser", "Bram Hendriks", "Yuri Bakulin"] {
-        assert!(key.contains(&format!("name = \"{name}\"")), "{name} in\n{key}");
+    for name in [
+        "Sanne de Boer",
+        "Smit",
+        "Femke Visser",
+        "Bram Hendriks",
+        "Yuri Bakulin",
+    ] {
+        assert!(
+            key.contains(&format!("name = \"{name}\"")),
+            "{name} in\n{key}"
+        );
     }
 
     let source = "synthetic-focusgroep-haakjes";
     p.expect(
         0,
-        &["code", source, "--match", "Een vaste mentor.", "team-collegiale-steun"],
+        &[
+            "code",
+            source,
+            "--match",
+            "Een vaste mentor.",
+            "team-collegiale-steun",
+        ],
     );
-    let written = std::fs::read_to_string(p.corpus().join(format!("sources/transcript/{source}.md")));
+    let written =
+        std::fs::read_to_string(p.corpus().join(format!("sources/transcript/{source}.md")));
     let written = written.unwrap();
     assert!(
-        written.contains("[00:00:03] Deelnemer ") && written.contains(" (ROC Oost): Goedemiddag, ik ben Deelnemer"),
+        written.contains("[00:00:03] Deelnemer ")
+            && written.contains(" (ROC Oost): Goedemiddag, ik ben Deelnemer"),
         "{written}"
     );
-    assert!(written.contains(": Een vaste mentor. Mevrouw Deelnemer "), "{written}");
+    assert!(
+        written.contains(": Een vaste mentor. Mevrouw Deelnemer "),
+        "{written}"
+    );
     let mut exports = Vec::new();
     for format in ["md", "csv", "ndjson", "qdpx", "docx"] {
         let out = p.path().join(format!("export.{format}"));
-        p.expect(0, &["export", "--format", format, "-o", out.to_str().unwrap()]);
+        p.expect(
+            0,
+            &["export", "--format", format, "-o", out.to_str().unwrap()],
+        );
         exports.push(out);
     }
     for path in files_under(&p.corpus()).iter().chain(&exports) {
         for (place, text) in texts(path) {
             assert_eq!(names_in(&text), Vec::<&str>::new(), "{place}");
-            assert_eq!(names_in(&place), Vec::<&str>::new(), "a name in the file name {place}");
+            assert_eq!(
+                names_in(&place),
+                Vec::<&str>::new(),
+                "a name in the file name {place}"
+            );
         }
     }
     // The project's own check agrees, over corpus/ and the exports.
@@ -130,14 +193,18 @@ fn every_form_imported_with_pseudonyms_leaves_no_real_name_in_the_corpus_or_an_e
     assert!(out.contains("0 leak(s) of "), "{out}");
 
     // A name typed into the corpus afterwards is found, with file and line.
-    let memo = p.corpus().join("sources/transcript/synthetic-regel-per-beurt.md");
+    let memo = p
+        .corpus()
+        .join("sources/transcript/synthetic-regel-per-beurt.md");
     let mut text = std::fs::read_to_string(&memo).unwrap();
     text.push_str("\nMet dank aan Bram Hendriks.\n");
     std::fs::write(&memo, text.as_bytes()).unwrap();
     let lines = text.lines().count();
     let out = p.expect(2, &["pseudonyms", "check"]);
     assert!(
-        out.contains(&format!("synthetic-regel-per-beurt.md:{lines}: a real name: Bram Hendriks")),
+        out.contains(&format!(
+            "synthetic-regel-per-beurt.md:{lines}: a real name: Bram Hendriks"
+        )),
         "{out}"
     );
 }
@@ -170,27 +237,68 @@ fn a_mislabelled_speaker_is_renamed_and_merged_and_codings_follow() {
     let source = "synthetic-focusgroep-otter";
     p.expect(
         0,
-        &["code", source, "--match", "Bij ons gebeurt dat niet altijd.", "team-collegiale-steun"],
+        &[
+            "code",
+            source,
+            "--match",
+            "Bij ons gebeurt dat niet altijd.",
+            "team-collegiale-steun",
+        ],
     );
     let out = p.expect(0, &["speakers", "rename", source, "Speaker 3", "Docent 4"]);
-    assert!(out.contains("1 turns of Speaker 3 are now Docent 4's"), "{out}");
-    let written = std::fs::read_to_string(p.corpus().join(format!("sources/transcript/{source}.md"))).unwrap();
-    assert!(written.contains("\n[1:02] Docent 4: Mag ik daar iets aan toevoegen?"), "{written}");
-    let hits = p.search(&["gebeurt", "--speaker", "Docent 4", "--code", "team-collegiale-steun"]);
+    assert!(
+        out.contains("1 turns of Speaker 3 are now Docent 4's"),
+        "{out}"
+    );
+    let written =
+        std::fs::read_to_string(p.corpus().join(format!("sources/transcript/{source}.md")))
+            .unwrap();
+    assert!(
+        written.contains("\n[1:02] Docent 4: Mag ik daar iets aan toevoegen?"),
+        "{written}"
+    );
+    let hits = p.search(&[
+        "gebeurt",
+        "--speaker",
+        "Docent 4",
+        "--code",
+        "team-collegiale-steun",
+    ]);
     assert_eq!(hits.len(), 1, "the coding followed its text");
     p.expect(0, &["check"]);
     let participants = std::fs::read_to_string(p.corpus().join("participants.toml")).unwrap();
-    assert!(participants.contains("speaker = \"Docent 4\"") && !participants.contains("Speaker 3"), "{participants}");
+    assert!(
+        participants.contains("speaker = \"Docent 4\"") && !participants.contains("Speaker 3"),
+        "{participants}"
+    );
 
-    let err = p.stderr(2, &["speakers", "rename", source, "Docent 4", "Petra Jansen"]);
-    assert!(err.contains("already speaks in synthetic-focusgroep-otter: use merge"), "{err}");
+    let err = p.stderr(
+        2,
+        &["speakers", "rename", source, "Docent 4", "Petra Jansen"],
+    );
+    assert!(
+        err.contains("already speaks in synthetic-focusgroep-otter: use merge"),
+        "{err}"
+    );
     p.expect(0, &["speakers", "merge", source, "Docent 4", "Bram de Wit"]);
     let out = p.expect(0, &["speakers", "list", source]);
-    assert!(out.contains("  Petra Jansen: 3 turns\n  Bram de Wit: 3 turns\n"), "{out}");
-    let hits = p.search(&["gebeurt", "--speaker", "Bram de Wit", "--code", "team-collegiale-steun"]);
+    assert!(
+        out.contains("  Petra Jansen: 3 turns\n  Bram de Wit: 3 turns\n"),
+        "{out}"
+    );
+    let hits = p.search(&[
+        "gebeurt",
+        "--speaker",
+        "Bram de Wit",
+        "--code",
+        "team-collegiale-steun",
+    ]);
     assert_eq!(hits.len(), 1);
     let err = p.stderr(2, &["speakers", "merge", source, "Bram de Wit", "Niemand"]);
-    assert!(err.contains("\"Niemand\" does not speak in synthetic-focusgroep-otter: use rename"), "{err}");
+    assert!(
+        err.contains("\"Niemand\" does not speak in synthetic-focusgroep-otter: use rename"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -204,20 +312,38 @@ fn xml_and_binary_files_are_refused_with_a_pointer() {
     };
     let cases = [
         (
-            write("Project.qde", b"<?xml version=\"1.0\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\"/>"),
+            write(
+                "Project.qde",
+                b"<?xml version=\"1.0\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\"/>",
+            ),
             "import the .qdpx archive it belongs to",
         ),
         (
-            write("codebook.qdc", b"<?xml version=\"1.0\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"/>"),
+            write(
+                "codebook.qdc",
+                b"<?xml version=\"1.0\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"/>",
+            ),
             "a REFI-QDA code book, not a transcript",
         ),
         (
-            write("codes.txt", b"<?xml version=\"1.0\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"/>"),
+            write(
+                "codes.txt",
+                b"<?xml version=\"1.0\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"/>",
+            ),
             "XML: a REFI-QDA code book (.qdc), not a transcript",
         ),
-        (write("scan.txt", b"%PDF-1.7\n\x00\x01"), "a PDF: extract its text"),
-        (write("opname.txt", b"RIFF\x00\x00WAVEfmt "), "a binary file, not text"),
-        (write("notities.doc", b"\xd0\xcf\x11\xe0"), "an old Word document (.doc)"),
+        (
+            write("scan.txt", b"%PDF-1.7\n\x00\x01"),
+            "a PDF: extract its text",
+        ),
+        (
+            write("opname.txt", b"RIFF\x00\x00WAVEfmt "),
+            "a binary file, not text",
+        ),
+        (
+            write("notities.doc", b"\xd0\xcf\x11\xe0"),
+            "an old Word document (.doc)",
+        ),
     ];
     for (file, pointer) in &cases {
         let err = p.stderr(2, &["import", file.to_str().unwrap()]);

@@ -6,9 +6,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::Project;
 use visgraat::corpus::source::{SourceKind, segments};
 
 struct Form {
@@ -29,7 +28,10 @@ const FORMS: &[Form] = &[
         encoding: Some("UTF-8"),
         speakers: "Id1 Id2 Id3 Id1 Id3 Id1 Id2",
         words: (169, 169),
-        lines: &["Id1: hello, I like the course. It really helped me", "\n\nId2: Hmm, I will ask the tutor"],
+        lines: &[
+            "Id1: hello, I like the course. It really helped me",
+            "\n\nId2: Hmm, I will ask the tutor",
+        ],
     },
     Form {
         file: "synthetic-dialoog-team-j.srt",
@@ -81,7 +83,9 @@ const FORMS: &[Form] = &[
         encoding: Some("UTF-8"),
         speakers: "Moderator Docent_2 Teamleider",
         words: (40, 38),
-        lines: &["[00:00:07] Docent 2: Hoog. We vangen veel op voor collega's die ziek zijn, en de administratie komt daar nog bij.\n"],
+        lines: &[
+            "[00:00:07] Docent 2: Hoog. We vangen veel op voor collega's die ziek zijn, en de administratie komt daar nog bij.\n",
+        ],
     },
     Form {
         file: "synthetic-focusgroep-team-d.srt",
@@ -89,7 +93,9 @@ const FORMS: &[Form] = &[
         encoding: Some("UTF-8"),
         speakers: "Moderator P2",
         words: (22, 22),
-        lines: &["[00:00:05] P2: Dat de student zelf vertelt wat hij nodig heeft. En dat wij dat vooraf weten.\n"],
+        lines: &[
+            "[00:00:05] P2: Dat de student zelf vertelt wat hij nodig heeft. En dat wij dat vooraf weten.\n",
+        ],
     },
     Form {
         file: "synthetic-focusgroep-team-f.md",
@@ -124,7 +130,9 @@ const FORMS: &[Form] = &[
         encoding: Some("UTF-16LE (BOM)"),
         speakers: "· Moderator Zorgcoördinator Moderator Zorgcoördinator",
         words: (48, 48),
-        lines: &["\nZorgcoördinator: Dat is een ander verhaal… daar gaat veel tijd in zitten, € 40 per uur.\n"],
+        lines: &[
+            "\nZorgcoördinator: Dat is een ander verhaal… daar gaat veel tijd in zitten, € 40 per uur.\n",
+        ],
     },
     Form {
         file: "synthetic-gesprek-windows-1252.txt",
@@ -198,7 +206,9 @@ const FORMS: &[Form] = &[
         encoding: Some("UTF-8"),
         speakers: "Yuri_Bakulin Adrian_Petrescu",
         words: (11, 11),
-        lines: &["[00:00:00] Yuri Bakulin: There you go.\n\n[00:00:00] Adrian Petrescu: Why hello there, Yuri.\n"],
+        lines: &[
+            "[00:00:00] Yuri Bakulin: There you go.\n\n[00:00:00] Adrian Petrescu: Why hello there, Yuri.\n",
+        ],
     },
 ];
 
@@ -215,30 +225,59 @@ fn every_form_reads_turn_by_turn_and_keeps_every_word() {
             .into_iter()
             .map(|s| s.speaker.map_or("·".to_string(), |s| s.replace(' ', "_")))
             .collect();
-        assert_eq!(speakers.join(" "), form.speakers, "{}:\n{}", form.file, reading.body);
+        assert_eq!(
+            speakers.join(" "),
+            form.speakers,
+            "{}:\n{}",
+            form.file,
+            reading.body
+        );
         assert_eq!(reading.form.name(), form.form, "{}", form.file);
-        assert_eq!(reading.encoding.map(|e| e.name()), form.encoding, "{}", form.file);
+        assert_eq!(
+            reading.encoding.map(|e| e.name()),
+            form.encoding,
+            "{}",
+            form.file
+        );
         let words = reading.words.expect("the word check ran");
-        assert_eq!((words.words_in, words.words_out), form.words, "{}", form.file);
+        assert_eq!(
+            (words.words_in, words.words_out),
+            form.words,
+            "{}",
+            form.file
+        );
         for line in form.lines {
-            assert!(reading.body.contains(line), "{}: {line:?} in\n{}", form.file, reading.body);
+            assert!(
+                reading.body.contains(line),
+                "{}: {line:?} in\n{}",
+                form.file,
+                reading.body
+            );
         }
     }
     // Every fixture but the PDF text (whose repair has its own test) is listed above.
     let listed: Vec<&str> = FORMS.iter().map(|f| f.file).collect();
     for entry in std::fs::read_dir(fixture("")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        if !["SOURCES.md", "synthetic-notitie-pdf-tekst.txt", "interview-sanne-jansen.txt"]
-            .contains(&name.as_str())
+        if ![
+            "SOURCES.md",
+            "synthetic-notitie-pdf-tekst.txt",
+            "interview-sanne-jansen.txt",
+        ]
+        .contains(&name.as_str())
         {
-            assert!(listed.contains(&name.as_str()), "{name} has no expectations here");
+            assert!(
+                listed.contains(&name.as_str()),
+                "{name} has no expectations here"
+            );
         }
     }
 }
 
 #[test]
 fn a_single_speakers_hour_is_split_into_paragraphs_of_reasonable_length() {
-    let reading = visgraat::import::read(&fixture("synthetic-zoom-een-spreker.vtt"), false).unwrap();
+    let reading =
+        visgraat::import::read(&fixture("synthetic-zoom-een-spreker.vtt"), false).unwrap();
     for p in segments(&reading.body, SourceKind::Transcript, &[]) {
         let words = p.text.split_whitespace().count();
         assert!((40..=160).contains(&words), "{words} words: {}", p.text);

@@ -12,12 +12,33 @@ use visgraat::import::{Form, read_text};
 
 /// Words of what is said; none is a name, so taking one out is always a change.
 const WORDS: &[&str] = &[
-    "werkdruk", "intake", "student", "mentor", "zorg", "overdracht", "gemeente", "tijd", "ja",
-    "nee", "dus", "école", "coördinator", "10", "2024",
+    "werkdruk",
+    "intake",
+    "student",
+    "mentor",
+    "zorg",
+    "overdracht",
+    "gemeente",
+    "tijd",
+    "ja",
+    "nee",
+    "dus",
+    "école",
+    "coördinator",
+    "10",
+    "2024",
 ];
 const NAMES: &[&str] = &[
-    "Moderator", "Docent 2", "P3", "Sanne de Boer", "interviewer", "Dr. Smit", "Mw. Yilmaz",
-    "id1", "Jansen, Petra", "INTERVIEWER 1",
+    "Moderator",
+    "Docent 2",
+    "P3",
+    "Sanne de Boer",
+    "interviewer",
+    "Dr. Smit",
+    "Mw. Yilmaz",
+    "id1",
+    "Jansen, Petra",
+    "INTERVIEWER 1",
 ];
 
 /// Text of a turn: words with the punctuation, times and brackets transcribers type.
@@ -70,9 +91,18 @@ fn cue_line() -> impl Strategy<Value = String> {
 }
 
 fn subtitle_file(vtt: bool) -> impl Strategy<Value = String> {
-    let cue = (0..7200u32, 1..9u32, prop::collection::vec(cue_line(), 1..4), any::<bool>());
+    let cue = (
+        0..7200u32,
+        1..9u32,
+        prop::collection::vec(cue_line(), 1..4),
+        any::<bool>(),
+    );
     prop::collection::vec(cue, 1..10).prop_map(move |cues| {
-        let mut out = if vtt { "WEBVTT\n\nNOTE synthetisch\n\n".to_string() } else { String::new() };
+        let mut out = if vtt {
+            "WEBVTT\n\nNOTE synthetisch\n\n".to_string()
+        } else {
+            String::new()
+        };
         for (n, (start, length, lines, numbered)) in cues.into_iter().enumerate() {
             let clock = |s: u32| {
                 let sep = if vtt { '.' } else { ',' };
@@ -92,7 +122,12 @@ fn subtitle_file(vtt: bool) -> impl Strategy<Value = String> {
 fn word_body() -> impl Strategy<Value = Vec<Block>> {
     let block = prop_oneof![
         text_line().prop_map(Block::Paragraph),
-        (proptest::option::of("0[0-9]:[0-5][0-9]:[0-5][0-9]"), prop_oneof![name(), Just(String::new()), Just("Spreker".to_string())], said(), any::<bool>())
+        (
+            proptest::option::of("0[0-9]:[0-5][0-9]:[0-5][0-9]"),
+            prop_oneof![name(), Just(String::new()), Just("Spreker".to_string())],
+            said(),
+            any::<bool>()
+        )
             .prop_map(|(time, speaker, text, heading)| {
                 let mut cells: Vec<String> = time.into_iter().collect();
                 if heading {
@@ -120,13 +155,21 @@ fn without_a_word(paragraphs: &[Paragraph]) -> Option<Vec<Paragraph>> {
     for (i, p) in paragraphs.iter().enumerate() {
         let text = p.text();
         let chunks: Vec<&str> = text.split(' ').collect();
-        if let Some(at) = chunks.iter().position(|c| WORDS.contains(c) && c.parse::<u32>().is_err()) {
+        if let Some(at) = chunks
+            .iter()
+            .position(|c| WORDS.contains(c) && c.parse::<u32>().is_err())
+        {
             let mut left = chunks.clone();
             left.remove(at);
             let mut out = paragraphs.to_vec();
             out[i] = match p {
-                Paragraph::Turn { time, label, .. } => Paragraph::turn(time.clone(), label.clone(), &left.join(" ")),
-                Paragraph::Plain { header, .. } => Paragraph::Plain { text: left.join(" "), header: *header },
+                Paragraph::Turn { time, label, .. } => {
+                    Paragraph::turn(time.clone(), label.clone(), &left.join(" "))
+                }
+                Paragraph::Plain { header, .. } => Paragraph::Plain {
+                    text: left.join(" "),
+                    header: *header,
+                },
             };
             return Some(out);
         }

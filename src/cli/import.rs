@@ -18,13 +18,9 @@ pub(super) fn import_files(
     case: Option<&str>,
     pseudonymise: bool,
     pdf_text: bool,
-    dry_run: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     use crate::import::{self, Written};
-    if dry_run {
-        return Ok(dry_run_files(files, pdf_text));
-    }
     let kind = SourceKind::parse(kind).ok_or_else(|| {
         Error::Usage(format!(
             "unknown kind {kind:?}: use transcript, intermezzo, report or letter"
@@ -44,7 +40,9 @@ pub(super) fn import_files(
         config.check_pseudonym_key()?;
     }
     let mut key = if pseudonymise {
-        Some(crate::corpus::pseudonyms::PseudonymKey::load(&config.pseudonym_key)?)
+        Some(crate::corpus::pseudonyms::PseudonymKey::load(
+            &config.pseudonym_key,
+        )?)
     } else {
         None
     };
@@ -173,7 +171,7 @@ fn summary(reading: &crate::import::Reading) -> String {
 
 /// `import --dry-run`: per file the speakers with their turns, the header lines and the
 /// word check; nothing is written.
-fn dry_run_files(files: &[PathBuf], pdf_text: bool) -> ExitCode {
+pub(super) fn dry_run_files(files: &[PathBuf], pdf_text: bool) -> ExitCode {
     let mut failed = false;
     for file in files {
         match crate::import::read(file, pdf_text) {

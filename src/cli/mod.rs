@@ -392,16 +392,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             pseudonymise,
             pdf_text,
             dry_run,
-        } => import::import_files(
-            config,
-            &files,
-            &kind,
-            case.as_deref(),
-            pseudonymise,
-            pdf_text,
-            dry_run,
-            &bar,
-        ),
+        } => {
+            if dry_run {
+                return Ok(import::dry_run_files(&files, pdf_text));
+            }
+            import::import_files(
+                config,
+                &files,
+                &kind,
+                case.as_deref(),
+                pseudonymise,
+                pdf_text,
+                &bar,
+            )
+        }
         Command::Speakers(command) => speakers::speakers(config, command, &bar),
         Command::Pseudonyms(command) => speakers::pseudonyms(config, command),
         Command::Generate { out, size, seed } => {

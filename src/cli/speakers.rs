@@ -42,9 +42,11 @@ pub(super) fn speakers(
 ) -> Result<ExitCode, Error> {
     let ws = open_workspace(config.clone(), bar)?;
     let find = |id: &str| {
-        ws.corpus
-            .source(id)
-            .ok_or_else(|| Error::Usage(format!("no source {id:?} (visgraat search --json lists them)")))
+        ws.corpus.source(id).ok_or_else(|| {
+            Error::Usage(format!(
+                "no source {id:?} (visgraat search --json lists them)"
+            ))
+        })
     };
     let (source, from, to, merge) = match command {
         SpeakersCommand::List { source } => {

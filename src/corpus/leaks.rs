@@ -68,7 +68,11 @@ fn texts(file: &Path) -> Result<Vec<(String, String)>> {
     if !is_zip {
         let meta = std::fs::metadata(file).map_err(|e| Error::io(file, e))?;
         if meta.len() > crate::text_file::MAX_FILE_BYTES {
-            return Err(Error::invalid(file, None, "too large to check (over 16 MB)"));
+            return Err(Error::invalid(
+                file,
+                None,
+                "too large to check (over 16 MB)",
+            ));
         }
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
         return Ok(vec![(shown, String::from_utf8_lossy(&bytes).into_owned())]);
@@ -77,7 +81,10 @@ fn texts(file: &Path) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for name in zip.names()? {
         let bytes = zip.read(&name, crate::archive::MAX_ENTRY_BYTES)?;
-        out.push((format!("{shown}!{name}"), String::from_utf8_lossy(&bytes).into_owned()));
+        out.push((
+            format!("{shown}!{name}"),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ));
     }
     Ok(out)
 }

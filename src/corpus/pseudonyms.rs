@@ -96,7 +96,11 @@ impl PseudonymKey {
             for (n, part) in parts.into_iter().enumerate() {
                 // A part alone is a name only with a capital (`Jansen`, not the `example`
                 // of a voice tag that was an e-mail address).
-                if n > 0 && !part.split_whitespace().any(|w| w.starts_with(char::is_uppercase)) {
+                if n > 0
+                    && !part
+                        .split_whitespace()
+                        .any(|w| w.starts_with(char::is_uppercase))
+                {
                     continue;
                 }
                 let tokens: Vec<(String, bool)> = word_spans(&part)
@@ -128,7 +132,10 @@ impl PseudonymKey {
         patterns.sort_by_key(|p| {
             std::cmp::Reverse((
                 p.tokens.len(),
-                p.tokens.iter().map(|(t, _)| t.chars().count()).sum::<usize>(),
+                p.tokens
+                    .iter()
+                    .map(|(t, _)| t.chars().count())
+                    .sum::<usize>(),
                 p.preferred,
             ))
         });
@@ -218,13 +225,16 @@ fn matches(
     case: Case,
 ) -> bool {
     words.len() >= tokens.len()
-        && words.iter().zip(tokens).all(|((start, _, word), (token, capital))| {
-            word == token
-                && (case == Case::Any
-                    || !capital
-                    || PARTICLES.contains(&token.as_str())
-                    || text[*start..].starts_with(char::is_uppercase))
-        })
+        && words
+            .iter()
+            .zip(tokens)
+            .all(|((start, _, word), (token, capital))| {
+                word == token
+                    && (case == Case::Any
+                        || !capital
+                        || PARTICLES.contains(&token.as_str())
+                        || text[*start..].starts_with(char::is_uppercase))
+            })
 }
 
 /// The words of `text` (runs of letters and digits) as (byte start, byte end, folded word):
@@ -284,7 +294,10 @@ mod tests {
         );
         assert_eq!(
             replaced,
-            vec![("Deelnemer 1".to_string(), 2), ("Deelnemer 2".to_string(), 2)]
+            vec![
+                ("Deelnemer 1".to_string(), 2),
+                ("Deelnemer 2".to_string(), 2)
+            ]
         );
         // The same people in another transcript get the same pseudonyms.
         assert_eq!(pseudonymise("Sam: Ja.\n", &mut key).0, "Deelnemer 2: Ja.\n");

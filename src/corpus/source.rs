@@ -350,7 +350,6 @@ pub fn id_from_stem(stem: &str) -> String {
     id.trim_end_matches('-').to_string()
 }
 
-
 pub fn validate_id(id: &str) -> std::result::Result<(), String> {
     let ok = !id.is_empty()
         && id

@@ -110,18 +110,32 @@ mod tests {
     fn encodings_are_detected_and_named() {
         let f = Path::new("t.txt");
         let read = |b: &[u8]| decode(f, b).map(|(t, e)| (t, e.name()));
-        assert_eq!(read(b"Cafe\xcc\x81\r\n").unwrap(), ("Cafe\u{301}\n".into(), "UTF-8"));
-        assert_eq!(read(b"\xef\xbb\xbfJa.").unwrap(), ("Ja.".into(), "UTF-8 with BOM"));
+        assert_eq!(
+            read(b"Cafe\xcc\x81\r\n").unwrap(),
+            ("Cafe\u{301}\n".into(), "UTF-8")
+        );
+        assert_eq!(
+            read(b"\xef\xbb\xbfJa.").unwrap(),
+            ("Ja.".into(), "UTF-8 with BOM")
+        );
         assert_eq!(
             read(b"\xff\xfeJ\0a\0\xeb\0").unwrap(),
             ("Jaë".into(), "UTF-16LE (BOM)")
         );
-        assert_eq!(read(b"\xfe\xff\0J\0a").unwrap(), ("Ja".into(), "UTF-16BE (BOM)"));
+        assert_eq!(
+            read(b"\xfe\xff\0J\0a").unwrap(),
+            ("Ja".into(), "UTF-16BE (BOM)")
+        );
         assert_eq!(
             read(b"Co\xf6rdinator: \x93ja\x94 \x80 5").unwrap(),
             ("Coördinator: “ja” € 5".into(), "Windows-1252/Latin-1")
         );
-        let err = read(b"\xc3\xa9\xc3\xa9n\nen \xff\n").unwrap_err().to_string();
-        assert!(err.ends_with("t.txt:2: not valid UTF-8: save the file as UTF-8"), "{err}");
+        let err = read(b"\xc3\xa9\xc3\xa9n\nen \xff\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with("t.txt:2: not valid UTF-8: save the file as UTF-8"),
+            "{err}"
+        );
     }
 }

@@ -73,7 +73,11 @@ fn row(reader: &mut Reader, cells: &[String]) {
             }
         }
         _ => {
-            let text = cells.iter().filter(|c| !c.is_empty()).copied().collect::<Vec<_>>();
+            let text = cells
+                .iter()
+                .filter(|c| !c.is_empty())
+                .copied()
+                .collect::<Vec<_>>();
             if !text.is_empty() {
                 reader.paragraph(Paragraph::Plain {
                     text: text.join(" | "),
@@ -87,8 +91,21 @@ fn row(reader: &mut Reader, cells: &[String]) {
 /// A table's heading row: every cell a column name.
 fn is_heading(cells: &[&str]) -> bool {
     const NAMES: &[&str] = &[
-        "spreker", "speaker", "naam", "name", "wie", "tekst", "text", "tijd", "time",
-        "tijdcode", "timestamp", "transcript", "transcriptie", "wat", "uitspraak",
+        "spreker",
+        "speaker",
+        "naam",
+        "name",
+        "wie",
+        "tekst",
+        "text",
+        "tijd",
+        "time",
+        "tijdcode",
+        "timestamp",
+        "transcript",
+        "transcriptie",
+        "wat",
+        "uitspraak",
     ];
     cells
         .iter()

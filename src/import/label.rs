@@ -64,7 +64,8 @@ impl Labels {
         if let Some(inner) = rest.strip_prefix('[')
             && let Some((name, text)) = inner.split_once(']')
             && !name.contains(':')
-            && (!name.starts_with(char::is_lowercase) || name.contains(|c: char| c.is_ascii_digit()))
+            && (!name.starts_with(char::is_lowercase)
+                || name.contains(|c: char| c.is_ascii_digit()))
         {
             let label = capitalise(name.trim());
             return speaker_of_label(&label).map(|_| LineTurn {
@@ -198,9 +199,16 @@ mod tests {
         assert_eq!(turn("maar goed: verder"), None);
         assert_eq!(
             turn("[00:00:03] Sanne de Boer (ROC Oost): Ja."),
-            Some((Some("00:00:03".into()), "Sanne de Boer (ROC Oost)".into(), "Ja.".into()))
+            Some((
+                Some("00:00:03".into()),
+                "Sanne de Boer (ROC Oost)".into(),
+                "Ja.".into()
+            ))
         );
-        assert_eq!(turn("Dr. Smit: Goed.").map(|t| t.1), Some("Dr. Smit".into()));
+        assert_eq!(
+            turn("Dr. Smit: Goed.").map(|t| t.1),
+            Some("Dr. Smit".into())
+        );
         assert_eq!(turn("[id1] hello").map(|t| t.1), Some("Id1".into()));
         assert_eq!(
             turn("Petra (00:05): Dank je.").map(|t| (t.0, t.1)),

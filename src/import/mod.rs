@@ -123,7 +123,11 @@ pub fn read_text(file: &Path, form: Form, text: &str) -> Result<Reading> {
         }
         Form::PdfText => Ok(pdf_reading(&text)),
         Form::Text => finish(file, form, None, &text, plain::read(&text)),
-        Form::Word => Err(Error::invalid(file, None, "a Word file is read from its .docx")),
+        Form::Word => Err(Error::invalid(
+            file,
+            None,
+            "a Word file is read from its .docx",
+        )),
     }
 }
 
@@ -203,11 +207,19 @@ fn read_bytes(file: &Path) -> Result<Vec<u8>> {
 /// REFI-QDA files are no transcripts: say which command reads them.
 fn refuse_by_extension(file: &Path, extension: &str) -> Result<()> {
     let why = match extension {
-        "qdpx" => "a REFI-QDA project: `visgraat import PROJECT.qdpx` reads it as a project, not as a transcript",
-        "qde" => "a REFI-QDA project file (project.qde): import the .qdpx archive it belongs to (`visgraat import PROJECT.qdpx`)",
-        "qdc" => "a REFI-QDA code book, not a transcript: import it as a code book (code-book import), not as a source",
+        "qdpx" => {
+            "a REFI-QDA project: `visgraat import PROJECT.qdpx` reads it as a project, not as a transcript"
+        }
+        "qde" => {
+            "a REFI-QDA project file (project.qde): import the .qdpx archive it belongs to (`visgraat import PROJECT.qdpx`)"
+        }
+        "qdc" => {
+            "a REFI-QDA code book, not a transcript: import it as a code book (code-book import), not as a source"
+        }
         "doc" => "an old Word document (.doc): save it as .docx and import that",
-        "pdf" => "a PDF: extract its text (e.g. `pdftotext -layout`) and import that with --pdf-text",
+        "pdf" => {
+            "a PDF: extract its text (e.g. `pdftotext -layout`) and import that with --pdf-text"
+        }
         _ => return Ok(()),
     };
     Err(Error::invalid(file, None, why))
@@ -218,21 +230,28 @@ fn refuse_by_content(file: &Path, bytes: &[u8]) -> Result<()> {
     let head = &bytes[..bytes.len().min(4096)];
     let refuse = |why: &str| Err(Error::invalid(file, Some(1), why));
     if head.starts_with(b"%PDF") {
-        return refuse("a PDF: extract its text (e.g. `pdftotext -layout`) and import that with --pdf-text");
+        return refuse(
+            "a PDF: extract its text (e.g. `pdftotext -layout`) and import that with --pdf-text",
+        );
     }
     if head.starts_with(b"PK\x03\x04") {
-        return refuse("a zip archive: visgraat imports .docx (Word) and .qdpx (REFI-QDA) archives by their extension");
+        return refuse(
+            "a zip archive: visgraat imports .docx (Word) and .qdpx (REFI-QDA) archives by their extension",
+        );
     }
     if head.starts_with(b"\xd0\xcf\x11\xe0") {
         return refuse("an old Office document (.doc): save it as .docx and import that");
     }
     let utf16 = head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff");
     if !utf16 && head.contains(&0) {
-        return refuse("a binary file, not text: import transcripts as .txt, .md, .vtt, .srt or .docx");
+        return refuse(
+            "a binary file, not text: import transcripts as .txt, .md, .vtt, .srt or .docx",
+        );
     }
     let text = String::from_utf8_lossy(head);
     let start = text.trim_start_matches('\u{feff}').trim_start();
-    if start.starts_with("<?xml") || start.starts_with("<CodeBook") || start.starts_with("<Project") {
+    if start.starts_with("<?xml") || start.starts_with("<CodeBook") || start.starts_with("<Project")
+    {
         let why = if text.contains("<CodeBook") {
             "XML: a REFI-QDA code book (.qdc), not a transcript: import it as a code book"
         } else if text.contains("urn:QDA-XML:project") || text.contains("<Project") {
@@ -283,8 +302,14 @@ fn listed_participants(reading: &Reading) -> Vec<String> {
             continue;
         };
         let label = label.trim().to_lowercase();
-        if !["deelnemers", "participants", "aanwezig", "aanwezigen", "present"]
-            .contains(&label.as_str())
+        if ![
+            "deelnemers",
+            "participants",
+            "aanwezig",
+            "aanwezigen",
+            "present",
+        ]
+        .contains(&label.as_str())
         {
             continue;
         }

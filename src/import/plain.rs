@@ -103,11 +103,7 @@ pub fn read(text: &str) -> Vec<Paragraph> {
 /// True for a file of several lines without a blank line between them, most of which end
 /// like a sentence: one paragraph per line, not one paragraph wrapped over many lines.
 fn one_per_line(text: &str) -> bool {
-    let lines: Vec<&str> = text
-        .trim()
-        .lines()
-        .map(str::trim)
-        .collect();
+    let lines: Vec<&str> = text.trim().lines().map(str::trim).collect();
     let sentence_ends = lines
         .iter()
         .filter(|l| l.ends_with(['.', '?', '!', '…', '"', '”', '\'', ')']))
@@ -154,7 +150,8 @@ mod tests {
             render(&read(otter)),
             "[0:05] Petra Jansen: Dank je wel. Fijn.\n\n[0:09] Bram: Graag.\n"
         );
-        let lines = "Datum: 4 april 2024\nHet begon goed.\nDaarna werd het lastig.\nToen stopte ik.\n";
+        let lines =
+            "Datum: 4 april 2024\nHet begon goed.\nDaarna werd het lastig.\nToen stopte ik.\n";
         assert_eq!(
             render(&read(lines)),
             "Datum: 4 april 2024\n\nHet begon goed.\n\nDaarna werd het lastig.\n\nToen stopte ik.\n"

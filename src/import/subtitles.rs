@@ -122,7 +122,11 @@ fn strip_markup(line: &str, keep_voice: bool) -> (Option<String>, String) {
     let mut out = String::new();
     let mut rest = line;
     while let Some(at) = rest.find(['<', '{']) {
-        let close = if rest[at..].starts_with('<') { '>' } else { '}' };
+        let close = if rest[at..].starts_with('<') {
+            '>'
+        } else {
+            '}'
+        };
         let Some(len) = rest[at..].find(close) else {
             break;
         };
@@ -205,7 +209,10 @@ fn parts(cue: &Cue, labels: &Labels) -> Vec<Part> {
     let mut out: Vec<Part> = Vec::new();
     for line in &cue.lines {
         let (voice, text) = strip_markup(line, false);
-        let dash = text.trim_start().strip_prefix(['-', '–']).map(str::trim_start);
+        let dash = text
+            .trim_start()
+            .strip_prefix(['-', '–'])
+            .map(str::trim_start);
         let body = dash.unwrap_or(&text);
         let (label, said) = match voice.as_deref().and_then(voice_label) {
             Some(label) => (Some(label), body.to_string()),
@@ -250,7 +257,10 @@ fn voice_label(name: &str) -> Option<String> {
 /// The paragraphs of a subtitle file and the text the word check reads.
 pub fn read(text: &str) -> (Vec<Paragraph>, String) {
     let parsed = parse(text);
-    let all_lines = parsed.cues.iter().flat_map(|c| c.lines.iter().map(String::as_str));
+    let all_lines = parsed
+        .cues
+        .iter()
+        .flat_map(|c| c.lines.iter().map(String::as_str));
     let labels = Labels::of(all_lines);
     let mut out: Vec<Paragraph> = parsed.before.iter().map(|l| Paragraph::plain(l)).collect();
     // The turn being built: its paragraph, its label, when its last cue ended, its words.

@@ -133,12 +133,23 @@ pub fn check(read: &str, paragraphs: &[Paragraph]) -> Result<Tally, Difference> 
     let differ = |i: usize, o: usize| {
         let show = |ws: Vec<&str>| ws.join(" ");
         Difference {
-            line: input
-                .get(i)
-                .or(input.last())
-                .map_or(1, |w: &Word| w.line),
-            read: show(input.iter().skip(i).take(6).map(|w| w.text.as_str()).collect()),
-            written: show(output.iter().skip(o).take(6).map(|w| w.text.as_str()).collect()),
+            line: input.get(i).or(input.last()).map_or(1, |w: &Word| w.line),
+            read: show(
+                input
+                    .iter()
+                    .skip(i)
+                    .take(6)
+                    .map(|w| w.text.as_str())
+                    .collect(),
+            ),
+            written: show(
+                output
+                    .iter()
+                    .skip(o)
+                    .take(6)
+                    .map(|w| w.text.as_str())
+                    .collect(),
+            ),
         }
     };
     let (mut i, mut o) = (0, 0);
