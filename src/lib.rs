@@ -13,6 +13,7 @@ pub mod config;
 pub mod corpus;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod index;
 pub mod progress;
 pub mod synth;

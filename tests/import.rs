@@ -82,8 +82,9 @@ fn transcripts_import_once_and_follow_their_edits() {
 #[test]
 fn bad_files_get_a_clear_error() {
     let p = Project::shipped();
+    // UTF-8 with a damaged stretch (not another encoding: it has UTF-8 letters elsewhere).
     let bad = p.path().join("kapot.txt");
-    std::fs::write(&bad, b"Moderator: goed\n\xff\xfe\n").unwrap();
+    std::fs::write(&bad, b"Moderator: co\xc3\xb6rdinator\n\xff\xfe\n").unwrap();
     let err = p.stderr(2, &["import", bad.to_str().unwrap()]);
     assert!(err.contains("kapot.txt:2: not valid UTF-8"), "{err}");
     let empty = p.path().join("leeg.txt");

@@ -20,7 +20,7 @@ pub(super) fn import_files(
     pdf_text: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    use crate::corpus::transcript::{self, Imported};
+    use crate::import::{self, Written};
     let kind = SourceKind::parse(kind).ok_or_else(|| {
         Error::Usage(format!(
             "unknown kind {kind:?}: use transcript, intermezzo, report or letter"
@@ -40,7 +40,9 @@ pub(super) fn import_files(
         config.check_pseudonym_key()?;
     }
     let mut key = if pseudonymise {
-        Some(transcript::PseudonymKey::load(&config.pseudonym_key)?)
+        Some(crate::corpus::pseudonyms::PseudonymKey::load(
+            &config.pseudonym_key,
+        )?)
     } else {
         None
     };
@@ -80,16 +82,29 @@ pub(super) fn import_files(
             }
             continue;
         }
-        let options = transcript::Options {
+        let options = import::Options {
             kind: Some(kind),
             case: case.map(str::to_string),
             pseudonyms: key.as_mut(),
             pdf_text,
         };
-        match transcript::import(&config.corpus, file, options) {
-            Ok(Imported::Added(p)) => bar.suspend(|| println!("added {}", p.display())),
-            Ok(Imported::Updated(p)) => bar.suspend(|| println!("updated {}", p.display())),
-            Ok(Imported::Unchanged(p)) => bar.suspend(|| println!("unchanged {}", p.display())),
+        match import::import(&config.corpus, file, options) {
+            Ok(done) => bar.suspend(|| {
+                let (what, path) = match &done.written {
+                    Written::Added(p) => ("added", p),
+                    Written::Updated(p) => ("updated", p),
+                    Written::Unchanged(p) => ("unchanged", p),
+                };
+                println!("{what} {} ({})", path.display(), summary(&done.reading));
+                if !done.replaced.is_empty() {
+                    let list: Vec<String> = done
+                        .replaced
+                        .iter()
+                        .map(|(pseudonym, n)| format!("{pseudonym} ×{n}"))
+                        .collect();
+                    println!("  pseudonymised: {}", list.join(", "));
+                }
+            }),
             Err(e) => {
                 eprintln!("visgraat: {e}");
                 failed = true;
@@ -132,4 +147,53 @@ pub(super) fn import_files(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One line on what reading a file found: form, encoding, turns, speakers, words.
+fn summary(reading: &crate::import::Reading) -> String {
+    let speakers = reading.speakers();
+    let turns: usize = speakers.iter().map(|(_, n)| n).sum();
+    let mut parts = vec![reading.form.name().to_string()];
+    if let Some(e) = reading.encoding {
+        parts.push(e.name().to_string());
+    }
+    parts.push(format!(
+        "{} paragraphs, {turns} turns of {} speakers",
+        crate::corpus::source::segments(&reading.body, SourceKind::Transcript, &[]).len(),
+        speakers.len()
+    ));
+    parts.push(match reading.words {
+        Some(w) => format!("words {} in, {} out", w.words_in, w.words_out),
+        None => "word check not applied to PDF text".to_string(),
+    });
+    parts.join("; ")
+}
+
+/// `import --dry-run`: per file the speakers with their turns, the header lines and the
+/// word check; nothing is written.
+pub(super) fn dry_run_files(files: &[PathBuf], pdf_text: bool) -> ExitCode {
+    let mut failed = false;
+    for file in files {
+        match crate::import::read(file, pdf_text) {
+            Ok(reading) => {
+                println!("{}: {}", file.display(), summary(&reading));
+                for (speaker, turns) in reading.speakers() {
+                    println!("  speaker {speaker}: {turns} turns");
+                }
+                for header in reading.headers() {
+                    println!("  header: {header}");
+                }
+            }
+            Err(e) => {
+                eprintln!("visgraat: {e}");
+                failed = true;
+            }
+        }
+    }
+    println!("(dry run: nothing was written)");
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

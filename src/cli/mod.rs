@@ -10,6 +10,7 @@ mod import_plan;
 mod output;
 pub mod progress;
 mod search;
+mod speakers;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -156,7 +157,19 @@ pub enum Command {
         /// debris and footnotes as the shipped corpus's import does.
         #[arg(long)]
         pdf_text: bool,
+        /// List per file the speakers and their turns, the header lines and the word check,
+        /// and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
+    /// Speakers of a transcript: list them, or rename or merge a mislabelled one (the
+    /// codings follow their text).
+    #[command(subcommand)]
+    Speakers(speakers::SpeakersCommand),
+    /// Pseudonyms: `check` lists every real name of the key still in corpus/ or in the
+    /// export files given, with file and line.
+    #[command(subcommand)]
+    Pseudonyms(speakers::PseudonymsCommand),
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
         /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster),
@@ -378,15 +391,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             case,
             pseudonymise,
             pdf_text,
-        } => import::import_files(
-            config,
-            &files,
-            &kind,
-            case.as_deref(),
-            pseudonymise,
-            pdf_text,
-            &bar,
-        ),
+            dry_run,
+        } => {
+            if dry_run {
+                return Ok(import::dry_run_files(&files, pdf_text));
+            }
+            import::import_files(
+                config,
+                &files,
+                &kind,
+                case.as_deref(),
+                pseudonymise,
+                pdf_text,
+                &bar,
+            )
+        }
+        Command::Speakers(command) => speakers::speakers(config, command, &bar),
+        Command::Pseudonyms(command) => speakers::pseudonyms(config, command),
         Command::Generate { out, size, seed } => {
             let bytes = crate::synth::parse_size(&size).map_err(Error::Usage)?;
             let shipped = crate::corpus::Corpus::load(&config.corpus)?;

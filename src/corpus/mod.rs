@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod codebook;
 pub mod import_plan;
+pub mod leaks;
 pub mod markdown;
 pub mod participants;
 pub mod pdf_text;
@@ -13,7 +14,9 @@ pub mod qde;
 pub mod qdpx;
 pub mod quotes;
 pub mod source;
+pub mod speakers;
 pub mod transcript;
+pub mod turn;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -43,13 +43,46 @@ pub fn load(corpus: &Path) -> Result<Participants> {
 /// The role a speaker label names ("Docent 2" → "docent"), if it names one; empty for a
 /// name or pseudonym.
 pub fn role_of(label: &str) -> String {
-    if crate::corpus::transcript::is_role(label) {
+    if is_role(label) {
         label
             .trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ')
             .to_lowercase()
     } else {
         String::new()
     }
+}
+
+/// True for speaker labels that are roles, not names: "Moderator", "Docent 2", "P3" and the
+/// like stay as they are.
+pub fn is_role(label: &str) -> bool {
+    // "Interviewer 1", "P3", "Docent 2": a role word, then perhaps a number.
+    const ROLES: &[&str] = &[
+        "moderator",
+        "interviewer",
+        "onderzoeker",
+        "gespreksleider",
+        "docent",
+        "student",
+        "teamleider",
+        "begeleider",
+        "mentor",
+        "slb'er",
+        "zorgcoördinator",
+        "deelnemer",
+        "respondent",
+        "interviewee",
+        "geïnterviewde",
+        "participant",
+        "spreker",
+        "speaker",
+        "id",
+        "p",
+        "r",
+        "i",
+    ];
+    let lower = label.to_lowercase();
+    let word = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
+    ROLES.contains(&word)
 }
 
 /// Record that `speakers` speak in `source` (of `case`), keeping what is already written.
@@ -81,9 +114,29 @@ pub fn record(corpus: &Path, source: &str, case: Option<&str>, speakers: &[Strin
             p.sources.push(source.to_string());
         }
     }
+    save(corpus, &all)
+}
+
+/// `from` is called `to` in `source` now: the source moves from the one participant to the
+/// other (a participant left without sources goes).
+pub fn rename(corpus: &Path, source: &str, case: Option<&str>, from: &str, to: &str) -> Result<()> {
+    {
+        let _lock = crate::coding::lock::acquire(corpus)?;
+        let mut all = load(corpus)?;
+        for p in all.participants.iter_mut().filter(|p| p.speaker == from) {
+            p.sources.retain(|s| s != source);
+        }
+        all.participants
+            .retain(|p| p.speaker != from || !p.sources.is_empty());
+        save(corpus, &all)?;
+    }
+    record(corpus, source, case, &[to.to_string()])
+}
+
+fn save(corpus: &Path, all: &Participants) -> Result<()> {
     crate::text_file::save_toml(
         &path(corpus),
         "Who speaks in the transcripts: case, role, attributes (add them by hand).",
-        &all,
+        all,
     )
 }

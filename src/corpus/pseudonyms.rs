@@ -1,12 +1,13 @@
 //! Pseudonyms for participants of imported transcripts: the key from real names to stable
-//! pseudonyms (kept outside corpus/), and the replacement of those names in a transcript's
-//! text.
+//! pseudonyms (kept outside corpus/), and finding those names in text — full names, first
+//! names and surnames alone (`meneer De Boer`) — to replace them or to report them as leaks.
 
 use std::path::Path;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::corpus::source::parse_turn;
+use crate::corpus::participants::is_role;
+use crate::corpus::turn::{parse_turn, strip_title};
 use crate::error::Result;
 
 /// The key from participants' real names to their pseudonyms. It lives outside corpus/
@@ -25,6 +26,31 @@ pub struct Person {
     pub pseudonym: String,
 }
 
+/// Name particles: in a surname (`de Boer`, `van der Berg`) they match in either case, and
+/// never count as a name by themselves.
+const PARTICLES: &[&str] = &[
+    "van", "de", "der", "den", "ter", "ten", "te", "het", "von", "vom", "le", "la", "du", "da",
+    "di", "del", "op", "in", "el", "al", "bin", "ben",
+];
+
+/// How a name is looked for: in file names any case goes (`sanne-jansen`); in text a name
+/// word must be capitalised (`De Boer`, not the farmer `boer`), particles excepted.
+#[derive(Clone, Copy, PartialEq)]
+enum Case {
+    Any,
+    Capitalised,
+}
+
+/// A name to look for: its words (folded, and whether the key writes each with a capital).
+struct Pattern<'k> {
+    tokens: Vec<(String, bool)>,
+    pseudonym: &'k str,
+    preferred: bool,
+}
+
+/// Replacements made in a text: each pseudonym with how often it replaced a name.
+pub type Replaced = Vec<(String, usize)>;
+
 impl PseudonymKey {
     pub fn load(path: &Path) -> Result<PseudonymKey> {
         crate::text_file::load_toml(path)
@@ -38,8 +64,10 @@ impl PseudonymKey {
         )
     }
 
-    /// The pseudonym of `name`, given a new one ("Deelnemer N") the first time.
-    fn pseudonym(&mut self, name: &str) -> String {
+    /// The pseudonym of `name` (its title dropped: `Dr. Smit` is `Smit`), given a new one
+    /// ("Deelnemer N") the first time.
+    pub fn pseudonym(&mut self, name: &str) -> String {
+        let name = strip_title(name.trim());
         if let Some(p) = self.people.iter().find(|p| p.name == name) {
             return p.pseudonym.clone();
         }
@@ -50,18 +78,13 @@ impl PseudonymKey {
         });
         pseudonym
     }
-}
 
-impl PseudonymKey {
-    /// `text` (a file name) with every name in the key replaced by its pseudonym: full names,
-    /// then surnames, then first names, case- and accent-insensitive and word-bounded, the
-    /// parts of a name matched across any separator (`sanne-jansen`, `Sanne_Jansen`). A file
-    /// name becomes the source's id, title and provenance, which go everywhere the corpus
-    /// goes, so it is held to the same rule as the text.
-    pub fn pseudonymise_name(&self, text: &str) -> String {
-        // (the name's words, folded; pseudonym), more words and longer names first, so
-        // "Sanne Jansen" goes before "Jansen" and "Sanne".
-        let mut patterns: Vec<(Vec<String>, &str)> = Vec::new();
+    /// The names to look for: the full name, the first name, the surname with its particles
+    /// and the last word of each person; more words and longer names first, so "Sanne
+    /// Jansen" goes before "Jansen" and "Sanne", and among equals the people of `first`
+    /// (this transcript's speakers: its "Bram" is its own Bram).
+    fn patterns(&self, min_chars: usize, first: &[String]) -> Vec<Pattern<'_>> {
+        let mut patterns: Vec<Pattern<'_>> = Vec::new();
         for person in &self.people {
             let words: Vec<&str> = person.name.split_whitespace().collect();
             let mut parts = vec![person.name.clone()];
@@ -70,41 +93,148 @@ impl PseudonymKey {
                 parts.push(words[1..].join(" "));
                 parts.push(words[words.len() - 1].to_string());
             }
-            for part in parts {
-                let tokens: Vec<String> =
-                    word_spans(&part).into_iter().map(|(_, _, w)| w).collect();
-                // A lone letter is no name to look for (and would match everywhere).
-                if tokens.concat().chars().count() >= 2
-                    && !patterns.iter().any(|(t, _)| *t == tokens)
+            for (n, part) in parts.into_iter().enumerate() {
+                // A part alone is a name only with a capital (`Jansen`, not the `example`
+                // of a voice tag that was an e-mail address).
+                if n > 0
+                    && !part
+                        .split_whitespace()
+                        .any(|w| w.starts_with(char::is_uppercase))
                 {
-                    patterns.push((tokens, &person.pseudonym));
+                    continue;
+                }
+                let tokens: Vec<(String, bool)> = word_spans(&part)
+                    .into_iter()
+                    .map(|(start, _, w)| (w, part[start..].starts_with(char::is_uppercase)))
+                    .collect();
+                let named = tokens
+                    .iter()
+                    .filter(|(t, _)| !PARTICLES.contains(&t.as_str()))
+                    .map(|(t, _)| t.chars().count())
+                    .sum::<usize>();
+                // A lone letter is no name to look for (and would match everywhere).
+                if named < min_chars {
+                    continue;
+                }
+                let pattern = Pattern {
+                    tokens,
+                    pseudonym: &person.pseudonym,
+                    preferred: first.contains(&person.name),
+                };
+                // Two people called Bram: this transcript's Bram takes the first name.
+                match patterns.iter_mut().find(|p| p.tokens == pattern.tokens) {
+                    Some(p) if pattern.preferred && !p.preferred => *p = pattern,
+                    Some(_) => {}
+                    None => patterns.push(pattern),
                 }
             }
         }
-        patterns.sort_by_key(|(tokens, _)| {
-            std::cmp::Reverse((tokens.len(), tokens.concat().chars().count()))
+        patterns.sort_by_key(|p| {
+            std::cmp::Reverse((
+                p.tokens.len(),
+                p.tokens
+                    .iter()
+                    .map(|(t, _)| t.chars().count())
+                    .sum::<usize>(),
+                p.preferred,
+            ))
         });
+        patterns
+    }
+
+    /// `text` (a file name) with every name in the key replaced by its pseudonym, in any
+    /// case, accents ignored, word-bounded, the parts of a name matched across any separator
+    /// (`sanne-jansen`, `Sanne_Jansen`). A file name becomes the source's id, title and
+    /// provenance, which go everywhere the corpus goes, so it is held to the same rule.
+    pub fn pseudonymise_name(&self, text: &str) -> String {
+        self.replace(text, Case::Any, 2, &[]).0
+    }
+
+    /// `text` with every name in the key replaced (capitalised name words, accents ignored,
+    /// first names of three letters or more, surnames alone), and how often each pseudonym
+    /// replaced one.
+    pub fn pseudonymise_text(&self, text: &str, speakers: &[String]) -> (String, Replaced) {
+        self.replace(text, Case::Capitalised, 3, speakers)
+    }
+
+    /// Where names of the key still stand in `text`: (line, the name as found), by the rule
+    /// of [`PseudonymKey::pseudonymise_text`].
+    pub fn leaks(&self, text: &str) -> Vec<(usize, String)> {
+        let patterns = self.patterns(3, &[]);
+        let words = word_spans(text);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < words.len() {
+            let found = patterns
+                .iter()
+                .find(|p| matches(&words[at..], &p.tokens, text, Case::Capitalised));
+            match found {
+                Some(Pattern { tokens, .. }) => {
+                    let (from, to) = (words[at].0, words[at + tokens.len() - 1].1);
+                    let line = text[..from].matches('\n').count() + 1;
+                    out.push((line, text[from..to].to_string()));
+                    at += tokens.len();
+                }
+                None => at += 1,
+            }
+        }
+        out
+    }
+
+    fn replace(
+        &self,
+        text: &str,
+        case: Case,
+        min_chars: usize,
+        first: &[String],
+    ) -> (String, Replaced) {
+        let mut counts: Replaced = Vec::new();
         let mut out = text.to_string();
-        for (tokens, pseudonym) in &patterns {
+        for Pattern {
+            tokens, pseudonym, ..
+        } in &self.patterns(min_chars, first)
+        {
             // Past each replacement, so a pseudonym that holds the name is not replaced again.
             let mut from_byte = 0;
             loop {
                 let words = word_spans(&out);
-                let Some((from, to)) = words.windows(tokens.len()).find_map(|w| {
-                    (w[0].0 >= from_byte
-                        && w.iter()
-                            .zip(tokens)
-                            .all(|((_, _, word), token)| word == token))
-                    .then(|| (w[0].0, w[tokens.len() - 1].1))
+                let Some((from, to)) = (0..words.len()).find_map(|i| {
+                    (words[i].0 >= from_byte && matches(&words[i..], tokens, &out, case))
+                        .then(|| (words[i].0, words[i + tokens.len() - 1].1))
                 }) else {
                     break;
                 };
                 out.replace_range(from..to, pseudonym);
                 from_byte = from + pseudonym.len();
+                match counts.iter_mut().find(|(p, _)| p == *pseudonym) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((pseudonym.to_string(), 1)),
+                }
             }
         }
-        out
+        (out, counts)
     }
+}
+
+/// True when the words at the start of `words` are the name `tokens`: in text, a word the
+/// key writes with a capital must have one there too (particles aside).
+fn matches(
+    words: &[(usize, usize, String)],
+    tokens: &[(String, bool)],
+    text: &str,
+    case: Case,
+) -> bool {
+    words.len() >= tokens.len()
+        && words
+            .iter()
+            .zip(tokens)
+            .all(|((start, _, word), (token, capital))| {
+                word == token
+                    && (case == Case::Any
+                        || !capital
+                        || PARTICLES.contains(&token.as_str())
+                        || text[*start..].starts_with(char::is_uppercase))
+            })
 }
 
 /// The words of `text` (runs of letters and digits) as (byte start, byte end, folded word):
@@ -133,82 +263,20 @@ fn word_spans(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
-/// True for speaker labels that are roles, not names: "Moderator", "Docent 2", "P3" and the
-/// like stay as they are.
-pub fn is_role(label: &str) -> bool {
-    // "Interviewer 1", "P3", "Docent 2": a role word, then perhaps a number.
-    const ROLES: &[&str] = &[
-        "moderator",
-        "interviewer",
-        "onderzoeker",
-        "gespreksleider",
-        "docent",
-        "student",
-        "teamleider",
-        "begeleider",
-        "mentor",
-        "slb'er",
-        "zorgcoördinator",
-        "deelnemer",
-        "respondent",
-        "p",
-        "r",
-        "i",
-    ];
-    let lower = label.to_lowercase();
-    let word = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
-    ROLES.contains(&word)
-}
-
-/// Replace participants' names in a transcript body by pseudonyms: speakers that are names,
-/// and those names (and their first names) wherever they occur in the text.
-pub fn pseudonymise(body: &str, key: &mut PseudonymKey) -> String {
-    let mut names: Vec<String> = Vec::new();
+/// Replace participants' names in a transcript body by pseudonyms: speakers that are names
+/// (not roles such as `Moderator` or `Docent 2`) join the key, and every name of the key is
+/// replaced wherever it occurs. Returns the body and what was replaced how often.
+pub fn pseudonymise(body: &str, key: &mut PseudonymKey) -> (String, Replaced) {
+    let mut speakers = Vec::new();
     for paragraph in body.split("\n\n") {
         if let (Some(speaker), _) = parse_turn(paragraph)
             && !is_role(&speaker)
-            && !names.contains(&speaker)
         {
-            names.push(speaker);
+            key.pseudonym(&speaker);
+            speakers.push(strip_title(&speaker).to_string());
         }
     }
-    for name in &names {
-        key.pseudonym(name);
-    }
-    // Longest names first, so "Noor Jansen" goes before "Noor".
-    let mut replacements: Vec<(String, String)> = Vec::new();
-    for person in &key.people {
-        replacements.push((person.name.clone(), person.pseudonym.clone()));
-        if let Some(first) = person.name.split_whitespace().next()
-            && first != person.name
-            && first.chars().count() >= 3
-        {
-            replacements.push((first.to_string(), person.pseudonym.clone()));
-        }
-    }
-    replacements.sort_by_key(|(name, _)| std::cmp::Reverse(name.chars().count()));
-    let mut out = body.to_string();
-    for (name, pseudonym) in replacements {
-        out = replace_word(&out, &name, &pseudonym);
-    }
-    out
-}
-
-/// `text` with every whole-word occurrence of `word` replaced.
-fn replace_word(text: &str, word: &str, by: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(word) {
-        let before = rest[..at].chars().next_back();
-        let after = rest[at + word.len()..].chars().next();
-        let bounded = before.is_none_or(|c| !c.is_alphanumeric())
-            && after.is_none_or(|c| !c.is_alphanumeric());
-        out.push_str(&rest[..at]);
-        out.push_str(if bounded { by } else { word });
-        rest = &rest[at + word.len()..];
-    }
-    out.push_str(rest);
-    out
+    key.pseudonymise_text(body, &speakers)
 }
 
 #[cfg(test)]
@@ -219,13 +287,37 @@ mod tests {
     fn names_become_stable_pseudonyms_roles_stay() {
         let mut key = PseudonymKey::default();
         let body = "[00:00:01] Moderator: Noor, wat vind jij?\n\n[00:00:04] Noor Jansen: Dat Sam gelijk heeft.\n\nSam: Dank je, Noortje.\n";
+        let (out, replaced) = pseudonymise(body, &mut key);
         assert_eq!(
-            pseudonymise(body, &mut key),
+            out,
             "[00:00:01] Moderator: Deelnemer 1, wat vind jij?\n\n[00:00:04] Deelnemer 1: Dat Deelnemer 2 gelijk heeft.\n\nDeelnemer 2: Dank je, Noortje.\n"
         );
+        assert_eq!(
+            replaced,
+            vec![
+                ("Deelnemer 1".to_string(), 2),
+                ("Deelnemer 2".to_string(), 2)
+            ]
+        );
         // The same people in another transcript get the same pseudonyms.
-        assert_eq!(pseudonymise("Sam: Ja.\n", &mut key), "Deelnemer 2: Ja.\n");
+        assert_eq!(pseudonymise("Sam: Ja.\n", &mut key).0, "Deelnemer 2: Ja.\n");
         assert!(is_role("Docent 2") && is_role("P3") && !is_role("Noor"));
+    }
+
+    #[test]
+    fn surnames_alone_notes_and_titles() {
+        let mut key = PseudonymKey::default();
+        let body = "[00:00:03] Sanne de Boer (ROC Oost): Ja.\n\nModerator: Dank u, mevrouw De Boer. En Dr. Smit?\n\nDr. Smit: De boer op, zei Boer.\n";
+        let (out, _) = pseudonymise(body, &mut key);
+        assert_eq!(
+            out,
+            "[00:00:03] Deelnemer 1 (ROC Oost): Ja.\n\nModerator: Dank u, mevrouw Deelnemer 1. En Dr. Deelnemer 2?\n\nDr. Deelnemer 2: De boer op, zei Deelnemer 1.\n"
+        );
+        assert_eq!(key.people[1].name, "Smit");
+        assert_eq!(
+            key.leaks("regel een\nmet Sanne en de boer\nDE BOER"),
+            vec![(2, "Sanne".to_string()), (3, "DE BOER".to_string())]
+        );
     }
 
     #[test]
@@ -250,7 +342,7 @@ mod tests {
         assert_eq!(name("moderator-teun"), "moderator-Deelnemer 2");
         let file = format!("{}.txt", name("interview-sanne-jansen"));
         assert_eq!(
-            crate::corpus::transcript::id_from_name(Path::new(&file)),
+            crate::corpus::source::id_from_name(Path::new(&file)),
             "interview-deelnemer-1"
         );
     }

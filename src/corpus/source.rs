@@ -326,6 +326,30 @@ pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
     Some(&text[from..to])
 }
 
+/// A source id from a file name: lowercase, accents folded, words joined by hyphens.
+pub fn id_from_name(path: &Path) -> String {
+    id_from_stem(&path.file_stem().unwrap_or_default().to_string_lossy())
+}
+
+/// A source id from a file name without its extension.
+pub fn id_from_stem(stem: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let stem = stem
+        .nfd()
+        .filter(char::is_ascii)
+        .collect::<String>()
+        .to_lowercase();
+    let mut id = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
 pub fn validate_id(id: &str) -> std::result::Result<(), String> {
     let ok = !id.is_empty()
         && id
@@ -387,35 +411,7 @@ fn page_at(pages: &[PageMark], at: usize) -> Option<PageRef> {
     })
 }
 
-/// A transcript turn: `Speaker: text` or `[00:12:03] Speaker: text`.
-pub fn parse_turn(paragraph: &str) -> (Option<String>, Option<String>) {
-    let (timestamp, rest) = match paragraph.strip_prefix('[').and_then(|r| r.split_once(']')) {
-        Some((ts, rest)) if is_timestamp(ts) => (Some(ts.to_string()), rest.trim_start()),
-        _ => (None, paragraph),
-    };
-    let Some((name, _)) = rest.split_once(':') else {
-        return (None, timestamp);
-    };
-    let name = name.trim();
-    let plausible = !name.is_empty()
-        && name.chars().count() <= 40
-        && name.split_whitespace().count() <= 4
-        && name.chars().next().is_some_and(|c| c.is_uppercase())
-        && !name.contains(['.', ',', '?', '!', '“', '"', '(']);
-    if plausible {
-        (Some(name.to_string()), timestamp)
-    } else {
-        (None, timestamp)
-    }
-}
-
-fn is_timestamp(s: &str) -> bool {
-    let parts: Vec<&str> = s.split(':').collect();
-    (2..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
-}
+pub use crate::corpus::turn::parse_turn;
 
 #[cfg(test)]
 mod tests {

@@ -15,7 +15,7 @@ pub const CODE: &str = "code";
 pub const MEMO: &str = "memo";
 
 /// Bump when the schema or what goes into documents changes: a new fingerprint rebuilds.
-const SCHEMA_VERSION: &str = "visgraat-schema-2";
+const SCHEMA_VERSION: &str = "visgraat-schema-3";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
