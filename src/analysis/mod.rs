@@ -1,6 +1,7 @@
-//! Analyses over codings: fishbone counts and inter-coder agreement.
+//! Analyses over codings: fishbone counts, matrices, saturation and inter-coder agreement.
 
 pub mod agreement;
 pub mod fishbone;
 pub mod matrix;
+pub mod saturation;
 pub mod stats;

@@ -9,6 +9,7 @@ mod import;
 mod import_plan;
 mod output;
 pub mod progress;
+mod saturation;
 mod search;
 
 use std::path::PathBuf;
@@ -104,6 +105,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Thematic saturation (Guest, Namey & Chen 2020): new codes per source in the order the
+    /// sources were held, the share of new information per run, and where it is met.
+    Saturation(saturation::SaturationArgs),
     /// Matrices: code co-occurrence, or passages per fishbone bone × case.
     Matrix {
         /// cooccurrence or level-case.
@@ -312,6 +316,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             all_units,
             json,
         } => analysis::agreement(config, coders, all_units, json, &bar),
+        Command::Saturation(args) => saturation::run(config, &args, &bar),
         Command::Memo {
             target,
             text,
