@@ -2,6 +2,7 @@
 
 pub mod agreement;
 pub mod fishbone;
+pub mod framework;
 pub mod matrix;
 pub mod saturation;
 pub mod stats;

@@ -5,6 +5,7 @@ mod analysis;
 mod check;
 mod code;
 mod export;
+mod framework;
 mod import;
 mod import_plan;
 mod output;
@@ -108,6 +109,12 @@ pub enum Command {
     /// Thematic saturation (Guest, Namey & Chen 2020): new codes per source in the order the
     /// sources were held, the share of new information per run, and where it is met.
     Saturation(saturation::SaturationArgs),
+    /// Framework matrices (Gale et al. 2013): a summary per case × code, with the codings
+    /// that support it.
+    Framework {
+        #[command(subcommand)]
+        command: framework::FrameworkCommand,
+    },
     /// Matrices: code co-occurrence, or passages per fishbone bone × case.
     Matrix {
         /// cooccurrence or level-case.
@@ -115,9 +122,12 @@ pub enum Command {
         /// Count one coder's codings only.
         #[arg(long)]
         coder: Option<String>,
-        /// table, csv or json.
+        /// table, csv, json, or xlsx (with -o FILE).
         #[arg(long, default_value = "table")]
         format: String,
+        /// The file to write (xlsx).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
     },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors. Reports
     /// re-anchoring without writing it, unless --fix.
@@ -164,7 +174,8 @@ pub enum Command {
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
         /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster),
-        /// qdpx (REFI-QDA), or svg or png (the fishbone figure).
+        /// qdpx (REFI-QDA), svg or png (the fishbone figure), or xlsx (the framework
+        /// matrices with their quotes and the counts matrices, a sheet each).
         #[arg(long)]
         format: String,
         /// The file to write.
@@ -322,11 +333,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             text,
             coder,
         } => code::memo(config, &target, text.as_deref(), coder, &bar),
+        Command::Framework { command } => framework::run(config, command, &bar),
         Command::Matrix {
             kind,
             coder,
             format,
-        } => analysis::matrix(config, &kind, coder.as_deref(), &format, &bar),
+            output,
+        } => analysis::matrix(
+            config,
+            &kind,
+            coder.as_deref(),
+            &format,
+            output.as_deref(),
+            &bar,
+        ),
         Command::ImportPlan { plan, from, check } => {
             import_plan::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@
 
 pub mod anchor;
 pub mod book_edit;
+pub mod framework;
 pub mod lock;
 pub mod memos;
 pub mod review_log;
