@@ -245,13 +245,7 @@ pub fn percent(fraction: f64) -> String {
 
 /// `--threshold`: a percentage, with or without `%` ("5", "5%", "2.5 %").
 pub fn parse_threshold(text: &str) -> std::result::Result<f64, String> {
-    let number = text.trim().trim_end_matches('%').trim();
-    match number.parse::<f64>() {
-        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p / 100.0),
-        _ => Err(format!(
-            "--threshold {text:?}: give a percentage between 0 and 100, e.g. 5 or 5%"
-        )),
-    }
+    super::parse_percent("--threshold", text)
 }
 
 /// An order the user gave (`--order FILE`): unit ids with the line each stands on.
@@ -529,7 +523,9 @@ mod tests {
         assert!(parse_threshold("-1").is_err() && parse_threshold("vijf").is_err());
         let path = std::path::Path::new("order.txt");
         assert_eq!(
-            parse_order(path, "a\n# comment\n\nb # second\n").unwrap().ids,
+            parse_order(path, "a\n# comment\n\nb # second\n")
+                .unwrap()
+                .ids,
             [("a".to_string(), 1), ("b".to_string(), 4)]
         );
         let e = parse_order(path, "a\nb\na\n").unwrap_err().to_string();

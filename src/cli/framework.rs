@@ -135,7 +135,12 @@ pub(super) fn write(
 
 /// A matrix for a terminal: one line per filled cell (summaries are prose, not table cells).
 fn table(m: &FrameworkMatrix) -> String {
-    let mut out = format!("{} ({} rows, {} columns)\n", m.title, m.rows.len(), m.columns.len());
+    let mut out = format!(
+        "{} ({} rows, {} columns)\n",
+        m.title,
+        m.rows.len(),
+        m.columns.len()
+    );
     for (r, row) in m.rows.iter().enumerate() {
         for (c, cell) in m.cells[r].iter().enumerate() {
             if cell.summaries.is_empty() && cell.codings.is_empty() {

@@ -6,6 +6,7 @@ mod check;
 mod code;
 mod export;
 mod framework;
+mod icr;
 mod import;
 mod import_plan;
 mod output;
@@ -101,10 +102,22 @@ pub enum Command {
         coders: Vec<String>,
         /// Count every paragraph as a unit, headings, title lines and notes too (default:
         /// running text only).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "round")]
         all_units: bool,
+        /// The units of reliability round N only (see `icr sample`), with the table across
+        /// rounds.
+        #[arg(long)]
+        round: Option<u32>,
+        /// With --round: flag codes whose alpha is below this.
+        #[arg(long, default_value_t = 0.8, requires = "round")]
+        min_alpha: f64,
         #[arg(long)]
         json: bool,
+    },
+    /// Reliability rounds (O'Connor & Joffe 2020): draw units to double-code, list rounds.
+    Icr {
+        #[command(subcommand)]
+        command: icr::IcrCommand,
     },
     /// Thematic saturation (Guest, Namey & Chen 2020): new codes per source in the order the
     /// sources were held, the share of new information per run, and where it is met.
@@ -322,11 +335,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         } => analysis::stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
         Command::Check { fix, accept } => check::run(config, fix, &accept, &bar),
+        // clap refuses --all-units beside --round.
+        Command::Agreement {
+            coders,
+            round: Some(round),
+            min_alpha,
+            json,
+            ..
+        } => icr::agreement(config, round, coders, min_alpha, json, &bar),
         Command::Agreement {
             coders,
             all_units,
+            round: None,
             json,
+            ..
         } => analysis::agreement(config, coders, all_units, json, &bar),
+        Command::Icr { command } => icr::run(config, command, &bar),
         Command::Saturation(args) => saturation::run(config, &args, &bar),
         Command::Memo {
             target,

@@ -48,9 +48,7 @@ pub(super) fn run(
         "source" => By::Source,
         "case" => By::Case,
         other => {
-            return Err(Error::Usage(format!(
-                "--by {other:?}: use source or case"
-            )));
+            return Err(Error::Usage(format!("--by {other:?}: use source or case")));
         }
     };
     let params = Params {
@@ -126,7 +124,13 @@ fn table(s: &Saturation) -> String {
         s.params.run,
         saturation::percent(s.params.threshold)
     );
-    let width = s.steps.iter().map(|st| st.unit.len()).max().unwrap_or(4).max(4);
+    let width = s
+        .steps
+        .iter()
+        .map(|st| st.unit.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let _ = writeln!(out, "  #  {:width$}  date        codes  new  total", unit);
     for st in &s.steps {
         let _ = writeln!(

@@ -172,7 +172,10 @@ mod tests {
         let texts: Vec<&str> = f.of(row, col).map(|s| s.text.as_str()).collect();
         assert_eq!(texts, ["Herzien.", "Werkdruk hoog."]);
         restore(dir, row, col, "ana", Some(&old)).unwrap();
-        assert_eq!(load(dir).unwrap().of(row, col).next().unwrap().text, old.text);
+        assert_eq!(
+            load(dir).unwrap().of(row, col).next().unwrap().text,
+            old.text
+        );
         set(dir, row, col, "ana", " ").unwrap();
         assert_eq!(load(dir).unwrap().summaries.len(), 1, "empty text removes");
         assert!(set(dir, "fg-1", col, "ana", "x").is_err());

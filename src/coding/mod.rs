@@ -8,6 +8,7 @@ pub mod framework;
 pub mod lock;
 pub mod memos;
 pub mod review_log;
+pub mod rounds;
 pub mod time;
 
 use std::collections::BTreeMap;

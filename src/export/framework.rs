@@ -83,10 +83,7 @@ pub fn markdown(corpus: &Corpus, matrices: &[FrameworkMatrix]) -> String {
         for (r, row) in m.rows.iter().enumerate() {
             out.push_str(&format!("| **{}** |", table_cell(&row.label)));
             for cell in &m.cells[r] {
-                out.push_str(&format!(
-                    " {} |",
-                    table_cell(&super::xlsx::cell_text(cell))
-                ));
+                out.push_str(&format!(" {} |", table_cell(&super::xlsx::cell_text(cell))));
             }
             out.push('\n');
         }

@@ -27,7 +27,10 @@ fn sheet_name(title: &str, taken: &mut Vec<String>) -> String {
     let mut name: String = clean.chars().take(SHEET_NAME_MAX).collect();
     let mut n = 2;
     // Excel compares sheet names without regard to case.
-    while taken.iter().any(|t| t.to_lowercase() == name.to_lowercase()) {
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
         let suffix = format!(" {n}");
         name = clean
             .chars()
@@ -89,7 +92,9 @@ fn quotes_sheet(
     bold: &Format,
     wrap: &Format,
 ) -> std::result::Result<(), XlsxError> {
-    let head = ["rij", "kolom", "code", "coder", "bron", "codering", "citaat"];
+    let head = [
+        "rij", "kolom", "code", "coder", "bron", "codering", "citaat",
+    ];
     for (c, h) in head.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, bold)?;
     }
@@ -171,7 +176,11 @@ pub fn workbook(framework: &[FrameworkMatrix], counts: &[Matrix]) -> Result<Vec<
 }
 
 /// [`workbook`], written to `path` atomically.
-pub fn write(path: &std::path::Path, framework: &[FrameworkMatrix], counts: &[Matrix]) -> Result<()> {
+pub fn write(
+    path: &std::path::Path,
+    framework: &[FrameworkMatrix],
+    counts: &[Matrix],
+) -> Result<()> {
     crate::atomic::write(path, &workbook(framework, counts)?)
 }
 
