@@ -221,7 +221,12 @@ fn round_table(r: &RoundReport, codebook: &crate::corpus::codebook::Codebook) ->
             f.coded_units,
             num(f.cohen_kappa),
             num(f.krippendorff_alpha),
-            if flag { "  ← below" } else { "" }
+            match (flag, f.unstable) {
+                (true, true) => " *  ← below",
+                (true, false) => "  ← below",
+                (false, true) => " *",
+                (false, false) => "",
+            }
         );
     };
     row("overall (unit × code)", &r.overall, false);
@@ -239,6 +244,11 @@ fn round_table(r: &RoundReport, codebook: &crate::corpus::codebook::Codebook) ->
         "{} code(s) with alpha below {:.2}: revise their definitions before the next round.",
         r.below.len(),
         r.min_alpha
+    );
+    let _ = writeln!(
+        out,
+        "* n < {}: unstable (few coded units; one more or less moves kappa and alpha a lot).",
+        crate::analysis::agreement::MIN_CODED_UNITS
     );
     out
 }

@@ -138,14 +138,8 @@ fn put(
         .summaries
         .iter()
         .position(|s| s.row == row && s.column == column && s.author == author);
-    let previous = match (at, summary) {
-        (Some(i), Some(s)) => Some(std::mem::replace(&mut framework.summaries[i], s)),
-        (Some(i), None) => Some(framework.summaries.remove(i)),
-        (None, Some(s)) => {
-            framework.summaries.push(s);
-            None
-        }
-        (None, None) => return Ok(None),
+    let Some(previous) = super::replace_entry(&mut framework.summaries, at, summary) else {
+        return Ok(None);
     };
     crate::text_file::save_toml(
         &path(corpus),

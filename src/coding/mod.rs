@@ -207,6 +207,25 @@ impl CodingSet {
     }
 }
 
+/// Put `new` at `at` in `items` (replacing what is there), remove the item at `at` when `new`
+/// is None, or append `new` when there is no `at`: one author's entry in a per-author file
+/// (memos, framework summaries). Returns what was there, or None when nothing changes.
+pub(crate) fn replace_entry<T>(
+    items: &mut Vec<T>,
+    at: Option<usize>,
+    new: Option<T>,
+) -> Option<Option<T>> {
+    match (at, new) {
+        (Some(i), Some(item)) => Some(Some(std::mem::replace(&mut items[i], item))),
+        (Some(i), None) => Some(Some(items.remove(i))),
+        (None, Some(item)) => {
+            items.push(item);
+            Some(None)
+        }
+        (None, None) => None,
+    }
+}
+
 /// The coders' directories under `corpus/codings/` (name and path), sorted by name, each
 /// real directory once. Two names that lead to one directory (a symbolic link to another
 /// coder's directory) would count every coding in it twice, as two coders agreeing
