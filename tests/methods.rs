@@ -564,3 +564,41 @@ fn a_round_is_drawn_coded_by_two_coders_and_reported() {
     let err = p.stderr(2, &["agreement", "--round", "7"]);
     assert!(err.contains("rounds 1, 2, 3"), "{err}");
 }
+
+#[test]
+fn merging_a_code_in_the_code_book_carries_its_framework_summaries() {
+    let p = project();
+    let row = "docententeam-aoc-groen";
+    p.expect(
+        0,
+        &[
+            "framework",
+            "set",
+            row,
+            ALLE,
+            "Iedereen krijgt hulp.",
+            "--coder",
+            "ana",
+        ],
+    );
+    let framework = p.corpus().join("framework.toml");
+    let before = std::fs::read_to_string(&framework).unwrap();
+    let corpus = visgraat::corpus::Corpus::load(&p.corpus()).unwrap();
+    let edit = visgraat::coding::book_edit::merge(
+        &p.corpus(),
+        &corpus.codebook,
+        &corpus.cases,
+        ALLE,
+        STEUN,
+    )
+    .unwrap();
+    let after = std::fs::read_to_string(&framework).unwrap();
+    assert!(
+        after.contains(&format!("column = \"code:{STEUN}\"")),
+        "{after}"
+    );
+    assert!(!after.contains(ALLE), "{after}");
+    p.expect(0, &["check"]);
+    edit.undo().unwrap();
+    assert_eq!(std::fs::read_to_string(&framework).unwrap(), before);
+}

@@ -434,13 +434,14 @@ mod tests {
         }
     }
 
-    /// The figures the paper's worked example quotes (Guest, Namey & Chen 2020): a base of
-    /// four interviews holding 37 themes; the first run of two adds four (4/37 "renders a
-    /// quotient of 11 %, still not below our 5 % threshold"); the run that meets the
-    /// threshold adds one (1/37 = 2.7 %); with runs of two saturation is "6+2", with runs of
-    /// three "7+3". The per-interview counts are reconstructed to agree with every one of
-    /// those figures (the paper's figure itself was not at hand): 37 in the base, then
-    /// 3, 1, 1, 0, 1, 0, 0.
+    /// The paper's worked example (Guest, Namey & Chen 2020), as far as its figures were at
+    /// hand (quoted from the paper's text; the paper's own page and its figure were not in
+    /// the material this was written from): a base of four interviews holding 37 themes; the
+    /// first run of two adds four ("a quotient of 11 %, still not below our 5 % threshold");
+    /// the run that meets the threshold adds one (1 ÷ 37 = 2.7 %); and the text reports
+    /// saturation "at 6+2" for runs of two and "7+3" for runs of three. The per-interview
+    /// counts below are a reconstruction that agrees with every one of those figures, not
+    /// the paper's table: 20, 9, 5, 3 in the base, then 3, 1, 1, 0, 1, 0, 0.
     #[test]
     fn the_papers_worked_example() {
         let units = units_with_new(&[20, 9, 5, 3, 3, 1, 1, 0, 1, 0, 0]);

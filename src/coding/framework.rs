@@ -141,17 +141,83 @@ fn put(
     let Some(previous) = super::replace_entry(&mut framework.summaries, at, summary) else {
         return Ok(None);
     };
+    save(corpus, &framework)?;
+    Ok(previous)
+}
+
+/// Write the summaries atomically (the caller holds the codings lock).
+pub(crate) fn save(corpus: &Path, framework: &Framework) -> Result<()> {
     crate::text_file::save_toml(
         &path(corpus),
         "Framework matrix summaries per cell and author (visgraat framework set).",
-        &framework,
-    )?;
-    Ok(previous)
+        framework,
+    )
+}
+
+/// Code `from` is merged into `into`: its summaries become summaries of `into`. Where the
+/// same author already summarised that cell for `into`, the two texts are joined (the
+/// author decides what stays), so nothing written is lost.
+pub fn merge_code(framework: &mut Framework, from: &str, into: &str) {
+    let (from, into) = (format!("code:{from}"), format!("code:{into}"));
+    let moved: Vec<Summary> = framework
+        .summaries
+        .extract_if(.., |s| s.column == from)
+        .collect();
+    for mut s in moved {
+        let existing = framework
+            .summaries
+            .iter_mut()
+            .find(|t| t.column == into && t.row == s.row && t.author == s.author);
+        match existing {
+            Some(t) => {
+                t.text = format!("{}\n\n{}", t.text, s.text);
+                t.updated = super::time::now();
+            }
+            None => {
+                s.column = into.clone();
+                framework.summaries.push(s);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merging_a_code_carries_its_summaries_and_joins_an_authors_two() {
+        let at: toml::value::Datetime = "2026-01-01T00:00:00Z".parse().unwrap();
+        let summary = |row: &str, column: &str, author: &str, text: &str| Summary {
+            row: row.into(),
+            column: column.into(),
+            author: author.into(),
+            text: text.into(),
+            updated: at,
+        };
+        let mut f = Framework {
+            summaries: vec![
+                summary("case:a", "code:old", "ana", "Eerst."),
+                summary("case:a", "code:new", "ana", "Al."),
+                summary("case:b", "code:old", "bram", "Alleen."),
+                summary("case:b", "code:other", "bram", "Blijft."),
+            ],
+        };
+        merge_code(&mut f, "old", "new");
+        let cells: Vec<(&str, &str, &str)> = f
+            .summaries
+            .iter()
+            .map(|s| (s.row.as_str(), s.column.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                ("case:a", "code:new", "Al.\n\nEerst."),
+                ("case:b", "code:other", "Blijft."),
+                ("case:b", "code:new", "Alleen."),
+            ]
+        );
+    }
 
     #[test]
     fn set_replace_remove_restore_and_bad_cells() {
