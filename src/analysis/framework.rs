@@ -3,7 +3,7 @@
 //! that support it — the live codings of that code (or of a code of that level) on that
 //! case's material (or in that source). Plain data, for the CLI, the exports and the TUI.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -143,14 +143,20 @@ pub fn matrix(
         ColumnKind::Code => "code",
         ColumnKind::Level => "level",
     };
-    let summarised = |prefix: &str, id: &str, as_row: bool| {
-        let key = format!("{prefix}:{id}");
-        summaries.summaries.iter().any(|s| {
-            (if as_row { &s.row } else { &s.column }) == &key
-                && framework::parse_row(&s.row).is_ok_and(|(k, _)| k == rows_are)
-                && framework::parse_column(&s.column).is_ok_and(|(k, _)| k == columns_are)
-        })
-    };
+    // Rows and columns that have something: a supporting coding or a summary in this matrix.
+    let mut filled_rows: BTreeSet<String> = support.keys().map(|(r, _)| r.clone()).collect();
+    let mut filled_columns: BTreeSet<String> = support.keys().map(|(_, c)| c.clone()).collect();
+    for s in &summaries.summaries {
+        if let (Ok((r, row)), Ok((c, column))) = (
+            framework::parse_row(&s.row),
+            framework::parse_column(&s.column),
+        ) && r == rows_are
+            && c == columns_are
+        {
+            filled_rows.insert(row.to_string());
+            filled_columns.insert(column.to_string());
+        }
+    }
     let header = |prefix: &str, id: &str, label: &str| Header {
         key: format!("{prefix}:{id}"),
         id: id.to_string(),
@@ -166,10 +172,7 @@ pub fn matrix(
         RowKind::Source => corpus
             .sources
             .iter()
-            .filter(|s| {
-                support.keys().any(|(r, _)| *r == s.meta.id)
-                    || summarised(row_prefix, &s.meta.id, true)
-            })
+            .filter(|s| filled_rows.contains(&s.meta.id))
             .map(|s| header(row_prefix, &s.meta.id, &s.meta.title))
             .collect(),
     };
@@ -178,9 +181,7 @@ pub fn matrix(
             .codebook
             .codes
             .iter()
-            .filter(|k| {
-                support.keys().any(|(_, c)| *c == k.id) || summarised(column_prefix, &k.id, false)
-            })
+            .filter(|k| filled_columns.contains(&k.id))
             .map(|k| header(column_prefix, &k.id, &k.label))
             .collect(),
         ColumnKind::Level => Level::ALL
