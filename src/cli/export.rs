@@ -80,7 +80,7 @@ pub fn run(
         "md" | "docx" | "csv" | "ndjson" | "qdpx" | "svg" | "png" | "xlsx"
     ) {
         return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md, docx, csv, ndjson, qdpx or xlsx, or svg or png for the fishbone figure"
+            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx, xlsx for the report's tables, or svg or png for the fishbone figure"
         )));
     }
     if with_figure && format != "docx" {

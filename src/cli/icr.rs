@@ -135,6 +135,18 @@ pub(super) fn agreement(
 ) -> Result<ExitCode, Error> {
     let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
+    if !(0.0..=1.0).contains(&min_alpha) {
+        return Err(Error::Usage(format!(
+            "--min-alpha {min_alpha}: alpha runs up to 1, e.g. 0.8"
+        )));
+    }
+    let known = ws.codings.coders();
+    if let Some(unknown) = coders.iter().find(|c| !known.contains(&c.as_str())) {
+        return Err(Error::Usage(format!(
+            "no codings by {unknown:?}; coders: {}",
+            known.join(", ")
+        )));
+    }
     let round = rounds::load(&ws.config.corpus, number)?;
     let coders = if coders.is_empty() {
         icr::round_coders(&ws.codings, &round)
