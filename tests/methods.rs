@@ -169,6 +169,31 @@ fn saturation_follows_the_dates_and_meets_the_threshold() {
     assert_eq!(s["runs"][1]["ratio"], 0.25);
     assert_eq!(s["total_codes"], 5);
 
+    // By case: a case is as old as its earliest source. Groen (fg-6, 1 March) brings all
+    // five codes; Startcollege (fg-4, 3 March) none: base 1, run 1: "1+1".
+    let out = p.expect(
+        0,
+        &[
+            "saturation",
+            "--coder",
+            "ana",
+            "--by",
+            "case",
+            "--base",
+            "1",
+            "--run",
+            "1",
+            "--json",
+        ],
+    );
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(s["order"], "date");
+    assert_eq!(s["steps"][0]["unit"], "docententeam-aoc-groen");
+    assert_eq!(s["steps"][0]["date"], "2024-03-01");
+    assert_eq!(s["steps"][1]["unit"], "docententeam-groot-roc-startcollege");
+    assert_eq!(s["base_codes"], 5);
+    assert_eq!(s["notation"], "1+1");
+
     // A given order wins over the dates; an unknown id names the file and line.
     std::fs::write(
         p.path().join("order.txt"),
