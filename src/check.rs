@@ -219,6 +219,69 @@ pub fn check(corpus: &Corpus, codings: &CodingSet) -> Vec<Error> {
             }
         }
     }
+    problems.extend(methods(corpus));
+    problems
+}
+
+/// The method files (framework summaries, reliability rounds): they parse, and what they
+/// name is still there — a summary of a renamed code, or a round unit past the end of an
+/// edited source, is reported rather than silently dropped.
+fn methods(corpus: &Corpus) -> Vec<Error> {
+    use crate::coding::framework::{self, ColumnKind, RowKind};
+    let mut problems = Vec::new();
+    let framework_path = framework::path(&corpus.root);
+    match framework::load(&corpus.root) {
+        Err(e) => problems.push(e),
+        Ok(f) => {
+            for s in &f.summaries {
+                let row_known = match framework::parse_row(&s.row) {
+                    Ok((RowKind::Case, id)) => corpus.cases.get(id).is_some(),
+                    Ok((RowKind::Source, id)) => corpus.source(id).is_some(),
+                    Err(_) => false,
+                };
+                let column_known = match framework::parse_column(&s.column) {
+                    Ok((ColumnKind::Code, id)) => corpus.codebook.code(id).is_some(),
+                    Ok((ColumnKind::Level, _)) => true,
+                    Err(_) => false,
+                };
+                for (known, name) in [(row_known, &s.row), (column_known, &s.column)] {
+                    if !known {
+                        problems.push(Error::invalid(
+                            &framework_path,
+                            line_of(&framework_path, &format!("\"{name}\"")),
+                            format!(
+                                "summary by {} names {name:?}, which is not in the corpus (renamed or removed?)",
+                                s.author
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    match crate::coding::rounds::load_all(&corpus.root) {
+        Err(e) => problems.push(e),
+        Ok(rounds) => {
+            for r in rounds {
+                let path = crate::coding::rounds::path(&corpus.root, r.round);
+                for u in &r.units {
+                    let fits = corpus
+                        .source(&u.source)
+                        .is_some_and(|s| u.start < u.end && u.end <= s.char_len());
+                    if !fits {
+                        problems.push(Error::invalid(
+                            &path,
+                            line_of(&path, &format!("source = \"{}\"", u.source)),
+                            format!(
+                                "unit {}..{} of {:?} is not in the source's text",
+                                u.start, u.end, u.source
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
     problems
 }
 

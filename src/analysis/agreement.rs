@@ -298,22 +298,51 @@ pub fn agreement(
         units.extend(per_segment);
     }
 
+    let values: Vec<Vec<Option<BTreeSet<String>>>> = units.into_iter().map(|u| u.codes).collect();
+    let paragraphs = values.len();
+    let (overall, per_level, per_code) = code_figures(corpus, &values, coders.len());
+    Ok(Agreement {
+        coders: coders.to_vec(),
+        units: Units {
+            kind: options.units,
+            paragraphs,
+            left_out,
+        },
+        coverage: coders
+            .iter()
+            .zip(coverage)
+            .map(|(coder, (sources, units))| Coverage {
+                coder: coder.clone(),
+                sources,
+                units,
+            })
+            .collect(),
+        sources: included.into_iter().map(|(s, _)| s).collect(),
+        overall,
+        per_level,
+        per_code,
+        overlapping_characters: (all_chars > 0).then(|| common_chars as f64 / all_chars as f64),
+    })
+}
+
+/// Agreement overall, per fishbone level and per code, from units × coders values: for each
+/// unit, per coder, the codes on spans overlapping it (None: the coder gave no values there).
+/// Per code and level only where some coder used it; overall pools every (unit, code in use).
+pub(crate) fn code_figures(
+    corpus: &Corpus,
+    units: &[Vec<Option<BTreeSet<String>>>],
+    coders: usize,
+) -> (Figures, Vec<Figures>, Vec<Figures>) {
     let figures = |name: String, applies: &dyn Fn(&BTreeSet<String>) -> bool| -> Figures {
         let values: Vec<Vec<Option<bool>>> = units
             .iter()
-            .map(|u| {
-                u.codes
-                    .iter()
-                    .map(|set| set.as_ref().map(applies))
-                    .collect()
-            })
+            .map(|u| u.iter().map(|set| set.as_ref().map(applies)).collect())
             .collect();
-        summarise(name, &values, coders.len())
+        summarise(name, &values, coders)
     };
-
     let used: BTreeSet<&str> = units
         .iter()
-        .flat_map(|u| u.codes.iter().flatten().flatten().map(String::as_str))
+        .flat_map(|u| u.iter().flatten().flatten().map(String::as_str))
         .collect();
     let per_code: Vec<Figures> = corpus
         .codebook
@@ -337,43 +366,21 @@ pub fn agreement(
         })
         .filter(|f| f.coded_units > 0)
         .collect();
-    // Overall: every (paragraph, code) pair is a unit, pooled over the codes in use.
+    // Overall: every (unit, code) pair is a unit, pooled over the codes in use.
     let pooled: Vec<Vec<Option<bool>>> = units
         .iter()
         .flat_map(|u| {
             used.iter()
                 .map(|code| {
-                    u.codes
-                        .iter()
+                    u.iter()
                         .map(|set| set.as_ref().map(|s| s.contains(*code)))
                         .collect()
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
-    let overall = summarise("overall".into(), &pooled, coders.len());
-    Ok(Agreement {
-        coders: coders.to_vec(),
-        units: Units {
-            kind: options.units,
-            paragraphs: units.len(),
-            left_out,
-        },
-        coverage: coders
-            .iter()
-            .zip(coverage)
-            .map(|(coder, (sources, units))| Coverage {
-                coder: coder.clone(),
-                sources,
-                units,
-            })
-            .collect(),
-        sources: included.into_iter().map(|(s, _)| s).collect(),
-        overall,
-        per_level,
-        per_code,
-        overlapping_characters: (all_chars > 0).then(|| common_chars as f64 / all_chars as f64),
-    })
+    let overall = summarise("overall".into(), &pooled, coders);
+    (overall, per_level, per_code)
 }
 
 #[cfg(test)]

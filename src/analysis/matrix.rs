@@ -203,7 +203,6 @@ mod tests {
             passages: BTreeMap::new(),
             note: None,
             mostly_no_case: None,
-            mostly_no_case: None,
         };
         assert_eq!(m.to_csv(), "t,\"x\"\"y\"\n\"a,b\",3\n");
     }

@@ -12,8 +12,15 @@ pub(super) fn matrix(
     kind: &str,
     coder: Option<&str>,
     format: &str,
+    file: Option<&std::path::Path>,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
+    if (format == "xlsx") != file.is_some() {
+        return Err(Error::Usage(
+            "a workbook needs a file: --format xlsx -o FILE (and -o only with --format xlsx)"
+                .into(),
+        ));
+    }
     let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     let m = match kind {
@@ -32,9 +39,15 @@ pub(super) fn matrix(
             serde_json::to_string_pretty(&m).map_err(|e| Error::Usage(e.to_string()))?
         ),
         "table" => print!("{}", output::matrix(&m)),
+        "xlsx" => {
+            if let Some(path) = file {
+                crate::export::xlsx::write(path, &[], std::slice::from_ref(&m))?;
+                println!("{} written to {}", m.title, path.display());
+            }
+        }
         other => {
             return Err(Error::Usage(format!(
-                "unknown format {other:?}: use table, csv or json"
+                "unknown format {other:?}: use table, csv, json or xlsx"
             )));
         }
     }

@@ -77,10 +77,10 @@ pub fn run(
 ) -> Result<ExitCode, Error> {
     if !matches!(
         format,
-        "md" | "docx" | "csv" | "ndjson" | "qdpx" | "svg" | "png"
+        "md" | "docx" | "csv" | "ndjson" | "qdpx" | "svg" | "png" | "xlsx"
     ) {
         return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx, or svg or png for the fishbone figure"
+            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx, xlsx for the report's tables, or svg or png for the fishbone figure"
         )));
     }
     if with_figure && format != "docx" {
@@ -156,6 +156,24 @@ pub fn run(
         } else {
             ExitCode::SUCCESS
         });
+    }
+    if format == "xlsx" {
+        // The report's tables: framework matrices and counts, of the selected coder.
+        let coder = selection.coder.as_deref();
+        let framework = ws.framework_matrices(coder)?;
+        let counts = [
+            crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),
+            crate::analysis::matrix::level_by_case(&ws.corpus, &ws.codings, coder),
+        ];
+        crate::export::xlsx::write(output, &framework, &counts)?;
+        println!(
+            "workbook ({} framework matri{}, {} counts matrices) written to {}",
+            framework.len(),
+            if framework.len() == 1 { "x" } else { "ces" },
+            counts.len(),
+            output.display()
+        );
+        return Ok(ExitCode::SUCCESS);
     }
     if format == "svg" || format == "png" {
         let figure = fishbone_figure(&ws, &selection)?;

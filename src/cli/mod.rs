@@ -5,10 +5,13 @@ mod analysis;
 mod check;
 mod code;
 mod export;
+mod framework;
+mod icr;
 mod import;
 mod import_plan;
 mod output;
 pub mod progress;
+mod saturation;
 mod search;
 mod speakers;
 
@@ -100,10 +103,31 @@ pub enum Command {
         coders: Vec<String>,
         /// Count every paragraph as a unit, headings, title lines and notes too (default:
         /// running text only).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "round")]
         all_units: bool,
+        /// The units of reliability round N only (see `icr sample`), with the table across
+        /// rounds.
+        #[arg(long)]
+        round: Option<u32>,
+        /// With --round: flag codes whose alpha is below this.
+        #[arg(long, default_value_t = 0.8, requires = "round")]
+        min_alpha: f64,
         #[arg(long)]
         json: bool,
+    },
+    /// Reliability rounds (O'Connor & Joffe 2020): draw units to double-code, list rounds.
+    Icr {
+        #[command(subcommand)]
+        command: icr::IcrCommand,
+    },
+    /// Thematic saturation (Guest, Namey & Chen 2020): new codes per source in the order the
+    /// sources were held, the share of new information per run, and where it is met.
+    Saturation(saturation::SaturationArgs),
+    /// Framework matrices (Gale et al. 2013): a summary per case × code, with the codings
+    /// that support it.
+    Framework {
+        #[command(subcommand)]
+        command: framework::FrameworkCommand,
     },
     /// Matrices: code co-occurrence, or passages per fishbone bone × case.
     Matrix {
@@ -112,9 +136,12 @@ pub enum Command {
         /// Count one coder's codings only.
         #[arg(long)]
         coder: Option<String>,
-        /// table, csv or json.
+        /// table, csv, json, or xlsx (with -o FILE).
         #[arg(long, default_value = "table")]
         format: String,
+        /// The file to write (xlsx).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
     },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors. Reports
     /// re-anchoring without writing it, unless --fix.
@@ -173,7 +200,8 @@ pub enum Command {
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
         /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster),
-        /// qdpx (REFI-QDA), or svg or png (the fishbone figure).
+        /// qdpx (REFI-QDA), svg or png (the fishbone figure), or xlsx (the framework
+        /// matrices with their quotes and the counts matrices, a sheet each).
         #[arg(long)]
         format: String,
         /// The file to write.
@@ -320,21 +348,42 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         } => analysis::stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
         Command::Check { fix, accept } => check::run(config, fix, &accept, &bar),
+        // clap refuses --all-units beside --round.
+        Command::Agreement {
+            coders,
+            round: Some(round),
+            min_alpha,
+            json,
+            ..
+        } => icr::agreement(config, round, coders, min_alpha, json, &bar),
         Command::Agreement {
             coders,
             all_units,
+            round: None,
             json,
+            ..
         } => analysis::agreement(config, coders, all_units, json, &bar),
+        Command::Icr { command } => icr::run(config, command, &bar),
+        Command::Saturation(args) => saturation::run(config, &args, &bar),
         Command::Memo {
             target,
             text,
             coder,
         } => code::memo(config, &target, text.as_deref(), coder, &bar),
+        Command::Framework { command } => framework::run(config, command, &bar),
         Command::Matrix {
             kind,
             coder,
             format,
-        } => analysis::matrix(config, &kind, coder.as_deref(), &format, &bar),
+            output,
+        } => analysis::matrix(
+            config,
+            &kind,
+            coder.as_deref(),
+            &format,
+            output.as_deref(),
+            &bar,
+        ),
         Command::ImportPlan { plan, from, check } => {
             import_plan::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)

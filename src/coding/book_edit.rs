@@ -354,6 +354,15 @@ pub fn merge(
     let mut paths: Vec<PathBuf> = touched.keys().cloned().collect();
     paths.push(codebook_path(root));
     paths.push(cases_path(root));
+    // Framework summaries of the merged code follow it too (undo puts them back).
+    let framework_path = coding::framework::path(root);
+    let framework = framework_path
+        .exists()
+        .then(|| coding::framework::load(root))
+        .transpose()?;
+    if framework.is_some() {
+        paths.push(framework_path);
+    }
     let seen = book;
     let mut book = book.clone();
     book.codes.retain(|c| c.id != from);
@@ -386,6 +395,10 @@ pub fn merge(
                 }
             }
             coding::save_file(path, &file)?;
+        }
+        if let Some(mut framework) = framework {
+            coding::framework::merge_code(&mut framework, from, into);
+            coding::framework::save(root, &framework)?;
         }
         save_cases(root, &cases)?;
         save_book(root, &book)

@@ -147,14 +147,8 @@ fn put(corpus: &Path, target: &str, author: &str, memo: Option<Memo>) -> Result<
         .memos
         .iter()
         .position(|m| m.target == target && m.author == author);
-    let previous = match (at, memo) {
-        (Some(i), Some(m)) => Some(std::mem::replace(&mut memos.memos[i], m)),
-        (Some(i), None) => Some(memos.memos.remove(i)),
-        (None, Some(m)) => {
-            memos.memos.push(m);
-            None
-        }
-        (None, None) => return Ok(None),
+    let Some(previous) = super::replace_entry(&mut memos.memos, at, memo) else {
+        return Ok(None);
     };
     save(corpus, &memos)?;
     Ok(previous)

@@ -4,10 +4,12 @@
 
 pub mod anchor;
 pub mod book_edit;
+pub mod framework;
 pub mod history;
 pub mod lock;
 pub mod memos;
 pub mod review_log;
+pub mod rounds;
 pub mod time;
 
 use std::collections::BTreeMap;
@@ -203,6 +205,25 @@ impl CodingSet {
             *out.entry(c.coding.code.as_str()).or_insert(0) += 1;
         }
         out
+    }
+}
+
+/// Put `new` at `at` in `items` (replacing what is there), remove the item at `at` when `new`
+/// is None, or append `new` when there is no `at`: one author's entry in a per-author file
+/// (memos, framework summaries). Returns what was there, or None when nothing changes.
+pub(crate) fn replace_entry<T>(
+    items: &mut Vec<T>,
+    at: Option<usize>,
+    new: Option<T>,
+) -> Option<Option<T>> {
+    match (at, new) {
+        (Some(i), Some(item)) => Some(Some(std::mem::replace(&mut items[i], item))),
+        (Some(i), None) => Some(Some(items.remove(i))),
+        (None, Some(item)) => {
+            items.push(item);
+            Some(None)
+        }
+        (None, None) => None,
     }
 }
 

@@ -4,5 +4,7 @@
 pub mod citation;
 pub mod docx;
 pub mod figure;
+pub mod framework;
 pub mod qdpx;
 pub mod report;
+pub mod xlsx;

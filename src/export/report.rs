@@ -207,8 +207,13 @@ pub fn blocks(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> Ve
 
 /// Markdown for a report writer (see `blocks`).
 pub fn markdown(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> String {
+    render_markdown(&blocks(corpus, codings, selection))
+}
+
+/// Blocks as Markdown: headings, quotes as block quotes with their source line.
+pub fn render_markdown(blocks: &[Block]) -> String {
     let mut out = String::new();
-    for block in blocks(corpus, codings, selection) {
+    for block in blocks.iter().cloned() {
         match block {
             Block::Title(t) => out.push_str(&format!("# {t}\n")),
             Block::Section(h) => out.push_str(&format!("\n## {h}\n")),

@@ -125,6 +125,21 @@ impl Workspace {
         Ok(written)
     }
 
+    /// The framework matrices (see `analysis::framework`): the summaries in framework.toml,
+    /// read fresh, over the codings (of `coder`, or of everyone).
+    pub fn framework_matrices(
+        &self,
+        coder: Option<&str>,
+    ) -> Result<Vec<crate::analysis::framework::FrameworkMatrix>> {
+        let summaries = crate::coding::framework::load(&self.config.corpus)?;
+        Ok(crate::analysis::framework::matrices(
+            &self.corpus,
+            &self.codings,
+            &summaries,
+            coder,
+        ))
+    }
+
     pub fn searcher(&self) -> Result<Searcher> {
         Searcher::open(&self.config.index)
     }
@@ -149,6 +164,7 @@ pub fn disk_stamp(corpus_root: &Path) -> u64 {
         corpus_root.join("codebook.toml"),
         corpus_root.join("cases.toml"),
         crate::coding::memos::path(corpus_root),
+        crate::coding::framework::path(corpus_root),
     ];
     let mut problems = Vec::new();
     crate::corpus::collect_files(
