@@ -285,10 +285,11 @@ impl Keymap {
     /// characters are typed, not looked up.
     pub fn action(&self, key: &KeyEvent, context: Context, mode: InputMode) -> Option<Action> {
         let k = Key::of_event(key)?;
-        if mode == InputMode::Text && k.is_text() {
-            if let KeyCodeOrd::Char(c) = k.code {
-                return Some(Action::Input(c));
-            }
+        if mode == InputMode::Text
+            && k.is_text()
+            && let KeyCodeOrd::Char(c) = k.code
+        {
+            return Some(Action::Input(c));
         }
         let lookup = |c: Context| self.bindings.get(&c).and_then(|m| m.get(&k)).cloned();
         if mode == InputMode::Text {
