@@ -24,6 +24,72 @@ fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// A 1 MB source for the reader: the shipped intermezzos' text repeated (synthetic, for this
+/// benchmark only).
+fn write_large_source(corpus: &Path) {
+    let mut body = String::new();
+    let dir = corpus.join("sources/intermezzo");
+    let texts: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|t| t.rsplit("+++\n").next().unwrap_or_default().to_string())
+        .collect();
+    while body.len() < 1_000_000 {
+        for t in &texts {
+            body.push_str(t.trim());
+            body.push_str("\n\n");
+        }
+    }
+    let text = format!(
+        "+++\nid = \"synthetic-bench-1mb\"\nkind = \"report\"\ntitle = \"Synthetic 1 MB source (benchmark)\"\nprovenance = \"the shipped intermezzos, repeated\"\n+++\n{body}"
+    );
+    std::fs::write(corpus.join("sources/report/synthetic-bench-1mb.md"), text).unwrap();
+}
+
+/// Keystroke → frame in the reader on the 1 MB source (motions, page moves), beside what
+/// wrapping that source once costs: the old reader wrapped it three times per keystroke.
+fn reader_keystrokes(app: &mut App, terminal: &mut Terminal<TestBackend>) {
+    let index = app.ws.corpus.source_index("synthetic-bench-1mb").unwrap();
+    app.open_reader(index, 0);
+    let keys = [
+        Action::Down,
+        Action::WordNext,
+        Action::PageDown,
+        Action::SentenceNext,
+        Action::Right,
+        Action::ParagraphNext,
+    ];
+    let mut samples = Vec::new();
+    for i in 0..300 {
+        let t = Instant::now();
+        app.update(keys[i % keys.len()].clone());
+        terminal.draw(|f| view::render(app, f)).unwrap();
+        samples.push(t.elapsed());
+    }
+    let width = visgraat::tui::layout::reader_text_width(app.size, true);
+    let source = &app.ws.corpus.sources[index];
+    let mut wraps = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        std::hint::black_box(visgraat::tui::pages::reader::lines_of(source, width));
+        wraps.push(t.elapsed());
+    }
+    let wrap = percentile(&mut wraps, 0.5);
+    let p95 = percentile(&mut samples, 0.95);
+    println!(
+        "reader keystroke → frame, 1 MB source ({} chars, 300 keystrokes): p50 {}  p95 {}",
+        source.char_len(),
+        ms(percentile(&mut samples, 0.5)),
+        ms(p95)
+    );
+    println!(
+        "  baseline: one wrap of that source {} (the old reader wrapped it 3× per keystroke: {}); target p95 < 16 ms",
+        ms(wrap),
+        ms(wrap * 3)
+    );
+    app.update(Action::Show(ViewId::Documents));
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
@@ -33,6 +99,7 @@ fn main() {
         .arg(dir.path().join("corpus"))
         .status()
         .unwrap();
+    write_large_source(&dir.path().join("corpus"));
     let mut config = Config::at(dir.path());
     config.coder = "bench".into();
     let ws = Workspace::open(config).unwrap();
@@ -84,6 +151,8 @@ fn main() {
             ms(percentile(&mut samples, 0.95))
         );
     }
+
+    reader_keystrokes(&mut app, &mut terminal);
 
     let queries = [
         "werkdruk",
