@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::coding::Placed;
-use crate::corpus::source::Source;
+use crate::corpus::source::{Segment, Source};
 use crate::tui::action::Action;
 use crate::tui::layout;
 use crate::tui::popups::{MemoPurpose, PickPurpose, Popup};
@@ -24,8 +24,11 @@ pub struct Reader {
     pub anchor: Option<usize>,
     /// First visible wrapped line.
     pub top: usize,
-    /// The source wrapped at `wrapped_for.0` columns, for text generation `wrapped_for.1`.
+    /// The source wrapped at `wrapped_for.0` columns, for text generation `wrapped_for.1`;
+    /// its paragraphs and length, computed with it (each is a walk of the whole text).
     lines: Arc<Vec<WrappedLine>>,
+    segments: Arc<Vec<Segment>>,
+    len: usize,
     wrapped_for: (usize, u64),
 }
 
@@ -38,6 +41,8 @@ impl Reader {
             anchor: None,
             top: 0,
             lines: Arc::default(),
+            segments: Arc::default(),
+            len: 0,
             wrapped_for: (0, u64::MAX),
         }
     }
@@ -47,14 +52,23 @@ impl Reader {
         &self.lines
     }
 
+    /// The source's paragraphs, as last wrapped.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
     /// Wrap the source for `width` columns unless it is wrapped so already; `generation`
     /// changes whenever the sources were read again.
     pub fn wrap(&mut self, source: &Source, width: usize, generation: u64) {
+        if self.wrapped_for.1 != generation || self.segments.is_empty() {
+            self.segments = Arc::new(source.segments());
+            self.len = source.char_len();
+        }
         if self.wrapped_for != (width, generation) {
-            self.lines = Arc::new(lines_of(source, width));
+            self.lines = Arc::new(wrap_segments(&self.segments, width));
             self.wrapped_for = (width, generation);
         }
-        let len = source.char_len();
+        let len = self.len;
         self.cursor = self.cursor.min(len.saturating_sub(1));
         self.anchor = self.anchor.map(|a| a.min(len.saturating_sub(1)));
     }
@@ -95,7 +109,8 @@ impl Reader {
     pub fn update(&mut self, action: &Action, ctx: &Ctx) -> Vec<Command> {
         let source = ctx.source(self.source);
         let body = source.body.as_str();
-        let len = source.char_len();
+        let len = self.len;
+        let segments = self.segments.clone();
         let height = layout::reader_height(ctx.size);
         let cursor = self.cursor;
         let last = len.saturating_sub(1);
@@ -114,7 +129,7 @@ impl Reader {
             Action::Top => Some(0),
             Action::Bottom => Some(last),
             Action::ParagraphNext | Action::ParagraphPrev => {
-                let segs = source.segments();
+                let segs = &segments;
                 let target = if *action == Action::ParagraphNext {
                     segs.iter().find(|s| s.start > cursor).map(|s| s.start)
                 } else {
@@ -191,8 +206,7 @@ impl Reader {
             }
             Action::CopyCitation | Action::AppendCitation => {
                 let (start, end) = self.selection(body).unwrap_or_else(|| {
-                    source
-                        .segments()
+                    segments
                         .iter()
                         .find(|s| s.start <= cursor && cursor <= s.end)
                         .map_or((cursor, cursor), |s| (s.start, s.end))
@@ -221,8 +235,7 @@ impl Reader {
                     let from = skip_spaces(body, text::grapheme_end(body, cursor));
                     let next_start = match unit {
                         Some(u) => text::next(body, from, u),
-                        None => source
-                            .segments()
+                        None => segments
                             .iter()
                             .find(|s| s.start > from)
                             .map_or(len, |s| s.start),
@@ -278,8 +291,12 @@ fn last_visible_before(body: &str, pos: usize) -> usize {
 
 /// Wrapped lines of a whole source: its paragraphs with a blank line between them.
 pub fn lines_of(source: &Source, width: usize) -> Vec<WrappedLine> {
+    wrap_segments(&source.segments(), width)
+}
+
+fn wrap_segments(segments: &[Segment], width: usize) -> Vec<WrappedLine> {
     let mut out = Vec::new();
-    for (i, seg) in source.segments().iter().enumerate() {
+    for (i, seg) in segments.iter().enumerate() {
         if i > 0 {
             out.push(WrappedLine {
                 start: seg.start,

@@ -114,7 +114,7 @@ fn reader(app: &App, frame: &mut Frame, size: (u16, u16), with_tree: bool, theme
         return;
     };
     let source = app.source(r.source);
-    let segments = source.segments();
+    let segments = r.segments();
     let current = segments
         .iter()
         .find(|s| s.start <= r.cursor && r.cursor <= s.end);
@@ -189,7 +189,7 @@ fn side(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let mut lines = Vec::new();
     if let Some(r) = &app.docs.reader {
         let source = app.source(r.source);
-        let segments = source.segments();
+        let segments = r.segments();
         if let Some(seg) = segments
             .iter()
             .find(|s| s.start <= r.cursor && r.cursor <= s.end)
