@@ -345,10 +345,10 @@ fn qdpx_round_trip_gives_back_sources_codes_cases_and_codings() {
                 (
                     k.id.clone(),
                     k.label.clone(),
-                    k.team.clone(),
-                    k.institution.clone(),
-                    k.level.clone(),
-                    k.sector.clone(),
+                    k.attributes.text("team"),
+                    k.attributes.text("institution"),
+                    k.attributes.text("level"),
+                    k.attributes.text("sector"),
                 )
             })
             .collect::<Vec<_>>()

@@ -73,8 +73,20 @@ pub fn run(
     query: Option<&str>,
     mut selection: Selection,
     with_figure: bool,
+    json: bool,
     bar: &Bar,
 ) -> Result<ExitCode, Error> {
+    // What was written: a line, or with --json one object.
+    let say = |what: &str, count: usize, line: String| -> Result<(), Error> {
+        if json {
+            super::print_json(&serde_json::json!({
+                "format": format, "output": output, "written": what, "count": count,
+            }))
+        } else {
+            println!("{line}");
+            Ok(())
+        }
+    };
     if !matches!(
         format,
         "md" | "docx" | "csv" | "ndjson" | "qdpx" | "svg" | "png"
@@ -118,7 +130,11 @@ pub fn run(
         if format == "csv" {
             // A search exports its hits, one row each.
             crate::atomic::write(output, report::hits_csv(&hits)?.as_bytes())?;
-            println!("{} hit(s) written to {}", hits.len(), output.display());
+            say(
+                "hits",
+                hits.len(),
+                format!("{} hit(s) written to {}", hits.len(), output.display()),
+            )?;
             return Ok(if hits.is_empty() {
                 ExitCode::from(1)
             } else {
@@ -134,23 +150,32 @@ pub fn run(
     if format == "qdpx" {
         // A project exchange file holds the whole project: filters do not apply.
         crate::export::qdpx::write(&ws.corpus, &ws.codings, output, bar)?;
-        println!(
-            "REFI-QDA project ({} sources, {} codings) written to {}",
-            ws.corpus.sources.len(),
-            ws.codings
-                .codings
-                .iter()
-                .filter(|c| !c.coding.orphaned)
-                .count(),
-            output.display()
-        );
+        let codings = ws
+            .codings
+            .codings
+            .iter()
+            .filter(|c| !c.coding.orphaned)
+            .count();
+        say(
+            "codings",
+            codings,
+            format!(
+                "REFI-QDA project ({} sources, {codings} codings) written to {}",
+                ws.corpus.sources.len(),
+                output.display()
+            ),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     if format == "ndjson" {
         let text = report::ndjson(&ws.corpus, &ws.codings, selection.within.as_deref(), bar)?;
         crate::atomic::write(output, text.as_bytes())?;
         let count = text.lines().count();
-        println!("{count} passage(s) written to {}", output.display());
+        say(
+            "passages",
+            count,
+            format!("{count} passage(s) written to {}", output.display()),
+        )?;
         return Ok(if count == 0 {
             ExitCode::from(1)
         } else {
@@ -164,13 +189,17 @@ pub fn run(
         } else {
             crate::atomic::write(output, &figure::png(&figure.svg, PNG_SCALE)?)?;
         }
-        println!(
-            "fishbone figure ({} factor codes, {:.0} × {:.0} px) written to {}",
-            figure.boxes.iter().filter(|b| is_rib(b)).count(),
-            figure.width,
-            figure.height,
-            output.display()
-        );
+        let ribs = figure.boxes.iter().filter(|b| is_rib(b)).count();
+        say(
+            "factor codes",
+            ribs,
+            format!(
+                "fishbone figure ({ribs} factor codes, {:.0} × {:.0} px) written to {}",
+                figure.width,
+                figure.height,
+                output.display()
+            ),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let count = report::select(&ws.corpus, &ws.codings, &selection).len();
@@ -204,7 +233,11 @@ pub fn run(
             report::csv(&ws.corpus, &ws.codings, &selection)?.as_bytes(),
         )?,
     }
-    println!("{count} coding(s) written to {}", output.display());
+    say(
+        "codings",
+        count,
+        format!("{count} coding(s) written to {}", output.display()),
+    )?;
     Ok(if count == 0 {
         ExitCode::from(1)
     } else {

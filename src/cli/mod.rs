@@ -2,14 +2,17 @@
 //! here; commands call the library and print.
 
 mod analysis;
+mod case;
 mod check;
 mod code;
+mod codes;
 mod export;
 mod import;
 mod import_plan;
 mod output;
 pub mod progress;
 mod search;
+mod setup;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +46,31 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a new project in DIR (default: here): config, corpus, code book, cases.
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The project's title (default: the directory's name).
+        #[arg(long)]
+        title: Option<String>,
+        /// nl or en.
+        #[arg(long, default_value = "nl")]
+        language: String,
+        /// The code book to start from: fishbone (five levels, no codes), monitor (the
+        /// shipped monitor's codes) or empty.
+        #[arg(long, default_value = "fishbone")]
+        template: String,
+    },
+    /// The code book: list, add, rename, merge, split, move or delete codes.
+    #[command(subcommand)]
+    Codes(codes::CodesCommand),
+    /// Cases and their attributes: list, add, set, remove, or assign a source to one.
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// A shell completion script: bash, zsh or fish.
+    Completions { shell: String },
+    /// The man page (roff) on stdout.
+    Man,
     /// Build or refresh the full-text index (only changed sources are re-indexed).
     Index {
         /// Rebuild from scratch.
@@ -67,6 +95,8 @@ pub enum Command {
         /// Why this code fits this passage.
         #[arg(long, default_value = "")]
         memo: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Fishbone counts per level × valence and per factor code.
     Stats {
@@ -91,6 +121,8 @@ pub enum Command {
         /// Author (default: the coder from config.toml).
         #[arg(long)]
         coder: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
     /// Inter-coder agreement per code, fishbone level and overall (κ, α, % agreement).
     Agreement {
@@ -114,6 +146,9 @@ pub enum Command {
         /// table, csv or json.
         #[arg(long, default_value = "table")]
         format: String,
+        /// The same as --format json.
+        #[arg(long)]
+        json: bool,
     },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors. Reports
     /// re-anchoring without writing it, unless --fix.
@@ -125,6 +160,9 @@ pub enum Command {
         /// Place the coding ID that waits for review where its review proposes.
         #[arg(long, value_name = "ID")]
         accept: Vec<String>,
+        /// The problems as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Build corpus sources from extracted documents by a reviewed import plan.
     ImportPlan {
@@ -145,9 +183,16 @@ pub enum Command {
         /// transcript, intermezzo, report or letter.
         #[arg(long, default_value = "transcript")]
         kind: String,
-        /// The case (focus group) the files belong to.
-        #[arg(long)]
+        /// The case (focus group) the files belong to; without it a re-imported source keeps
+        /// its case.
+        #[arg(long, conflicts_with = "no_case")]
         case: Option<String>,
+        /// The files' case, made if it does not exist yet (its label the id).
+        #[arg(long, value_name = "ID", conflicts_with_all = ["case", "no_case"])]
+        new_case: Option<String>,
+        /// Take re-imported sources out of their case.
+        #[arg(long)]
+        no_case: bool,
         /// Replace participants' names (as speakers and in the text) by stable pseudonyms; the
         /// key goes to config.toml's pseudonym_key, outside corpus/.
         #[arg(long)]
@@ -156,6 +201,9 @@ pub enum Command {
         /// debris and footnotes as the shipped corpus's import does.
         #[arg(long)]
         pdf_text: bool,
+        /// What was imported, as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
@@ -189,6 +237,9 @@ pub enum Command {
         /// With --format docx: the fishbone figure (as --format png draws it) at the top.
         #[arg(long)]
         with_figure: bool,
+        /// What was written, as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Generate a synthetic corpus for benchmarks (word frequencies from this corpus).
     Generate {
@@ -254,8 +305,9 @@ pub struct SearchArgs {
     /// Search the memos on codes, sources and cases.
     #[arg(long, conflicts_with_all = ["quotes", "codes"])]
     pub memos: bool,
-    #[arg(long, default_value_t = 20)]
-    pub limit: usize,
+    /// At most this many hits (1 or more; 0 is refused).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
     /// One JSON array of hits.
     #[arg(long)]
     pub json: bool,
@@ -264,6 +316,16 @@ pub struct SearchArgs {
 /// Exit codes: 0 ok, 1 no result where one was required, 2 bad input.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.command.is_some() {
+        // A closed pipe (`visgraat search --json | head -1`) ends a command quietly, as it
+        // ends other Unix tools, instead of a panic in println!. Files are written
+        // atomically, so being stopped mid-output leaves none half-written.
+        #[cfg(unix)]
+        // SAFETY: called before any other thread exists; SIG_DFL is a valid disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match run(cli) {
         Ok(code) => code,
         Err(Error::Interrupted) => {
@@ -278,6 +340,23 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match &cli.command {
+        Some(Command::Init {
+            dir,
+            title,
+            language,
+            template,
+        }) => return setup::init(dir, title.clone(), language, template),
+        Some(Command::Completions { shell }) => return setup::completions(shell),
+        Some(Command::Man) => return setup::man(),
+        _ => {}
+    }
+    if !cli.config.exists() {
+        return Err(Error::Usage(format!(
+            "not a visgraat project: no {} here. `visgraat init` makes one (or --config PATH names one)",
+            cli.config.display()
+        )));
+    }
     let config = Config::load(&cli.config)?;
     let Some(command) = cli.command else {
         crate::tui::check_terminal()?;
@@ -299,14 +378,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             text,
             coder,
             memo,
-        } => code::code(config, &source, &args, text.as_deref(), coder, &memo, &bar),
+            json,
+        } => code::code(
+            config,
+            &source,
+            &args,
+            text.as_deref(),
+            coder,
+            &memo,
+            json,
+            &bar,
+        ),
         Command::Stats {
             coder,
             by_case,
             by_coder,
             json,
         } => analysis::stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
-        Command::Check { fix, accept } => check::run(config, fix, &accept, &bar),
+        Command::Check { fix, accept, json } => check::run(config, fix, &accept, json, &bar),
         Command::Agreement {
             coders,
             all_units,
@@ -316,12 +405,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             target,
             text,
             coder,
-        } => code::memo(config, &target, text.as_deref(), coder, &bar),
+            json,
+        } => code::memo(config, &target, text.as_deref(), coder, json, &bar),
         Command::Matrix {
             kind,
             coder,
             format,
-        } => analysis::matrix(config, &kind, coder.as_deref(), &format, &bar),
+            json,
+        } => {
+            let format = if json { "json" } else { format.as_str() };
+            analysis::matrix(config, &kind, coder.as_deref(), format, &bar)
+        }
+        Command::Codes(command) => codes::run(config, command, &bar),
+        Command::Case(command) => case::run(config, command, &bar),
+        Command::Init { .. } | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled before the project is opened")
+        }
         Command::ImportPlan { plan, from, check } => {
             import_plan::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
@@ -338,6 +437,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             kind,
             speaker,
             with_figure,
+            json,
         } => {
             let kind = parse_choice(
                 kind.as_deref(),
@@ -369,6 +469,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 query.as_deref(),
                 selection,
                 with_figure,
+                json,
                 &bar,
             )
         }
@@ -376,15 +477,21 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             files,
             kind,
             case,
+            new_case,
+            no_case,
             pseudonymise,
             pdf_text,
+            json,
         } => import::import_files(
             config,
             &files,
+            import::CaseChoice::from_flags(case, new_case, no_case),
             &kind,
-            case.as_deref(),
-            pseudonymise,
-            pdf_text,
+            import::Flags {
+                pseudonymise,
+                pdf_text,
+                json,
+            },
             &bar,
         ),
         Command::Generate { out, size, seed } => {
@@ -439,6 +546,13 @@ fn open_workspace(config: Config, bar: &progress::Bar) -> Result<Workspace, Erro
         bar.suspend(|| eprintln!("visgraat: note: {}", cleaned_note(&ws)));
     }
     Ok(ws)
+}
+
+/// `value` as pretty JSON on stdout.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Usage(e.to_string()))?;
+    println!("{text}");
+    Ok(())
 }
 
 fn warn_problems(problems: &[Error]) {

@@ -91,7 +91,7 @@ pub(super) fn search(
         quotes: args.quotes || voice.is_some(),
         codes: args.codes,
         memos: args.memos,
-        limit: args.limit,
+        limit: args.limit as usize,
     };
     // Without a coding filter only the hits' codes need codings: read just their files.
     let hits = if request.filters_codings() {

@@ -89,7 +89,11 @@ impl BookEdit {
 
 /// Refuse an edit made on a stale view: another process changed the code book or the cases
 /// since this one loaded them, and saving its copy would drop that change.
-fn ensure_current(root: &Path, book: Option<&Codebook>, cases: Option<&Cases>) -> Result<()> {
+pub(super) fn ensure_current(
+    root: &Path,
+    book: Option<&Codebook>,
+    cases: Option<&Cases>,
+) -> Result<()> {
     let stale = |what: &Path| {
         Err(Error::Usage(format!(
             "{} was changed by another process: reloaded, try again",
@@ -122,11 +126,11 @@ fn ensure_current(root: &Path, book: Option<&Codebook>, cases: Option<&Cases>) -
     Ok(())
 }
 
-fn codebook_path(root: &Path) -> PathBuf {
+pub(super) fn codebook_path(root: &Path) -> PathBuf {
     root.join("codebook.toml")
 }
 
-fn cases_path(root: &Path) -> PathBuf {
+pub(super) fn cases_path(root: &Path) -> PathBuf {
     root.join("cases.toml")
 }
 
@@ -141,7 +145,7 @@ fn with_header(path: &Path, body: &str) -> String {
     format!("{header}{body}")
 }
 
-fn save_book(root: &Path, book: &Codebook) -> Result<()> {
+pub(super) fn save_book(root: &Path, book: &Codebook) -> Result<()> {
     let path = codebook_path(root);
     let body = toml::to_string(book).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
     atomic::write(&path, with_header(&path, &body).as_bytes())
@@ -155,7 +159,7 @@ fn save_cases(root: &Path, cases: &Cases) -> Result<()> {
 
 /// Run `change` with the files at `paths` snapshotted before and after, under the write
 /// lock, after checking that the code book and cases the edit was made on are still current.
-fn edit(
+pub(super) fn edit(
     root: &Path,
     paths: Vec<PathBuf>,
     seen: (Option<&Codebook>, Option<&Cases>),

@@ -4,6 +4,8 @@
 
 pub mod anchor;
 pub mod book_edit;
+pub mod case_edit;
+pub mod code_lifecycle;
 pub mod lock;
 pub mod memos;
 pub mod review_log;

@@ -234,11 +234,22 @@ pub enum Imported {
     Unchanged(PathBuf),
 }
 
+/// Which case an imported source is in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum CaseOption {
+    /// The case the source has from an earlier import (none for a new source): a corrected
+    /// file imported again does not drop out of its case.
+    #[default]
+    Keep,
+    /// This case, or none.
+    Set(Option<String>),
+}
+
 /// How to import a file.
 #[derive(Debug, Default)]
 pub struct Options<'k> {
     pub kind: Option<SourceKind>,
-    pub case: Option<String>,
+    pub case: CaseOption,
     /// Replace participants' names by pseudonyms from (and into) this key.
     pub pseudonyms: Option<&'k mut PseudonymKey>,
     /// The file is text extracted from a PDF: join wrapped lines, repair hyphenation from
@@ -299,7 +310,6 @@ fn docx_text(file: &Path) -> Result<String> {
 /// file replaces the source (its codings follow by re-anchoring when the corpus is next opened).
 pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Imported> {
     let kind = options.kind.unwrap_or(SourceKind::Transcript);
-    let case = options.case.as_deref();
     let is_docx = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
@@ -368,6 +378,19 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
             format!("no usable id from the file name ({m}); rename the file"),
         )
     })?;
+    let target = corpus
+        .join("sources")
+        .join(kind.as_str())
+        .join(format!("{id}.md"));
+    let existing = crate::text_file::read_optional(&target)?;
+    let case = match options.case {
+        CaseOption::Set(case) => case,
+        CaseOption::Keep => existing
+            .as_deref()
+            .and_then(|text| source::Source::parse(&target, text).ok())
+            .and_then(|s| s.meta.case),
+    };
+    let case = case.as_deref();
     let meta = SourceMeta {
         id: id.clone(),
         kind,
@@ -377,10 +400,6 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
         provenance,
         pages,
     };
-    let target = corpus
-        .join("sources")
-        .join(kind.as_str())
-        .join(format!("{id}.md"));
     if kind == SourceKind::Transcript {
         let mut speakers: Vec<String> = source::segments(&body, kind, &[])
             .into_iter()
@@ -391,7 +410,6 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
         crate::corpus::participants::record(corpus, &id, case, &speakers)?;
     }
     let rendered = source::render(&meta, &body);
-    let existing = crate::text_file::read_optional(&target)?;
     if existing.as_deref() == Some(rendered.as_str()) {
         return Ok(Imported::Unchanged(target));
     }

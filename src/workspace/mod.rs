@@ -11,6 +11,8 @@ use crate::index::search::Searcher;
 use crate::progress::{Progress, Silent};
 use std::path::Path;
 
+pub mod init;
+
 pub struct Workspace {
     pub config: Config,
     pub corpus: Corpus,
