@@ -80,8 +80,7 @@ pub(super) fn code(
     args: &[String],
     text: Option<&str>,
     coder: Option<String>,
-    memo: &str,
-    json: bool,
+    (memo, json): (&str, bool),
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     let ws = open_workspace(config, bar)?;

@@ -22,8 +22,6 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::coding::anchor::Anchor;
 use crate::config::Config;
-use crate::corpus::codebook::{Level, Valence};
-use crate::corpus::source::SourceKind;
 use crate::error::Error;
 use crate::workspace::{self, Workspace};
 
@@ -206,41 +204,7 @@ pub enum Command {
         json: bool,
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
-    Export {
-        /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster),
-        /// qdpx (REFI-QDA), or svg or png (the fishbone figure).
-        #[arg(long)]
-        format: String,
-        /// The file to write.
-        #[arg(short = 'o', long = "output")]
-        output: PathBuf,
-        /// Only codings on passages this search finds.
-        #[arg(long)]
-        query: Option<String>,
-        #[arg(long)]
-        code: Option<String>,
-        /// Fishbone level: beleid, team, individu, doelgroep, maatschappij.
-        #[arg(long)]
-        factor: Option<String>,
-        /// + (bevorderend) or - (belemmerend).
-        #[arg(long, allow_hyphen_values = true)]
-        valence: Option<String>,
-        #[arg(long)]
-        coder: Option<String>,
-        #[arg(long)]
-        case: Option<String>,
-        /// transcript, intermezzo, report or letter.
-        #[arg(long)]
-        kind: Option<String>,
-        #[arg(long)]
-        speaker: Option<String>,
-        /// With --format docx: the fishbone figure (as --format png draws it) at the top.
-        #[arg(long)]
-        with_figure: bool,
-        /// What was written, as one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
+    Export(export::ExportArgs),
     /// Generate a synthetic corpus for benchmarks (word frequencies from this corpus).
     Generate {
         /// A new directory: gets corpus/ and config.toml.
@@ -385,8 +349,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             &args,
             text.as_deref(),
             coder,
-            &memo,
-            json,
+            (&memo, json),
             &bar,
         ),
         Command::Stats {
@@ -425,54 +388,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             import_plan::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export {
-            format,
-            output,
-            query,
-            code,
-            factor,
-            valence,
-            coder,
-            case,
-            kind,
-            speaker,
-            with_figure,
-            json,
-        } => {
-            let kind = parse_choice(
-                kind.as_deref(),
-                "kind",
-                SourceKind::parse,
-                "transcript, intermezzo, report, letter",
-            )?;
-            let level = parse_choice(
-                factor.as_deref(),
-                "factor",
-                Level::parse,
-                "beleid, team, individu, doelgroep, maatschappij",
-            )?;
-            let valence = parse_choice(valence.as_deref(), "valence", Valence::parse, "+ or -")?;
-            let selection = crate::export::report::Selection {
-                code,
-                level,
-                valence,
-                coder,
-                case,
-                kind,
-                speaker,
-                within: None,
-            };
-            export::run(
-                config,
-                &format,
-                &output,
-                query.as_deref(),
-                selection,
-                with_figure,
-                json,
-                &bar,
-            )
-        }
+        Command::Export(args) => export::run_args(config, args, &bar),
         Command::Import {
             files,
             kind,
