@@ -347,3 +347,62 @@ fn a_closed_pipe_ends_quietly_and_completions_and_man_are_written() {
     }
     assert!(p.expect(0, &["man"]).contains(".TH visgraat 1"));
 }
+
+#[test]
+fn a_fishbone_with_bones_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let user = dir.path().join(".user-config");
+    let run = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        visgraat(dir.path(), &args, &user)
+    };
+    assert!(run(&["init", "--template", "fishbone"]).status.success());
+    let book = dir.path().join("corpus/codebook.toml");
+    let text = std::fs::read_to_string(&book).unwrap();
+    std::fs::write(
+        &book,
+        format!(
+            "[[level]]\nid = \"gezin\"\nlabel = \"Gezin\"\n\n[[level]]\nid = \"school\"\n\n{text}"
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "codes",
+        "add",
+        "Steun thuis",
+        "--level",
+        "gezin",
+        "--valence",
+        "+",
+        "--definition",
+        "Ouders helpen mee (synthetisch).",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "codes",
+        "add",
+        "Roosters",
+        "--level",
+        "team",
+        "--valence",
+        "-",
+        "--definition",
+        "x",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("use one of gezin, school"), "{said}");
+    let codes: serde_json::Value =
+        serde_json::from_slice(&run(&["codes", "list", "--json"]).stdout).unwrap();
+    assert_eq!(codes[0]["id"], "gezin-steun-thuis");
+    assert_eq!(codes[0]["level"], "gezin");
+    let text = std::fs::read_to_string(&book).unwrap();
+    assert!(text.starts_with("[[level]]\nid = \"gezin\""), "{text}");
+    let stats = String::from_utf8_lossy(&run(&["stats"]).stdout).to_string();
+    assert!(stats.contains("gezin"), "{stats}");
+    assert!(run(&["check"]).status.success());
+}

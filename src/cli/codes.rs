@@ -82,15 +82,6 @@ pub enum CodesCommand {
     },
 }
 
-fn level(value: Option<&str>) -> Result<Option<Level>, Error> {
-    parse_choice(
-        value,
-        "level",
-        Level::parse,
-        "beleid, team, individu, doelgroep, maatschappij",
-    )
-}
-
 fn valence(value: Option<&str>) -> Result<Option<Valence>, Error> {
     parse_choice(value, "valence", Valence::parse, "+ or -")
 }
@@ -165,7 +156,10 @@ pub(super) fn run(
             id,
             json,
         } => {
-            let bone = match (level(l.as_deref())?, valence(v.as_deref())?) {
+            let bone = match (
+                super::parse_level(book, l.as_deref(), "level")?,
+                valence(v.as_deref())?,
+            ) {
                 (Some(l), Some(v)) => Some((l, v)),
                 (None, None) => None,
                 _ => {
@@ -217,7 +211,7 @@ pub(super) fn run(
                     "{id} is not a fishbone code: it has no level or valence"
                 )));
             };
-            let l = level(l.as_deref())?.unwrap_or(old_l);
+            let l = super::parse_level(book, l.as_deref(), "level")?.unwrap_or(old_l);
             let v = valence(v.as_deref())?.unwrap_or(old_v);
             let _: BookEdit = book_edit::move_code(&root, book, &id, l, v)?;
             done(json, "moved", &id, reread().as_ref())

@@ -8,7 +8,7 @@ use super::progress::Bar;
 use super::{output, parse_choice, warn_problems};
 use crate::coding::CodingSet;
 use crate::config::Config;
-use crate::corpus::codebook::{Level, Valence};
+use crate::corpus::codebook::Valence;
 use crate::corpus::source::SourceKind;
 use crate::error::Error;
 use crate::export::docx;
@@ -115,12 +115,8 @@ pub(super) fn run_args(config: Config, args: ExportArgs, bar: &Bar) -> Result<Ex
         SourceKind::parse,
         "transcript, intermezzo, report, letter",
     )?;
-    let level = parse_choice(
-        args.factor.as_deref(),
-        "factor",
-        Level::parse,
-        "beleid, team, individu, doelgroep, maatschappij",
-    )?;
+    let (book, _) = crate::corpus::codebook::Codebook::load(&config.corpus.join("codebook.toml"));
+    let level = super::parse_level(&book, args.factor.as_deref(), "factor")?;
     let valence = parse_choice(args.valence.as_deref(), "valence", Valence::parse, "+ or -")?;
     let selection = Selection {
         code: args.code.clone(),

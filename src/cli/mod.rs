@@ -523,6 +523,16 @@ fn parse_choice<T>(
         .transpose()
 }
 
+/// A fishbone level of `book` (its own levels, else the monitor's five).
+fn parse_level(
+    book: &crate::corpus::codebook::Codebook,
+    value: Option<&str>,
+    what: &str,
+) -> Result<Option<crate::corpus::codebook::Level>, Error> {
+    let names: Vec<&str> = book.levels().iter().map(|l| l.as_str()).collect();
+    parse_choice(value, what, |v| book.level(v), &names.join(", "))
+}
+
 /// Say which codings opening the workspace put back on their text, and how.
 pub(crate) fn print_healed(ws: &Workspace) {
     for h in &ws.healed {

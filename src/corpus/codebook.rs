@@ -8,19 +8,33 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-/// The fishbone's levels, in the order of the diagram (beleid, team and individu above the
-/// spine; doelgroep and maatschappij below).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Beleid,
-    Team,
-    Individu,
-    Doelgroep,
-    Maatschappij,
+/// A bone of the fishbone: the monitor's five levels by default (beleid, team and individu
+/// above the spine; doelgroep and maatschappij below), or the levels a code book defines
+/// with `[[level]]` entries. An interned id with a rank (its place in the diagram's order),
+/// so a level stays a small `Copy` value that orders bones as the diagram does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Level {
+    rank: u16,
+    id: &'static str,
 }
 
+/// The most levels one process knows (every code book it reads together): ids are interned
+/// for good, so their number is bounded.
+const MAX_LEVELS: usize = 256;
+
+static CUSTOM_LEVELS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+// The five monitor levels keep the names they had as enum variants, so code that names
+// them reads as before (`Level::Team`, also in patterns).
+#[allow(non_upper_case_globals)]
 impl Level {
+    pub const Beleid: Level = Level::builtin(0, "beleid");
+    pub const Team: Level = Level::builtin(1, "team");
+    pub const Individu: Level = Level::builtin(2, "individu");
+    pub const Doelgroep: Level = Level::builtin(3, "doelgroep");
+    pub const Maatschappij: Level = Level::builtin(4, "maatschappij");
+
+    /// The monitor's five levels: a code book's levels when it defines none.
     pub const ALL: [Level; 5] = [
         Level::Beleid,
         Level::Team,
@@ -29,19 +43,80 @@ impl Level {
         Level::Maatschappij,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Beleid => "beleid",
-            Level::Team => "team",
-            Level::Individu => "individu",
-            Level::Doelgroep => "doelgroep",
-            Level::Maatschappij => "maatschappij",
-        }
+    const fn builtin(rank: u16, id: &'static str) -> Level {
+        Level { rank, id }
     }
 
+    pub fn as_str(self) -> &'static str {
+        self.id
+    }
+
+    /// One of the monitor's five levels (a code book's own levels: [`Codebook::level`]).
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|l| l.as_str() == s)
     }
+
+    /// The level with id `id`, one of the five or any other (a kebab-case id, at most 64
+    /// characters, within [`MAX_LEVELS`]).
+    pub fn intern(id: &str) -> std::result::Result<Level, String> {
+        if let Some(level) = Level::parse(id) {
+            return Ok(level);
+        }
+        crate::corpus::source::validate_id(id).map_err(|m| format!("level: {m}"))?;
+        if id.len() > 64 {
+            return Err(format!("level {id:?} is longer than 64 characters"));
+        }
+        let mut known = CUSTOM_LEVELS.lock().unwrap_or_else(|e| e.into_inner());
+        let at = match known.iter().position(|k| *k == id) {
+            Some(at) => at,
+            None if known.len() >= MAX_LEVELS => {
+                return Err(format!("more than {MAX_LEVELS} fishbone levels"));
+            }
+            None => {
+                known.push(Box::leak(id.to_string().into_boxed_str()));
+                known.len() - 1
+            }
+        };
+        Ok(Level {
+            rank: Level::ALL.len() as u16 + at as u16,
+            id: known[at],
+        })
+    }
+
+    /// Whether this is one of the monitor's five levels.
+    pub fn is_builtin(self) -> bool {
+        self.rank() < Level::ALL.len()
+    }
+
+    /// Its place in the diagram's order: the five first, then other levels as first met.
+    pub fn rank(self) -> usize {
+        usize::from(self.rank)
+    }
+}
+
+impl Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.id)
+    }
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Level, D::Error> {
+        let id = String::deserialize(d)?;
+        Level::intern(&id).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A bone a code book defines: `[[level]] id = "gezin" label = "Gezin" side = "below"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelDef {
+    pub id: Level,
+    #[serde(default)]
+    pub label: String,
+    /// "above" or "below" the spine (default: alternating, the first above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -106,6 +181,9 @@ pub struct Code {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Codebook {
+    /// The fishbone's bones, when the book has others than the monitor's five.
+    #[serde(default, rename = "level", skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<LevelDef>,
     #[serde(default, rename = "group")]
     pub groups: Vec<Group>,
     #[serde(default, rename = "code")]
@@ -162,18 +240,19 @@ impl Codebook {
             }
         };
         let line_at = |at: usize| text[..text.floor_char_boundary(at)].matches('\n').count() + 1;
-        let (mut groups, mut codes) = (Vec::new(), Vec::new());
+        let (mut groups, mut codes, mut levels) = (Vec::new(), Vec::new(), Vec::new());
         for (key, value) in doc.get_ref() {
             let key_line = Some(line_at(key.span().start));
             let what = match key.get_ref().as_ref() {
                 "group" => "group",
                 "code" => "code",
+                "level" => "level",
                 other => {
                     problems.push(Error::invalid(
                         path,
                         key_line,
                         format!(
-                            "unknown key {other:?} (a code book holds [[group]] and [[code]] entries); ignored"
+                            "unknown key {other:?} (a code book holds [[level]], [[group]] and [[code]] entries); ignored"
                         ),
                     ));
                     continue;
@@ -192,10 +271,15 @@ impl Codebook {
                 // The line of its id, where a reader looks for a code; else its header.
                 let line = Some(line_at(id.as_ref().map_or(entry.span().start, |i| i.1)));
                 let de = || toml::de::ValueDeserializer::from(entry.clone());
-                let parsed = if what == "group" {
-                    Group::deserialize(de()).map(|g| groups.push((g, line)))
-                } else {
-                    Code::deserialize(de()).map(|c| codes.push((c, line)))
+                let parsed = match what {
+                    "group" => Group::deserialize(de()).map(|g| groups.push((g, line))),
+                    "level" => LevelDef::deserialize(de()).map(|l| levels.push((l, line))),
+                    _ => Code::deserialize(de()).map(|c| {
+                        // An unknown level is found against the book's levels, after they
+                        // are all read: keep where this code's level stands.
+                        let level_line = field_line(entry.get_ref(), "level").map(line_at);
+                        codes.push((c, line, level_line))
+                    }),
                 };
                 if let Err(e) = parsed {
                     let at = e.span().map(|s| line_at(s.start)).or(line);
@@ -215,6 +299,31 @@ impl Codebook {
                 }
             }
         }
+        for (level, line) in levels {
+            if book.levels.iter().any(|l| l.id == level.id) {
+                problems.push(Error::invalid(
+                    path,
+                    line,
+                    format!("duplicate level id {:?}; skipped", level.id.as_str()),
+                ));
+            } else if level
+                .side
+                .as_deref()
+                .is_some_and(|s| s != "above" && s != "below")
+            {
+                problems.push(Error::invalid(
+                    path,
+                    line,
+                    format!(
+                        "level {:?}: side must be \"above\" or \"below\"; skipped",
+                        level.id.as_str()
+                    ),
+                ));
+            } else {
+                book.levels.push(level);
+            }
+        }
+        let known_levels = book.levels();
         // Groups first: the file's keys come sorted, so codes were read before them.
         for (group, line) in groups {
             if book.groups.iter().any(|g| g.id == group.id) {
@@ -232,7 +341,26 @@ impl Codebook {
         let group_ids: std::collections::HashSet<String> =
             book.groups.iter().map(|g| g.id.clone()).collect();
         let mut code_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (code, line) in codes {
+        for (code, line, level_line) in codes {
+            if let Some(level) = code.level
+                && !known_levels.contains(&level)
+            {
+                let names: Vec<&str> = known_levels.iter().map(|l| l.as_str()).collect();
+                problems.push(Error::invalid(
+                    path,
+                    level_line.or(line),
+                    format!(
+                        "code {:?} skipped: unknown level {:?} (the levels are {}; [[level]] entries in codebook.toml define others)",
+                        code.id,
+                        level.as_str(),
+                        names.join(", ")
+                    ),
+                ));
+                if !code_ids.contains(&code.id) {
+                    book.skipped.entry(code.id).or_insert(line);
+                }
+                continue;
+            }
             match book.check_code(&code, &code_ids, &group_ids) {
                 Ok(()) => {
                     code_ids.insert(code.id.clone());
@@ -301,6 +429,36 @@ impl Codebook {
         })
     }
 
+    /// The fishbone's bones in the diagram's order: the book's own, else the monitor's five.
+    pub fn levels(&self) -> Vec<Level> {
+        if self.levels.is_empty() {
+            Level::ALL.to_vec()
+        } else {
+            self.levels.iter().map(|l| l.id).collect()
+        }
+    }
+
+    /// The level `id` of this book.
+    pub fn level(&self, id: &str) -> Option<Level> {
+        self.levels().into_iter().find(|l| l.as_str() == id)
+    }
+
+    /// The label of a level: the book's, else its id.
+    pub fn level_label(&self, level: Level) -> &str {
+        self.levels
+            .iter()
+            .find(|l| l.id == level && !l.label.is_empty())
+            .map_or(level.as_str(), |l| l.label.as_str())
+    }
+
+    /// "above" or "below" for a level the book defines with a side; None for the rest.
+    pub fn level_side(&self, level: Level) -> Option<&str> {
+        self.levels
+            .iter()
+            .find(|l| l.id == level)
+            .and_then(|l| l.side.as_deref())
+    }
+
     pub fn code(&self, id: &str) -> Option<&Code> {
         self.codes.iter().find(|c| c.id == id)
     }
@@ -311,6 +469,17 @@ impl Codebook {
             .iter()
             .filter(move |c| c.level == Some(level) && c.valence == Some(valence))
     }
+}
+
+/// Where field `name` of an entry stands (its value's start), to report it by its line.
+fn field_line(entry: &toml::de::DeValue<'_>, name: &str) -> Option<usize> {
+    let toml::de::DeValue::Table(table) = entry else {
+        return None;
+    };
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == name)
+        .map(|(_, v)| v.span().start)
 }
 
 /// The `id` an entry names, if it is a string, and where it stands: to report a skipped
@@ -359,11 +528,9 @@ mod tests {
         let found = lines(&problems);
         assert_eq!(found.len(), 4, "{found:?}");
         assert_eq!(found[0].0, Some(17));
-        assert!(
-            found[0]
-                .1
-                .starts_with("code \"team-b\" skipped: unknown variant `teamm`")
-        );
+        assert!(found[0].1.starts_with(
+            "code \"team-b\" skipped: unknown level \"teamm\" (the levels are beleid, team,"
+        ));
         assert_eq!(found[1].0, Some(21));
         assert!(
             found[1]
@@ -381,6 +548,36 @@ mod tests {
         assert!(book.missing_because("team-b").unwrap().contains("line 14"));
         assert!(book.missing_because("team-z").is_none());
         assert!(!book.unreadable);
+    }
+
+    #[test]
+    fn a_book_may_define_its_own_levels_and_one_bad_entry_is_skipped() {
+        let text = "[[level]]\nid = \"gezin\"\nlabel = \"Gezin\"\nside = \"below\"\n\n[[level]]\nid = \"school\"\n\n[[level]]\nid = \"buurt\"\nside = \"links\"\n\n[[group]]\nid = \"fishbone\"\nlabel = \"F\"\n\n[[code]]\nid = \"gezin-steun\"\nlabel = \"Steun thuis\"\ngroup = \"fishbone\"\nlevel = \"gezin\"\nvalence = \"bevorderend\"\ndefinition = \"synthetic\"\n\n[[code]]\nid = \"team-a\"\nlabel = \"A\"\ngroup = \"fishbone\"\nlevel = \"team\"\nvalence = \"bevorderend\"\ndefinition = \"synthetic\"\n";
+        let (book, problems) = Codebook::parse(Path::new("codebook.toml"), text);
+        let found = lines(&problems);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, Some(10));
+        assert!(found[0].1.contains("side must be"), "{found:?}");
+        // A book with levels of its own has those, not the monitor's five.
+        assert_eq!(found[1].0, Some(29));
+        assert!(
+            found[1]
+                .1
+                .contains("unknown level \"team\" (the levels are gezin, school;")
+        );
+        let levels: Vec<&str> = book.levels().iter().map(|l| l.as_str()).collect();
+        assert_eq!(levels, ["gezin", "school"]);
+        let gezin = book.level("gezin").unwrap();
+        assert!(!gezin.is_builtin() && gezin > Level::Maatschappij);
+        assert_eq!(book.level_label(gezin), "Gezin");
+        assert_eq!(book.level_side(gezin), Some("below"));
+        assert_eq!(book.factors(gezin, Valence::Bevorderend).count(), 1);
+        assert!(Level::intern("Met Spatie").is_err());
+        // The monitor's book keeps the five.
+        let (monitor, _) = Codebook::parse(Path::new("c"), GOOD);
+        assert_eq!(monitor.levels(), Level::ALL.to_vec());
+        let again = toml::to_string(&book).unwrap();
+        assert!(again.contains("[[level]]\nid = \"gezin\""), "{again}");
     }
 
     #[test]

@@ -66,7 +66,7 @@ fn level_color(level: Option<Level>) -> &'static str {
         Some(Level::Individu) => "#9467BD",
         Some(Level::Doelgroep) => "#FF7F0E",
         Some(Level::Maatschappij) => "#8C564B",
-        None => "#7F7F7F",
+        Some(_) | None => "#7F7F7F",
     }
 }
 
@@ -160,7 +160,7 @@ pub fn project(
             text_element(&mut w, "Description", &group.description)?;
         }
         if group.id == FISHBONE {
-            for level in Level::ALL {
+            for level in corpus.codebook.levels() {
                 start(
                     &mut w,
                     "Code",

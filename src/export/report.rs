@@ -45,9 +45,7 @@ pub fn select<'a>(
                     .position(|g| g.id == c.group)
                     .unwrap_or(999)
         });
-        let level = code.and_then(|c| c.level).map_or(usize::MAX, |l| {
-            Level::ALL.iter().position(|x| *x == l).unwrap_or(9)
-        });
+        let level = code.and_then(|c| c.level).map_or(usize::MAX, Level::rank);
         let valence = code.and_then(|c| c.valence).map_or(usize::MAX, |v| {
             Valence::ALL.iter().position(|x| *x == v).unwrap_or(9)
         });
