@@ -315,7 +315,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Man) => return setup::man(),
         _ => {}
     }
-    if !cli.config.exists() {
+    // Without config.toml a folder with a corpus/ is still a project (with the defaults).
+    let beside = cli.config.parent().unwrap_or(std::path::Path::new("."));
+    let beside = if beside.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        beside
+    };
+    if !cli.config.exists() && !beside.join("corpus").is_dir() {
         return Err(Error::Usage(format!(
             "not a visgraat project: no {} here. `visgraat init` makes one (or --config PATH names one)",
             cli.config.display()

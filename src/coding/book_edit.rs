@@ -151,8 +151,16 @@ pub(super) fn save_book(root: &Path, book: &Codebook) -> Result<()> {
     atomic::write(&path, with_header(&path, &body).as_bytes())
 }
 
+/// Write the cases' sheets into cases.toml in place, so its comments and layout stay; a file
+/// whose cases differ otherwise (or that does not parse) is written whole.
 fn save_cases(root: &Path, cases: &Cases) -> Result<()> {
     let path = cases_path(root);
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Some(text) = super::case_edit::with_sheets(&old, cases)
+        && Cases::parse(&path, &text).is_ok_and(|written| written == *cases)
+    {
+        return atomic::write(&path, text.as_bytes());
+    }
     let body = toml::to_string(cases).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
     atomic::write(&path, with_header(&path, &body).as_bytes())
 }

@@ -238,6 +238,41 @@ pub fn assign(
     })
 }
 
+/// `text` (cases.toml) with every case's fishbone sheet as in `cases`, edited in place;
+/// None when the file does not parse or has other cases.
+pub(super) fn with_sheets(text: &str, cases: &Cases) -> Option<String> {
+    let mut doc: DocumentMut = text.parse().ok()?;
+    let list = doc.get_mut("case")?.as_array_of_tables_mut()?;
+    if list.len() != cases.cases.len() {
+        return None;
+    }
+    for (table, case) in list.iter_mut().zip(&cases.cases) {
+        if table.get("id").and_then(Item::as_str) != Some(case.id.as_str()) {
+            return None;
+        }
+        match &case.fishbone {
+            None => {
+                table.remove("fishbone");
+            }
+            Some(sheet) => {
+                let sheet_table = table
+                    .entry("fishbone")
+                    .or_insert_with(|| Item::Table(Table::new()))
+                    .as_table_mut()?;
+                let mut codes = toml_edit::Array::new();
+                codes.extend(sheet.codes.iter().map(String::as_str));
+                sheet_table["codes"] = toml_edit::value(codes);
+                if sheet.note.is_empty() {
+                    sheet_table.remove("note");
+                } else {
+                    sheet_table["note"] = toml_edit::value(sheet.note.as_str());
+                }
+            }
+        }
+    }
+    Some(doc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +313,23 @@ mod tests {
             std::fs::read_to_string(root.join("cases.toml")).unwrap(),
             CASES
         );
+    }
+
+    #[test]
+    fn a_sheet_edit_keeps_the_comments_of_cases_toml() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("cases.toml"), CASES).unwrap();
+        let cases = Cases::load(&root.join("cases.toml")).unwrap();
+        super::super::book_edit::toggle_on_sheet(root, &cases, "fg-noord", "team-a").unwrap();
+        let text = std::fs::read_to_string(root.join("cases.toml")).unwrap();
+        assert!(
+            text.contains("regio = \"Noord\" # as the invitation said"),
+            "{text}"
+        );
+        assert!(text.contains("codes = [\"team-a\"]"), "{text}");
+        let now = Cases::load(&root.join("cases.toml")).unwrap();
+        assert_eq!(now.cases[0].fishbone.as_ref().unwrap().codes, ["team-a"]);
     }
 
     #[test]
