@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod codebook;
 pub mod import_plan;
+pub mod level;
 pub mod markdown;
 pub mod participants;
 pub mod pdf_text;
