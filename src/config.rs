@@ -39,8 +39,11 @@ fn default_pseudonym_key() -> PathBuf {
 pub struct Config {
     pub corpus: PathBuf,
     pub index: PathBuf,
-    /// The active coder: config.toml, else $VISGRAAT_CODER, else $USER.
+    /// The active coder: $VISGRAAT_CODER, else the user's own config, else config.toml,
+    /// else $USER (`--coder` on a command beats them all).
     pub coder: String,
+    /// Where `coder` came from: the TUI asks for a name when nobody chose one.
+    pub coder_from: CoderFrom,
     pub language: String,
     /// The key from real names to pseudonyms (`import --pseudonymise`): outside corpus/ and
     /// git-ignored, so a shared corpus never holds the names.
@@ -53,6 +56,7 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         let text = crate::text_file::read_optional(path)?.unwrap_or_default();
         let file: ConfigFile = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
+        let (coder, coder_from) = resolve_coder(&file.coder, user_coder()?);
         if !matches!(file.language.as_str(), "nl" | "en") {
             return Err(Error::invalid(
                 path,
@@ -63,7 +67,8 @@ impl Config {
         Ok(Config {
             corpus: base.join(file.corpus),
             index: base.join(file.index),
-            coder: resolve_coder(&file.coder),
+            coder,
+            coder_from,
             language: file.language,
             pseudonym_key: base.join(file.pseudonym_key),
         })
@@ -71,10 +76,12 @@ impl Config {
 
     /// Defaults rooted at a directory: `dir/corpus`, `dir/index`.
     pub fn at(dir: &Path) -> Config {
+        let (coder, coder_from) = resolve_coder("", user_coder().ok().flatten());
         Config {
             corpus: dir.join("corpus"),
             index: dir.join("index"),
-            coder: resolve_coder(""),
+            coder,
+            coder_from,
             language: "nl".into(),
             pseudonym_key: dir.join("pseudonyms.toml"),
         }
@@ -141,23 +148,142 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
-fn resolve_coder(configured: &str) -> String {
+/// Where the active coder's name came from, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoderFrom {
+    Environment,
+    UserConfig,
+    ProjectConfig,
+    /// $USER: a login name, not a choice; the TUI offers to remember a real one.
+    Login,
+    /// Nothing at all: "onbekend".
+    Unknown,
+}
+
+impl CoderFrom {
+    /// Whether someone chose this name (the TUI asks once when nobody did).
+    pub fn is_chosen(self) -> bool {
+        matches!(
+            self,
+            CoderFrom::Environment | CoderFrom::UserConfig | CoderFrom::ProjectConfig
+        )
+    }
+}
+
+fn resolve_coder(configured: &str, user: Option<String>) -> (String, CoderFrom) {
     let candidates = [
-        Some(configured.to_string()),
-        std::env::var("VISGRAAT_CODER").ok(),
-        std::env::var("USER").ok(),
+        (std::env::var("VISGRAAT_CODER").ok(), CoderFrom::Environment),
+        (user, CoderFrom::UserConfig),
+        (Some(configured.to_string()), CoderFrom::ProjectConfig),
+        (std::env::var("USER").ok(), CoderFrom::Login),
     ];
     candidates
         .into_iter()
-        .flatten()
-        .map(|c| c.trim().to_string())
-        .find(|c| !c.is_empty())
-        .unwrap_or_else(|| "onbekend".into())
+        .filter_map(|(c, from)| c.map(|c| (c.trim().to_string(), from)))
+        .find(|(c, _)| !c.is_empty())
+        .unwrap_or_else(|| ("onbekend".into(), CoderFrom::Unknown))
+}
+
+/// The user's own settings, never shared with a project: `$XDG_CONFIG_HOME/visgraat/
+/// config.toml`, else `~/.config/visgraat/config.toml`. None without either variable.
+pub fn user_config_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("visgraat").join("config.toml"))
+}
+
+/// The coder named in the user's own config, if any.
+pub fn user_coder() -> Result<Option<String>> {
+    match user_config_path() {
+        Some(path) => user_coder_at(&path),
+        None => Ok(None),
+    }
+}
+
+/// The coder named in the user config at `path`.
+pub fn user_coder_at(path: &Path) -> Result<Option<String>> {
+    let Some(text) = crate::text_file::read_optional(path)? else {
+        return Ok(None);
+    };
+    let doc: toml::Table = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
+    match doc.get("coder") {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(s.clone()).filter(|s| !s.trim().is_empty())),
+        Some(_) => Err(Error::invalid(
+            path,
+            None,
+            "coder must be a string: coder = \"your name\"",
+        )),
+    }
+}
+
+/// Remember `coder` in the user's own config (made if missing; its other settings and
+/// comments kept), never in the project. Returns the file written.
+pub fn remember_coder(coder: &str) -> Result<PathBuf> {
+    let path = user_config_path().ok_or_else(|| {
+        Error::Usage(
+            "neither $XDG_CONFIG_HOME nor $HOME is set: nowhere to remember the coder".into(),
+        )
+    })?;
+    remember_coder_at(&path, coder)?;
+    Ok(path)
+}
+
+/// [`remember_coder`] in the user config at `path`.
+pub fn remember_coder_at(path: &Path, coder: &str) -> Result<()> {
+    crate::corpus::source::validate_id(coder.trim())
+        .map_err(|m| Error::Usage(format!("coder {coder:?}: {m}")))?;
+    let text = crate::text_file::read_optional(path)?.unwrap_or_default();
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| Error::invalid(path, None, e.to_string()))?;
+    doc["coder"] = toml_edit::value(coder.trim());
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    crate::atomic::write(path, doc.to_string().as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_coder_is_remembered_in_the_user_config_keeping_its_other_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("visgraat/config.toml");
+        assert_eq!(user_coder_at(&path).unwrap(), None);
+        remember_coder_at(&path, "ana").unwrap();
+        assert_eq!(user_coder_at(&path).unwrap().as_deref(), Some("ana"));
+        std::fs::write(&path, "# mine\ntheme = \"dark\"\ncoder = \"ana\"\n").unwrap();
+        remember_coder_at(&path, "bram").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, "# mine\ntheme = \"dark\"\ncoder = \"bram\"\n");
+        assert!(remember_coder_at(&path, "met spatie").is_err());
+        std::fs::write(&path, "coder = 3\n").unwrap();
+        assert!(
+            user_coder_at(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("must be a string")
+        );
+    }
+
+    #[test]
+    fn the_user_config_beats_the_project_and_a_login_name_is_no_choice() {
+        // VISGRAAT_CODER is not set under `cargo test` unless the caller set it.
+        if std::env::var_os("VISGRAAT_CODER").is_some() {
+            return;
+        }
+        assert_eq!(
+            resolve_coder("proj", Some("ana".into())),
+            ("ana".to_string(), CoderFrom::UserConfig)
+        );
+        assert_eq!(resolve_coder("proj", None).1, CoderFrom::ProjectConfig);
+        assert!(!resolve_coder("", None).1.is_chosen());
+    }
 
     #[test]
     fn a_key_inside_the_corpus_is_found_however_it_is_written() {

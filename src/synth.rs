@@ -19,7 +19,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::coding::{Coding, CodingFile};
 use crate::corpus::Corpus;
-use crate::corpus::cases::{Case, Cases};
+use crate::corpus::cases::{AttrValue, Attributes, Case, Cases};
 use crate::corpus::quotes::{self, Voice};
 use crate::corpus::source::{self, SourceKind, SourceMeta};
 use crate::error::{Error, Result};
@@ -306,12 +306,28 @@ fn write_corpus(
         cases.cases.push(Case {
             id: id.clone(),
             label: format!("Synthetisch team {n}"),
-            team: format!("team {}", name(&mut w.rng)),
-            institution: format!("ROC {}", name(&mut w.rng)),
-            level: ["niveau 1", "niveau 2", "niveau 3", "niveau 4"][w.rng.random_range(0..4)]
-                .into(),
-            sector: ["zorg en welzijn", "techniek", "economie", "groen"][w.rng.random_range(0..4)]
-                .into(),
+            attributes: Attributes(vec![
+                ("team".into(), text(format!("team {}", name(&mut w.rng)))),
+                (
+                    "institution".into(),
+                    text(format!("ROC {}", name(&mut w.rng))),
+                ),
+                (
+                    "level".into(),
+                    text(
+                        ["niveau 1", "niveau 2", "niveau 3", "niveau 4"][w.rng.random_range(0..4)]
+                            .into(),
+                    ),
+                ),
+                (
+                    "sector".into(),
+                    text(
+                        ["zorg en welzijn", "techniek", "economie", "groen"]
+                            [w.rng.random_range(0..4)]
+                        .into(),
+                    ),
+                ),
+            ]),
             fishbone: None,
             passages: Vec::new(),
         });
@@ -448,6 +464,11 @@ fn write_corpus(
 
 fn write(path: &Path, text: &str) -> Result<()> {
     crate::atomic::write(path, text.as_bytes())
+}
+
+/// A text attribute of a synthetic case.
+fn text(value: String) -> AttrValue {
+    AttrValue::Text(value)
 }
 
 #[cfg(test)]

@@ -239,9 +239,9 @@ fn cases_are_the_five_focus_groups_of_bijlage_2() {
         .unwrap();
     for case in &corpus.cases.cases {
         assert!(
-            bijlage.body.contains(&case.sector),
+            bijlage.body.contains(&case.attributes.text("sector")),
             "{} not in Bijlage 2",
-            case.sector
+            case.attributes.text("sector")
         );
     }
 }

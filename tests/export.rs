@@ -49,7 +49,9 @@ fn csv_has_a_row_per_coding_with_case_and_code_path() {
     let mut reader = csv::Reader::from_path(&out).unwrap();
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "coding");
-    assert_eq!(&headers[19], "quote");
+    // speaker and citation (columns 11, 12) came in before the case and its attributes.
+    assert_eq!(&headers[11], "speaker");
+    assert_eq!(&headers[21], "quote");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 69, "both example coders");
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -345,10 +347,10 @@ fn qdpx_round_trip_gives_back_sources_codes_cases_and_codings() {
                 (
                     k.id.clone(),
                     k.label.clone(),
-                    k.team.clone(),
-                    k.institution.clone(),
-                    k.level.clone(),
-                    k.sector.clone(),
+                    k.attributes.text("team"),
+                    k.attributes.text("institution"),
+                    k.attributes.text("level"),
+                    k.attributes.text("sector"),
                 )
             })
             .collect::<Vec<_>>()

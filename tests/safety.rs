@@ -468,7 +468,7 @@ fn a_bad_code_book_entry_is_skipped_and_the_rest_kept() {
         + 1;
     assert!(
         out.contains(&format!(
-            "codebook.toml:{line}: code \"{id}\" skipped: unknown variant `teamm`"
+            "codebook.toml:{line}: code \"{id}\" skipped: unknown level \"teamm\""
         )),
         "{out}"
     );

@@ -357,7 +357,9 @@ pub(crate) fn code_figures(
         .iter()
         .filter_map(|c| c.level.map(|l| (c.id.as_str(), l)))
         .collect();
-    let per_level: Vec<Figures> = Level::ALL
+    let per_level: Vec<Figures> = corpus
+        .codebook
+        .levels()
         .iter()
         .map(|&level| {
             figures(level.as_str().to_string(), &|set: &BTreeSet<String>| {

@@ -25,10 +25,22 @@ pub enum Side {
     Below,
 }
 
+/// A code book's own level without a side alternates: its first above, its second below, …
 pub fn side(level: Level) -> Side {
     match level {
         Level::Beleid | Level::Team | Level::Individu => Side::Above,
         Level::Doelgroep | Level::Maatschappij => Side::Below,
+        other if (other.rank() - Level::ALL.len()).is_multiple_of(2) => Side::Above,
+        _ => Side::Below,
+    }
+}
+
+/// The side a code book gives a level, else [`side`].
+pub fn side_in(book: &crate::corpus::codebook::Codebook, level: Level) -> Side {
+    match book.level_side(level) {
+        Some("above") => Side::Above,
+        Some("below") => Side::Below,
+        _ => side(level),
     }
 }
 
@@ -139,7 +151,9 @@ pub fn diagram(corpus: &Corpus, codings: &CodingSet, case: Option<&str>) -> Diag
     let sheet = case
         .and_then(|c| corpus.cases.get(c))
         .and_then(|c| c.fishbone.as_ref());
-    let bones = Level::ALL
+    let bones = corpus
+        .codebook
+        .levels()
         .into_iter()
         .map(|level| {
             let mut ribs = Vec::new();
@@ -177,7 +191,7 @@ pub fn diagram(corpus: &Corpus, codings: &CodingSet, case: Option<&str>) -> Diag
             }
             Bone {
                 level,
-                side: side(level),
+                side: side_in(&corpus.codebook, level),
                 passages_plus: passages[0],
                 passages_minus: passages[1],
                 ribs,

@@ -141,13 +141,14 @@ pub fn level_by_case(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) 
     let mut columns: Vec<String> = corpus.cases.cases.iter().map(|c| c.id.clone()).collect();
     columns.push(NO_CASE.into());
     let mut rows = Vec::new();
-    for level in Level::ALL {
+    let levels = corpus.codebook.levels();
+    for level in &levels {
         for valence in Valence::ALL {
             rows.push(format!("{} {}", valence.glyph(), level.as_str()));
         }
     }
     let row_of = |level: Level, valence: Valence| {
-        Level::ALL.iter().position(|l| *l == level).unwrap_or(0) * Valence::ALL.len()
+        levels.iter().position(|l| *l == level).unwrap_or(0) * Valence::ALL.len()
             + Valence::ALL.iter().position(|v| *v == valence).unwrap_or(0)
     };
     let mut passages: BTreeMap<(usize, usize), BTreeSet<(String, u32)>> = BTreeMap::new();

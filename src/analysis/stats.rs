@@ -133,7 +133,7 @@ pub fn fishbone(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) -> Fi
             .count(),
     };
     let mut bones = Vec::new();
-    for level in Level::ALL {
+    for level in corpus.codebook.levels() {
         for valence in Valence::ALL {
             let codes: Vec<CodeCount> =
                 corpus.codebook.factors(level, valence).map(count).collect();

@@ -15,6 +15,7 @@ pub(crate) fn run(
     config: Config,
     fix: bool,
     accept: &[String],
+    json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     let mut ws = Workspace::inspect_with(config, bar)?;
@@ -37,23 +38,29 @@ pub(crate) fn run(
         if let Some(c) = ws.codings.codings.iter_mut().find(|p| p.coding.id == *id) {
             *c = placed.clone();
         }
-        println!(
-            "placed coding {id} at {}..{}: “{}” (its first quote is kept as original_quote)",
-            placed.coding.start, placed.coding.end, placed.coding.quote
-        );
+        if !json {
+            println!(
+                "placed coding {id} at {}..{}: “{}” (its first quote is kept as original_quote)",
+                placed.coding.start, placed.coding.end, placed.coding.quote
+            );
+        }
         ws.healed.retain(|h| h.id != *id);
     }
-    print_healed(&ws);
+    if !json {
+        print_healed(&ws);
+    }
     let unwritten = ws.healed.iter().filter(|h| h.changed).count();
     if fix {
         let files = ws.write_healing(true)?;
-        println!("wrote {files} codings file(s)");
-    } else if unwritten > 0 {
+        if !json {
+            println!("wrote {files} codings file(s)");
+        }
+    } else if unwritten > 0 && !json {
         println!(
             "{unwritten} coding(s) re-anchored in memory only: `visgraat check --fix` writes them"
         );
     }
-    if !ws.cleaned.is_empty() {
+    if !ws.cleaned.is_empty() && !json {
         println!("{}", cleaned_note(&ws));
     }
     let mut problems: Vec<String> = ws.problems.iter().map(ToString::to_string).collect();
@@ -85,14 +92,33 @@ pub(crate) fn run(
             None
         }
     };
+    let notes = crate::check::notes(&ws.corpus);
+    let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
+    if json {
+        super::print_json(&serde_json::json!({
+            "ok": problems.is_empty(),
+            "problems": problems,
+            "notes": notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "sources": ws.corpus.sources.len(),
+            "quotes": quotes,
+            "codes": ws.corpus.codebook.codes.len(),
+            "codings": ws.codings.codings.len(),
+            "coders": ws.codings.coders(),
+            "index": index_line,
+        }))?;
+        return Ok(if problems.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        });
+    }
     for p in &problems {
         println!("{p}");
     }
-    for note in crate::check::notes(&ws.corpus) {
+    for note in notes {
         println!("{note}");
     }
 
-    let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
     // One summary line, last, that scripts can read; the index's state ends it.
     let mut summary = format!(
         "{} sources, {} quotes, {} codes, {} codings by {} coder(s)",

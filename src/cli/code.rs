@@ -13,6 +13,7 @@ pub(super) fn memo(
     target: &str,
     text: Option<&str>,
     coder: Option<String>,
+    json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     use crate::coding::memos::{self, TargetKind};
@@ -27,6 +28,20 @@ pub(super) fn memo(
         return Err(Error::Usage(format!("no {target:?} in this corpus")));
     }
     let Some(text) = text else {
+        if json {
+            let memos: Vec<_> = ws
+                .corpus
+                .memos
+                .of(target)
+                .map(|m| serde_json::json!({"author": m.author, "updated": m.updated.to_string(), "text": m.text}))
+                .collect();
+            super::print_json(&memos)?;
+            return Ok(if memos.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
         let mut any = false;
         for m in ws.corpus.memos.of(target) {
             any = true;
@@ -41,6 +56,13 @@ pub(super) fn memo(
     let author = coder.unwrap_or_else(|| ws.config.coder.clone());
     crate::corpus::source::validate_id(&author).map_err(|m| Error::Usage(format!("coder: {m}")))?;
     memos::set(&ws.config.corpus, target, &author, text)?;
+    if json {
+        super::print_json(&serde_json::json!({
+            "done": if text.trim().is_empty() { "removed" } else { "saved" },
+            "target": target, "author": author,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "{} memo by {author} on {target}",
         if text.trim().is_empty() {
@@ -58,7 +80,7 @@ pub(super) fn code(
     args: &[String],
     text: Option<&str>,
     coder: Option<String>,
-    memo: &str,
+    (memo, json): (&str, bool),
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     let ws = open_workspace(config, bar)?;
@@ -93,6 +115,14 @@ pub(super) fn code(
     }
     let coder = coder.unwrap_or_else(|| ws.config.coder.clone());
     let placed = coding::add(&ws.corpus.root, &coder, src, start, end, code_id, memo)?;
+    if json {
+        super::print_json(&serde_json::json!({
+            "id": placed.coding.id, "source": placed.source, "code": placed.coding.code,
+            "coder": placed.coder, "start": placed.coding.start, "end": placed.coding.end,
+            "quote": placed.coding.quote,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "coded {} as {} by {} at {}..{}: “{}”",
         placed.source,

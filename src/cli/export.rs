@@ -5,9 +5,11 @@
 use std::process::ExitCode;
 
 use super::progress::Bar;
-use super::{output, warn_problems};
+use super::{output, parse_choice, warn_problems};
 use crate::coding::CodingSet;
 use crate::config::Config;
+use crate::corpus::codebook::Valence;
+use crate::corpus::source::SourceKind;
 use crate::error::Error;
 use crate::export::docx;
 use crate::export::figure::{self, Figure, LabelBox};
@@ -15,6 +17,7 @@ use crate::export::report::{self, Selection};
 use crate::index::search::Request;
 use crate::tui::i18n::{self, Lang};
 use crate::workspace::{self, Workspace};
+use std::path::PathBuf;
 
 /// PNG pixels per SVG pixel: sharp enough for print at the text width of a page.
 const PNG_SCALE: f32 = 2.0;
@@ -66,15 +69,87 @@ fn fishbone_figure(ws: &Workspace, selection: &Selection) -> Result<Figure, Erro
     ))
 }
 
-pub fn run(
+/// The arguments of `visgraat export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster),
+    /// qdpx (REFI-QDA), or svg or png (the fishbone figure).
+    #[arg(long)]
+    pub format: String,
+    /// The file to write.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    /// Only codings on passages this search finds.
+    #[arg(long)]
+    pub query: Option<String>,
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Fishbone level: beleid, team, individu, doelgroep, maatschappij.
+    #[arg(long)]
+    pub factor: Option<String>,
+    /// + (bevorderend) or - (belemmerend).
+    #[arg(long, allow_hyphen_values = true)]
+    pub valence: Option<String>,
+    #[arg(long)]
+    pub coder: Option<String>,
+    #[arg(long)]
+    pub case: Option<String>,
+    /// transcript, intermezzo, report or letter.
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// With --format docx: the fishbone figure (as --format png draws it) at the top.
+    #[arg(long)]
+    pub with_figure: bool,
+    /// What was written, as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `visgraat export` from its arguments: the filters become a [`Selection`].
+pub(super) fn run_args(config: Config, args: ExportArgs, bar: &Bar) -> Result<ExitCode, Error> {
+    let kind = parse_choice(
+        args.kind.as_deref(),
+        "kind",
+        SourceKind::parse,
+        "transcript, intermezzo, report, letter",
+    )?;
+    let (book, _) = crate::corpus::codebook::Codebook::load(&config.corpus.join("codebook.toml"));
+    let level = super::parse_level(&book, args.factor.as_deref(), "factor")?;
+    let valence = parse_choice(args.valence.as_deref(), "valence", Valence::parse, "+ or -")?;
+    let selection = Selection {
+        code: args.code.clone(),
+        level,
+        valence,
+        coder: args.coder.clone(),
+        case: args.case.clone(),
+        kind,
+        speaker: args.speaker.clone(),
+        within: None,
+    };
+    run(config, &args, selection, bar)
+}
+
+fn run(
     config: Config,
-    format: &str,
-    output: &std::path::Path,
-    query: Option<&str>,
+    args: &ExportArgs,
     mut selection: Selection,
-    with_figure: bool,
     bar: &Bar,
 ) -> Result<ExitCode, Error> {
+    let (format, output, query) = (args.format.as_str(), &args.output, args.query.as_deref());
+    let (with_figure, json) = (args.with_figure, args.json);
+    // What was written: a line, or with --json one object.
+    let say = |what: &str, count: usize, line: String| -> Result<(), Error> {
+        if json {
+            super::print_json(&serde_json::json!({
+                "format": format, "output": output, "written": what, "count": count,
+            }))
+        } else {
+            println!("{line}");
+            Ok(())
+        }
+    };
     if !matches!(
         format,
         "md" | "docx" | "csv" | "ndjson" | "qdpx" | "svg" | "png" | "xlsx"
@@ -118,7 +193,11 @@ pub fn run(
         if format == "csv" {
             // A search exports its hits, one row each.
             crate::atomic::write(output, report::hits_csv(&hits)?.as_bytes())?;
-            println!("{} hit(s) written to {}", hits.len(), output.display());
+            say(
+                "hits",
+                hits.len(),
+                format!("{} hit(s) written to {}", hits.len(), output.display()),
+            )?;
             return Ok(if hits.is_empty() {
                 ExitCode::from(1)
             } else {
@@ -134,23 +213,32 @@ pub fn run(
     if format == "qdpx" {
         // A project exchange file holds the whole project: filters do not apply.
         crate::export::qdpx::write(&ws.corpus, &ws.codings, output, bar)?;
-        println!(
-            "REFI-QDA project ({} sources, {} codings) written to {}",
-            ws.corpus.sources.len(),
-            ws.codings
-                .codings
-                .iter()
-                .filter(|c| !c.coding.orphaned)
-                .count(),
-            output.display()
-        );
+        let codings = ws
+            .codings
+            .codings
+            .iter()
+            .filter(|c| !c.coding.orphaned)
+            .count();
+        say(
+            "codings",
+            codings,
+            format!(
+                "REFI-QDA project ({} sources, {codings} codings) written to {}",
+                ws.corpus.sources.len(),
+                output.display()
+            ),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     if format == "ndjson" {
         let text = report::ndjson(&ws.corpus, &ws.codings, selection.within.as_deref(), bar)?;
         crate::atomic::write(output, text.as_bytes())?;
         let count = text.lines().count();
-        println!("{count} passage(s) written to {}", output.display());
+        say(
+            "passages",
+            count,
+            format!("{count} passage(s) written to {}", output.display()),
+        )?;
         return Ok(if count == 0 {
             ExitCode::from(1)
         } else {
@@ -182,13 +270,17 @@ pub fn run(
         } else {
             crate::atomic::write(output, &figure::png(&figure.svg, PNG_SCALE)?)?;
         }
-        println!(
-            "fishbone figure ({} factor codes, {:.0} × {:.0} px) written to {}",
-            figure.boxes.iter().filter(|b| is_rib(b)).count(),
-            figure.width,
-            figure.height,
-            output.display()
-        );
+        let ribs = figure.boxes.iter().filter(|b| is_rib(b)).count();
+        say(
+            "factor codes",
+            ribs,
+            format!(
+                "fishbone figure ({ribs} factor codes, {:.0} × {:.0} px) written to {}",
+                figure.width,
+                figure.height,
+                output.display()
+            ),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let count = report::select(&ws.corpus, &ws.codings, &selection).len();
@@ -222,7 +314,11 @@ pub fn run(
             report::csv(&ws.corpus, &ws.codings, &selection)?.as_bytes(),
         )?,
     }
-    println!("{count} coding(s) written to {}", output.display());
+    say(
+        "codings",
+        count,
+        format!("{count} coding(s) written to {}", output.display()),
+    )?;
     Ok(if count == 0 {
         ExitCode::from(1)
     } else {

@@ -11,31 +11,89 @@ use crate::progress::Progress;
 
 use super::{open_workspace, print_healed, progress};
 
+/// Which case the imported sources go in.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum CaseChoice {
+    /// A re-imported source keeps its case; a new one has none.
+    Keep,
+    /// This case, which must exist.
+    Existing(String),
+    /// This case, made when it does not exist.
+    MakeIfNew(String),
+    /// No case, also for a re-imported source.
+    None,
+}
+
+impl CaseChoice {
+    pub(super) fn from_flags(
+        case: Option<String>,
+        new_case: Option<String>,
+        no_case: bool,
+    ) -> CaseChoice {
+        match (case, new_case, no_case) {
+            (_, _, true) => CaseChoice::None,
+            (_, Some(c), _) => CaseChoice::MakeIfNew(c),
+            (Some(c), None, _) => CaseChoice::Existing(c),
+            (None, None, false) => CaseChoice::Keep,
+        }
+    }
+}
+
+pub(super) struct Flags {
+    pub(super) pseudonymise: bool,
+    pub(super) pdf_text: bool,
+    pub(super) json: bool,
+}
+
 pub(super) fn import_files(
     config: Config,
     files: &[PathBuf],
+    case: CaseChoice,
     kind: &str,
-    case: Option<&str>,
-    pseudonymise: bool,
-    pdf_text: bool,
+    flags: Flags,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    use crate::import::{self, Written};
+    use crate::import::{self, CaseOption, Written};
+    let Flags {
+        pseudonymise,
+        pdf_text,
+        json,
+    } = flags;
     let kind = SourceKind::parse(kind).ok_or_else(|| {
         Error::Usage(format!(
             "unknown kind {kind:?}: use transcript, intermezzo, report or letter"
         ))
     })?;
-    if let Some(case) = case {
-        let cases = Cases::load(&config.corpus.join("cases.toml"))?;
-        if cases.get(case).is_none() {
-            let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
-            return Err(Error::Usage(format!(
-                "unknown case {case:?}: use one of {} (or add it to cases.toml)",
-                ids.join(", ")
-            )));
+    let cases_path = config.corpus.join("cases.toml");
+    let case_option = match &case {
+        CaseChoice::Keep => CaseOption::Keep,
+        CaseChoice::None => CaseOption::Set(None),
+        CaseChoice::Existing(id) | CaseChoice::MakeIfNew(id) => {
+            let cases = Cases::load(&cases_path)?;
+            if cases.get(id).is_none() {
+                if case == CaseChoice::MakeIfNew(id.clone()) {
+                    crate::coding::case_edit::add_case(&config.corpus, &cases, id, None, &[])?;
+                    if !json {
+                        println!(
+                            "added case {id} (`visgraat case set {id} --label … --attr …` describes it)"
+                        );
+                    }
+                } else {
+                    let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
+                    let known = if ids.is_empty() {
+                        "there are no cases yet".to_string()
+                    } else {
+                        format!("the cases are {}", ids.join(", "))
+                    };
+                    return Err(Error::Usage(format!(
+                        "unknown case {id:?} ({known}): make it with `visgraat case add {id} --label \"…\"`, or import with --new-case to make it now"
+                    )));
+                }
+            }
+            CaseOption::Set(Some(id.clone()))
         }
-    }
+    };
+    let mut report: Vec<serde_json::Value> = Vec::new();
     if pseudonymise {
         config.check_pseudonym_key()?;
     }
@@ -61,6 +119,10 @@ pub(super) fn import_files(
             .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"))
         {
             match crate::corpus::qdpx::import(&config.corpus, file) {
+                Ok(r) if json => report.push(serde_json::json!({
+                    "file": file, "status": "imported", "sources": r.sources, "codes": r.codes,
+                    "cases": r.cases, "codings": r.codings, "memos": r.memos, "skipped": r.skipped,
+                })),
                 Ok(r) => {
                     println!(
                         "{}: {} sources, {} new codes, {} new cases, {} codings, {} memos",
@@ -84,11 +146,29 @@ pub(super) fn import_files(
         }
         let options = import::Options {
             kind: Some(kind),
-            case: case.map(str::to_string),
+            case: case_option.clone(),
             pseudonyms: key.as_mut(),
             pdf_text,
         };
-        match import::import(&config.corpus, file, options) {
+        let imported = import::import(&config.corpus, file, options);
+        if json {
+            let (status, path) = match imported.as_ref().map(|d| &d.written) {
+                Ok(Written::Added(p)) => ("added", Some(p)),
+                Ok(Written::Updated(p)) => ("updated", Some(p)),
+                Ok(Written::Unchanged(p)) => ("unchanged", Some(p)),
+                Err(_) => ("failed", None),
+            };
+            report.push(serde_json::json!({
+                "file": file,
+                "status": status,
+                "source": path,
+                "summary": imported.as_ref().ok().map(|d| summary(&d.reading)),
+                "error": imported.as_ref().err().map(ToString::to_string),
+            }));
+            failed |= imported.is_err();
+            continue;
+        }
+        match imported {
             Ok(done) => bar.suspend(|| {
                 let (what, path) = match &done.written {
                     Written::Added(p) => ("added", p),
@@ -113,11 +193,13 @@ pub(super) fn import_files(
     }
     if let Some(key) = &key {
         key.save(&config.pseudonym_key)?;
-        println!(
-            "pseudonym key: {} ({} people; keep it private)",
-            config.pseudonym_key.display(),
-            key.people.len()
-        );
+        if !json {
+            println!(
+                "pseudonym key: {} ({} people; keep it private)",
+                config.pseudonym_key.display(),
+                key.people.len()
+            );
+        }
     }
     if interrupted {
         let done = files.len() as u64 - bar.remaining();
@@ -130,6 +212,14 @@ pub(super) fn import_files(
     // Opening the workspace re-anchors the codings of changed sources and says how it went;
     // an import changes sources on purpose, so what it found is written.
     let ws = open_workspace(config, bar)?;
+    if json {
+        super::print_json(&serde_json::json!({ "files": report }))?;
+        return Ok(if failed {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
     print_healed(&ws);
     for c in ws
         .codings

@@ -2,8 +2,10 @@
 //! here; commands call the library and print.
 
 mod analysis;
+mod case;
 mod check;
 mod code;
+mod codes;
 mod export;
 mod framework;
 mod icr;
@@ -13,6 +15,7 @@ mod output;
 pub mod progress;
 mod saturation;
 mod search;
+mod setup;
 mod speakers;
 
 use std::path::PathBuf;
@@ -23,8 +26,6 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::coding::anchor::Anchor;
 use crate::config::Config;
-use crate::corpus::codebook::{Level, Valence};
-use crate::corpus::source::SourceKind;
 use crate::error::Error;
 use crate::workspace::{self, Workspace};
 
@@ -47,6 +48,31 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a new project in DIR (default: here): config, corpus, code book, cases.
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The project's title (default: the directory's name).
+        #[arg(long)]
+        title: Option<String>,
+        /// nl or en.
+        #[arg(long, default_value = "nl")]
+        language: String,
+        /// The code book to start from: fishbone (five levels, no codes), monitor (the
+        /// shipped monitor's codes) or empty.
+        #[arg(long, default_value = "fishbone")]
+        template: String,
+    },
+    /// The code book: list, add, rename, merge, split, move or delete codes.
+    #[command(subcommand)]
+    Codes(codes::CodesCommand),
+    /// Cases and their attributes: list, add, set, remove, or assign a source to one.
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// A shell completion script: bash, zsh or fish.
+    Completions { shell: String },
+    /// The man page (roff) on stdout.
+    Man,
     /// Build or refresh the full-text index (only changed sources are re-indexed).
     Index {
         /// Rebuild from scratch.
@@ -71,6 +97,8 @@ pub enum Command {
         /// Why this code fits this passage.
         #[arg(long, default_value = "")]
         memo: String,
+        #[arg(long)]
+        json: bool,
     },
     /// Fishbone counts per level × valence and per factor code.
     Stats {
@@ -95,6 +123,8 @@ pub enum Command {
         /// Author (default: the coder from config.toml).
         #[arg(long)]
         coder: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
     /// Inter-coder agreement per code, fishbone level and overall (κ, α, % agreement).
     Agreement {
@@ -142,6 +172,9 @@ pub enum Command {
         /// The file to write (xlsx).
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// The same as --format json.
+        #[arg(long)]
+        json: bool,
     },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors. Reports
     /// re-anchoring without writing it, unless --fix.
@@ -153,6 +186,9 @@ pub enum Command {
         /// Place the coding ID that waits for review where its review proposes.
         #[arg(long, value_name = "ID")]
         accept: Vec<String>,
+        /// The problems as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Build corpus sources from extracted documents by a reviewed import plan.
     ImportPlan {
@@ -173,9 +209,16 @@ pub enum Command {
         /// transcript, intermezzo, report or letter.
         #[arg(long, default_value = "transcript")]
         kind: String,
-        /// The case (focus group) the files belong to.
-        #[arg(long)]
+        /// The case (focus group) the files belong to; without it a re-imported source keeps
+        /// its case.
+        #[arg(long, conflicts_with = "no_case")]
         case: Option<String>,
+        /// The files' case, made if it does not exist yet (its label the id).
+        #[arg(long, value_name = "ID", conflicts_with_all = ["case", "no_case"])]
+        new_case: Option<String>,
+        /// Take re-imported sources out of their case.
+        #[arg(long)]
+        no_case: bool,
         /// Replace participants' names (as speakers and in the text) by stable pseudonyms; the
         /// key goes to config.toml's pseudonym_key, outside corpus/.
         #[arg(long)]
@@ -188,6 +231,9 @@ pub enum Command {
         /// and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// What was imported, as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Speakers of a transcript: list them, or rename or merge a mislabelled one (the
     /// codings follow their text).
@@ -198,39 +244,7 @@ pub enum Command {
     #[command(subcommand)]
     Pseudonyms(speakers::PseudonymsCommand),
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
-    Export {
-        /// md or docx (citations), csv (codings), ndjson (passages, for a search cluster),
-        /// qdpx (REFI-QDA), svg or png (the fishbone figure), or xlsx (the framework
-        /// matrices with their quotes and the counts matrices, a sheet each).
-        #[arg(long)]
-        format: String,
-        /// The file to write.
-        #[arg(short = 'o', long = "output")]
-        output: PathBuf,
-        /// Only codings on passages this search finds.
-        #[arg(long)]
-        query: Option<String>,
-        #[arg(long)]
-        code: Option<String>,
-        /// Fishbone level: beleid, team, individu, doelgroep, maatschappij.
-        #[arg(long)]
-        factor: Option<String>,
-        /// + (bevorderend) or - (belemmerend).
-        #[arg(long, allow_hyphen_values = true)]
-        valence: Option<String>,
-        #[arg(long)]
-        coder: Option<String>,
-        #[arg(long)]
-        case: Option<String>,
-        /// transcript, intermezzo, report or letter.
-        #[arg(long)]
-        kind: Option<String>,
-        #[arg(long)]
-        speaker: Option<String>,
-        /// With --format docx: the fishbone figure (as --format png draws it) at the top.
-        #[arg(long)]
-        with_figure: bool,
-    },
+    Export(export::ExportArgs),
     /// Generate a synthetic corpus for benchmarks (word frequencies from this corpus).
     Generate {
         /// A new directory: gets corpus/ and config.toml.
@@ -295,8 +309,9 @@ pub struct SearchArgs {
     /// Search the memos on codes, sources and cases.
     #[arg(long, conflicts_with_all = ["quotes", "codes"])]
     pub memos: bool,
-    #[arg(long, default_value_t = 20)]
-    pub limit: usize,
+    /// At most this many hits (1 or more; 0 is refused).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
     /// One JSON array of hits.
     #[arg(long)]
     pub json: bool,
@@ -305,6 +320,16 @@ pub struct SearchArgs {
 /// Exit codes: 0 ok, 1 no result where one was required, 2 bad input.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.command.is_some() {
+        // A closed pipe (`visgraat search --json | head -1`) ends a command quietly, as it
+        // ends other Unix tools, instead of a panic in println!. Files are written
+        // atomically, so being stopped mid-output leaves none half-written.
+        #[cfg(unix)]
+        // SAFETY: called before any other thread exists; SIG_DFL is a valid disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match run(cli) {
         Ok(code) => code,
         Err(Error::Interrupted) => {
@@ -319,6 +344,30 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match &cli.command {
+        Some(Command::Init {
+            dir,
+            title,
+            language,
+            template,
+        }) => return setup::init(dir, title.clone(), language, template),
+        Some(Command::Completions { shell }) => return setup::completions(shell),
+        Some(Command::Man) => return setup::man(),
+        _ => {}
+    }
+    // Without config.toml a folder with a corpus/ is still a project (with the defaults).
+    let beside = cli.config.parent().unwrap_or(std::path::Path::new("."));
+    let beside = if beside.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        beside
+    };
+    if !cli.config.exists() && !beside.join("corpus").is_dir() {
+        return Err(Error::Usage(format!(
+            "not a visgraat project: no {} here. `visgraat init` makes one (or --config PATH names one)",
+            cli.config.display()
+        )));
+    }
     let config = Config::load(&cli.config)?;
     let Some(command) = cli.command else {
         crate::tui::check_terminal()?;
@@ -340,14 +389,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             text,
             coder,
             memo,
-        } => code::code(config, &source, &args, text.as_deref(), coder, &memo, &bar),
+            json,
+        } => code::code(
+            config,
+            &source,
+            &args,
+            text.as_deref(),
+            coder,
+            (&memo, json),
+            &bar,
+        ),
         Command::Stats {
             coder,
             by_case,
             by_coder,
             json,
         } => analysis::stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
-        Command::Check { fix, accept } => check::run(config, fix, &accept, &bar),
+        Command::Check { fix, accept, json } => check::run(config, fix, &accept, json, &bar),
         // clap refuses --all-units beside --round.
         Command::Agreement {
             coders,
@@ -369,78 +427,46 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             target,
             text,
             coder,
-        } => code::memo(config, &target, text.as_deref(), coder, &bar),
+            json,
+        } => code::memo(config, &target, text.as_deref(), coder, json, &bar),
         Command::Framework { command } => framework::run(config, command, &bar),
         Command::Matrix {
             kind,
             coder,
             format,
             output,
-        } => analysis::matrix(
-            config,
-            &kind,
-            coder.as_deref(),
-            &format,
-            output.as_deref(),
-            &bar,
-        ),
+            json,
+        } => {
+            let format = if json { "json".to_string() } else { format };
+            analysis::matrix(
+                config,
+                &kind,
+                coder.as_deref(),
+                &format,
+                output.as_deref(),
+                &bar,
+            )
+        }
+        Command::Codes(command) => codes::run(config, command, &bar),
+        Command::Case(command) => case::run(config, command, &bar),
+        Command::Init { .. } | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled before the project is opened")
+        }
         Command::ImportPlan { plan, from, check } => {
             import_plan::run(&plan, &from, &config.corpus, check)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export {
-            format,
-            output,
-            query,
-            code,
-            factor,
-            valence,
-            coder,
-            case,
-            kind,
-            speaker,
-            with_figure,
-        } => {
-            let kind = parse_choice(
-                kind.as_deref(),
-                "kind",
-                SourceKind::parse,
-                "transcript, intermezzo, report, letter",
-            )?;
-            let level = parse_choice(
-                factor.as_deref(),
-                "factor",
-                Level::parse,
-                "beleid, team, individu, doelgroep, maatschappij",
-            )?;
-            let valence = parse_choice(valence.as_deref(), "valence", Valence::parse, "+ or -")?;
-            let selection = crate::export::report::Selection {
-                code,
-                level,
-                valence,
-                coder,
-                case,
-                kind,
-                speaker,
-                within: None,
-            };
-            export::run(
-                config,
-                &format,
-                &output,
-                query.as_deref(),
-                selection,
-                with_figure,
-                &bar,
-            )
-        }
+        Command::Export(args) => export::run_args(config, args, &bar),
         Command::Import {
             files,
             kind,
             case,
+            new_case,
+            no_case,
             pseudonymise,
             pdf_text,
             dry_run,
+            json,
         } => {
             if dry_run {
                 return Ok(import::dry_run_files(&files, pdf_text));
@@ -448,10 +474,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             import::import_files(
                 config,
                 &files,
+                import::CaseChoice::from_flags(case, new_case, no_case),
                 &kind,
-                case.as_deref(),
-                pseudonymise,
-                pdf_text,
+                import::Flags {
+                    pseudonymise,
+                    pdf_text,
+                    json,
+                },
                 &bar,
             )
         }
@@ -511,6 +540,13 @@ fn open_workspace(config: Config, bar: &progress::Bar) -> Result<Workspace, Erro
     Ok(ws)
 }
 
+/// `value` as pretty JSON on stdout.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Usage(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
 fn warn_problems(problems: &[Error]) {
     for p in problems {
         eprintln!("visgraat: warning: {p}");
@@ -561,6 +597,16 @@ fn parse_choice<T>(
                 .ok_or_else(|| Error::Usage(format!("unknown {what} {v:?}: use one of {choices}")))
         })
         .transpose()
+}
+
+/// A fishbone level of `book` (its own levels, else the monitor's five).
+fn parse_level(
+    book: &crate::corpus::codebook::Codebook,
+    value: Option<&str>,
+    what: &str,
+) -> Result<Option<crate::corpus::codebook::Level>, Error> {
+    let names: Vec<&str> = book.levels().iter().map(|l| l.as_str()).collect();
+    parse_choice(value, what, |v| book.level(v), &names.join(", "))
 }
 
 /// Say which codings opening the workspace put back on their text, and how.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::analysis::stats::{FishboneStats, bone_key};
 use crate::corpus::Corpus;
-use crate::corpus::codebook::{Codebook, Level, Valence};
+use crate::corpus::codebook::{Codebook, Valence};
 use crate::index::build::IndexReport;
 use crate::index::search::Hit;
 
@@ -242,16 +242,18 @@ pub fn stats(s: &FishboneStats, corpus: &Corpus, by_case: bool, by_coder: bool) 
             );
         }
     }
-    let bones: Vec<String> = Level::ALL
+    let levels = corpus.codebook.levels();
+    let bones: Vec<String> = levels
         .iter()
         .flat_map(|l| Valence::ALL.iter().map(move |v| bone_key(*l, *v)))
         .collect();
-    let header: String = Level::ALL
+    let header: String = levels
         .iter()
         .flat_map(|l| {
+            let short: String = l.as_str().chars().take(3).collect();
             Valence::ALL
                 .iter()
-                .map(move |v| format!("{:>7}", format!("{}{}", &l.as_str()[..3], v.glyph())))
+                .map(move |v| format!("{:>7}", format!("{short}{}", v.glyph())))
         })
         .collect();
     if by_case {

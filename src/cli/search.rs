@@ -6,14 +6,16 @@ use std::process::ExitCode;
 use crate::coding::CodingSet;
 use crate::config::Config;
 use crate::corpus::cases::Cases;
-use crate::corpus::codebook::{Codebook, Level, Valence};
+use crate::corpus::codebook::{Codebook, Valence};
 use crate::corpus::quotes::Voice;
 use crate::corpus::source::SourceKind;
 use crate::error::Error;
 use crate::index::search::Request;
 use crate::workspace::{self};
 
-use super::{SearchArgs, healing_search, output, parse_choice, progress, warn_problems};
+use super::{
+    SearchArgs, healing_search, output, parse_choice, parse_level, progress, warn_problems,
+};
 
 pub(super) fn search(
     config: &Config,
@@ -26,12 +28,6 @@ pub(super) fn search(
         SourceKind::parse,
         "transcript, intermezzo, report, letter",
     )?;
-    let level = parse_choice(
-        args.factor.as_deref(),
-        "factor",
-        Level::parse,
-        "beleid, team, individu, doelgroep, maatschappij",
-    )?;
     let valence = parse_choice(args.valence.as_deref(), "valence", Valence::parse, "+ or -")?;
     let voice = parse_choice(
         args.voice.as_deref(),
@@ -43,6 +39,7 @@ pub(super) fn search(
     // A broken code book does not stop a search: only codes' levels and labels go missing.
     let (codebook, book_problems) = Codebook::load(&codebook_path);
     warn_problems(&book_problems);
+    let level = parse_level(&codebook, args.factor.as_deref(), "factor")?;
     if let Some(code) = &args.code
         && codebook.code(code).is_none()
     {
@@ -91,7 +88,7 @@ pub(super) fn search(
         quotes: args.quotes || voice.is_some(),
         codes: args.codes,
         memos: args.memos,
-        limit: args.limit,
+        limit: args.limit as usize,
     };
     // Without a coding filter only the hits' codes need codings: read just their files.
     let hits = if request.filters_codings() {

@@ -89,7 +89,11 @@ impl BookEdit {
 
 /// Refuse an edit made on a stale view: another process changed the code book or the cases
 /// since this one loaded them, and saving its copy would drop that change.
-fn ensure_current(root: &Path, book: Option<&Codebook>, cases: Option<&Cases>) -> Result<()> {
+pub(super) fn ensure_current(
+    root: &Path,
+    book: Option<&Codebook>,
+    cases: Option<&Cases>,
+) -> Result<()> {
     let stale = |what: &Path| {
         Err(Error::Usage(format!(
             "{} was changed by another process: reloaded, try again",
@@ -122,11 +126,11 @@ fn ensure_current(root: &Path, book: Option<&Codebook>, cases: Option<&Cases>) -
     Ok(())
 }
 
-fn codebook_path(root: &Path) -> PathBuf {
+pub(super) fn codebook_path(root: &Path) -> PathBuf {
     root.join("codebook.toml")
 }
 
-fn cases_path(root: &Path) -> PathBuf {
+pub(super) fn cases_path(root: &Path) -> PathBuf {
     root.join("cases.toml")
 }
 
@@ -141,21 +145,29 @@ fn with_header(path: &Path, body: &str) -> String {
     format!("{header}{body}")
 }
 
-fn save_book(root: &Path, book: &Codebook) -> Result<()> {
+pub(super) fn save_book(root: &Path, book: &Codebook) -> Result<()> {
     let path = codebook_path(root);
     let body = toml::to_string(book).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
     atomic::write(&path, with_header(&path, &body).as_bytes())
 }
 
+/// Write the cases' sheets into cases.toml in place, so its comments and layout stay; a file
+/// whose cases differ otherwise (or that does not parse) is written whole.
 fn save_cases(root: &Path, cases: &Cases) -> Result<()> {
     let path = cases_path(root);
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Some(text) = super::case_edit::with_sheets(&old, cases)
+        && Cases::parse(&path, &text).is_ok_and(|written| written == *cases)
+    {
+        return atomic::write(&path, text.as_bytes());
+    }
     let body = toml::to_string(cases).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
     atomic::write(&path, with_header(&path, &body).as_bytes())
 }
 
 /// Run `change` with the files at `paths` snapshotted before and after, under the write
 /// lock, after checking that the code book and cases the edit was made on are still current.
-fn edit(
+pub(super) fn edit(
     root: &Path,
     paths: Vec<PathBuf>,
     seen: (Option<&Codebook>, Option<&Cases>),

@@ -4,6 +4,8 @@
 
 pub mod anchor;
 pub mod book_edit;
+pub mod case_edit;
+pub mod code_lifecycle;
 pub mod framework;
 pub mod history;
 pub mod lock;

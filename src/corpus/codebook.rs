@@ -8,41 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-/// The fishbone's levels, in the order of the diagram (beleid, team and individu above the
-/// spine; doelgroep and maatschappij below).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Beleid,
-    Team,
-    Individu,
-    Doelgroep,
-    Maatschappij,
-}
-
-impl Level {
-    pub const ALL: [Level; 5] = [
-        Level::Beleid,
-        Level::Team,
-        Level::Individu,
-        Level::Doelgroep,
-        Level::Maatschappij,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Beleid => "beleid",
-            Level::Team => "team",
-            Level::Individu => "individu",
-            Level::Doelgroep => "doelgroep",
-            Level::Maatschappij => "maatschappij",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == s)
-    }
-}
+pub use super::level::{Level, LevelDef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -106,6 +72,9 @@ pub struct Code {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Codebook {
+    /// The fishbone's bones, when the book has others than the monitor's five.
+    #[serde(default, rename = "level", skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<LevelDef>,
     #[serde(default, rename = "group")]
     pub groups: Vec<Group>,
     #[serde(default, rename = "code")]
@@ -162,18 +131,19 @@ impl Codebook {
             }
         };
         let line_at = |at: usize| text[..text.floor_char_boundary(at)].matches('\n').count() + 1;
-        let (mut groups, mut codes) = (Vec::new(), Vec::new());
+        let (mut groups, mut codes, mut levels) = (Vec::new(), Vec::new(), Vec::new());
         for (key, value) in doc.get_ref() {
             let key_line = Some(line_at(key.span().start));
             let what = match key.get_ref().as_ref() {
                 "group" => "group",
                 "code" => "code",
+                "level" => "level",
                 other => {
                     problems.push(Error::invalid(
                         path,
                         key_line,
                         format!(
-                            "unknown key {other:?} (a code book holds [[group]] and [[code]] entries); ignored"
+                            "unknown key {other:?} (a code book holds [[level]], [[group]] and [[code]] entries); ignored"
                         ),
                     ));
                     continue;
@@ -192,10 +162,15 @@ impl Codebook {
                 // The line of its id, where a reader looks for a code; else its header.
                 let line = Some(line_at(id.as_ref().map_or(entry.span().start, |i| i.1)));
                 let de = || toml::de::ValueDeserializer::from(entry.clone());
-                let parsed = if what == "group" {
-                    Group::deserialize(de()).map(|g| groups.push((g, line)))
-                } else {
-                    Code::deserialize(de()).map(|c| codes.push((c, line)))
+                let parsed = match what {
+                    "group" => Group::deserialize(de()).map(|g| groups.push((g, line))),
+                    "level" => LevelDef::deserialize(de()).map(|l| levels.push((l, line))),
+                    _ => Code::deserialize(de()).map(|c| {
+                        // An unknown level is found against the book's levels, after they
+                        // are all read: keep where this code's level stands.
+                        let level_line = field_line(entry.get_ref(), "level").map(line_at);
+                        codes.push((c, line, level_line))
+                    }),
                 };
                 if let Err(e) = parsed {
                     let at = e.span().map(|s| line_at(s.start)).or(line);
@@ -215,6 +190,31 @@ impl Codebook {
                 }
             }
         }
+        for (level, line) in levels {
+            if book.levels.iter().any(|l| l.id == level.id) {
+                problems.push(Error::invalid(
+                    path,
+                    line,
+                    format!("duplicate level id {:?}; skipped", level.id.as_str()),
+                ));
+            } else if level
+                .side
+                .as_deref()
+                .is_some_and(|s| s != "above" && s != "below")
+            {
+                problems.push(Error::invalid(
+                    path,
+                    line,
+                    format!(
+                        "level {:?}: side must be \"above\" or \"below\"; skipped",
+                        level.id.as_str()
+                    ),
+                ));
+            } else {
+                book.levels.push(level);
+            }
+        }
+        let known_levels = book.levels();
         // Groups first: the file's keys come sorted, so codes were read before them.
         for (group, line) in groups {
             if book.groups.iter().any(|g| g.id == group.id) {
@@ -232,7 +232,26 @@ impl Codebook {
         let group_ids: std::collections::HashSet<String> =
             book.groups.iter().map(|g| g.id.clone()).collect();
         let mut code_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (code, line) in codes {
+        for (code, line, level_line) in codes {
+            if let Some(level) = code.level
+                && !known_levels.contains(&level)
+            {
+                let names: Vec<&str> = known_levels.iter().map(|l| l.as_str()).collect();
+                problems.push(Error::invalid(
+                    path,
+                    level_line.or(line),
+                    format!(
+                        "code {:?} skipped: unknown level {:?} (the levels are {}; [[level]] entries in codebook.toml define others)",
+                        code.id,
+                        level.as_str(),
+                        names.join(", ")
+                    ),
+                ));
+                if !code_ids.contains(&code.id) {
+                    book.skipped.entry(code.id).or_insert(line);
+                }
+                continue;
+            }
             match book.check_code(&code, &code_ids, &group_ids) {
                 Ok(()) => {
                     code_ids.insert(code.id.clone());
@@ -301,6 +320,36 @@ impl Codebook {
         })
     }
 
+    /// The fishbone's bones in the diagram's order: the book's own, else the monitor's five.
+    pub fn levels(&self) -> Vec<Level> {
+        if self.levels.is_empty() {
+            Level::ALL.to_vec()
+        } else {
+            self.levels.iter().map(|l| l.id).collect()
+        }
+    }
+
+    /// The level `id` of this book.
+    pub fn level(&self, id: &str) -> Option<Level> {
+        self.levels().into_iter().find(|l| l.as_str() == id)
+    }
+
+    /// The label of a level: the book's, else its id.
+    pub fn level_label(&self, level: Level) -> &str {
+        self.levels
+            .iter()
+            .find(|l| l.id == level && !l.label.is_empty())
+            .map_or(level.as_str(), |l| l.label.as_str())
+    }
+
+    /// "above" or "below" for a level the book defines with a side; None for the rest.
+    pub fn level_side(&self, level: Level) -> Option<&str> {
+        self.levels
+            .iter()
+            .find(|l| l.id == level)
+            .and_then(|l| l.side.as_deref())
+    }
+
     pub fn code(&self, id: &str) -> Option<&Code> {
         self.codes.iter().find(|c| c.id == id)
     }
@@ -311,6 +360,17 @@ impl Codebook {
             .iter()
             .filter(move |c| c.level == Some(level) && c.valence == Some(valence))
     }
+}
+
+/// Where field `name` of an entry stands (its value's start), to report it by its line.
+fn field_line(entry: &toml::de::DeValue<'_>, name: &str) -> Option<usize> {
+    let toml::de::DeValue::Table(table) = entry else {
+        return None;
+    };
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == name)
+        .map(|(_, v)| v.span().start)
 }
 
 /// The `id` an entry names, if it is a string, and where it stands: to report a skipped
@@ -359,11 +419,9 @@ mod tests {
         let found = lines(&problems);
         assert_eq!(found.len(), 4, "{found:?}");
         assert_eq!(found[0].0, Some(17));
-        assert!(
-            found[0]
-                .1
-                .starts_with("code \"team-b\" skipped: unknown variant `teamm`")
-        );
+        assert!(found[0].1.starts_with(
+            "code \"team-b\" skipped: unknown level \"teamm\" (the levels are beleid, team,"
+        ));
         assert_eq!(found[1].0, Some(21));
         assert!(
             found[1]
@@ -381,6 +439,36 @@ mod tests {
         assert!(book.missing_because("team-b").unwrap().contains("line 14"));
         assert!(book.missing_because("team-z").is_none());
         assert!(!book.unreadable);
+    }
+
+    #[test]
+    fn a_book_may_define_its_own_levels_and_one_bad_entry_is_skipped() {
+        let text = "[[level]]\nid = \"gezin\"\nlabel = \"Gezin\"\nside = \"below\"\n\n[[level]]\nid = \"school\"\n\n[[level]]\nid = \"buurt\"\nside = \"links\"\n\n[[group]]\nid = \"fishbone\"\nlabel = \"F\"\n\n[[code]]\nid = \"gezin-steun\"\nlabel = \"Steun thuis\"\ngroup = \"fishbone\"\nlevel = \"gezin\"\nvalence = \"bevorderend\"\ndefinition = \"synthetic\"\n\n[[code]]\nid = \"team-a\"\nlabel = \"A\"\ngroup = \"fishbone\"\nlevel = \"team\"\nvalence = \"bevorderend\"\ndefinition = \"synthetic\"\n";
+        let (book, problems) = Codebook::parse(Path::new("codebook.toml"), text);
+        let found = lines(&problems);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, Some(10));
+        assert!(found[0].1.contains("side must be"), "{found:?}");
+        // A book with levels of its own has those, not the monitor's five.
+        assert_eq!(found[1].0, Some(29));
+        assert!(
+            found[1]
+                .1
+                .contains("unknown level \"team\" (the levels are gezin, school;")
+        );
+        let levels: Vec<&str> = book.levels().iter().map(|l| l.as_str()).collect();
+        assert_eq!(levels, ["gezin", "school"]);
+        let gezin = book.level("gezin").unwrap();
+        assert!(!gezin.is_builtin() && gezin > Level::Maatschappij);
+        assert_eq!(book.level_label(gezin), "Gezin");
+        assert_eq!(book.level_side(gezin), Some("below"));
+        assert_eq!(book.factors(gezin, Valence::Bevorderend).count(), 1);
+        assert!(Level::intern("Met Spatie").is_err());
+        // The monitor's book keeps the five.
+        let (monitor, _) = Codebook::parse(Path::new("c"), GOOD);
+        assert_eq!(monitor.levels(), Level::ALL.to_vec());
+        let again = toml::to_string(&book).unwrap();
+        assert!(again.contains("[[level]]\nid = \"gezin\""), "{again}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod cases;
 pub mod codebook;
 pub mod import_plan;
 pub mod leaks;
+pub mod level;
 pub mod markdown;
 pub mod participants;
 pub mod pdf_text;
@@ -63,10 +64,9 @@ impl Corpus {
             root: root.to_path_buf(),
             ..Default::default()
         };
-        match Project::load(&root.join("project.toml")) {
-            Ok(p) => corpus.project = Some(p),
-            Err(e) => corpus.problems.push(e),
-        }
+        let (project, problems) = Project::load(&root.join("project.toml"));
+        corpus.project = project;
+        corpus.problems.extend(problems);
         let (codebook, problems) = Codebook::load(&root.join("codebook.toml"));
         corpus.codebook = codebook;
         corpus.problems.extend(problems);

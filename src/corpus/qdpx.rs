@@ -380,17 +380,20 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         } else {
             slug(&c.name)
         };
-        let value = |name: &str| {
+        // Every variable the case has a value for becomes an attribute of its own name
+        // (REFI-QDA values are read as text).
+        let attributes = crate::corpus::cases::Attributes(
             c.values
                 .iter()
-                .find(|(var, _)| {
-                    p.variables
-                        .get(var)
-                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                .filter_map(|(var, v)| {
+                    let name = p.variables.get(var)?;
+                    Some((
+                        name.clone(),
+                        crate::corpus::cases::AttrValue::Text(v.clone()),
+                    ))
                 })
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+                .collect(),
+        );
         let sheet: Vec<String> = c
             .codes
             .iter()
@@ -400,10 +403,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
             cases.cases.push(Case {
                 id: id.clone(),
                 label: c.name.clone(),
-                team: value("team"),
-                institution: value("institution"),
-                level: value("level"),
-                sector: value("sector"),
+                attributes,
                 fishbone: (!sheet.is_empty()).then(|| FishboneSheet {
                     codes: sheet,
                     note: String::new(),
@@ -447,9 +447,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
                     &p.origin
                 }
             ),
-            citation: "{source}, {location}.".into(),
-            notes: String::new(),
-            fishbone_head: None,
+            ..Default::default()
         };
         let text = toml::to_string(&project).map_err(|e| bad(e.to_string()))?;
         crate::atomic::write(&project_path, text.as_bytes())?;

@@ -96,6 +96,8 @@ fn level_colour(level: Level) -> &'static str {
         Level::Individu => "#97266d",
         Level::Doelgroep => "#b7791f",
         Level::Maatschappij => "#c53030",
+        // A code book's own levels: colours the five do not use, in turn.
+        other => ["#2c7a7b", "#6b46c1", "#975a16", "#4a5568"][other.rank() % 4],
     }
 }
 

@@ -66,7 +66,7 @@ fn level_color(level: Option<Level>) -> &'static str {
         Some(Level::Individu) => "#9467BD",
         Some(Level::Doelgroep) => "#FF7F0E",
         Some(Level::Maatschappij) => "#8C564B",
-        None => "#7F7F7F",
+        Some(_) | None => "#7F7F7F",
     }
 }
 
@@ -160,7 +160,7 @@ pub fn project(
             text_element(&mut w, "Description", &group.description)?;
         }
         if group.id == FISHBONE {
-            for level in Level::ALL {
+            for level in corpus.codebook.levels() {
                 start(
                     &mut w,
                     "Code",
@@ -206,11 +206,11 @@ pub fn project(
     end(&mut w, "CodeBook")?;
 
     // Case attributes as variables.
-    const ATTRIBUTES: [&str; 4] = ["team", "institution", "level", "sector"];
+    let attributes = corpus.cases.attribute_names();
     let variable = |name: &str| guid(&format!("variable:{name}"));
     if !corpus.cases.cases.is_empty() {
         start(&mut w, "Variables", &[])?;
-        for a in ATTRIBUTES {
+        for &a in &attributes {
             empty(
                 &mut w,
                 "Variable",
@@ -236,14 +236,10 @@ pub fn project(
             for code in case.fishbone.iter().flat_map(|f| f.codes.iter()) {
                 empty(&mut w, "CodeRef", &[("targetGUID", &code_guid(code))])?;
             }
-            for (a, value) in
-                ATTRIBUTES
-                    .iter()
-                    .zip([&case.team, &case.institution, &case.level, &case.sector])
-            {
+            for (a, value) in case.attributes.iter() {
                 start(&mut w, "VariableValue", &[])?;
                 empty(&mut w, "VariableRef", &[("targetGUID", &variable(a))])?;
-                text_element(&mut w, "TextValue", value)?;
+                text_element(&mut w, "TextValue", &value.to_string())?;
                 end(&mut w, "VariableValue")?;
             }
             for source in corpus

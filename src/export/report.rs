@@ -45,9 +45,7 @@ pub fn select<'a>(
                     .position(|g| g.id == c.group)
                     .unwrap_or(999)
         });
-        let level = code.and_then(|c| c.level).map_or(usize::MAX, |l| {
-            Level::ALL.iter().position(|x| *x == l).unwrap_or(9)
-        });
+        let level = code.and_then(|c| c.level).map_or(usize::MAX, Level::rank);
         let valence = code.and_then(|c| c.valence).map_or(usize::MAX, |v| {
             Valence::ALL.iter().position(|x| *x == v).unwrap_or(9)
         });
@@ -110,17 +108,13 @@ fn voice_of(corpus: &Corpus, p: &Placed) -> Option<Voice> {
         .map(|q| q.voice)
 }
 
-/// "team · level · sector" of the coding's case, if the text ties it to one.
+/// The label and the attribute values ("Docententeam, Groot ROC, …") of the coding's case,
+/// if the text ties it to one.
 fn case_line(corpus: &Corpus, p: &Placed, s: &Source) -> Option<(String, String)> {
     let id = corpus.case_of_span(s, p.coding.start, p.coding.end)?;
     let case = corpus.cases.get(id)?;
-    Some((
-        case.label.clone(),
-        format!(
-            "{}, {}, {}, {}",
-            case.team, case.institution, case.level, case.sector
-        ),
-    ))
+    let values: Vec<String> = case.attributes.iter().map(|(_, v)| v.to_string()).collect();
+    Some((case.label.clone(), values.join(", ")))
 }
 
 /// The parts of a citations document, in order, for any output format.
@@ -180,7 +174,11 @@ pub fn blocks(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> Ve
         let (quote, source) = citation::parts(corpus, s, p.coding.start, p.coding.end);
         let mut details = Vec::new();
         if let Some((label, attributes)) = case_line(corpus, p, s) {
-            details.push(format!("casus: {label} ({attributes})"));
+            if attributes.is_empty() {
+                details.push(format!("casus: {label}"));
+            } else {
+                details.push(format!("casus: {label} ({attributes})"));
+            }
         }
         if let Some(voice) = voice_of(corpus, p) {
             details.push(format!("stem: {}", voice.as_str()));
@@ -247,41 +245,57 @@ pub fn render_markdown(blocks: &[Block]) -> String {
     out
 }
 
-/// CSV, one row per coding: quote, source, case attributes, code path, coder, memo.
+/// The columns of a coding in the CSV, before and after the case attributes.
+const CODING_COLUMNS: [&str; 16] = [
+    "coding",
+    "coder",
+    "code",
+    "code_label",
+    "group",
+    "level",
+    "valence",
+    "source",
+    "source_title",
+    "kind",
+    "location",
+    "speaker",
+    "citation",
+    "start",
+    "end",
+    "case",
+];
+
+/// The CSV column of a case attribute: its name, or `case_NAME` where a coding column has
+/// that name (`level`, the code's fishbone level, makes the case's `case_level`).
+fn attribute_column(name: &str) -> String {
+    if CODING_COLUMNS.contains(&name) || ["voice", "quote", "memo"].contains(&name) {
+        format!("case_{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// CSV, one row per coding: quote, source, speaker, citation, case attributes, code path,
+/// coder, memo.
 pub fn csv(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let fail = |e: ::csv::Error| Error::Usage(format!("CSV: {e}"));
-    w.write_record([
-        "coding",
-        "coder",
-        "code",
-        "code_label",
-        "group",
-        "level",
-        "valence",
-        "source",
-        "source_title",
-        "kind",
-        "location",
-        "start",
-        "end",
-        "case",
-        "team",
-        "institution",
-        "case_level",
-        "sector",
-        "voice",
-        "quote",
-        "memo",
-    ])
-    .map_err(fail)?;
+    // One column per case attribute any case has.
+    let attributes = corpus.cases.attribute_names();
+    let header = CODING_COLUMNS
+        .into_iter()
+        .map(String::from)
+        .chain(attributes.iter().map(|a| attribute_column(a)))
+        .chain(["voice", "quote", "memo"].map(String::from));
+    w.write_record(header).map_err(fail)?;
     for (p, s) in select(corpus, codings, selection) {
         let code = corpus.codebook.code(&p.coding.code);
         let case = corpus
             .case_of_span(s, p.coding.start, p.coding.end)
             .and_then(|id| corpus.cases.get(id));
         let text = |v: Option<&str>| v.unwrap_or_default().to_string();
-        w.write_record([
+        let (_, cited) = citation::parts(corpus, s, p.coding.start, p.coding.end);
+        let fixed = [
             p.coding.id.clone(),
             p.coder.clone(),
             p.coding.code.clone(),
@@ -293,18 +307,22 @@ pub fn csv(corpus: &Corpus, codings: &CodingSet, selection: &Selection) -> Resul
             s.meta.title.clone(),
             s.meta.kind.as_str().to_string(),
             citation::location(s, p.coding.start),
+            text(citation::speaker_at(s, p.coding.start).as_deref()),
+            cited,
             p.coding.start.to_string(),
             p.coding.end.to_string(),
             text(case.map(|c| c.id.as_str())),
-            text(case.map(|c| c.team.as_str())),
-            text(case.map(|c| c.institution.as_str())),
-            text(case.map(|c| c.level.as_str())),
-            text(case.map(|c| c.sector.as_str())),
+        ];
+        let values = attributes
+            .iter()
+            .map(|a| case.map_or(String::new(), |c| c.attributes.text(a)));
+        let last = [
             text(voice_of(corpus, p).map(Voice::as_str)),
             p.coding.quote.clone(),
             p.coding.memo.clone(),
-        ])
-        .map_err(fail)?;
+        ];
+        w.write_record(fixed.into_iter().chain(values).chain(last))
+            .map_err(fail)?;
     }
     let bytes = w
         .into_inner()

@@ -281,11 +281,22 @@ pub struct Imported {
     pub replaced: Replaced,
 }
 
+/// Which case an imported source is in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum CaseOption {
+    /// The case the source has from an earlier import (none for a new source): a corrected
+    /// file imported again does not drop out of its case.
+    #[default]
+    Keep,
+    /// This case, or none.
+    Set(Option<String>),
+}
+
 /// How to import a file.
 #[derive(Debug, Default)]
 pub struct Options<'k> {
     pub kind: Option<SourceKind>,
-    pub case: Option<String>,
+    pub case: CaseOption,
     /// Replace participants' names by pseudonyms from (and into) this key.
     pub pseudonyms: Option<&'k mut PseudonymKey>,
     /// The file is text extracted from a PDF: join wrapped lines, repair hyphenation from
@@ -335,7 +346,6 @@ fn listed_participants(reading: &Reading) -> Vec<String> {
 /// corpus is next opened).
 pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Imported> {
     let kind = options.kind.unwrap_or(SourceKind::Transcript);
-    let case = options.case.as_deref();
     let reading = read(file, options.pdf_text)?;
     let usable_id = |id: &str| {
         source::validate_id(id).map_err(|m| {
@@ -373,6 +383,19 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
     };
     let id = id_from_stem(&title);
     usable_id(&id)?;
+    let target = corpus
+        .join("sources")
+        .join(kind.as_str())
+        .join(format!("{id}.md"));
+    let existing = crate::text_file::read_optional(&target)?;
+    let case = match options.case {
+        CaseOption::Set(case) => case,
+        CaseOption::Keep => existing
+            .as_deref()
+            .and_then(|text| source::Source::parse(&target, text).ok())
+            .and_then(|s| s.meta.case),
+    };
+    let case = case.as_deref();
     let meta = SourceMeta {
         id: id.clone(),
         kind,
@@ -382,10 +405,6 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
         provenance,
         pages: reading.pages.clone(),
     };
-    let target = corpus
-        .join("sources")
-        .join(kind.as_str())
-        .join(format!("{id}.md"));
     if kind == SourceKind::Transcript {
         let mut speakers: Vec<String> = source::segments(&body, kind, &[])
             .into_iter()
@@ -396,7 +415,6 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
         crate::corpus::participants::record(corpus, &id, case, &speakers)?;
     }
     let rendered = source::render(&meta, &body);
-    let existing = crate::text_file::read_optional(&target)?;
     let written = if existing.as_deref() == Some(rendered.as_str()) {
         Written::Unchanged(target)
     } else {

@@ -21,7 +21,7 @@ impl Theme {
             Some(Level::Individu) => Color::Magenta,
             Some(Level::Doelgroep) => Color::Yellow,
             Some(Level::Maatschappij) => Color::Red,
-            None => Color::Cyan,
+            Some(_) | None => Color::Cyan,
         };
         Style::default().fg(c)
     }

@@ -16,6 +16,7 @@ mod reload;
 
 pub use edits::{BookOp, BookOutcome};
 pub use reload::{Reloaded, Stamps, sources_stamp};
+pub mod init;
 
 pub struct Workspace {
     pub config: Config,

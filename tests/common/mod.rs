@@ -68,6 +68,9 @@ impl Project {
             .args(args)
             .current_dir(self.path())
             .env("NO_COLOR", "1")
+            // The user's own config (coder = …) must not reach a test.
+            .env("XDG_CONFIG_HOME", self.path().join(".user-config"))
+            .env_remove("VISGRAAT_CODER")
             .output()
             .expect("the visgraat binary runs")
     }

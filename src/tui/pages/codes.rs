@@ -110,7 +110,7 @@ impl CodesPage {
                 from: code.id,
             }))],
             Action::NextLevel | Action::PrevLevel | Action::ToggleValence => {
-                match moved(&code, action) {
+                match moved(&code, action, &ctx.ws.corpus.codebook.levels()) {
                     Some((level, valence)) => vec![Command::Book(BookOp::Move {
                         id: code.id,
                         level,
@@ -133,13 +133,14 @@ impl CodesPage {
 
 /// Where `>`, `<` and `t` move a fishbone code: the next or previous level, or the other
 /// valence. None for a code that is not on the fishbone.
-fn moved(code: &Code, action: &Action) -> Option<(Level, Valence)> {
+fn moved(code: &Code, action: &Action, levels: &[Level]) -> Option<(Level, Valence)> {
     let (level, valence) = (code.level?, code.valence?);
-    let n = Level::ALL.len();
-    let at = Level::ALL.iter().position(|l| *l == level).unwrap_or(0);
+    let n = levels.len().max(1);
+    let at = levels.iter().position(|l| *l == level).unwrap_or(0);
+    let nth = |i: usize| levels.get(i).copied().unwrap_or(level);
     Some(match action {
-        Action::NextLevel => (Level::ALL[(at + 1) % n], valence),
-        Action::PrevLevel => (Level::ALL[(at + n - 1) % n], valence),
+        Action::NextLevel => (nth((at + 1) % n), valence),
+        Action::PrevLevel => (nth((at + n - 1) % n), valence),
         _ => (
             level,
             match valence {

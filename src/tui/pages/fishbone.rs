@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 
 use crate::analysis::fishbone::{self, Diagram};
-use crate::corpus::codebook::Level;
 use crate::tui::action::Action;
 use crate::tui::popups::{PickPurpose, Popup, PromptPurpose};
 use crate::workspace::{BookOp, Workspace};
@@ -13,7 +12,7 @@ use super::{Command, Ctx, cycle};
 
 #[derive(Debug, Clone, Default)]
 pub struct FishboneState {
-    /// Index into `Level::ALL`.
+    /// Index into the code book's levels.
     pub level: usize,
     /// Index into the bone's codes (bevorderend first, then belemmerend).
     pub code: usize,
@@ -54,8 +53,9 @@ impl FishboneState {
     pub fn bone_codes(&self, ws: &Workspace, level: usize) -> Vec<usize> {
         let diagram = self.diagram(ws);
         let book = &ws.corpus.codebook;
-        diagram
-            .bone(Level::ALL[level])
+        book.levels()
+            .get(level)
+            .and_then(|l| diagram.bone(*l))
             .map(|bone| {
                 bone.ribs
                     .iter()
@@ -82,7 +82,7 @@ impl FishboneState {
                 self.code = 0;
             }
             Action::Right | Action::NextPane => {
-                self.level = (self.level + 1) % Level::ALL.len();
+                self.level = (self.level + 1) % ws.corpus.codebook.levels().len().max(1);
                 self.code = 0;
             }
             Action::Up | Action::ScrollUp => self.code = self.code.saturating_sub(1),

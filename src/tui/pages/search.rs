@@ -167,7 +167,7 @@ impl SearchState {
         let f = &mut self.filters;
         match filter {
             Filter::Kind => f.kind = cycle(&SourceKind::ALL, f.kind),
-            Filter::Factor => f.level = cycle(&Level::ALL, f.level),
+            Filter::Factor => f.level = cycle(&ctx.ws.corpus.codebook.levels(), f.level),
             Filter::Valence => f.valence = cycle(&Valence::ALL, f.valence),
             Filter::Quotes => f.quotes = !f.quotes,
             Filter::Case => f.case = cycle(&ctx.case_ids(), f.case.clone()),

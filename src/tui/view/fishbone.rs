@@ -35,7 +35,8 @@ fn bone_lines(
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let Some(bone) = diagram.bone(Level::ALL[level]) else {
+    let levels = app.ws.corpus.codebook.levels();
+    let Some(bone) = levels.get(level).and_then(|l| diagram.bone(*l)) else {
         return Vec::new();
     };
     bone.ribs
@@ -162,13 +163,16 @@ fn draw_diagram(app: &App, stats: &Diagram, frame: &mut Frame, area: Rect, theme
     let top_h = spine_y.saturating_sub(area.y);
     let bottom_h = area.y + area.height - spine_y - 1;
     let col = bones_width / 3;
-    let above: Vec<Level> = Level::ALL
+    let book = &app.ws.corpus.codebook;
+    let above: Vec<Level> = book
+        .levels()
         .into_iter()
-        .filter(|l| fishbone::side(*l) == fishbone::Side::Above)
+        .filter(|l| fishbone::side_in(book, *l) == fishbone::Side::Above)
         .collect();
-    let below: Vec<Level> = Level::ALL
+    let below: Vec<Level> = book
+        .levels()
         .into_iter()
-        .filter(|l| fishbone::side(*l) == fishbone::Side::Below)
+        .filter(|l| fishbone::side_in(book, *l) == fishbone::Side::Below)
         .collect();
     for (i, level) in above.iter().copied().enumerate() {
         let rect = Rect::new(
@@ -228,7 +232,8 @@ fn draw_diagram(app: &App, stats: &Diagram, frame: &mut Frame, area: Rect, theme
 }
 
 fn bone(app: &App, stats: &Diagram, level: Level, rect: Rect, frame: &mut Frame, theme: &Theme) {
-    let index = Level::ALL.iter().position(|l| *l == level).unwrap_or(0);
+    let levels = app.ws.corpus.codebook.levels();
+    let index = levels.iter().position(|l| *l == level).unwrap_or(0);
     let focused = app.fishbone.level == index;
     let block = Block::bordered()
         .title(bone_title(stats, level))
@@ -254,7 +259,7 @@ fn list(app: &App, stats: &Diagram, frame: &mut Frame, area: Rect, theme: &Theme
     let width = area.width as usize;
     let mut lines = Vec::new();
     let mut selected_line = 0;
-    for (i, level) in Level::ALL.into_iter().enumerate() {
+    for (i, level) in app.ws.corpus.codebook.levels().into_iter().enumerate() {
         lines.push(Line::styled(
             bone_title(stats, level),
             theme.level(Some(level)).patch(theme.title()),
