@@ -91,6 +91,11 @@ pub enum Action {
     SettleAsRight,
     /// Problems: place a coding that waits for review where its review proposes.
     AcceptReview,
+    /// Documents tree: put the selected source in a case (or none), make a new case, edit
+    /// the attributes of the source's case.
+    AssignCase,
+    NewCase,
+    EditCase,
     /// Show every coder's codings, or one coder's (cycles).
     CycleShownCoder,
     /// Code as another coder (cycles through the corpus's coders and the configured one).

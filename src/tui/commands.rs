@@ -104,6 +104,7 @@ impl App {
                 }
             }
             Command::SettleAs(side) => self.settle(side),
+            Command::RememberCoder(name) => self.remember_coder(&name),
             Command::KeepDifference => self.keep_difference(),
             Command::AcceptReview(old) => {
                 match crate::coding::anchor::accepted(&self.ws.corpus, &old) {
@@ -194,8 +195,36 @@ impl App {
         }
     }
 
+    /// The first-run answer to "who is coding": remembered in the user's own config
+    /// (never the project's, which is shared), and the active coder from now on.
+    fn remember_coder(&mut self, name: &str) {
+        if let Err(m) = crate::corpus::source::validate_id(name) {
+            return self.error(format!("{}: {m}", self.msg().coder));
+        }
+        match crate::config::remember_coder(name) {
+            Ok(path) => {
+                self.ws.config.coder = name.to_string();
+                self.configured_coder = name.to_string();
+                self.info(format!(
+                    "{}: {name} ({})",
+                    self.msg().active_coder,
+                    path.display()
+                ));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Ask who is coding when nobody said (first run): a prompt over the first page.
+    pub fn ask_coder(&mut self) {
+        let purpose = super::popups::PromptPurpose::Coder;
+        let name = self.ws.config.coder.clone();
+        self.popup = Some(Popup::prompt(self.msg().who_codes, name, purpose));
+    }
+
     fn book(&mut self, op: BookOp) {
         let what = describe(&op);
+        let assigns = matches!(op, BookOp::AssignCase { .. });
         match self.ws.edit_book(&op) {
             Ok((edit, outcome)) => {
                 self.history.done(edit);
@@ -216,6 +245,10 @@ impl App {
                 self.info(what);
             }
             Err(e) => self.error(e.to_string()),
+        }
+        if assigns {
+            // The workspace read the sources again: the tree follows.
+            self.reload(true, false);
         }
     }
 
@@ -468,6 +501,13 @@ fn describe(op: &BookOp) -> String {
             format!("{id}: {} {}", level.as_str(), valence.glyph())
         }
         BookOp::ToggleOnSheet { case, code } => format!("{case} {code}"),
-        BookOp::SheetNote { case, .. } => case.clone(),
+        BookOp::SheetNote { case, .. } | BookOp::NewCase { id: case } => case.clone(),
+        BookOp::SetCaseAttributes { id, attributes } => {
+            let list: Vec<String> = attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            format!("{id}: {}", list.join(", "))
+        }
+        BookOp::AssignCase { source, case } => {
+            format!("{source} → {}", case.as_deref().unwrap_or("-"))
+        }
     }
 }

@@ -124,6 +124,10 @@ fn event_loop(
     let size = terminal.size().map_err(|e| Error::io("terminal", e))?;
     let mut app = App::with_keymap(ws, (size.width, size.height), color, keymap);
     app.index = initial_index_state(&app.ws.config);
+    // Nobody said who is coding (no --coder, $VISGRAAT_CODER or config): ask once.
+    if !app.ws.config.coder_from.is_chosen() {
+        app.ask_coder();
+    }
     let (tx, rx) = mpsc::channel::<Msg>();
     let jobs = spawn_indexer(app.ws.config.clone(), tx.clone());
     spawn_poller(

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use crate::coding::book_edit::{self, BookEdit};
 use crate::coding::history::Edit;
-use crate::coding::{self, Placed, memos, review_log};
+use crate::coding::{self, Placed, case_edit, memos, review_log};
+use crate::corpus::cases::AttrValue;
 use crate::corpus::codebook::{Codebook, Level, Valence};
 use crate::error::{Error, Result};
 
@@ -52,6 +53,21 @@ pub enum BookOp {
     SheetNote {
         case: String,
         note: String,
+    },
+    /// A new case (focus group).
+    NewCase {
+        id: String,
+    },
+    /// Set a case's attributes to exactly these (text as typed: numbers and dates are
+    /// read as such), taking away the ones not named.
+    SetCaseAttributes {
+        id: String,
+        attributes: Vec<(String, String)>,
+    },
+    /// Put a source in a case, or in none.
+    AssignCase {
+        source: String,
+        case: Option<String>,
     },
 }
 
@@ -245,7 +261,37 @@ impl Workspace {
             BookOp::SheetNote { case, note } => {
                 book_edit::set_sheet_note(&root, cases, case, note).map(|e| (e, BookOutcome::Done))
             }
+            BookOp::NewCase { id } => {
+                case_edit::add_case(&root, cases, id, None, &[]).map(|e| (e, BookOutcome::Done))
+            }
+            BookOp::SetCaseAttributes { id, attributes } => {
+                let set: Vec<(String, AttrValue)> = attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), AttrValue::parse(v)))
+                    .collect();
+                let unset: Vec<String> = cases
+                    .get(id)
+                    .map(|c| {
+                        c.attributes
+                            .iter()
+                            .map(|(k, _)| k.to_string())
+                            .filter(|k| !attributes.iter().any(|(n, _)| n == k))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                case_edit::set_attributes(&root, cases, id, None, &set, &unset)
+                    .map(|e| (e, BookOutcome::Done))
+            }
+            BookOp::AssignCase { source, case } => {
+                case_edit::assign(&root, &self.corpus, source, case.as_deref())
+                    .map(|e| (e, BookOutcome::Done))
+            }
         };
+        if matches!(op, BookOp::AssignCase { .. }) {
+            // The source's front matter changed: read the sources again.
+            self.reload(true);
+            return result.map(|(e, outcome)| (Edit::Book(e), outcome));
+        }
         // Done or refused, show what is on disk now: a stale copy is the usual refusal.
         self.reload_project_files();
         result.map(|(e, outcome)| (Edit::Book(e), outcome))

@@ -131,6 +131,11 @@ pub const DOCUMENTS: &[Entry] = &[
         "citaat kopiëren (OSC 52) · toevoegen aan citations.md",
         "copy citation (OSC 52) · append to citations.md",
     ),
+    (
+        Of(&[AssignCase, NewCase, EditCase]),
+        "boom: bron in een casus · nieuwe casus · kenmerken (regio=Zuid, niveau=2)",
+        "tree: source into a case · new case · attributes (regio=Zuid, niveau=2)",
+    ),
 ];
 
 /// Shown only while the mouse is captured.

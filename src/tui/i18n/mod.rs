@@ -118,6 +118,12 @@ pub struct Messages {
     pub split_from: &'static str,
     pub tree_hint: &'static str,
     pub mostly_no_case: &'static str,
+    pub new_case_id: &'static str,
+    pub case_of_source: &'static str,
+    pub source_has_no_case: &'static str,
+    pub case_attributes: &'static str,
+    pub attribute_form: &'static str,
+    pub who_codes: &'static str,
 }
 
 impl Messages {
@@ -224,6 +230,12 @@ impl Messages {
             self.split_from,
             self.tree_hint,
             self.mostly_no_case,
+            self.new_case_id,
+            self.case_of_source,
+            self.source_has_no_case,
+            self.case_attributes,
+            self.attribute_form,
+            self.who_codes,
         ]
     }
 }
@@ -328,6 +340,12 @@ pub const NL: Messages = Messages {
     no_case: "(geen casus)",
     split_from: "Afgesplitst van",
     tree_hint: "naar de lezer",
+    new_case_id: "Nieuwe casus: id (bv. fg-noord)",
+    case_of_source: "Casus van deze bron (leeg: geen)",
+    source_has_no_case: "Deze bron hoort bij geen casus: zet haar er eerst in met a",
+    case_attributes: "Kenmerken (naam=waarde, …) van",
+    attribute_form: "Schrijf kenmerken als naam=waarde, gescheiden door komma's; niet gelezen",
+    who_codes: "Wie codeert er? Je naam wordt bewaard in je eigen config (niet in het project)",
     mostly_no_case: "{without} van {total} gecodeerde passages horen bij geen casus: de tekst verbindt het meeste materiaal met geen focusgroep, dus de casuskolommen tonen er maar een klein deel van",
 };
 
@@ -431,6 +449,12 @@ pub const EN: Messages = Messages {
     no_case: "(no case)",
     split_from: "Split from",
     tree_hint: "to the reader",
+    new_case_id: "New case: id (e.g. fg-north)",
+    case_of_source: "Case of this source (empty: none)",
+    source_has_no_case: "This source is in no case: put it in one with a first",
+    case_attributes: "Attributes (name=value, …) of",
+    attribute_form: "Write attributes as name=value, separated by commas; not read",
+    who_codes: "Who is coding? Your name is kept in your own config (not in the project)",
     mostly_no_case: "{without} of {total} coded passages belong to no case: the text ties most material to no focus group, so the case columns show only a small part of it",
 };
 

@@ -109,6 +109,9 @@ impl DocumentsPage {
                         return vec![crate::tui::popups::memo_on(ctx, target)];
                     }
                 }
+                Action::AssignCase | Action::NewCase | Action::EditCase => {
+                    return self.edit_case(action, ctx);
+                }
                 _ => {}
             }
             return Vec::new();
@@ -122,6 +125,50 @@ impl DocumentsPage {
             other => return reader.update(other, ctx),
         }
         Vec::new()
+    }
+
+    /// `a`, `A`, `E` in the tree: a prompt for the selected source's case, a new case, or
+    /// the attributes of the source's case.
+    fn edit_case(&self, action: &Action, ctx: &Ctx) -> Vec<Command> {
+        use crate::tui::popups::{Popup, PromptPurpose};
+        let m = ctx.msg();
+        if *action == Action::NewCase {
+            let p = Popup::prompt(m.new_case_id, String::new(), PromptPurpose::NewCase);
+            return vec![Command::Popup(p)];
+        }
+        let Some(source) = self.selected_source().map(|i| ctx.source(i)) else {
+            return Vec::new();
+        };
+        let case = source.meta.case.clone();
+        if *action == Action::AssignCase {
+            let purpose = PromptPurpose::AssignCase {
+                source: source.meta.id.clone(),
+            };
+            let p = Popup::prompt(m.case_of_source, case.unwrap_or_default(), purpose);
+            return vec![Command::Popup(p)];
+        }
+        let Some(case) = case else {
+            return vec![Command::Error(m.source_has_no_case.into())];
+        };
+        let current: Vec<String> = ctx
+            .ws
+            .corpus
+            .cases
+            .get(&case)
+            .map(|c| {
+                c.attributes
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let title = format!("{} {case}", m.case_attributes);
+        let p = Popup::prompt(
+            &title,
+            current.join(", "),
+            PromptPurpose::CaseAttributes { case },
+        );
+        vec![Command::Popup(p)]
     }
 
     fn move_tree(&mut self, delta: isize) {

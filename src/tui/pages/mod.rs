@@ -113,6 +113,8 @@ pub enum Command {
     KeepDifference,
     /// Place a coding that waits for review where its review proposes.
     AcceptReview(Placed),
+    /// Remember who is coding, in the user's own config.
+    RememberCoder(String),
 }
 
 /// The next of `all` after `current`: None (all) → the first → … → the last → None.

@@ -68,6 +68,18 @@ pub enum PromptPurpose {
     SheetNote {
         case: String,
     },
+    /// The id of a new case.
+    NewCase,
+    /// `name=value, …` for a case.
+    CaseAttributes {
+        case: String,
+    },
+    /// The case of a source (empty: none).
+    AssignCase {
+        source: String,
+    },
+    /// Who is coding (first run): remembered in the user's own config.
+    Coder,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -114,6 +114,52 @@ pub(super) fn update_prompt(
             split_from: m.split_from.into(),
         },
         PromptPurpose::SheetNote { case } => BookOp::SheetNote { case, note: text },
+        PromptPurpose::NewCase => BookOp::NewCase { id: text },
+        PromptPurpose::CaseAttributes { case } => match parse_attributes(&text) {
+            Ok(attributes) => BookOp::SetCaseAttributes {
+                id: case,
+                attributes,
+            },
+            Err(bad) => {
+                let error = format!("{}: {bad:?}", m.attribute_form);
+                return (None, vec![Command::Error(error)]);
+            }
+        },
+        PromptPurpose::AssignCase { source } => BookOp::AssignCase {
+            source,
+            case: Some(text).filter(|t| !t.is_empty()),
+        },
+        PromptPurpose::Coder => return (None, vec![Command::RememberCoder(text)]),
     };
     (None, vec![Command::Book(op)])
+}
+
+/// `regio=Zuid, niveau=2` as (name, value) pairs; the first part without `=` is an error.
+fn parse_attributes(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|part| match part.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(part.to_string()),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn attributes_as_typed() {
+        assert_eq!(
+            super::parse_attributes("regio=Zuid, niveau = 2,").unwrap(),
+            [
+                ("regio".into(), "Zuid".into()),
+                ("niveau".into(), "2".into())
+            ]
+        );
+        assert_eq!(super::parse_attributes("regio"), Err("regio".into()));
+        assert!(super::parse_attributes("").unwrap().is_empty());
+    }
 }
