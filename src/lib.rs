@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod index;
 pub mod progress;
+pub mod qdpx;
 pub mod synth;
 pub mod text_file;
 

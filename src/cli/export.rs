@@ -133,7 +133,7 @@ pub fn run(
     }
     if format == "qdpx" {
         // A project exchange file holds the whole project: filters do not apply.
-        crate::export::qdpx::write(&ws.corpus, &ws.codings, output, bar)?;
+        crate::qdpx::export::write(&ws.corpus, &ws.codings, output, bar)?;
         println!(
             "REFI-QDA project ({} sources, {} codings) written to {}",
             ws.corpus.sources.len(),

@@ -58,7 +58,7 @@ pub(super) fn import_files(
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"))
         {
-            match crate::corpus::qdpx::import(&config.corpus, file) {
+            match crate::qdpx::import::import(&config.corpus, file) {
                 Ok(r) => {
                     println!(
                         "{}: {} sources, {} new codes, {} new cases, {} codings, {} memos",

@@ -9,8 +9,6 @@ pub mod participants;
 pub mod pdf_text;
 pub mod project;
 pub mod pseudonyms;
-pub mod qde;
-pub mod qdpx;
 pub mod quotes;
 pub mod source;
 pub mod transcript;

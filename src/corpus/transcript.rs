@@ -284,7 +284,7 @@ fn docx_text(file: &Path) -> Result<String> {
             },
             quick_xml::events::Event::Text(t) if in_text => out.push_str(&t.xml10_content()),
             quick_xml::events::Event::GeneralRef(r) if in_text => {
-                crate::corpus::qde::push_reference(&mut out, &r)
+                crate::qdpx::reader::push_reference(&mut out, &r)
             }
             quick_xml::events::Event::Eof => break,
             _ => {}

@@ -4,5 +4,4 @@
 pub mod citation;
 pub mod docx;
 pub mod figure;
-pub mod qdpx;
 pub mod report;

@@ -12,7 +12,7 @@ use crate::coding::book_edit::id_base;
 use crate::coding::{Coding, CodingFile, memos};
 use crate::corpus::cases::{Case, Cases, FishboneSheet};
 use crate::corpus::codebook::{Code, Codebook, FISHBONE, Group, Level, Valence};
-use crate::corpus::qde::parse;
+use crate::qdpx::reader::parse;
 use crate::corpus::source::{self, SourceKind, SourceMeta};
 use crate::error::{Error, Result};
 
@@ -344,7 +344,7 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
                     .unwrap_or_else(crate::coding::time::now);
                 let coder = user(&sel.user);
                 let digest =
-                    crate::export::qdpx::guid(&format!("{id}:{start}:{end}:{code_id}:{coder}"));
+                    crate::qdpx::export::guid(&format!("{id}:{start}:{end}:{code_id}:{coder}"));
                 new_codings
                     .entry((coder, id.clone()))
                     .or_default()
