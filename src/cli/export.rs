@@ -77,10 +77,10 @@ pub fn run(
 ) -> Result<ExitCode, Error> {
     if !matches!(
         format,
-        "md" | "docx" | "csv" | "ndjson" | "qdpx" | "svg" | "png"
+        "md" | "docx" | "csv" | "ndjson" | "qdpx" | "qdc" | "svg" | "png"
     ) {
         return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx, or svg or png for the fishbone figure"
+            "unknown format {format:?}: use md, docx, csv, ndjson, qdpx or qdc (the code book), or svg or png for the fishbone figure"
         )));
     }
     if with_figure && format != "docx" {
@@ -130,6 +130,15 @@ pub fn run(
                 .map(|h| (h.source, h.start as usize, h.end as usize))
                 .collect(),
         );
+    }
+    if format == "qdc" {
+        crate::qdpx::qdc::write(&ws.corpus.codebook, output)?;
+        println!(
+            "REFI-QDA code book ({} codes) written to {}",
+            ws.corpus.codebook.codes.len(),
+            output.display()
+        );
+        return Ok(ExitCode::SUCCESS);
     }
     if format == "qdpx" {
         // A project exchange file holds the whole project: filters do not apply.

@@ -18,6 +18,7 @@ pub(super) fn import_files(
     case: Option<&str>,
     pseudonymise: bool,
     pdf_text: bool,
+    replace: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     use crate::corpus::transcript::{self, Imported};
@@ -54,30 +55,8 @@ pub(super) fn import_files(
             break;
         }
         bar.advance(1);
-        if file
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"))
-        {
-            match crate::qdpx::import::import(&config.corpus, file) {
-                Ok(r) => {
-                    println!(
-                        "{}: {} sources, {} new codes, {} new cases, {} codings, {} memos",
-                        file.display(),
-                        r.sources,
-                        r.codes,
-                        r.cases,
-                        r.codings,
-                        r.memos
-                    );
-                    for s in &r.skipped {
-                        println!("  skipped: {s}");
-                    }
-                }
-                Err(e) => {
-                    eprintln!("visgraat: {e}");
-                    failed = true;
-                }
-            }
+        if super::qdpx::handles(file) {
+            failed |= !super::qdpx::import(&config, file, replace);
             continue;
         }
         let options = transcript::Options {

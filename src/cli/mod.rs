@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod import_plan;
 mod output;
+mod qdpx;
 pub mod progress;
 mod search;
 
@@ -156,6 +157,10 @@ pub enum Command {
         /// debris and footnotes as the shipped corpus's import does.
         #[arg(long)]
         pdf_text: bool,
+        /// A .qdpx source the project has (same GUID) with other text: take the file's text
+        /// (without it such a source is left as it is and reported).
+        #[arg(long)]
+        replace: bool,
     },
     /// Export the selected codings: Markdown citations in fishbone order, or CSV rows.
     Export {
@@ -378,6 +383,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             case,
             pseudonymise,
             pdf_text,
+            replace,
         } => import::import_files(
             config,
             &files,
@@ -385,6 +391,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             case.as_deref(),
             pseudonymise,
             pdf_text,
+            replace,
             &bar,
         ),
         Command::Generate { out, size, seed } => {

@@ -1,111 +1,89 @@
-//! Importing a REFI-QDA project (.qdpx) made by QualCoder, ATLAS.ti, MAXQDA, NVivo or visgraat:
-//! its text sources, code book, cases and codings become visgraat's files. Lenient with what
-//! real tools write (`Sources/` or `sources/`, `internal://` or `relative://` paths or inline
-//! text, CRLF counted as one character by ATLAS.ti and as two by the others), and saying what
-//! it skipped (pictures, audio, video, PDFs, selections outside their text).
+//! Importing a REFI-QDA project (.qdpx) made by QualCoder, ATLAS.ti, MAXQDA, NVivo,
+//! qualitative-coding or visgraat. Everything is matched by GUID: a source, code or case the
+//! project already has is found again, never duplicated, and an existing source is never
+//! overwritten unless it is the same source (same GUID) and the user asked (`--replace`).
+//! Each selection lands where the data prove it belongs (see `positions`), or is kept aside
+//! in `corpus/import/`; what could not be imported and what disagrees with the project is
+//! listed in plain text. The code book and cases are appended to, so their comments stay.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
 
 use crate::archive::{self, Archive};
-use crate::coding::book_edit::id_base;
 use crate::coding::{Coding, CodingFile, memos};
-use crate::corpus::cases::{Case, Cases, FishboneSheet};
-use crate::corpus::codebook::{Code, Codebook, FISHBONE, Group, Level, Valence};
-use crate::qdpx::reader::parse;
+use crate::corpus::Corpus;
+use crate::corpus::codebook::Codebook;
 use crate::corpus::source::{self, SourceKind, SourceMeta};
 use crate::error::{Error, Result};
+use crate::qdpx::ids::{ForeignGuids, coder_id, guid, quoted, slug, unique};
+use crate::qdpx::positions::{self, Placer, Wanted};
+use crate::qdpx::reader::{Project, QSource, parse};
+use crate::qdpx::{cases, codes};
 
-/// What an import brought in and what it left out.
+/// What an import brought in, what it found already there, and what it left out.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Report {
+    /// Sources written: new ones, and replaced ones when asked.
     pub sources: usize,
+    /// Sources the project has already (same GUID, same text).
+    pub sources_known: usize,
     pub codes: usize,
     pub cases: usize,
     pub codings: usize,
     pub memos: usize,
+    /// How the exporting tool counted positions, when the data told it.
+    pub counting: Option<String>,
+    /// Selections that could not be placed with certainty, and the file listing them.
+    pub kept_aside: usize,
+    pub kept_aside_file: Option<PathBuf>,
     pub skipped: Vec<String>,
+    /// Where the file and the project disagree; the project's side is kept.
+    pub conflicts: Vec<String>,
 }
 
-/// LF text, and a map from the exporting tool's character positions to positions in it.
-fn text_and_positions(raw: &str, crlf_is_one: bool) -> (String, Vec<usize>) {
-    let mut text = String::with_capacity(raw.len());
-    let mut map = Vec::with_capacity(raw.len() + 1);
-    let mut chars = raw.chars().peekable();
-    let mut n = 0;
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() == Some(&'\n') {
-            if !crlf_is_one {
-                map.push(n); // the \r counts as a position of its own
-            }
-            continue;
-        }
-        map.push(n);
-        text.push(c);
-        n += 1;
-    }
-    map.push(n);
-    (text, map)
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options {
+    /// Replace a source the project has (same GUID) whose text differs.
+    pub replace: bool,
 }
 
-/// What the import looks up in the code book for every code, as maps: a code by its label,
-/// group and place on the fishbone, the group ids, and the code ids in use. (Searching the
-/// growing code book for each code made a project with 60 000 codes take 41 s.)
-struct BookLookup {
-    codes: HashMap<(String, String, Option<Level>, Option<Valence>), String>,
-    groups: HashSet<String>,
-    ids: HashSet<String>,
-    /// Per base id, the first suffix not yet tried: every `base-n` below it is taken.
-    next_suffix: HashMap<String, usize>,
+/// A selection kept aside: where the file put it and why visgraat did not.
+#[derive(Debug, Serialize)]
+struct KeptAside {
+    source: String,
+    source_guid: String,
+    start: usize,
+    end: usize,
+    name: String,
+    codes: Vec<String>,
+    reason: String,
 }
 
-impl BookLookup {
-    fn new(book: &Codebook) -> BookLookup {
-        let mut codes = HashMap::new();
-        for k in &book.codes {
-            // The first such code in the book, as a search from the start would find.
-            codes
-                .entry((k.label.clone(), k.group.clone(), k.level, k.valence))
-                .or_insert_with(|| k.id.clone());
-        }
-        BookLookup {
-            codes,
-            groups: book.groups.iter().map(|g| g.id.clone()).collect(),
-            ids: book.codes.iter().map(|k| k.id.clone()).collect(),
-            next_suffix: HashMap::new(),
-        }
-    }
-
-    /// The id [`crate::coding::book_edit::id_for`] would give, now taken: `base`, or the
-    /// first free `base-n`. The suffix goes on where it stopped, so a thousand codes with one
-    /// label cost a thousand steps, not half a million.
-    fn new_id(&mut self, label: &str, level: Option<Level>) -> String {
-        let base = id_base(label, level);
-        let mut id = base.clone();
-        if self.ids.contains(&id) {
-            let n = self.next_suffix.entry(base.clone()).or_insert(2);
-            loop {
-                id = format!("{base}-{n}");
-                *n += 1;
-                if !self.ids.contains(&id) {
-                    break;
-                }
-            }
-        }
-        self.ids.insert(id.clone());
-        id
-    }
+#[derive(Debug, Serialize)]
+struct KeptAsideFile {
+    #[serde(rename = "selection")]
+    selections: Vec<KeptAside>,
 }
 
-fn slug(text: &str) -> String {
-    crate::corpus::transcript::id_from_name(Path::new(&format!("{text}.x")))
-}
-
-/// Import the .qdpx at `file` into the corpus at `corpus`.
+/// Import the .qdpx at `file` into the corpus at `corpus`, replacing nothing.
 pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
+    import_with(corpus, file, Options::default())
+}
+
+/// The project file read from a .qdpx: its parsed `project.qde`, the raw text of each source
+/// (None when the archive lacks it) and the sidecar of visgraat's own export.
+struct Unpacked {
+    project: Project,
+    texts: Vec<Option<String>>,
+    sidecar: Option<crate::qdpx::sidecar::Sidecar>,
+}
+
+fn unpack(file: &Path) -> Result<Unpacked> {
     let bad = |m: String| Error::invalid(file, None, m);
     // Only the entries the import needs are unpacked (not pictures or audio), each within
-    // its bound.
+    // its bound; every text is read before anything is written.
     let mut zip = Archive::open(file, "a .qdpx")?;
     let names = zip.names()?;
     let qde_name = names
@@ -113,121 +91,15 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         .find(|k| k.to_lowercase().ends_with(".qde"))
         .ok_or_else(|| bad("no project.qde in the archive".into()))?;
     let qde = zip.read(qde_name, archive::MAX_PROJECT_BYTES)?;
-    // Entry names without ASCII case, each to the first of its spellings in sorted order.
+    let xml = String::from_utf8_lossy(&qde);
+    let xml = xml.strip_prefix('\u{feff}').unwrap_or(&xml);
+    let project = parse(xml).map_err(|m| bad(format!("project.qde: {m}")))?;
     let mut by_folded: HashMap<String, &str> = HashMap::new();
     for name in &names {
         by_folded.entry(name.to_ascii_lowercase()).or_insert(name);
     }
-    let xml = String::from_utf8_lossy(&qde);
-    let xml = xml.strip_prefix('\u{feff}').unwrap_or(&xml);
-    let p = parse(xml).map_err(|m| bad(format!("project.qde: {m}")))?;
-    let crlf_is_one = p.origin.to_lowercase().contains("atlas");
-    let mut report = Report {
-        skipped: p.skipped.clone(),
-        ..Report::default()
-    };
-    let user = |g: &Option<String>| {
-        g.as_ref()
-            .and_then(|g| p.users.get(g))
-            .map_or("imported".to_string(), |n| slug(n))
-    };
-
-    // Code book: top-level codes are groups; a group whose children are the five levels
-    // with valences under them is the fishbone.
-    let path = corpus.join("codebook.toml");
-    let mut book = if path.exists() {
-        // Whole or not at all: the import writes the book back.
-        Codebook::load_whole(&path)?
-    } else {
-        Codebook::default()
-    };
-    let mut code_ids: HashMap<String, String> = HashMap::new();
-    let mut lookup = BookLookup::new(&book);
-    // A group's id, made once for all its codes.
-    let mut group_slugs: HashMap<usize, String> = HashMap::new();
-    // Each code's top-level ancestor: a parent comes before its children, so one pass.
-    let mut tops: Vec<usize> = Vec::with_capacity(p.codes.len());
-    for (i, c) in p.codes.iter().enumerate() {
-        let top = c.parent.filter(|&j| j < i).map_or(i, |j| tops[j]);
-        tops.push(top);
-    }
-    for (i, c) in p.codes.iter().enumerate() {
-        if !c.codable {
-            continue;
-        }
-        let group_index = tops[i];
-        let (group_id, group_label) = if group_index == i {
-            ("imported".to_string(), "Imported codes".to_string())
-        } else {
-            let g = &p.codes[group_index];
-            let level_of = |j: Option<usize>| j.and_then(|j| Level::parse(&p.codes[j].name));
-            let valence = c.parent.and_then(|v| {
-                let name = &p.codes[v].name;
-                Valence::ALL.into_iter().find(|x| name.contains(x.as_str()))
-            });
-            let level = level_of(c.parent.and_then(|v| p.codes[v].parent));
-            if level.is_some() && valence.is_some() {
-                (FISHBONE.to_string(), g.name.clone())
-            } else {
-                let id = group_slugs
-                    .entry(group_index)
-                    .or_insert_with(|| slug(&g.name));
-                (id.clone(), g.name.clone())
-            }
-        };
-        if lookup.groups.insert(group_id.clone()) {
-            book.groups.push(Group {
-                id: group_id.clone(),
-                label: group_label,
-                description: p.codes[group_index].description.clone(),
-            });
-        }
-        let (level, valence) = if group_id == FISHBONE {
-            let v = c.parent.expect("a fishbone code sits under a valence");
-            (
-                p.codes[v]
-                    .parent
-                    .and_then(|l| Level::parse(&p.codes[l].name)),
-                Valence::ALL
-                    .into_iter()
-                    .find(|x| p.codes[v].name.contains(x.as_str())),
-            )
-        } else {
-            (None, None)
-        };
-        let key = (c.name.clone(), group_id.clone(), level, valence);
-        let id = match lookup.codes.get(&key) {
-            Some(id) => id.clone(),
-            None => {
-                let id = lookup.new_id(&c.name, level);
-                lookup.codes.insert(key, id.clone());
-                book.codes.push(Code {
-                    id: id.clone(),
-                    label: c.name.clone(),
-                    group: group_id,
-                    level,
-                    valence,
-                    definition: if c.description.is_empty() {
-                        "(imported without a definition)".into()
-                    } else {
-                        c.description.clone()
-                    },
-                    color: c.color.clone(),
-                });
-                report.codes += 1;
-                id
-            }
-        };
-        code_ids.insert(c.guid.clone(), id);
-    }
-
-    // Sources and codings.
-    let mut source_ids: HashMap<String, String> = HashMap::new();
-    let mut new_codings: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
-    // Every source's text is read before anything is written: an entry past its bound stops
-    // the import with nothing half done.
-    let mut texts: Vec<Option<String>> = Vec::with_capacity(p.sources.len());
-    for s in &p.sources {
+    let mut texts = Vec::with_capacity(project.sources.len());
+    for s in &project.sources {
         texts.push(match (&s.inline, &s.path) {
             (Some(text), _) => Some(text.clone()),
             (None, Some(path)) => {
@@ -243,11 +115,8 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
                 match entry {
                     Some(entry) => {
                         let bytes = zip.read(entry, archive::MAX_ENTRY_BYTES)?;
-                        Some(
-                            String::from_utf8_lossy(&bytes)
-                                .trim_start_matches('\u{feff}')
-                                .to_string(),
-                        )
+                        let text = String::from_utf8_lossy(&bytes);
+                        Some(text.trim_start_matches('\u{feff}').to_string())
                     }
                     None => None,
                 }
@@ -255,278 +124,385 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
             _ => None,
         });
     }
-    for (s, raw) in p.sources.iter().zip(texts) {
-        let Some(raw) = raw else {
-            report.skipped.push(format!(
-                "source {:?}: its text is not in the archive",
-                s.name
-            ));
+    let sidecar = crate::qdpx::sidecar::read(&mut zip, &names, file)?;
+    Ok(Unpacked {
+        project,
+        texts,
+        sidecar,
+    })
+}
+
+/// What becomes of one source of the file.
+enum Fate {
+    /// Written as a new source (or replacing the project's, when asked).
+    Write { id: String, meta: SourceMeta },
+    /// The project has it already, with the same text.
+    Known(String),
+    /// Not imported: why; its selections are kept aside.
+    Left(String),
+}
+
+/// A readable id for a source the project does not have: the id visgraat's export carried,
+/// else from its name, its file name, or (for a nameless source) its GUID.
+fn source_id(s: &QSource, own: Option<&SourceMeta>, taken: &mut HashSet<String>) -> String {
+    let carried = own.map(|m| m.id.clone()).or_else(|| {
+        s.description
+            .split_once(" (")
+            .map(|(id, _)| id.to_string())
+            .filter(|id| source::validate_id(id).is_ok())
+    });
+    let from_path = s.path.as_deref().map(|p| {
+        let stem = p.rsplit('/').next().unwrap_or(p);
+        slug(stem.rsplit_once('.').map_or(stem, |(s, _)| s))
+    });
+    let base = carried
+        .or_else(|| Some(slug(&s.name)).filter(|id| !id.is_empty()))
+        .or_else(|| from_path.filter(|id| !id.is_empty() && id.len() != 36))
+        .unwrap_or_else(|| {
+            let short: String = slug(&s.guid).replace('-', "").chars().take(8).collect();
+            if short.is_empty() { "bron".into() } else { format!("bron-{short}") }
+        });
+    unique(&base, taken)
+}
+
+/// Import the .qdpx at `file` into the corpus at `corpus`.
+pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Report> {
+    let Unpacked {
+        project: p,
+        texts,
+        sidecar,
+    } = unpack(file)?;
+    std::fs::create_dir_all(corpus).map_err(|e| Error::io(corpus, e))?;
+    let have = Corpus::load(corpus)?;
+    let mut foreign = ForeignGuids::load(corpus)?;
+    let mut report = Report {
+        skipped: p.skipped.clone(),
+        ..Report::default()
+    };
+    let file_name = file.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let user_name = |g: &Option<String>| g.as_ref().and_then(|g| p.users.get(g)).cloned();
+    let coder_of = |g: &Option<String>| user_name(g).map_or("imported".to_string(), |n| coder_id(&n));
+
+    // The code book: whole or not at all, as the import appends to it.
+    let book_path = corpus.join("codebook.toml");
+    let book_text = crate::text_file::read_optional(&book_path)?.unwrap_or_default();
+    let book = if book_text.trim().is_empty() {
+        Codebook::default()
+    } else {
+        Codebook::load_whole(&book_path)?
+    };
+    let coded: HashSet<String> = p
+        .sources
+        .iter()
+        .flat_map(|s| &s.selections)
+        .flat_map(|sel| sel.codings.iter().map(|c| c.code.clone()))
+        .chain(p.cases.iter().flat_map(|c| c.codes.iter().cloned()))
+        .collect();
+    let flat_label = if p.name.is_empty() { file_name.as_str() } else { p.name.as_str() };
+    let own = sidecar.as_ref();
+    let mapped = codes::map(&p.codes, &book, own.and_then(|s| s.codebook.as_ref()), flat_label, &coded);
+    report.codes = mapped.codes.len();
+    report.conflicts.extend(mapped.conflicts.iter().cloned());
+    for set in &p.sets {
+        report.skipped.push(format!(
+            "set {} ({} codes, {} sources): a code belongs to one group in visgraat, so sets are listed, not imported",
+            quoted(&set.name),
+            set.codes.len(),
+            set.sources
+        ));
+    }
+
+    // Sources: found by GUID, else new under a readable id that collides with nothing.
+    let by_guid: HashMap<String, &crate::corpus::source::Source> = have
+        .sources
+        .iter()
+        .map(|s| (foreign.source_guid(&s.meta.id), s))
+        .collect();
+    let mut taken: HashSet<String> = have.sources.iter().map(|s| s.meta.id.clone()).collect();
+    let placers: Vec<Option<Placer>> = texts.iter().map(|t| t.as_deref().map(Placer::new)).collect();
+    let mut fates = Vec::with_capacity(p.sources.len());
+    for (s, placer) in p.sources.iter().zip(&placers) {
+        let label = if s.name.is_empty() { quoted(&s.guid) } else { quoted(&s.name) };
+        let Some(placer) = placer else {
+            report.skipped.push(format!("source {label}: its text is not in the archive"));
+            fates.push(Fate::Left("its text is not in the archive".into()));
             continue;
         };
-        let (text, positions) = text_and_positions(&raw, crlf_is_one);
-        // visgraat's own export says "id (kind: provenance)".
-        let (id, kind, provenance) = match s.description.split_once(" (") {
-            Some((id, rest)) if source::validate_id(id).is_ok() && rest.contains(": ") => {
-                let (kind, prov) = rest
-                    .trim_end_matches(')')
-                    .split_once(": ")
-                    .unwrap_or(("", rest));
-                (
-                    id.to_string(),
-                    SourceKind::parse(kind).unwrap_or(SourceKind::Transcript),
-                    prov.to_string(),
-                )
+        if let Some(old) = by_guid.get(&s.guid) {
+            let id = old.meta.id.clone();
+            if old.body == placer.text {
+                report.sources_known += 1;
+                fates.push(Fate::Known(id));
+            } else if options.replace {
+                let meta = SourceMeta { pages: Vec::new(), ..old.meta.clone() };
+                fates.push(Fate::Write { id, meta });
+            } else {
+                report.conflicts.push(format!(
+                    "source {id}: the file has other text for it (same GUID); not replaced (import --replace takes the file's text; codings follow their text)"
+                ));
+                fates.push(Fate::Left(format!("source {id} was not replaced")));
             }
-            _ => (
-                slug(&s.name),
-                SourceKind::Transcript,
-                format!(
-                    "imported from {}",
-                    file.file_name().unwrap_or_default().to_string_lossy()
-                ),
-            ),
-        };
-        if source::validate_id(&id).is_err() {
-            report
-                .skipped
-                .push(format!("source {:?}: no usable id from its name", s.name));
             continue;
         }
-        source_ids.insert(s.guid.clone(), id.clone());
-        let meta = SourceMeta {
-            id: id.clone(),
-            kind,
-            title: s.name.clone(),
-            case: None,
-            date: None,
-            provenance,
-            pages: Vec::new(),
+        let own_meta = own.and_then(|o| o.sources.get(&s.guid));
+        let id = source_id(s, own_meta, &mut taken);
+        let meta = match own_meta {
+            Some(m) => SourceMeta { id: id.clone(), ..m.clone() },
+            None => {
+                let (kind, provenance) = match s.description.split_once(" (") {
+                    Some((_, rest)) if rest.contains(": ") => {
+                        let (kind, prov) = rest.trim_end_matches(')').split_once(": ").unwrap_or(("", rest));
+                        (SourceKind::parse(kind).unwrap_or(SourceKind::Transcript), prov.to_string())
+                    }
+                    _ => (SourceKind::Transcript, format!("imported from {file_name}")),
+                };
+                SourceMeta {
+                    id: id.clone(),
+                    kind,
+                    title: if s.name.is_empty() { id.clone() } else { s.name.clone() },
+                    case: None,
+                    date: None,
+                    provenance,
+                    pages: Vec::new(),
+                }
+            }
         };
-        let target = corpus
-            .join("sources")
-            .join(kind.as_str())
-            .join(format!("{id}.md"));
-        crate::atomic::write(&target, source::render(&meta, &text).as_bytes())?;
-        report.sources += 1;
-        // Char positions as byte offsets, once per source: a walk from the start of the text
-        // for each selection would cost the text's length per selection.
-        let byte_at: Vec<usize> = if s.selections.is_empty() {
-            Vec::new()
-        } else {
-            let ends = std::iter::once(text.len());
-            text.char_indices().map(|(b, _)| b).chain(ends).collect()
-        };
+        if s.guid != guid(&format!("source:{id}")) && !s.guid.is_empty() {
+            foreign.source.insert(id.clone(), s.guid.clone());
+        }
+        fates.push(Fate::Write { id, meta });
+    }
+    let source_of_guid: HashMap<&str, &str> = p
+        .sources
+        .iter()
+        .zip(&fates)
+        .filter_map(|(s, f)| match f {
+            Fate::Write { id, .. } | Fate::Known(id) => Some((s.guid.as_str(), id.as_str())),
+            Fate::Left(_) => None,
+        })
+        .collect();
+
+    // Cases, with their sources.
+    let cases_path = corpus.join("cases.toml");
+    let cases_text = crate::text_file::read_optional(&cases_path)?.unwrap_or_default();
+    let new_cases = cases::map(&p, &have.cases, own.and_then(|s| s.cases.as_ref()), &mapped.ids, &mut foreign);
+    report.cases = new_cases.cases.len();
+    report.conflicts.extend(new_cases.conflicts.iter().cloned());
+
+    // Selections: placed by the convention the data show, or kept aside.
+    let mut wanted = Vec::new();
+    let mut whose = Vec::new();
+    for (i, s) in p.sources.iter().enumerate() {
+        if matches!(fates[i], Fate::Left(_)) {
+            continue;
+        }
         for sel in &s.selections {
-            let (Some(&start), Some(&end)) = (positions.get(sel.start), positions.get(sel.end))
-            else {
-                report.skipped.push(format!(
-                    "selection {}..{} in {:?}: outside its text",
-                    sel.start, sel.end, s.name
-                ));
+            wanted.push(Wanted { source: i, start: sel.start, end: sel.end, name: &sel.name });
+            whose.push((i, sel));
+        }
+    }
+    let live: Vec<Placer> = placers.into_iter().map(|p| p.unwrap_or_else(|| Placer::new(""))).collect();
+    let placement = positions::place(&live, &wanted);
+    report.counting = placement.convention.map(|c| c.describe());
+    let mut kept: Vec<KeptAside> = Vec::new();
+    let mut new_codings: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
+    for ((i, sel), span) in whose.iter().zip(placement.spans) {
+        let s = &p.sources[*i];
+        let id = match &fates[*i] {
+            Fate::Write { id, .. } | Fate::Known(id) => id.clone(),
+            Fate::Left(_) => continue,
+        };
+        let codes_of = || sel.codings.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
+        let (start, end) = match span {
+            Ok(span) => span,
+            Err(reason) => {
+                kept.push(KeptAside { source: id, source_guid: s.guid.clone(), start: sel.start, end: sel.end, name: sel.name.clone(), codes: codes_of(), reason });
+                continue;
+            }
+        };
+        let quote = live[*i].slice((start, end));
+        for c in sel.codings.iter().filter(|c| !c.code.is_empty()) {
+            let Some(code_id) = mapped.ids.get(&c.code) else {
+                report.skipped.push(format!("a coding in {} refers to a code the file does not define", quoted(&s.name)));
                 continue;
             };
-            if start >= end {
-                continue;
-            }
-            let quote = text[byte_at[start]..byte_at[end]].to_string();
-            for code in &sel.codes {
-                let Some(code_id) = code_ids.get(code) else {
-                    report.skipped.push(format!(
-                        "a coding in {:?} refers to an unknown code",
-                        s.name
-                    ));
-                    continue;
-                };
-                let created = sel
-                    .created
-                    .as_deref()
-                    .and_then(|c| c.parse().ok())
-                    .unwrap_or_else(crate::coding::time::now);
-                let coder = user(&sel.user);
-                let digest =
-                    crate::qdpx::export::guid(&format!("{id}:{start}:{end}:{code_id}:{coder}"));
-                new_codings
-                    .entry((coder, id.clone()))
-                    .or_default()
-                    .push(Coding {
-                        id: format!("c-{}", &digest.replace('-', "")[..12]),
-                        code: code_id.clone(),
-                        start,
-                        end,
-                        quote: quote.clone(),
-                        memo: sel.memo.clone(),
-                        created,
-                        orphaned: false,
-                        prefix: String::new(),
-                        suffix: String::new(),
-                        original_quote: None,
-                        review: None,
-                    });
-            }
-        }
-    }
-
-    // Cases, their attributes and fishbone sheets; sources take their case.
-    let cases_path = corpus.join("cases.toml");
-    let mut cases = if cases_path.exists() {
-        Cases::load(&cases_path)?
-    } else {
-        Cases::default()
-    };
-    let mut case_ids: HashSet<String> = cases.cases.iter().map(|k| k.id.clone()).collect();
-    for c in &p.cases {
-        let id = if source::validate_id(&c.description).is_ok() {
-            c.description.clone()
-        } else {
-            slug(&c.name)
-        };
-        let value = |name: &str| {
-            c.values
-                .iter()
-                .find(|(var, _)| {
-                    p.variables
-                        .get(var)
-                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                })
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let sheet: Vec<String> = c
-            .codes
-            .iter()
-            .filter_map(|g| code_ids.get(g).cloned())
-            .collect();
-        if case_ids.insert(id.clone()) {
-            cases.cases.push(Case {
-                id: id.clone(),
-                label: c.name.clone(),
-                team: value("team"),
-                institution: value("institution"),
-                level: value("level"),
-                sector: value("sector"),
-                fishbone: (!sheet.is_empty()).then(|| FishboneSheet {
-                    codes: sheet,
-                    note: String::new(),
-                }),
-                passages: Vec::new(),
+            let created = sel.created.as_deref().and_then(|c| c.parse().ok()).unwrap_or_else(crate::coding::time::now);
+            let coder = coder_of(&c.user);
+            let digest = guid(&format!("{id}:{start}:{end}:{code_id}:{coder}"));
+            new_codings.entry((coder, id.clone())).or_default().push(Coding {
+                id: format!("c-{}", &digest.replace('-', "")[..12]),
+                code: code_id.clone(),
+                start,
+                end,
+                quote: quote.clone(),
+                memo: sel.memo.clone(),
+                created,
+                orphaned: false,
+                prefix: String::new(),
+                suffix: String::new(),
+                original_quote: None,
+                review: None,
             });
-            report.cases += 1;
         }
-        for g in &c.sources {
-            if let Some(sid) = source_ids.get(g) {
-                for kind in SourceKind::ALL {
-                    let path = corpus
-                        .join("sources")
-                        .join(kind.as_str())
-                        .join(format!("{sid}.md"));
-                    if let Ok(mut src) = crate::corpus::source::Source::load(&path) {
-                        src.meta.case = Some(id.clone());
-                        crate::atomic::write(&path, src.render().as_bytes())?;
-                    }
-                }
-            }
+    }
+    for ((i, _), _) in p.sources.iter().enumerate().zip(&fates).filter(|(_, f)| matches!(f, Fate::Left(_))) {
+        let s = &p.sources[i];
+        let Fate::Left(reason) = &fates[i] else { continue };
+        for sel in &s.selections {
+            kept.push(KeptAside { source: s.name.clone(), source_guid: s.guid.clone(), start: sel.start, end: sel.end, name: sel.name.clone(), codes: sel.codings.iter().map(|c| c.code.clone()).collect(), reason: reason.clone() });
         }
     }
 
-    // A corpus made by this import gets the project's name and where it came from.
-    let project_path = corpus.join("project.toml");
-    if !project_path.exists() {
-        let project = crate::corpus::project::Project {
-            title: if p.name.is_empty() {
-                "Imported project".into()
-            } else {
-                p.name.clone()
-            },
-            language: "nl".into(),
-            provenance: format!(
-                "Imported from {} (REFI-QDA, made by {}).",
-                file.file_name().unwrap_or_default().to_string_lossy(),
-                if p.origin.is_empty() {
-                    "an unnamed tool"
-                } else {
-                    &p.origin
-                }
-            ),
-            citation: "{source}, {location}.".into(),
-            notes: String::new(),
-            fishbone_head: None,
-        };
-        let text = toml::to_string(&project).map_err(|e| bad(e.to_string()))?;
-        crate::atomic::write(&project_path, text.as_bytes())?;
+    // The code book and cases grow by appending: comments and layout stay as they were.
+    let book_new = crate::qdpx::append::entries(&book_path, &book_text, &Codebook { groups: mapped.groups.clone(), codes: mapped.codes.clone(), ..Codebook::default() }, mapped.groups.len() + mapped.codes.len())?;
+    if let Some(text) = &book_new {
+        let (_, problems) = Codebook::parse(&book_path, text);
+        if let Some(e) = problems.into_iter().next() {
+            return Err(Error::invalid(file, None, format!("its code book does not fit this project's: {e}")));
+        }
     }
-    let book_text = toml::to_string(&book).map_err(|e| bad(e.to_string()))?;
-    crate::atomic::write(&path, book_text.as_bytes())?;
-    if !cases.cases.is_empty() {
-        let text = toml::to_string(&cases).map_err(|e| bad(e.to_string()))?;
+    let cases_new = crate::qdpx::append::entries(&cases_path, &cases_text, &crate::corpus::cases::Cases { cases: new_cases.cases.clone() }, new_cases.cases.len())?;
+
+    // Writes: sources, their quotes, code book, cases, GUIDs, codings, memos, what was kept aside.
+    for (s, fate) in p.sources.iter().zip(&fates) {
+        let Fate::Write { id, meta } = fate else { continue };
+        let i = p.sources.iter().position(|x| std::ptr::eq(x, s)).unwrap_or(0);
+        let mut meta = meta.clone();
+        if meta.case.is_none() {
+            meta.case = new_cases.case_of_source.get(&s.guid).cloned();
+        }
+        let path = corpus.join("sources").join(meta.kind.as_str()).join(format!("{id}.md"));
+        crate::atomic::write(&path, source::render(&meta, &live[i].text).as_bytes())?;
+        report.sources += 1;
+        let quotes = corpus.join("quotes").join(format!("{id}.toml"));
+        if let Some(text) = own.and_then(|o| o.quotes.get(id)) && !quotes.exists() {
+            crate::atomic::write(&quotes, text.as_bytes())?;
+        }
+    }
+    if let Some(text) = book_new {
+        crate::atomic::write(&book_path, text.as_bytes())?;
+    }
+    if let Some(text) = cases_new {
         crate::atomic::write(&cases_path, text.as_bytes())?;
     }
-    {
-        let _lock = crate::coding::lock::acquire(corpus)?;
-        for ((coder, source), list) in new_codings {
-            let path = crate::coding::file_path(corpus, &coder, &source);
-            let mut file: CodingFile = crate::coding::load_file(&path)?;
-            // A coding of the same code on the same span is there already (or came twice).
-            let mut present: HashSet<(String, usize, usize)> = file
-                .codings
-                .iter()
-                .map(|k| (k.code.clone(), k.start, k.end))
-                .collect();
-            for c in list {
-                if present.insert((c.code.clone(), c.start, c.end)) {
-                    file.codings.push(c);
-                    report.codings += 1;
-                }
+    write_project(corpus, &p, own.and_then(|o| o.project.as_deref()), &file_name)?;
+    if foreign != ForeignGuids::load(corpus)? {
+        foreign.save(corpus)?;
+    }
+    report.codings = save_codings(corpus, new_codings)?;
+    report.memos = import_memos(corpus, &p, &have, &mapped.ids, &source_of_guid, &new_cases.ids, &coder_of, &mut report)?;
+    if !kept.is_empty() {
+        report.kept_aside = kept.len();
+        let path = corpus.join("import").join(format!("kept-aside-{}.toml", slug(file_name.trim_end_matches(".qdpx"))));
+        let text = toml::to_string(&KeptAsideFile { selections: kept }).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
+        let header = format!("# Selections of {file_name} that visgraat could not place with certainty (positions as the file gives them).\n\n");
+        crate::atomic::write(&path, format!("{header}{text}").as_bytes())?;
+        report.kept_aside_file = Some(path);
+    }
+    Ok(report)
+}
+
+/// A corpus made by this import gets the project's name and where it came from (from
+/// visgraat's own export: its project.toml as it was).
+fn write_project(corpus: &Path, p: &Project, own: Option<&str>, file_name: &str) -> Result<()> {
+    let path = corpus.join("project.toml");
+    if path.exists() {
+        return Ok(());
+    }
+    let text = match own {
+        Some(text) => text.to_string(),
+        None => {
+            let origin = if p.origin.is_empty() { "an unnamed tool" } else { &p.origin };
+            let project = crate::corpus::project::Project {
+                title: if p.name.is_empty() { file_name.to_string() } else { p.name.clone() },
+                language: "nl".into(),
+                provenance: format!("Imported from {file_name} (REFI-QDA, made by {origin})."),
+                citation: "{source}, {location}.".into(),
+                notes: String::new(),
+                fishbone_head: None,
+            };
+            toml::to_string(&project).map_err(|e| Error::invalid(&path, None, e.to_string()))?
+        }
+    };
+    crate::atomic::write(&path, text.as_bytes())
+}
+
+/// Append the new codings, under the codings lock, leaving out any the coder has already
+/// (the same code on the same span). How many were added.
+fn save_codings(corpus: &Path, new: BTreeMap<(String, String), Vec<Coding>>) -> Result<usize> {
+    let _lock = crate::coding::lock::acquire(corpus)?;
+    let mut added = 0;
+    for ((coder, source), list) in new {
+        let path = crate::coding::file_path(corpus, &coder, &source);
+        let mut file: CodingFile = crate::coding::load_file(&path)?;
+        let mut present: HashSet<(String, usize, usize)> = file.codings.iter().map(|k| (k.code.clone(), k.start, k.end)).collect();
+        let before = file.codings.len();
+        for c in list {
+            if present.insert((c.code.clone(), c.start, c.end)) {
+                file.codings.push(c);
             }
+        }
+        if file.codings.len() > before {
+            added += file.codings.len() - before;
             crate::coding::save_file(&path, &file)?;
         }
     }
-    // Notes on codes and sources become memos.
-    // The first code, else the first source, that refers to a note (looked up in maps made
-    // once, not by a search of every code per note).
-    let mut code_of_note: HashMap<&str, &str> = HashMap::new();
+    Ok(added)
+}
+
+/// Notes become memos on the code, source or case that refers to them (or that visgraat's
+/// note name says). A memo the project has with other text is a conflict: the project's stays.
+#[allow(clippy::too_many_arguments)]
+fn import_memos(
+    corpus: &Path,
+    p: &Project,
+    have: &Corpus,
+    code_ids: &HashMap<String, String>,
+    source_ids: &HashMap<&str, &str>,
+    case_ids: &HashMap<String, String>,
+    coder_of: &dyn Fn(&Option<String>) -> String,
+    report: &mut Report,
+) -> Result<usize> {
+    let mut target_of_note: HashMap<&str, String> = HashMap::new();
     for c in &p.codes {
         for n in &c.notes {
-            code_of_note.entry(n).or_insert(&c.guid);
+            if let Some(id) = code_ids.get(&c.guid) {
+                target_of_note.entry(n).or_insert(format!("code:{id}"));
+            }
         }
     }
-    let mut source_of_note: HashMap<&str, &str> = HashMap::new();
     for s in &p.sources {
         for n in &s.notes {
-            source_of_note.entry(n).or_insert(&s.guid);
-        }
-    }
-    let target_of = |note: &str| -> Option<String> {
-        code_of_note
-            .get(note)
-            .and_then(|guid| code_ids.get(*guid))
-            .map(|id| format!("code:{id}"))
-            .or_else(|| {
-                source_of_note
-                    .get(note)
-                    .and_then(|guid| source_ids.get(*guid))
-                    .map(|id| format!("source:{id}"))
-            })
-    };
-    let mut new_memos = Vec::new();
-    for note in &p.notes {
-        let target = target_of(&note.guid).or_else(|| {
-            note.name
-                .strip_prefix("memo on ")
-                .filter(|t| memos::parse_target(t).is_ok())
-                .map(str::to_string)
-        });
-        match target {
-            Some(target) if !note.text.is_empty() => {
-                new_memos.push((target, user(&note.user), note.text.clone()));
-                report.memos += 1;
+            if let Some(id) = source_ids.get(s.guid.as_str()) {
+                target_of_note.entry(n).or_insert(format!("source:{id}"));
             }
-            _ => report.skipped.push(format!(
-                "note {:?}: not attached to a code, source or case",
-                note.name
-            )),
         }
     }
-    // One write for all of them (a write per note made thousands of notes quadratic).
-    memos::set_all(corpus, &new_memos)?;
-    Ok(report)
+    for c in &p.cases {
+        for n in &c.notes {
+            if let Some(id) = case_ids.get(&c.guid) {
+                target_of_note.entry(n).or_insert(format!("case:{id}"));
+            }
+        }
+    }
+    let mut new = Vec::new();
+    for note in &p.notes {
+        let target = target_of_note.get(note.guid.as_str()).cloned().or_else(|| {
+            note.name.strip_prefix("memo on ").filter(|t| memos::parse_target(t).is_ok()).map(str::to_string)
+        });
+        let Some(target) = target.filter(|_| !note.text.is_empty()) else {
+            report.skipped.push(format!("note {}: not attached to a code, source or case; not imported", quoted(&note.name)));
+            continue;
+        };
+        let author = coder_of(&note.user);
+        match have.memos.memos.iter().find(|m| m.target == target && m.author == author) {
+            Some(m) if m.text.trim() == note.text.trim() => {}
+            Some(_) => report.conflicts.push(format!("memo on {target} by {author}: the file's text differs; the project's is kept")),
+            None => new.push((target, author, note.text.clone())),
+        }
+    }
+    if new.is_empty() {
+        return Ok(0);
+    }
+    memos::set_all(corpus, &new)
 }
