@@ -354,14 +354,23 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
     }
 
     // The code book and cases grow by appending: comments and layout stay as they were.
-    let book_new = crate::qdpx::append::entries(&book_path, &book_text, &Codebook { groups: mapped.groups.clone(), codes: mapped.codes.clone(), ..Codebook::default() }, mapped.groups.len() + mapped.codes.len())?;
+    let added_book = Codebook { groups: mapped.groups.clone(), codes: mapped.codes.clone(), ..Codebook::default() };
+    let book_new = match own.and_then(|o| o.codebook.as_ref().zip(o.codebook_text.as_ref())) {
+        // Made from visgraat's own export alone: its code book as it was written.
+        Some((b, text)) if book_text.trim().is_empty() && *b == added_book => Some(text.clone()),
+        _ => crate::qdpx::append::entries(&book_path, &book_text, &added_book, mapped.groups.len() + mapped.codes.len())?,
+    };
     if let Some(text) = &book_new {
         let (_, problems) = Codebook::parse(&book_path, text);
         if let Some(e) = problems.into_iter().next() {
             return Err(Error::invalid(file, None, format!("its code book does not fit this project's: {e}")));
         }
     }
-    let cases_new = crate::qdpx::append::entries(&cases_path, &cases_text, &crate::corpus::cases::Cases { cases: new_cases.cases.clone() }, new_cases.cases.len())?;
+    let added_cases = crate::corpus::cases::Cases { cases: new_cases.cases.clone() };
+    let cases_new = match own.and_then(|o| o.cases.as_ref().zip(o.cases_text.as_ref())) {
+        Some((c, text)) if cases_text.trim().is_empty() && *c == added_cases => Some(text.clone()),
+        _ => crate::qdpx::append::entries(&cases_path, &cases_text, &added_cases, new_cases.cases.len())?,
+    };
 
     // Writes: sources, their quotes, code book, cases, GUIDs, codings, memos, what was kept aside.
     for (s, fate) in p.sources.iter().zip(&fates) {

@@ -279,7 +279,9 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
                 "MemberCode" | "MemberSource" => {
                     if let Some(set) = p.sets.last_mut() {
                         if name == "MemberCode" {
-                            set.codes.push(attrs.get("targetGUID").unwrap_or_default());
+                            // ATLAS.ti writes `guid`, the schema `targetGUID`.
+                            let target = attrs.get("targetGUID").or_else(|| attrs.get("guid"));
+                            set.codes.push(target.unwrap_or_default());
                         } else {
                             set.sources += 1;
                         }

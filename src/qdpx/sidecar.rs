@@ -42,8 +42,11 @@ pub(crate) struct Sidecar {
     pub(crate) sources: HashMap<String, SourceMeta>,
     /// The raw quotes file by source id.
     pub(crate) quotes: HashMap<String, String>,
-    /// The raw project.toml.
+    /// The raw project.toml, codebook.toml and cases.toml: a project made by the import
+    /// from these alone gets them as they were written, comments included.
     pub(crate) project: Option<String>,
+    pub(crate) codebook_text: Option<String>,
+    pub(crate) cases_text: Option<String>,
 }
 
 /// The sidecar's entries (name in the zip, bytes) for `corpus`.
@@ -103,10 +106,12 @@ pub(crate) fn read(zip: &mut Archive, names: &[String], file: &Path) -> Result<O
             return Err(e);
         }
         sidecar.codebook = Some(book);
+        sidecar.codebook_text = Some(text);
     }
     if let Some(text) = text_of(&format!("{DIR}cases.toml"))? {
         let name = at(&format!("{DIR}cases.toml"));
         sidecar.cases = Some(toml::from_str(&text).map_err(|e| Error::toml(&name, &text, &e))?);
+        sidecar.cases_text = Some(text);
     }
     if let Some(text) = text_of(&format!("{DIR}sources.toml"))? {
         let name = at(&format!("{DIR}sources.toml"));
