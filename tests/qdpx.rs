@@ -161,3 +161,148 @@ fn the_fishbone_bones_have_names_of_their_own_and_trees_nest() {
     assert!(!book.contains("Imported codes") && !book.contains("imported without"));
     q.expect(0, &["check"]);
 }
+
+const HEAD: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
+
+fn g(n: u32) -> String {
+    format!("00000000-0000-4000-a000-{n:012}")
+}
+
+/// The codings under `corpus` as (coder, source, code, quote), sorted.
+fn codings(corpus: &Path) -> Vec<(String, String, String, String)> {
+    let (set, problems) = visgraat::coding::CodingSet::load(corpus);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut v: Vec<_> = set
+        .codings
+        .iter()
+        .map(|x| (x.coder.clone(), x.source.clone(), x.coding.code.clone(), x.coding.quote.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// qualitative-coding (qc) writes TextSources without a name: two such sources with the same
+/// sentence in both stay two sources, each coding on its own.
+#[test]
+fn nameless_sources_stay_apart() {
+    let xml = format!(
+        r#"{HEAD}<Project xmlns="urn:QDA-XML:project:1.0" name="synthetisch qc" origin="qualitative-coding">
+<Users><User guid="{u}" name="chris"/></Users>
+<CodeBook><Codes><Code guid="{c}" name="werkdruk" isCodable="true"/></Codes></CodeBook>
+<Sources>
+<TextSource guid="{s1}" plainTextPath="internal://{s1}.txt">
+<PlainTextSelection guid="{x1}" startPosition="0" endPosition="19" creatingUser="{u}"><Coding guid="{y1}" creatingUser="{u}"><CodeRef targetGUID="{c}"/></Coding></PlainTextSelection>
+</TextSource>
+<TextSource guid="{s2}" plainTextPath="internal://{s2}.txt">
+<PlainTextSelection guid="{x2}" startPosition="13" endPosition="32" creatingUser="{u}"><Coding guid="{y2}" creatingUser="{u}"><CodeRef targetGUID="{c}"/></Coding></PlainTextSelection>
+</TextSource>
+</Sources></Project>"#,
+        u = g(1), c = g(2), s1 = g(10), s2 = g(20), x1 = g(11), y1 = g(12), x2 = g(21), y2 = g(22)
+    );
+    let p = Project::shipped();
+    let file = p.path().join("qc.qdpx");
+    let (n1, n2) = (format!("sources/{}.txt", g(10)), format!("sources/{}.txt", g(20)));
+    qdpx(&file, &xml, &[(&n1, "De werkdruk is hoog. Eerste gesprek."), (&n2, "Tweede keer. De werkdruk is hoog.")]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    assert!(said.contains("2 sources, 1 new codes, 0 new cases, 2 codings"), "{said}");
+    let got = codings(&p.corpus());
+    let mine: Vec<_> = got.iter().filter(|c| c.0 == "chris").collect();
+    assert_eq!(mine.len(), 2, "{got:?}");
+    assert_ne!(mine[0].1, mine[1].1, "two sources, not one");
+    assert!(mine.iter().all(|c| c.3 == "De werkdruk is hoog"), "{mine:?}");
+    assert!(mine.iter().all(|c| c.1.starts_with("bron-")), "readable ids: {mine:?}");
+    p.expect(0, &["check"]);
+}
+
+/// QualCoder: CRLF in the text file, positions counted on LF text. Every coding lands on its
+/// words (the convention is told from the data), none one character off.
+#[test]
+fn crlf_text_with_lf_positions() {
+    let text = "Interviewer: hoi\r\nDeelnemer: hey there\r\nInterviewer: or: hey there\r\nDeelnemer: het rooster\r\nInterviewer: en de werkdruk\r\nDeelnemer: te hoog";
+    let lf = text.replace("\r\n", "\n");
+    let words = ["hey there", "or", "rooster", "werkdruk", "te hoog", "Deelnemer"];
+    let mut sels = String::new();
+    for (i, w) in words.iter().enumerate() {
+        let at = lf[..lf.find(w).unwrap()].chars().count();
+        let end = at + w.chars().count();
+        sels.push_str(&format!(
+            r#"<PlainTextSelection guid="{}" startPosition="{at}" endPosition="{end}"><Coding guid="{}"><CodeRef targetGUID="{}"/></Coding></PlainTextSelection>"#,
+            g(100 + i as u32), g(200 + i as u32), g(2)
+        ));
+    }
+    let xml = format!(
+        r#"{HEAD}<Project xmlns="urn:QDA-XML:project:1.0" name="QualCoder synthetisch" origin="QualCoder 3.5">
+<CodeBook><Codes><Code guid="{c}" name="thema" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource guid="{s}" name="gesprek.txt" plainTextPath="relative://gesprek.txt">{sels}</TextSource></Sources></Project>"#,
+        c = g(2), s = g(10)
+    );
+    let p = Project::shipped();
+    let file = p.path().join("qualcoder.qdpx");
+    qdpx(&file, &xml, &[("sources/gesprek.txt", text)]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    assert!(said.contains("6 codings"), "{said}");
+    assert!(said.contains("CRLF counted as one"), "{said}");
+    let quotes: Vec<String> = codings(&p.corpus()).into_iter().filter(|c| c.1 == "gesprek").map(|c| c.3).collect();
+    let mut want: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    want.sort();
+    let mut quotes = quotes;
+    quotes.sort();
+    assert_eq!(quotes, want);
+}
+
+/// NVivo counts UTF-16 code units: after an emoji every position is one further on.
+#[test]
+fn utf16_positions_after_an_emoji() {
+    let text = "Ze lachte 🙂 en zei: de werkdruk is hoog 😅 en het rooster ook.";
+    let units = |w: &str| {
+        let at = text.find(w).unwrap();
+        let start = text[..at].encode_utf16().count();
+        (start, start + w.encode_utf16().count())
+    };
+    let mut sels = String::new();
+    for (i, w) in ["werkdruk is hoog", "rooster"].iter().enumerate() {
+        let (s, e) = units(w);
+        sels.push_str(&format!(
+            r#"<PlainTextSelection guid="{}" startPosition="{s}" endPosition="{e}"><Coding guid="{}"><CodeRef targetGUID="{}"/></Coding></PlainTextSelection>"#,
+            g(100 + i as u32), g(200 + i as u32), g(2)
+        ));
+    }
+    let xml = format!(
+        r#"{HEAD}<Project xmlns="urn:QDA-XML:project:1.0" name="NVivo synthetisch" origin="NVivo 15">
+<CodeBook><Codes><Code guid="{c}" name="druk" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource guid="{s}" name="Interview 🙂"><PlainTextContent>{text}</PlainTextContent>{sels}</TextSource></Sources></Project>"#,
+        c = g(2), s = g(10)
+    );
+    let p = Project::shipped();
+    let file = p.path().join("nvivo.qdpx");
+    qdpx(&file, &xml, &[]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    assert!(said.contains("UTF-16 units"), "{said}");
+    let mut quotes: Vec<String> = codings(&p.corpus()).into_iter().filter(|c| c.1 == "interview").map(|c| c.3).collect();
+    quotes.sort();
+    assert_eq!(quotes, ["rooster", "werkdruk is hoog"]);
+}
+
+/// A selection that no reading places with certainty is kept aside, not saved onto text.
+#[test]
+fn an_unplaceable_selection_is_kept_aside() {
+    let xml = format!(
+        r#"{HEAD}<Project xmlns="urn:QDA-XML:project:1.0" name="twijfel" origin="onbekend">
+<CodeBook><Codes><Code guid="{c}" name="x" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource guid="{s}" name="twijfel" plainTextPath="relative://t.txt">
+<PlainTextSelection guid="{x}" startPosition="3" endPosition="4"><Coding guid="{y}"><CodeRef targetGUID="{c}"/></Coding></PlainTextSelection>
+<PlainTextSelection guid="{x2}" startPosition="40" endPosition="90"><Coding guid="{y2}"><CodeRef targetGUID="{c}"/></Coding></PlainTextSelection>
+</TextSource></Sources></Project>"#,
+        c = g(2), s = g(10), x = g(11), y = g(12), x2 = g(13), y2 = g(14)
+    );
+    let p = Project::shipped();
+    let file = p.path().join("twijfel.qdpx");
+    qdpx(&file, &xml, &[("sources/t.txt", "a\r\nb c d")]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    assert!(said.contains("0 codings"), "{said}");
+    assert!(said.contains("kept aside: 2 selections"), "{said}");
+    let kept = std::fs::read_to_string(p.corpus().join("import/kept-aside-twijfel.toml")).unwrap();
+    assert!(kept.contains("could not be told from the data"), "{kept}");
+    assert!(kept.contains("outside its text"), "{kept}");
+    p.expect(0, &["check"]);
+}

@@ -142,6 +142,19 @@ enum Fate {
     Left(String),
 }
 
+/// A source's name without the extension of the file it came from ("gesprek.txt" is named
+/// for its file; its id need not say ".txt").
+fn without_extension(name: &str) -> &str {
+    const EXTENSIONS: [&str; 7] = [".txt", ".md", ".docx", ".doc", ".rtf", ".odt", ".pdf"];
+    EXTENSIONS
+        .iter()
+        .find_map(|e| {
+            let cut = name.len().checked_sub(e.len())?;
+            (name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(e)).then(|| &name[..cut])
+        })
+        .unwrap_or(name)
+}
+
 /// A readable id for a source the project does not have: the id visgraat's export carried,
 /// else from its name, its file name, or (for a nameless source) its GUID.
 fn source_id(s: &QSource, own: Option<&SourceMeta>, taken: &mut HashSet<String>) -> String {
@@ -156,7 +169,7 @@ fn source_id(s: &QSource, own: Option<&SourceMeta>, taken: &mut HashSet<String>)
         slug(stem.rsplit_once('.').map_or(stem, |(s, _)| s))
     });
     let base = carried
-        .or_else(|| Some(slug(&s.name)).filter(|id| !id.is_empty()))
+        .or_else(|| Some(slug(without_extension(&s.name))).filter(|id| !id.is_empty()))
         .or_else(|| from_path.filter(|id| !id.is_empty() && id.len() != 36))
         .unwrap_or_else(|| {
             let short: String = slug(&s.guid).replace('-', "").chars().take(8).collect();
@@ -303,7 +316,7 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
     }
     let live: Vec<Placer> = placers.into_iter().map(|p| p.unwrap_or_else(|| Placer::new(""))).collect();
     let placement = positions::place(&live, &wanted);
-    report.counting = placement.convention.map(|c| c.describe());
+    report.counting = placement.counting;
     let mut kept: Vec<KeptAside> = Vec::new();
     let mut new_codings: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
     for ((i, sel), span) in whose.iter().zip(placement.spans) {

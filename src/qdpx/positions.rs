@@ -33,18 +33,20 @@ impl Convention {
             utf16: true,
         },
     ];
+}
 
-    pub(crate) fn describe(self) -> String {
-        format!(
-            "{}, CRLF counted as {}",
-            if self.utf16 {
-                "UTF-16 units"
-            } else {
-                "characters"
-            },
-            if self.crlf_is_two { "two" } else { "one" }
-        )
+/// What the best readings agree on, in words: the unit when they share it, how CR LF counts
+/// when they share that (and the data could tell). None when they agree on nothing.
+fn describe(winners: &[Convention]) -> Option<String> {
+    let all = |f: fn(&Convention) -> bool| winners.iter().all(f) || !winners.iter().any(f);
+    let mut parts = Vec::new();
+    if all(|c| c.utf16) && winners.len() < Convention::ALL.len() {
+        parts.push(if winners[0].utf16 { "UTF-16 units" } else { "characters" });
     }
+    if all(|c| c.crlf_is_two) && winners.len() < Convention::ALL.len() {
+        parts.push(if winners[0].crlf_is_two { "CRLF counted as two" } else { "CRLF counted as one" });
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// A source's text with LF line ends, and for each convention a map from the tool's
@@ -132,10 +134,10 @@ pub(crate) struct Wanted<'a> {
     pub(crate) name: &'a str,
 }
 
-/// Where each selection lands, or why it is kept aside; and the convention, when the data
-/// told it (readings that agree on every selection are not told apart, nor need to be).
+/// Where each selection lands, or why it is kept aside; and how the tool counted, as far as
+/// the data told it (readings that agree on every selection are not told apart, nor need be).
 pub(crate) struct Placement {
-    pub(crate) convention: Option<Convention>,
+    pub(crate) counting: Option<String>,
     pub(crate) spans: Vec<Result<(usize, usize), String>>,
 }
 
@@ -161,8 +163,7 @@ pub(crate) fn place(placers: &[Placer], wanted: &[Wanted]) -> Placement {
     }
     let best = scores.iter().copied().max().unwrap_or(0);
     let winners: Vec<usize> = (0..n).filter(|&c| scores[c] == best).collect();
-    // Told from the data only when one reading beats all others.
-    let convention = (winners.len() == 1).then(|| Convention::ALL[winners[0]]);
+    let counting = describe(&winners.iter().map(|&c| Convention::ALL[c]).collect::<Vec<_>>());
     let placed = wanted
         .iter()
         .zip(&spans)
@@ -188,7 +189,7 @@ pub(crate) fn place(placers: &[Placer], wanted: &[Wanted]) -> Placement {
         })
         .collect();
     Placement {
-        convention,
+        counting,
         spans: placed,
     }
 }
