@@ -306,3 +306,156 @@ fn an_unplaceable_selection_is_kept_aside() {
     assert!(kept.contains("outside its text"), "{kept}");
     p.expect(0, &["check"]);
 }
+
+/// Seven levels of codes, "citizenship" in three branches (as in an NVivo 15 export; made
+/// here, synthetic): every code kept at its depth, same names distinct, and a re-export nests
+/// them the same way. A coder named in another script gets a directory that loads.
+#[test]
+fn deep_trees_with_repeated_names_and_coders_in_any_script() {
+    // Thema → a → b → c → d → e → f, citizenship under Thema, under c and under f.
+    let mut tree = String::new();
+    let names = ["a", "b", "c", "d", "e", "f"];
+    tree.push_str(&format!(r#"<Code guid="{}" name="Thema" isCodable="false">"#, g(1)));
+    tree.push_str(&format!(r#"<Code guid="{}" name="citizenship" isCodable="true"/>"#, g(50)));
+    for (i, n) in names.iter().enumerate() {
+        tree.push_str(&format!(r##"<Code guid="{}" name="{n}" isCodable="true" color="#00AA00">"##, g(10 + i as u32)));
+        if *n == "c" {
+            tree.push_str(&format!(r#"<Code guid="{}" name="citizenship" isCodable="true"><Description>onder c</Description></Code>"#, g(51)));
+        }
+    }
+    tree.push_str(&format!(r#"<Code guid="{}" name="citizenship" isCodable="true"/>"#, g(52)));
+    tree.push_str(&"</Code>".repeat(names.len() + 1));
+    let sel = |n: u32, start: usize, end: usize, code: u32, user: u32| {
+        format!(
+            r#"<PlainTextSelection guid="{}" startPosition="{start}" endPosition="{end}" creatingUser="{}"><Coding guid="{}" creatingUser="{}"><CodeRef targetGUID="{}"/></Coding></PlainTextSelection>"#,
+            g(300 + n), g(90), g(400 + n), g(user), g(code)
+        )
+    };
+    let xml = format!(
+        r#"{HEAD}<Project xmlns="urn:QDA-XML:project:1.0" name="Burgerschap" origin="NVivo 15">
+<Users><User guid="{u1}" name="日本語"/><User guid="{u2}" name="Lotte"/><User guid="{u0}" name="selection owner"/></Users>
+<CodeBook><Codes>{tree}</Codes></CodeBook>
+<Sources><TextSource guid="{s}" name="Gesprek"><PlainTextContent>Over burgerschap en meedoen.</PlainTextContent>{a}{b}{c}</TextSource></Sources></Project>"#,
+        u1 = g(91), u2 = g(92), u0 = g(90), s = g(60),
+        a = sel(1, 5, 16, 50, 91), b = sel(2, 5, 16, 51, 92), c = sel(3, 20, 27, 52, 92)
+    );
+    let p = empty_project();
+    let file = p.path().join("nvivo15.qdpx");
+    qdpx(&file, &xml, &[]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    assert!(said.contains("1 sources, 9 new codes, 0 new cases, 3 codings"), "{said}");
+    let book = visgraat::corpus::codebook::Codebook::load_whole(&p.corpus().join("codebook.toml")).unwrap();
+    assert_eq!(book.groups.len(), 1, "Thema is the group; no extra parent");
+    assert_eq!(book.groups[0].label, "Thema");
+    let citizenship: Vec<_> = book.codes.iter().filter(|c| c.label == "citizenship").collect();
+    assert_eq!(citizenship.len(), 3, "same names in different branches stay distinct");
+    let depth = |id: &str| {
+        let mut d = 0;
+        let mut at = book.code(id).and_then(|c| c.parent.clone());
+        while let Some(p) = at {
+            d += 1;
+            at = book.code(&p).and_then(|c| c.parent.clone());
+        }
+        d
+    };
+    let mut depths: Vec<usize> = citizenship.iter().map(|c| depth(&c.id)).collect();
+    depths.sort();
+    assert_eq!(depths, [0, 3, 6]);
+    assert!(book.codes.iter().all(|c| c.definition.is_empty() || c.definition == "onder c"), "no invented definitions");
+    assert!(book.codes.iter().all(|c| c.guid.is_some()), "foreign GUIDs kept");
+    // The coders: 日本語 has a directory of its own that loads; Coding@creatingUser counts.
+    let got = codings(&p.corpus());
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got.iter().any(|c| c.0.starts_with("coder-") && c.3 == "burgerschap"), "{got:?}");
+    assert_eq!(got.iter().filter(|c| c.0 == "lotte").count(), 2, "{got:?}");
+    p.expect(0, &["check"]);
+    // Re-exported: the same GUIDs at the same depth, with no invented Description.
+    let out = export(&p, "weer.qdpx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut qde = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut qde).unwrap();
+    let deepest = qde.find(&g(52)).unwrap();
+    let open = qde[..deepest].matches("<Code ").count() - qde[..deepest].matches("</Code>").count();
+    assert_eq!(open, 8, "Thema, six levels and the deepest citizenship's own tag");
+    assert!(qde.contains(&format!("guid=\"{}\"", g(1))), "the group's GUID");
+    assert_eq!(qde.matches("<Description>").count(), 2, "onder c and the source's own");
+}
+
+/// A file source whose carried id is a shipped source's, with other text and another GUID,
+/// becomes a new source; the shipped one is untouched. Same GUID, other text: reported, and
+/// replaced only when asked.
+#[test]
+fn an_import_never_replaces_a_source_unless_asked() {
+    let p = Project::shipped();
+    let shipped = p.corpus().join("sources/intermezzo/intermezzo-intake.md");
+    let before = std::fs::read(&shipped).unwrap();
+    let xml = format!(
+        r#"{HEAD}<Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="ander">
+<CodeBook><Codes><Code guid="{c}" name="y" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource guid="{s}" name="intake"><Description>intermezzo-intake (intermezzo: x)</Description><PlainTextContent>Andere tekst.</PlainTextContent>
+<PlainTextSelection guid="{x}" startPosition="0" endPosition="6"><Coding guid="{y}"><CodeRef targetGUID="{c}"/></Coding></PlainTextSelection></TextSource></Sources></Project>"#,
+        c = g(2), s = g(10), x = g(11), y = g(12)
+    );
+    let file = p.path().join("botsing.qdpx");
+    qdpx(&file, &xml, &[]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    assert!(said.contains("1 sources"), "{said}");
+    assert_eq!(std::fs::read(&shipped).unwrap(), before, "the shipped source is untouched");
+    assert!(p.corpus().join("sources/intermezzo/intermezzo-intake-2.md").exists());
+    p.expect(0, &["check"]);
+
+    // The same source (its GUID) with other text: left alone and reported.
+    let guid = visgraat::qdpx::ids::guid("source:intermezzo-intake");
+    let same = xml.replace(&g(10), &guid);
+    std::fs::remove_file(&file).unwrap();
+    qdpx(&file, &same, &[]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    assert!(said.contains("conflict: source intermezzo-intake: the file has other text"), "{said}");
+    assert!(said.contains("kept aside: 1 selections"), "{said}");
+    assert_eq!(std::fs::read(&shipped).unwrap(), before);
+    let said = p.expect(0, &["import", "--replace", file.to_str().unwrap()]);
+    assert!(said.contains("1 sources"), "{said}");
+    assert!(std::fs::read_to_string(&shipped).unwrap().ends_with("Andere tekst.\n") || std::fs::read_to_string(&shipped).unwrap().contains("Andere tekst."));
+}
+
+/// Comments in codebook.toml and cases.toml survive an import; what is skipped is listed in
+/// plain text (no escapes), Sets and Links included.
+#[test]
+fn comments_survive_and_skips_are_plain_text() {
+    let p = Project::shipped();
+    for name in ["codebook.toml", "cases.toml"] {
+        let path = p.corpus().join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("# Synthetisch commentaar bovenaan.\n{text}")).unwrap();
+    }
+    let before: Vec<String> = ["codebook.toml", "cases.toml"]
+        .iter()
+        .map(|n| std::fs::read_to_string(p.corpus().join(n)).unwrap())
+        .collect();
+    let xml = format!(
+        r#"{HEAD}<Project xmlns="urn:QDA-XML:project:1.0" name="Pay de Limón" origin="MAXQDA 24">
+<CodeBook><Codes><Code guid="{c}" name="Pay de Limo&#x301;n · smaak" isCodable="true"/></Codes></CodeBook>
+<Cases><Case guid="{k}" name="Team Limón"><SourceRef targetGUID="{s}"/></Case></Cases>
+<Sources><TextSource guid="{s}" name="Limón"><PlainTextContent>Pay de limón.</PlainTextContent></TextSource>
+<PictureSource guid="{pic}" name="Pay de Limo&#x301;n foto"/></Sources>
+<Sets><Set guid="{set}" name="Recepten"><MemberCode targetGUID="{c}"/></Set></Sets>
+<Links><Link guid="{l}" name="verband"/></Links></Project>"#,
+        c = g(2), k = g(3), s = g(4), pic = g(5), set = g(6), l = g(7)
+    );
+    let file = p.path().join("maxqda.qdpx");
+    qdpx(&file, &xml, &[]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    // The name as the file spells it (o and a combining accent), not escaped.
+    assert!(said.contains("skipped: PictureSource \"Pay de Limo\u{301}n foto\""), "{said}");
+    assert!(said.contains("skipped: set \"Recepten\" (1 codes, 0 sources)"), "{said}");
+    assert!(said.contains("skipped: Link \"verband\""), "{said}");
+    assert!(!said.contains("\\u{"), "{said}");
+    for (name, old) in ["codebook.toml", "cases.toml"].iter().zip(before) {
+        let now = std::fs::read_to_string(p.corpus().join(name)).unwrap();
+        assert!(now.starts_with(old.trim_end()), "{name} kept as it was, then grew");
+        assert!(now.len() > old.len(), "{name} grew");
+    }
+    let source = std::fs::read_to_string(p.corpus().join("sources/transcript/limon.md")).unwrap();
+    assert!(source.contains("case = \"team-limon\""), "{source}");
+    p.expect(0, &["check"]);
+}
