@@ -12,7 +12,7 @@ mod qdpx;
 pub mod progress;
 mod search;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -115,6 +115,13 @@ pub enum Command {
         /// table, csv or json.
         #[arg(long, default_value = "table")]
         format: String,
+    },
+    /// Merge a codings file for git by coding id (git runs this: see README, "Two coders, one
+    /// repository"); exit 1 leaves a conflict marked in the file.
+    MergeDriver {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
     },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors. Reports
     /// re-anchoring without writing it, unless --fix.
@@ -282,7 +289,23 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// git runs the driver wherever the repository is, with or without a config.toml there.
+fn merge_driver(base: &Path, ours: &Path, theirs: &Path) -> Result<ExitCode, Error> {
+    if crate::coding::merge_driver::run(base, ours, theirs)? {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "visgraat: {}: a coding changed on both sides; the file marks it (visgraat check explains)",
+            ours.display()
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    if let Some(Command::MergeDriver { base, ours, theirs }) = &cli.command {
+        return merge_driver(base, ours, theirs);
+    }
     let config = Config::load(&cli.config)?;
     let Some(command) = cli.command else {
         crate::tui::check_terminal()?;
@@ -312,6 +335,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
         } => analysis::stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
         Command::Check { fix, accept } => check::run(config, fix, &accept, &bar),
+        Command::MergeDriver { base, ours, theirs } => merge_driver(&base, &ours, &theirs),
         Command::Agreement {
             coders,
             all_units,

@@ -51,6 +51,9 @@ pub struct Cases {
 impl Cases {
     pub fn load(path: &Path) -> Result<Cases> {
         let text = crate::text_file::read(path)?;
+        if let Some(e) = crate::text_file::merge_conflict(path, &text) {
+            return Err(e);
+        }
         let cases: Cases = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
         for (i, case) in cases.cases.iter().enumerate() {
             if cases.cases[..i].iter().any(|c| c.id == case.id) {

@@ -171,6 +171,10 @@ impl Codebook {
     pub fn parse(path: &Path, text: &str) -> (Codebook, Vec<Error>) {
         let mut book = Codebook::default();
         let mut problems = Vec::new();
+        if let Some(e) = crate::text_file::merge_conflict(path, text) {
+            book.unreadable = true;
+            return (book, vec![e]);
+        }
         let doc = match toml::de::DeTable::parse(text) {
             Ok(doc) => doc,
             Err(e) => {
