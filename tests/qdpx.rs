@@ -7,6 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use common::Project;
 
@@ -458,4 +459,101 @@ fn comments_survive_and_skips_are_plain_text() {
     let source = std::fs::read_to_string(p.corpus().join("sources/transcript/limon.md")).unwrap();
     assert!(source.contains("case = \"team-limon\""), "{source}");
     p.expect(0, &["check"]);
+}
+
+fn fixture(name: &str) -> PathBuf {
+    common::repo_root().join("tests/fixtures/qdpx").join(name)
+}
+
+/// requal's test project (real file, MIT; see SOURCES.md), zipped as requal's test does.
+#[test]
+fn requals_test_project_imports_with_what_it_skips_listed() {
+    let p = empty_project();
+    let dir = fixture("requal-test-project");
+    let file = p.path().join("requal.qdpx");
+    let read = |n: &str| std::fs::read_to_string(dir.join(n)).unwrap();
+    qdpx(&file, &read("project.qde"), &[("doc1.txt", &read("doc1.txt"))]);
+    let said = p.expect(0, &["import", file.to_str().unwrap()]);
+    println!("{said}");
+    assert!(said.contains("1 sources, 2 new codes, 0 new cases, 2 codings, 0 memos"), "{said}");
+    assert!(said.contains("skipped: set \"Test Category\" (2 codes, 0 sources)"), "{said}");
+    assert!(said.contains("skipped: selection 65..83 in \"Document 1\": no code on it"), "{said}");
+    assert_eq!(said.matches("not attached to a code, source or case").count(), 2, "{said}");
+    let got = codings(&p.corpus());
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().all(|c| c.0 == "admin-user" && c.1 == "document-1"), "{got:?}");
+    let book = std::fs::read_to_string(p.corpus().join("codebook.toml")).unwrap();
+    assert!(book.contains("definition = \"First theme\"") && book.contains("flat = true"), "{book}");
+    assert!(book.contains("guid = \"code-001-aaaa-bbbb-cccc-ddddeeeeffff\""), "{book}");
+    p.expect(0, &["check"]);
+    // Exported again, the two codes stand at the top of the tree with their own GUIDs.
+    let out = export(&p, "terug.qdpx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut qde = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut qde).unwrap();
+    let codes = &qde[qde.find("<Codes>").unwrap()..qde.find("</Codes>").unwrap()];
+    assert_eq!(codes.matches("<Code ").count(), 2, "no extra parent: {codes}");
+    assert!(codes.contains("guid=\"code-002-aaaa-bbbb-cccc-ddddeeeeffff\""));
+}
+
+/// A code book from ATLAS.ti (.qdc, real file, MIT) into the shipped project, and the
+/// shipped code book out as .qdc and into an empty project.
+#[test]
+fn qdc_code_books_in_and_out() {
+    let p = Project::shipped();
+    let said = p.expect(0, &["import", fixture("atlasti-23-codebook.qdc").to_str().unwrap()]);
+    assert!(said.contains("1 new codes"), "{said}");
+    assert!(said.contains("skipped: set \"code group 1\" (1 codes)"), "{said}");
+    let book = std::fs::read_to_string(p.corpus().join("codebook.toml")).unwrap();
+    assert!(book.contains("label = \"code1\"") && book.contains("color = \"#46AA00\""), "{book}");
+    assert!(book.contains("guid = \"1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294\""));
+    p.expect(0, &["check"]);
+    // Again: nothing new.
+    let said = p.expect(0, &["import", fixture("atlasti-23-codebook.qdc").to_str().unwrap()]);
+    assert!(said.contains("0 new codes"), "{said}");
+
+    let out = p.path().join("codes.qdc");
+    p.expect(0, &["export", "--format", "qdc", "-o", out.to_str().unwrap()]);
+    let qdc = std::fs::read_to_string(&out).unwrap();
+    assert!(qdc.contains("xmlns=\"urn:QDA-XML:codebook:1.0\""), "{qdc}");
+    let q = empty_project();
+    let said = q.expect(0, &["import", out.to_str().unwrap()]);
+    assert!(said.contains("33 new codes"), "{said}");
+    let (a, _) = visgraat::corpus::codebook::Codebook::load(&p.corpus().join("codebook.toml"));
+    let (b, _) = visgraat::corpus::codebook::Codebook::load(&q.corpus().join("codebook.toml"));
+    let labels = |k: &visgraat::corpus::codebook::Codebook| {
+        let mut v: Vec<_> = k.codes.iter().map(|c| (c.label.clone(), c.level, c.valence, c.definition.clone())).collect();
+        v.sort_by(|x, y| x.0.cmp(&y.0));
+        v
+    };
+    assert_eq!(labels(&a), labels(&b));
+    // Valid against the code book schema, when it and xmllint are at hand.
+    let xsd = common::repo_root().join("../shared/refi-qda/Codebook.xsd");
+    if xsd.exists() && Command::new("xmllint").arg("--version").output().is_ok() {
+        let ok = Command::new("xmllint").args(["--noout", "--schema"]).arg(&xsd).arg(&out).output().unwrap();
+        assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    } else {
+        eprintln!("skipped .qdc schema validation: ../shared/refi-qda/Codebook.xsd or xmllint missing");
+    }
+}
+
+/// A colleague's export of the same project merges by GUID: their new coding and memo come
+/// in, nothing is duplicated, and a memo both changed is reported, the project's kept.
+#[test]
+fn a_colleagues_export_merges_by_guid() {
+    let a = Project::shipped();
+    let b = Project::shipped();
+    a.expect(0, &["memo", "code:team-collegiale-steun", "Versie A (synthetisch)."]);
+    b.expect(0, &["memo", "code:team-collegiale-steun", "Versie B (synthetisch)."]);
+    b.expect(0, &["memo", "source:intermezzo-intake", "Memo van de collega (synthetisch)."]);
+    b.expect(0, &["code", "intermezzo-intake", "--match", "privacyregelgeving", "beleid-avg-bemoeilijkt-warme-overdracht", "--coder", "collega"]);
+    let before = codings(&a.corpus()).len();
+    let out = export(&b, "collega.qdpx");
+    let said = a.expect(0, &["import", out.to_str().unwrap()]);
+    assert!(said.contains("0 sources, 0 new codes, 0 new cases, 1 codings, 1 memos"), "{said}");
+    assert!(said.contains("conflict: memo on code:team-collegiale-steun by tester"), "{said}");
+    assert_eq!(codings(&a.corpus()).len(), before + 1);
+    let memos = std::fs::read_to_string(a.corpus().join("memos.toml")).unwrap();
+    assert!(memos.contains("Versie A") && !memos.contains("Versie B"), "{memos}");
+    a.expect(0, &["check"]);
 }

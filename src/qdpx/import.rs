@@ -333,6 +333,10 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
                 continue;
             }
         };
+        if sel.codings.iter().all(|c| c.code.is_empty()) {
+            report.skipped.push(format!("selection {}..{} in {}: no code on it (visgraat keeps codings, not bare selections)", sel.start, sel.end, quoted(&s.name)));
+            continue;
+        }
         let quote = live[*i].slice((start, end));
         for c in sel.codings.iter().filter(|c| !c.code.is_empty()) {
             let Some(code_id) = mapped.ids.get(&c.code) else {
@@ -513,7 +517,8 @@ fn import_memos(
             note.name.strip_prefix("memo on ").filter(|t| memos::parse_target(t).is_ok()).map(str::to_string)
         });
         let Some(target) = target.filter(|_| !note.text.is_empty()) else {
-            report.skipped.push(format!("note {}: not attached to a code, source or case; not imported", quoted(&note.name)));
+            let label = if note.name.is_empty() { note.text.chars().take(40).collect() } else { note.name.clone() };
+            report.skipped.push(format!("note {}: not attached to a code, source or case; not imported", quoted(&label)));
             continue;
         };
         let author = coder_of(&note.user);
