@@ -30,7 +30,10 @@ print(json.dumps(out))
 fn pyrefiqda_reads_every_selection_as_visgraats_quote() {
     let p = Project::shipped();
     let out = p.path().join("project.qdpx");
-    p.expect(0, &["export", "--format", "qdpx", "-o", out.to_str().unwrap()]);
+    p.expect(
+        0,
+        &["export", "--format", "qdpx", "-o", out.to_str().unwrap()],
+    );
     let Ok(python) = std::env::var("VISGRAAT_TEST_PYTHON") else {
         eprintln!("skipped the pyrefiqda check: VISGRAAT_TEST_PYTHON is not set (.ci/run sets it)");
         return;
@@ -58,5 +61,8 @@ fn pyrefiqda_reads_every_selection_as_visgraats_quote() {
         })
         .collect();
     assert_eq!(read.len(), 69, "every selection read");
-    assert_eq!(read, want, "pyrefiqda's text of each selection is visgraat's quote");
+    assert_eq!(
+        read, want,
+        "pyrefiqda's text of each selection is visgraat's quote"
+    );
 }

@@ -11,6 +11,8 @@ use crate::progress::Progress;
 
 use super::{open_workspace, print_healed, progress};
 
+// The command's options as clap gives them, one argument each.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn import_files(
     config: Config,
     files: &[PathBuf],

@@ -8,8 +8,8 @@ mod export;
 mod import;
 mod import_plan;
 mod output;
-mod qdpx;
 pub mod progress;
+mod qdpx;
 mod search;
 
 use std::path::{Path, PathBuf};

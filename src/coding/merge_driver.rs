@@ -123,7 +123,10 @@ pub fn register(repo: &Path, program: &str) -> Result<()> {
         crate::atomic::write(&path, new.as_bytes())?;
     }
     for (key, value) in [
-        ("merge.visgraat.name", "visgraat codings (by coding id)".to_string()),
+        (
+            "merge.visgraat.name",
+            "visgraat codings (by coding id)".to_string(),
+        ),
         (
             "merge.visgraat.driver",
             format!("{program} merge-driver %O %A %B"),
@@ -166,7 +169,11 @@ mod tests {
         let theirs = format!("{base}\n{}", coding("c-3", "theirs"));
         let m = merge(&base, &ours, &theirs).unwrap();
         assert_eq!(m.conflicts, 0);
-        let ids: Vec<String> = parse("m", &m.text).unwrap().into_iter().map(|c| c.id).collect();
+        let ids: Vec<String> = parse("m", &m.text)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
         assert_eq!(ids, ["c-1", "c-2", "c-3"]);
         // Removed on one side, untouched on the other: removed.
         let m = merge(&ours, &coding("c-1", ""), &ours).unwrap();

@@ -341,7 +341,10 @@ impl Codebook {
                 problems.push(Error::invalid(
                     path,
                     line,
-                    format!("code {:?} {why}; it stands at the top of its group", code.id),
+                    format!(
+                        "code {:?} {why}; it stands at the top of its group",
+                        code.id
+                    ),
                 ));
                 code.parent = None;
             }

@@ -30,6 +30,15 @@ enum Node {
     Code(String),
 }
 
+/// Where a code stands: label, group, parent, level and valence.
+type Place = (
+    String,
+    String,
+    Option<String>,
+    Option<Level>,
+    Option<Valence>,
+);
+
 struct Context<'a> {
     book: &'a Codebook,
     code_by_guid: HashMap<String, Code>,
@@ -39,8 +48,8 @@ struct Context<'a> {
     own_groups: HashMap<String, Group>,
     code_ids: HashSet<String>,
     group_ids: HashSet<String>,
-    /// (label, group, parent, level, valence) → id, for codes found by their place.
-    by_place: HashMap<(String, String, Option<String>, Option<Level>, Option<Valence>), String>,
+    /// Codes by their place, to find a code of the file again by its label there.
+    by_place: HashMap<Place, String>,
     out: Mapped,
 }
 
@@ -51,9 +60,7 @@ pub(crate) fn bone_name(level: Level, valence: Valence) -> String {
 }
 
 fn valence_in(name: &str) -> Option<Valence> {
-    Valence::ALL
-        .into_iter()
-        .find(|v| name.contains(v.as_str()))
+    Valence::ALL.into_iter().find(|v| name.contains(v.as_str()))
 }
 
 /// Map `codes` (parents before children) onto `book`. `flat_label` names the group for
@@ -81,7 +88,12 @@ pub(crate) fn map(
             .map(|b| b.codes.iter().map(|c| (code_guid(c), c.clone())).collect())
             .unwrap_or_default(),
         own_groups: own
-            .map(|b| b.groups.iter().map(|g| (group_guid(g), g.clone())).collect())
+            .map(|b| {
+                b.groups
+                    .iter()
+                    .map(|g| (group_guid(g), g.clone()))
+                    .collect()
+            })
             .unwrap_or_default(),
         code_ids: book.codes.iter().map(|c| c.id.clone()).collect(),
         group_ids: book.groups.iter().map(|g| g.id.clone()).collect(),
@@ -110,10 +122,7 @@ pub(crate) fn map(
     let mut nodes: Vec<Option<(Node, String)>> = Vec::with_capacity(codes.len());
     let mut flat_group: Option<String> = None;
     for (i, c) in codes.iter().enumerate() {
-        let parent = c
-            .parent
-            .filter(|&p| p < i)
-            .and_then(|p| nodes[p].clone());
+        let parent = c.parent.filter(|&p| p < i).and_then(|p| nodes[p].clone());
         let node = match parent {
             None => cx.top(i, codes, &children, coded, flat_label, &mut flat_group),
             Some((Node::Group(g), _)) if g == FISHBONE && Level::parse(&c.name).is_some() => {
@@ -162,7 +171,10 @@ impl Context<'_> {
                 g.id.clone()
             };
             self.group_by_guid.insert(c.guid.clone(), g.clone());
-            self.out.groups.push(Group { id: id.clone(), ..g });
+            self.out.groups.push(Group {
+                id: id.clone(),
+                ..g
+            });
             return Some((Node::Group(id.clone()), id));
         }
         let is_fishbone = children[i].iter().any(|&l| {

@@ -6,21 +6,18 @@
 //! in `corpus/import/`; what could not be imported and what disagrees with the project is
 //! listed in plain text. The code book and cases are appended to, so their comments stay.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::archive::{self, Archive};
-use crate::coding::{Coding, CodingFile, memos};
 use crate::corpus::Corpus;
 use crate::corpus::codebook::Codebook;
 use crate::corpus::source::{self, SourceKind, SourceMeta};
 use crate::error::{Error, Result};
 use crate::qdpx::ids::{ForeignGuids, coder_id, guid, quoted, slug, unique};
-use crate::qdpx::positions::{self, Placer, Wanted};
+use crate::qdpx::positions::Placer;
 use crate::qdpx::reader::{Project, QSource, parse};
-use crate::qdpx::{cases, codes};
+use crate::qdpx::{cases, codes, notes, selections};
 
 /// What an import brought in, what it found already there, and what it left out.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -47,24 +44,6 @@ pub struct Report {
 pub struct Options {
     /// Replace a source the project has (same GUID) whose text differs.
     pub replace: bool,
-}
-
-/// A selection kept aside: where the file put it and why visgraat did not.
-#[derive(Debug, Serialize)]
-struct KeptAside {
-    source: String,
-    source_guid: String,
-    start: usize,
-    end: usize,
-    name: String,
-    codes: Vec<String>,
-    reason: String,
-}
-
-#[derive(Debug, Serialize)]
-struct KeptAsideFile {
-    #[serde(rename = "selection")]
-    selections: Vec<KeptAside>,
 }
 
 /// Import the .qdpx at `file` into the corpus at `corpus`, replacing nothing.
@@ -150,7 +129,8 @@ fn without_extension(name: &str) -> &str {
         .iter()
         .find_map(|e| {
             let cut = name.len().checked_sub(e.len())?;
-            (name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(e)).then(|| &name[..cut])
+            (name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(e))
+                .then(|| &name[..cut])
         })
         .unwrap_or(name)
 }
@@ -173,7 +153,11 @@ fn source_id(s: &QSource, own: Option<&SourceMeta>, taken: &mut HashSet<String>)
         .or_else(|| from_path.filter(|id| !id.is_empty() && id.len() != 36))
         .unwrap_or_else(|| {
             let short: String = slug(&s.guid).replace('-', "").chars().take(8).collect();
-            if short.is_empty() { "bron".into() } else { format!("bron-{short}") }
+            if short.is_empty() {
+                "bron".into()
+            } else {
+                format!("bron-{short}")
+            }
         });
     unique(&base, taken)
 }
@@ -192,9 +176,14 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
         skipped: p.skipped.clone(),
         ..Report::default()
     };
-    let file_name = file.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let file_name = file
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
     let user_name = |g: &Option<String>| g.as_ref().and_then(|g| p.users.get(g)).cloned();
-    let coder_of = |g: &Option<String>| user_name(g).map_or("imported".to_string(), |n| coder_id(&n));
+    let coder_of =
+        |g: &Option<String>| user_name(g).map_or("imported".to_string(), |n| coder_id(&n));
 
     // The code book: whole or not at all, as the import appends to it.
     let book_path = corpus.join("codebook.toml");
@@ -211,9 +200,19 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
         .flat_map(|sel| sel.codings.iter().map(|c| c.code.clone()))
         .chain(p.cases.iter().flat_map(|c| c.codes.iter().cloned()))
         .collect();
-    let flat_label = if p.name.is_empty() { file_name.as_str() } else { p.name.as_str() };
+    let flat_label = if p.name.is_empty() {
+        file_name.as_str()
+    } else {
+        p.name.as_str()
+    };
     let own = sidecar.as_ref();
-    let mapped = codes::map(&p.codes, &book, own.and_then(|s| s.codebook.as_ref()), flat_label, &coded);
+    let mapped = codes::map(
+        &p.codes,
+        &book,
+        own.and_then(|s| s.codebook.as_ref()),
+        flat_label,
+        &coded,
+    );
     report.codes = mapped.codes.len();
     report.conflicts.extend(mapped.conflicts.iter().cloned());
     for set in &p.sets {
@@ -232,12 +231,21 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
         .map(|s| (foreign.source_guid(&s.meta.id), s))
         .collect();
     let mut taken: HashSet<String> = have.sources.iter().map(|s| s.meta.id.clone()).collect();
-    let placers: Vec<Option<Placer>> = texts.iter().map(|t| t.as_deref().map(Placer::new)).collect();
+    let placers: Vec<Option<Placer>> = texts
+        .iter()
+        .map(|t| t.as_deref().map(Placer::new))
+        .collect();
     let mut fates = Vec::with_capacity(p.sources.len());
     for (s, placer) in p.sources.iter().zip(&placers) {
-        let label = if s.name.is_empty() { quoted(&s.guid) } else { quoted(&s.name) };
+        let label = if s.name.is_empty() {
+            quoted(&s.guid)
+        } else {
+            quoted(&s.name)
+        };
         let Some(placer) = placer else {
-            report.skipped.push(format!("source {label}: its text is not in the archive"));
+            report
+                .skipped
+                .push(format!("source {label}: its text is not in the archive"));
             fates.push(Fate::Left("its text is not in the archive".into()));
             continue;
         };
@@ -247,7 +255,10 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
                 report.sources_known += 1;
                 fates.push(Fate::Known(id));
             } else if options.replace {
-                let meta = SourceMeta { pages: Vec::new(), ..old.meta.clone() };
+                let meta = SourceMeta {
+                    pages: Vec::new(),
+                    ..old.meta.clone()
+                };
                 fates.push(Fate::Write { id, meta });
             } else {
                 report.conflicts.push(format!(
@@ -260,19 +271,32 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
         let own_meta = own.and_then(|o| o.sources.get(&s.guid));
         let id = source_id(s, own_meta, &mut taken);
         let meta = match own_meta {
-            Some(m) => SourceMeta { id: id.clone(), ..m.clone() },
+            Some(m) => SourceMeta {
+                id: id.clone(),
+                ..m.clone()
+            },
             None => {
                 let (kind, provenance) = match s.description.split_once(" (") {
                     Some((_, rest)) if rest.contains(": ") => {
-                        let (kind, prov) = rest.trim_end_matches(')').split_once(": ").unwrap_or(("", rest));
-                        (SourceKind::parse(kind).unwrap_or(SourceKind::Transcript), prov.to_string())
+                        let (kind, prov) = rest
+                            .trim_end_matches(')')
+                            .split_once(": ")
+                            .unwrap_or(("", rest));
+                        (
+                            SourceKind::parse(kind).unwrap_or(SourceKind::Transcript),
+                            prov.to_string(),
+                        )
                     }
                     _ => (SourceKind::Transcript, format!("imported from {file_name}")),
                 };
                 SourceMeta {
                     id: id.clone(),
                     kind,
-                    title: if s.name.is_empty() { id.clone() } else { s.name.clone() },
+                    title: if s.name.is_empty() {
+                        id.clone()
+                    } else {
+                        s.name.clone()
+                    },
                     case: None,
                     date: None,
                     provenance,
@@ -298,110 +322,92 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
     // Cases, with their sources.
     let cases_path = corpus.join("cases.toml");
     let cases_text = crate::text_file::read_optional(&cases_path)?.unwrap_or_default();
-    let new_cases = cases::map(&p, &have.cases, own.and_then(|s| s.cases.as_ref()), &mapped.ids, &mut foreign);
+    let new_cases = cases::map(
+        &p,
+        &have.cases,
+        own.and_then(|s| s.cases.as_ref()),
+        &mapped.ids,
+        &mut foreign,
+    );
     report.cases = new_cases.cases.len();
     report.conflicts.extend(new_cases.conflicts.iter().cloned());
 
     // Selections: placed by the convention the data show, or kept aside.
-    let mut wanted = Vec::new();
-    let mut whose = Vec::new();
-    for (i, s) in p.sources.iter().enumerate() {
-        if matches!(fates[i], Fate::Left(_)) {
-            continue;
-        }
-        for sel in &s.selections {
-            wanted.push(Wanted { source: i, start: sel.start, end: sel.end, name: &sel.name });
-            whose.push((i, sel));
-        }
-    }
-    let live: Vec<Placer> = placers.into_iter().map(|p| p.unwrap_or_else(|| Placer::new(""))).collect();
-    let placement = positions::place(&live, &wanted);
-    report.counting = placement.counting;
-    let mut kept: Vec<KeptAside> = Vec::new();
-    let mut new_codings: BTreeMap<(String, String), Vec<Coding>> = BTreeMap::new();
-    for ((i, sel), span) in whose.iter().zip(placement.spans) {
-        let s = &p.sources[*i];
-        let id = match &fates[*i] {
-            Fate::Write { id, .. } | Fate::Known(id) => id.clone(),
-            Fate::Left(_) => continue,
-        };
-        let codes_of = || sel.codings.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
-        let (start, end) = match span {
-            Ok(span) => span,
-            Err(reason) => {
-                kept.push(KeptAside { source: id, source_guid: s.guid.clone(), start: sel.start, end: sel.end, name: sel.name.clone(), codes: codes_of(), reason });
-                continue;
-            }
-        };
-        if sel.codings.iter().all(|c| c.code.is_empty()) {
-            report.skipped.push(format!("selection {}..{} in {}: no code on it (visgraat keeps codings, not bare selections)", sel.start, sel.end, quoted(&s.name)));
-            continue;
-        }
-        let quote = live[*i].slice((start, end));
-        for c in sel.codings.iter().filter(|c| !c.code.is_empty()) {
-            let Some(code_id) = mapped.ids.get(&c.code) else {
-                report.skipped.push(format!("a coding in {} refers to a code the file does not define", quoted(&s.name)));
-                continue;
-            };
-            let created = sel.created.as_deref().and_then(|c| c.parse().ok()).unwrap_or_else(crate::coding::time::now);
-            let coder = coder_of(&c.user);
-            let digest = guid(&format!("{id}:{start}:{end}:{code_id}:{coder}"));
-            new_codings.entry((coder, id.clone())).or_default().push(Coding {
-                id: format!("c-{}", &digest.replace('-', "")[..12]),
-                code: code_id.clone(),
-                start,
-                end,
-                quote: quote.clone(),
-                memo: sel.memo.clone(),
-                created,
-                orphaned: false,
-                prefix: String::new(),
-                suffix: String::new(),
-                original_quote: None,
-                review: None,
-            });
-        }
-    }
-    for ((i, _), _) in p.sources.iter().enumerate().zip(&fates).filter(|(_, f)| matches!(f, Fate::Left(_))) {
-        let s = &p.sources[i];
-        let Fate::Left(reason) = &fates[i] else { continue };
-        for sel in &s.selections {
-            kept.push(KeptAside { source: s.name.clone(), source_guid: s.guid.clone(), start: sel.start, end: sel.end, name: sel.name.clone(), codes: sel.codings.iter().map(|c| c.code.clone()).collect(), reason: reason.clone() });
-        }
-    }
-
+    let targets: Vec<std::result::Result<String, String>> = fates
+        .iter()
+        .map(|f| match f {
+            Fate::Write { id, .. } | Fate::Known(id) => Ok(id.clone()),
+            Fate::Left(reason) => Err(reason.clone()),
+        })
+        .collect();
+    let live: Vec<Placer> = placers
+        .into_iter()
+        .map(|p| p.unwrap_or_else(|| Placer::new("")))
+        .collect();
+    let placed = selections::place(&p, &targets, &live, &mapped.ids, &coder_of, &mut report);
     // The code book and cases grow by appending: comments and layout stay as they were.
-    let added_book = Codebook { groups: mapped.groups.clone(), codes: mapped.codes.clone(), ..Codebook::default() };
+    let added_book = Codebook {
+        groups: mapped.groups.clone(),
+        codes: mapped.codes.clone(),
+        ..Codebook::default()
+    };
     let book_new = match own.and_then(|o| o.codebook.as_ref().zip(o.codebook_text.as_ref())) {
         // Made from visgraat's own export alone: its code book as it was written.
         Some((b, text)) if book_text.trim().is_empty() && *b == added_book => Some(text.clone()),
-        _ => crate::qdpx::append::entries(&book_path, &book_text, &added_book, mapped.groups.len() + mapped.codes.len())?,
+        _ => crate::qdpx::append::entries(
+            &book_path,
+            &book_text,
+            &added_book,
+            mapped.groups.len() + mapped.codes.len(),
+        )?,
     };
     if let Some(text) = &book_new {
         let (_, problems) = Codebook::parse(&book_path, text);
         if let Some(e) = problems.into_iter().next() {
-            return Err(Error::invalid(file, None, format!("its code book does not fit this project's: {e}")));
+            return Err(Error::invalid(
+                file,
+                None,
+                format!("its code book does not fit this project's: {e}"),
+            ));
         }
     }
-    let added_cases = crate::corpus::cases::Cases { cases: new_cases.cases.clone() };
+    let added_cases = crate::corpus::cases::Cases {
+        cases: new_cases.cases.clone(),
+    };
     let cases_new = match own.and_then(|o| o.cases.as_ref().zip(o.cases_text.as_ref())) {
         Some((c, text)) if cases_text.trim().is_empty() && *c == added_cases => Some(text.clone()),
-        _ => crate::qdpx::append::entries(&cases_path, &cases_text, &added_cases, new_cases.cases.len())?,
+        _ => crate::qdpx::append::entries(
+            &cases_path,
+            &cases_text,
+            &added_cases,
+            new_cases.cases.len(),
+        )?,
     };
 
     // Writes: sources, their quotes, code book, cases, GUIDs, codings, memos, what was kept aside.
     for (s, fate) in p.sources.iter().zip(&fates) {
-        let Fate::Write { id, meta } = fate else { continue };
-        let i = p.sources.iter().position(|x| std::ptr::eq(x, s)).unwrap_or(0);
+        let Fate::Write { id, meta } = fate else {
+            continue;
+        };
+        let i = p
+            .sources
+            .iter()
+            .position(|x| std::ptr::eq(x, s))
+            .unwrap_or(0);
         let mut meta = meta.clone();
         if meta.case.is_none() {
             meta.case = new_cases.case_of_source.get(&s.guid).cloned();
         }
-        let path = corpus.join("sources").join(meta.kind.as_str()).join(format!("{id}.md"));
+        let path = corpus
+            .join("sources")
+            .join(meta.kind.as_str())
+            .join(format!("{id}.md"));
         crate::atomic::write(&path, source::render(&meta, &live[i].text).as_bytes())?;
         report.sources += 1;
         let quotes = corpus.join("quotes").join(format!("{id}.toml"));
-        if let Some(text) = own.and_then(|o| o.quotes.get(id)) && !quotes.exists() {
+        if let Some(text) = own.and_then(|o| o.quotes.get(id))
+            && !quotes.exists()
+        {
             crate::atomic::write(&quotes, text.as_bytes())?;
         }
     }
@@ -411,20 +417,27 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
     if let Some(text) = cases_new {
         crate::atomic::write(&cases_path, text.as_bytes())?;
     }
-    write_project(corpus, &p, own.and_then(|o| o.project.as_deref()), &file_name)?;
+    write_project(
+        corpus,
+        &p,
+        own.and_then(|o| o.project.as_deref()),
+        &file_name,
+    )?;
     if foreign != ForeignGuids::load(corpus)? {
         foreign.save(corpus)?;
     }
-    report.codings = save_codings(corpus, new_codings)?;
-    report.memos = import_memos(corpus, &p, &have, &mapped.ids, &source_of_guid, &new_cases.ids, &coder_of, &mut report)?;
-    if !kept.is_empty() {
-        report.kept_aside = kept.len();
-        let path = corpus.join("import").join(format!("kept-aside-{}.toml", slug(file_name.trim_end_matches(".qdpx"))));
-        let text = toml::to_string(&KeptAsideFile { selections: kept }).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
-        let header = format!("# Selections of {file_name} that visgraat could not place with certainty (positions as the file gives them).\n\n");
-        crate::atomic::write(&path, format!("{header}{text}").as_bytes())?;
-        report.kept_aside_file = Some(path);
-    }
+    report.codings = selections::save(corpus, placed.codings)?;
+    report.memos = notes::import(
+        corpus,
+        &p,
+        &have,
+        &mapped.ids,
+        &source_of_guid,
+        &new_cases.ids,
+        &coder_of,
+        &mut report,
+    )?;
+    selections::keep_aside(corpus, &file_name, placed.kept, &mut report)?;
     Ok(report)
 }
 
@@ -438,9 +451,17 @@ fn write_project(corpus: &Path, p: &Project, own: Option<&str>, file_name: &str)
     let text = match own {
         Some(text) => text.to_string(),
         None => {
-            let origin = if p.origin.is_empty() { "an unnamed tool" } else { &p.origin };
+            let origin = if p.origin.is_empty() {
+                "an unnamed tool"
+            } else {
+                &p.origin
+            };
             let project = crate::corpus::project::Project {
-                title: if p.name.is_empty() { file_name.to_string() } else { p.name.clone() },
+                title: if p.name.is_empty() {
+                    file_name.to_string()
+                } else {
+                    p.name.clone()
+                },
                 language: "nl".into(),
                 provenance: format!("Imported from {file_name} (REFI-QDA, made by {origin})."),
                 citation: "{source}, {location}.".into(),
@@ -451,85 +472,4 @@ fn write_project(corpus: &Path, p: &Project, own: Option<&str>, file_name: &str)
         }
     };
     crate::atomic::write(&path, text.as_bytes())
-}
-
-/// Append the new codings, under the codings lock, leaving out any the coder has already
-/// (the same code on the same span). How many were added.
-fn save_codings(corpus: &Path, new: BTreeMap<(String, String), Vec<Coding>>) -> Result<usize> {
-    let _lock = crate::coding::lock::acquire(corpus)?;
-    let mut added = 0;
-    for ((coder, source), list) in new {
-        let path = crate::coding::file_path(corpus, &coder, &source);
-        let mut file: CodingFile = crate::coding::load_file(&path)?;
-        let mut present: HashSet<(String, usize, usize)> = file.codings.iter().map(|k| (k.code.clone(), k.start, k.end)).collect();
-        let before = file.codings.len();
-        for c in list {
-            if present.insert((c.code.clone(), c.start, c.end)) {
-                file.codings.push(c);
-            }
-        }
-        if file.codings.len() > before {
-            added += file.codings.len() - before;
-            crate::coding::save_file(&path, &file)?;
-        }
-    }
-    Ok(added)
-}
-
-/// Notes become memos on the code, source or case that refers to them (or that visgraat's
-/// note name says). A memo the project has with other text is a conflict: the project's stays.
-#[allow(clippy::too_many_arguments)]
-fn import_memos(
-    corpus: &Path,
-    p: &Project,
-    have: &Corpus,
-    code_ids: &HashMap<String, String>,
-    source_ids: &HashMap<&str, &str>,
-    case_ids: &HashMap<String, String>,
-    coder_of: &dyn Fn(&Option<String>) -> String,
-    report: &mut Report,
-) -> Result<usize> {
-    let mut target_of_note: HashMap<&str, String> = HashMap::new();
-    for c in &p.codes {
-        for n in &c.notes {
-            if let Some(id) = code_ids.get(&c.guid) {
-                target_of_note.entry(n).or_insert(format!("code:{id}"));
-            }
-        }
-    }
-    for s in &p.sources {
-        for n in &s.notes {
-            if let Some(id) = source_ids.get(s.guid.as_str()) {
-                target_of_note.entry(n).or_insert(format!("source:{id}"));
-            }
-        }
-    }
-    for c in &p.cases {
-        for n in &c.notes {
-            if let Some(id) = case_ids.get(&c.guid) {
-                target_of_note.entry(n).or_insert(format!("case:{id}"));
-            }
-        }
-    }
-    let mut new = Vec::new();
-    for note in &p.notes {
-        let target = target_of_note.get(note.guid.as_str()).cloned().or_else(|| {
-            note.name.strip_prefix("memo on ").filter(|t| memos::parse_target(t).is_ok()).map(str::to_string)
-        });
-        let Some(target) = target.filter(|_| !note.text.is_empty()) else {
-            let label = if note.name.is_empty() { note.text.chars().take(40).collect() } else { note.name.clone() };
-            report.skipped.push(format!("note {}: not attached to a code, source or case; not imported", quoted(&label)));
-            continue;
-        };
-        let author = coder_of(&note.user);
-        match have.memos.memos.iter().find(|m| m.target == target && m.author == author) {
-            Some(m) if m.text.trim() == note.text.trim() => {}
-            Some(_) => report.conflicts.push(format!("memo on {target} by {author}: the file's text differs; the project's is kept")),
-            None => new.push((target, author, note.text.clone())),
-        }
-    }
-    if new.is_empty() {
-        return Ok(0);
-    }
-    memos::set_all(corpus, &new)
 }

@@ -4,13 +4,15 @@
 //! and writing live together so the two agree on GUIDs (`ids`), names and the sidecar that
 //! visgraat's export carries for visgraat (`sidecar`).
 
+pub(crate) mod append;
+pub(crate) mod cases;
 pub(crate) mod codes;
 pub mod export;
 pub mod ids;
 pub mod import;
+pub(crate) mod notes;
 pub(crate) mod positions;
-pub mod reader;
-pub(crate) mod sidecar;
-pub(crate) mod append;
-pub(crate) mod cases;
 pub mod qdc;
+pub mod reader;
+pub(crate) mod selections;
+pub(crate) mod sidecar;

@@ -41,10 +41,18 @@ fn describe(winners: &[Convention]) -> Option<String> {
     let all = |f: fn(&Convention) -> bool| winners.iter().all(f) || !winners.iter().any(f);
     let mut parts = Vec::new();
     if all(|c| c.utf16) && winners.len() < Convention::ALL.len() {
-        parts.push(if winners[0].utf16 { "UTF-16 units" } else { "characters" });
+        parts.push(if winners[0].utf16 {
+            "UTF-16 units"
+        } else {
+            "characters"
+        });
     }
     if all(|c| c.crlf_is_two) && winners.len() < Convention::ALL.len() {
-        parts.push(if winners[0].crlf_is_two { "CRLF counted as two" } else { "CRLF counted as one" });
+        parts.push(if winners[0].crlf_is_two {
+            "CRLF counted as two"
+        } else {
+            "CRLF counted as one"
+        });
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }
@@ -98,7 +106,10 @@ impl Placer {
 
     fn span(&self, conv: usize, start: usize, end: usize) -> Span {
         let map = &self.maps[conv];
-        match (map.get(start).copied().flatten(), map.get(end).copied().flatten()) {
+        match (
+            map.get(start).copied().flatten(),
+            map.get(end).copied().flatten(),
+        ) {
             (Some(s), Some(e)) if s < e => Some((s, e)),
             _ => None,
         }
@@ -163,7 +174,12 @@ pub(crate) fn place(placers: &[Placer], wanted: &[Wanted]) -> Placement {
     }
     let best = scores.iter().copied().max().unwrap_or(0);
     let winners: Vec<usize> = (0..n).filter(|&c| scores[c] == best).collect();
-    let counting = describe(&winners.iter().map(|&c| Convention::ALL[c]).collect::<Vec<_>>());
+    let counting = describe(
+        &winners
+            .iter()
+            .map(|&c| Convention::ALL[c])
+            .collect::<Vec<_>>(),
+    );
     let placed = wanted
         .iter()
         .zip(&spans)

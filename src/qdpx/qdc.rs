@@ -31,7 +31,11 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         Codebook::load_whole(&path)?
     };
     let stem = file.file_stem().unwrap_or_default().to_string_lossy();
-    let label = if p.name.is_empty() { &stem } else { p.name.as_str() };
+    let label = if p.name.is_empty() {
+        &stem
+    } else {
+        p.name.as_str()
+    };
     let mapped = crate::qdpx::codes::map(&p.codes, &book, None, label, &HashSet::new());
     let new = Codebook {
         groups: mapped.groups.clone(),

@@ -301,8 +301,7 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
                     }
                 }
                 "Coding" if stack.last() == Some("PlainTextSelection") => {
-                    if let Some(sel) = p.sources.last_mut().and_then(|s| s.selections.last_mut())
-                    {
+                    if let Some(sel) = p.sources.last_mut().and_then(|s| s.selections.last_mut()) {
                         sel.codings.push(QCoding {
                             code: String::new(),
                             user: attrs.get("creatingUser").or_else(|| sel.user.clone()),

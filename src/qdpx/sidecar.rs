@@ -97,8 +97,10 @@ pub(crate) fn read(zip: &mut Archive, names: &[String], file: &Path) -> Result<O
         Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
     };
     let at = |name: &str| file.join(name);
-    let mut sidecar = Sidecar::default();
-    sidecar.project = text_of(&format!("{DIR}project.toml"))?;
+    let mut sidecar = Sidecar {
+        project: text_of(&format!("{DIR}project.toml"))?,
+        ..Sidecar::default()
+    };
     if let Some(text) = text_of(&format!("{DIR}codebook.toml"))? {
         let name = at(&format!("{DIR}codebook.toml"));
         let (book, problems) = Codebook::parse(&name, &text);
