@@ -361,15 +361,18 @@ pub fn import_with(corpus: &Path, file: &Path, options: Options) -> Result<Repor
             mapped.groups.len() + mapped.codes.len(),
         )?,
     };
-    if let Some(text) = &book_new {
-        let (_, problems) = Codebook::parse(&book_path, text);
-        if let Some(e) = problems.into_iter().next() {
-            return Err(Error::invalid(
-                file,
-                None,
-                format!("its code book does not fit this project's: {e}"),
-            ));
-        }
+    // The additions must fit the book as its loader would read it (checked in memory:
+    // reading a large book back in full costs seconds).
+    if let Some(problem) = book
+        .check_additions(&added_book.groups, &added_book.codes)
+        .into_iter()
+        .next()
+    {
+        return Err(Error::invalid(
+            file,
+            None,
+            format!("its code book does not fit this project's: {problem}"),
+        ));
     }
     let added_cases = crate::corpus::cases::Cases {
         cases: new_cases.cases.clone(),

@@ -43,15 +43,18 @@ pub fn import(corpus: &Path, file: &Path) -> Result<Report> {
         ..Codebook::default()
     };
     let count = new.groups.len() + new.codes.len();
+    if let Some(problem) = book
+        .check_additions(&new.groups, &new.codes)
+        .into_iter()
+        .next()
+    {
+        return Err(Error::invalid(
+            file,
+            None,
+            format!("its codes do not fit this project's code book: {problem}"),
+        ));
+    }
     if let Some(text) = crate::qdpx::append::entries(&path, &text, &new, count)? {
-        let (_, problems) = Codebook::parse(&path, &text);
-        if let Some(e) = problems.into_iter().next() {
-            return Err(Error::invalid(
-                file,
-                None,
-                format!("its codes do not fit this project's code book: {e}"),
-            ));
-        }
         crate::atomic::write(&path, text.as_bytes())?;
     }
     let mut skipped = p.skipped;
