@@ -16,6 +16,7 @@ pub mod export;
 pub mod import;
 pub mod index;
 pub mod progress;
+pub mod qdpx;
 pub mod synth;
 pub mod text_file;
 

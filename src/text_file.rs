@@ -95,6 +95,25 @@ pub fn normalise_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// An unresolved git merge conflict in `text` (the file at `path`), as an error at its first
+/// marker line that says what to do. TOML cannot parse such a file, and "malformed TOML"
+/// would not tell a user that git left it so.
+pub fn merge_conflict(path: &Path, text: &str) -> Option<Error> {
+    let line = text.lines().position(|l| l.starts_with("<<<<<<< "))? + 1;
+    let what = if text.contains(crate::coding::merge_driver::CONFLICT_START) {
+        "a coding was changed differently on both sides of a git merge (visgraat merge-driver left both versions)"
+    } else {
+        "git left an unresolved merge conflict here"
+    };
+    Some(Error::invalid(
+        path,
+        Some(line),
+        format!(
+            "{what}: keep the version you want between the <<<<<<<, ======= and >>>>>>> lines, delete the other and the marker lines, then `git add` the file"
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

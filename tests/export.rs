@@ -110,7 +110,10 @@ fn csv_has_a_row_per_coding_with_case_and_code_path() {
         2,
         &["export", "--format", "pdf", "-o", out.to_str().unwrap()],
     );
-    assert!(err.contains("use md, docx, csv, ndjson or qdpx"), "{err}");
+    assert!(
+        err.contains("use md, docx, csv, ndjson, qdpx or qdc"),
+        "{err}"
+    );
 }
 
 #[test]

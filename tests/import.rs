@@ -359,7 +359,7 @@ fn a_project_with_twenty_thousand_codes_imports_in_linear_time() {
     let path = p.path().join("groot.qdpx");
     qdpx(&path, &many_codes_qde(20_000), &[]);
     let (started, cpu) = (std::time::Instant::now(), thread_cpu());
-    let report = visgraat::corpus::qdpx::import(&p.corpus(), &path).unwrap();
+    let report = visgraat::qdpx::import::import(&p.corpus(), &path).unwrap();
     let took = match (cpu, thread_cpu()) {
         (Some(before), Some(after)) => after - before,
         _ => started.elapsed(),

@@ -152,10 +152,10 @@ fn run(
     };
     if !matches!(
         format,
-        "md" | "docx" | "csv" | "ndjson" | "qdpx" | "svg" | "png" | "xlsx"
+        "md" | "docx" | "csv" | "ndjson" | "qdpx" | "qdc" | "svg" | "png" | "xlsx"
     ) {
         return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx, xlsx for the report's tables, or svg or png for the fishbone figure"
+            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx, qdc (the code book), xlsx for the report's tables, or svg or png for the fishbone figure"
         )));
     }
     if with_figure && format != "docx" {
@@ -210,9 +210,18 @@ fn run(
                 .collect(),
         );
     }
+    if format == "qdc" {
+        crate::qdpx::qdc::write(&ws.corpus.codebook, output)?;
+        println!(
+            "REFI-QDA code book ({} codes) written to {}",
+            ws.corpus.codebook.codes.len(),
+            output.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     if format == "qdpx" {
         // A project exchange file holds the whole project: filters do not apply.
-        crate::export::qdpx::write(&ws.corpus, &ws.codings, output, bar)?;
+        crate::qdpx::export::write(&ws.corpus, &ws.codings, output, bar)?;
         let codings = ws
             .codings
             .codings

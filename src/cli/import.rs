@@ -43,6 +43,8 @@ pub(super) struct Flags {
     pub(super) pseudonymise: bool,
     pub(super) pdf_text: bool,
     pub(super) json: bool,
+    /// A .qdpx source the project has (same GUID) with other text: take the file's text.
+    pub(super) replace: bool,
 }
 
 pub(super) fn import_files(
@@ -58,6 +60,7 @@ pub(super) fn import_files(
         pseudonymise,
         pdf_text,
         json,
+        replace,
     } = flags;
     let kind = SourceKind::parse(kind).ok_or_else(|| {
         Error::Usage(format!(
@@ -114,33 +117,23 @@ pub(super) fn import_files(
             break;
         }
         bar.advance(1);
-        if file
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"))
-        {
-            match crate::corpus::qdpx::import(&config.corpus, file) {
-                Ok(r) if json => report.push(serde_json::json!({
-                    "file": file, "status": "imported", "sources": r.sources, "codes": r.codes,
-                    "cases": r.cases, "codings": r.codings, "memos": r.memos, "skipped": r.skipped,
-                })),
-                Ok(r) => {
-                    println!(
-                        "{}: {} sources, {} new codes, {} new cases, {} codings, {} memos",
-                        file.display(),
-                        r.sources,
-                        r.codes,
-                        r.cases,
-                        r.codings,
-                        r.memos
-                    );
-                    for s in &r.skipped {
-                        println!("  skipped: {s}");
-                    }
-                }
-                Err(e) => {
-                    eprintln!("visgraat: {e}");
-                    failed = true;
-                }
+        if super::qdpx::handles(file) {
+            if json {
+                let result = super::qdpx::run(&config, file, replace);
+                failed |= result.is_err();
+                report.push(match result {
+                    Ok(r) => serde_json::json!({
+                        "file": file, "status": "imported", "sources": r.sources,
+                        "sources_known": r.sources_known, "codes": r.codes, "cases": r.cases,
+                        "codings": r.codings, "memos": r.memos, "kept_aside": r.kept_aside,
+                        "conflicts": r.conflicts, "skipped": r.skipped,
+                    }),
+                    Err(e) => serde_json::json!({
+                        "file": file, "status": "failed", "error": e.to_string(),
+                    }),
+                });
+            } else {
+                failed |= !super::qdpx::import(&config, file, replace);
             }
             continue;
         }

@@ -13,12 +13,13 @@ mod import;
 mod import_plan;
 mod output;
 pub mod progress;
+mod qdpx;
 mod saturation;
 mod search;
 mod setup;
 mod speakers;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -176,6 +177,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Merge a codings file for git by coding id (git runs this: see README, "Two coders, one
+    /// repository"); exit 1 leaves a conflict marked in the file.
+    MergeDriver {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
+    },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors. Reports
     /// re-anchoring without writing it, unless --fix.
     Check {
@@ -234,6 +242,10 @@ pub enum Command {
         /// What was imported, as one JSON object.
         #[arg(long)]
         json: bool,
+        /// A .qdpx source the project has (same GUID) with other text: take the file's text
+        /// (without it such a source is left as it is and reported).
+        #[arg(long)]
+        replace: bool,
     },
     /// Speakers of a transcript: list them, or rename or merge a mislabelled one (the
     /// codings follow their text).
@@ -343,7 +355,23 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// git runs the driver wherever the repository is, with or without a config.toml there.
+fn merge_driver(base: &Path, ours: &Path, theirs: &Path) -> Result<ExitCode, Error> {
+    if crate::coding::merge_driver::run(base, ours, theirs)? {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "visgraat: {}: a coding changed on both sides; the file marks it (visgraat check explains)",
+            ours.display()
+        );
+        Ok(ExitCode::from(1))
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    if let Some(Command::MergeDriver { base, ours, theirs }) = &cli.command {
+        return merge_driver(base, ours, theirs);
+    }
     match &cli.command {
         Some(Command::Init {
             dir,
@@ -414,6 +442,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
             ..
         } => icr::agreement(config, round, coders, min_alpha, json, &bar),
+        Command::MergeDriver { base, ours, theirs } => merge_driver(&base, &ours, &theirs),
         Command::Agreement {
             coders,
             all_units,
@@ -467,6 +496,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             pdf_text,
             dry_run,
             json,
+            replace,
         } => {
             if dry_run {
                 return Ok(import::dry_run_files(&files, pdf_text));
@@ -480,6 +510,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     pseudonymise,
                     pdf_text,
                     json,
+                    replace,
                 },
                 &bar,
             )

@@ -31,6 +31,12 @@ pub(super) fn init(
     for file in &report.files {
         println!("wrote {}", file.display());
     }
+    match &report.merge_driver {
+        Ok(()) => println!("registered the git merge driver for codings files (git config)"),
+        Err(why) => println!(
+            "note: the git merge driver for codings files is not registered ({why}); after `git init`, run: git config merge.visgraat.driver \"visgraat merge-driver %O %A %B\""
+        ),
+    }
     let cd = if dir == Path::new(".") {
         String::new()
     } else {

@@ -259,6 +259,8 @@ pub fn add_code(
             id: id.clone(),
             label: label.to_string(),
             definition: definition.to_string(),
+            // A new code: not the other tool's code its sibling may have come from.
+            guid: None,
             ..template
         },
     );
@@ -485,12 +487,16 @@ mod tests {
             valence: Some(Valence::Belemmerend),
             definition: "synthetic".into(),
             color: None,
+            parent: None,
+            guid: None,
         };
         Codebook {
             groups: vec![Group {
                 id: FISHBONE.into(),
                 label: "Fishbone".into(),
                 description: String::new(),
+                guid: None,
+                flat: false,
             }],
             codes: vec![code("team-a", Level::Team), code("team-b", Level::Team)],
             ..Codebook::default()

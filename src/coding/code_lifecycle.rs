@@ -70,6 +70,7 @@ pub fn add(root: &Path, book: &Codebook, new: &NewCode) -> Result<(BookEdit, Str
                 new.group.to_string()
             },
             description: String::new(),
+            ..Default::default()
         });
     }
     let code = Code {
@@ -80,6 +81,7 @@ pub fn add(root: &Path, book: &Codebook, new: &NewCode) -> Result<(BookEdit, Str
         valence: new.bone.map(|(_, v)| v),
         definition: new.definition.trim().to_string(),
         color: None,
+        ..Default::default()
     };
     let after = book
         .codes

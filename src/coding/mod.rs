@@ -10,6 +10,7 @@ pub mod framework;
 pub mod history;
 pub mod lock;
 pub mod memos;
+pub mod merge_driver;
 pub mod review_log;
 pub mod rounds;
 pub mod time;
@@ -107,6 +108,9 @@ pub fn load_file(path: &Path) -> Result<CodingFile> {
 
 /// Parse the text of a codings file; `path` names it in errors.
 pub fn parse_file(path: &Path, text: &str) -> Result<CodingFile> {
+    if let Some(e) = crate::text_file::merge_conflict(path, text) {
+        return Err(e);
+    }
     toml::from_str(text).map_err(|e| Error::toml(path, text, &e))
 }
 

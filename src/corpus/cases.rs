@@ -229,6 +229,9 @@ impl Cases {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Cases> {
+        if let Some(e) = crate::text_file::merge_conflict(path, text) {
+            return Err(e);
+        }
         let cases: Cases = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         for (i, case) in cases.cases.iter().enumerate() {
             if cases.cases[..i].iter().any(|c| c.id == case.id) {

@@ -45,16 +45,24 @@ impl Valence {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub id: String,
     pub label: String,
     #[serde(default)]
     pub description: String,
+    /// The REFI-QDA GUID of a group imported from another tool, kept so a re-export names
+    /// it as that tool did; visgraat's own groups derive theirs from the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
+    /// The group only holds codes that stand at the top of another tool's tree: visgraat
+    /// needs a group for every code, the other tool had none, so an export leaves it out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flat: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Code {
     pub id: String,
@@ -64,9 +72,18 @@ pub struct Code {
     pub level: Option<Level>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valence: Option<Valence>,
+    /// Empty only for a code imported without one: another tool's code book is kept as
+    /// given, with nothing invented.
+    #[serde(default)]
     pub definition: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+    /// The code this one sits under (codes under codes, as REFI-QDA and other tools allow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The REFI-QDA GUID of a code imported from another tool (see [`Group::guid`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -123,6 +140,10 @@ impl Codebook {
     pub fn parse(path: &Path, text: &str) -> (Codebook, Vec<Error>) {
         let mut book = Codebook::default();
         let mut problems = Vec::new();
+        if let Some(e) = crate::text_file::merge_conflict(path, text) {
+            book.unreadable = true;
+            return (book, vec![e]);
+        }
         let doc = match toml::de::DeTable::parse(text) {
             Ok(doc) => doc,
             Err(e) => {
@@ -130,7 +151,10 @@ impl Codebook {
                 return (book, vec![Error::toml(path, text, &e)]);
             }
         };
-        let line_at = |at: usize| text[..text.floor_char_boundary(at)].matches('\n').count() + 1;
+        // Where each line starts, found once: counting newlines before every entry made a
+        // book of 20 000 codes take over a minute to read.
+        let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+        let line_at = |at: usize| newlines.partition_point(|&n| n < at) + 1;
         let (mut groups, mut codes, mut levels) = (Vec::new(), Vec::new(), Vec::new());
         for (key, value) in doc.get_ref() {
             let key_line = Some(line_at(key.span().start));
@@ -232,6 +256,7 @@ impl Codebook {
         let group_ids: std::collections::HashSet<String> =
             book.groups.iter().map(|g| g.id.clone()).collect();
         let mut code_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut lines_of_codes = std::collections::HashMap::new();
         for (code, line, level_line) in codes {
             if let Some(level) = code.level
                 && !known_levels.contains(&level)
@@ -254,6 +279,7 @@ impl Codebook {
             }
             match book.check_code(&code, &code_ids, &group_ids) {
                 Ok(()) => {
+                    lines_of_codes.insert(code.id.clone(), line);
                     code_ids.insert(code.id.clone());
                     book.codes.push(code);
                 }
@@ -266,6 +292,7 @@ impl Codebook {
                 }
             }
         }
+        book.check_parents(path, &lines_of_codes, &mut problems);
         // The entries were read per key: report in the file's order.
         problems.sort_by_key(|e| match e {
             Error::Invalid { line, .. } => *line,
@@ -297,13 +324,97 @@ impl Codebook {
                 code.id
             ));
         }
-        if code.definition.trim().is_empty() {
+        if code.definition.trim().is_empty() && code.guid.is_none() {
             return Err(format!(
                 "code {:?} has no definition: coders need one",
                 code.id
             ));
         }
         Ok(())
+    }
+
+    /// Why `groups` and `codes`, about to be appended, would not load into this book: the
+    /// loader's rules, checked in memory. Empty when they fit.
+    pub fn check_additions(&self, groups: &[Group], codes: &[Code]) -> Vec<String> {
+        let mut out = Vec::new();
+        for g in groups {
+            if self.groups.iter().any(|x| x.id == g.id) {
+                out.push(format!("duplicate group id {:?}", g.id));
+            }
+        }
+        let group_ids: std::collections::HashSet<String> = self
+            .groups
+            .iter()
+            .chain(groups)
+            .map(|g| g.id.clone())
+            .collect();
+        let mut code_ids: std::collections::HashSet<String> =
+            self.codes.iter().map(|c| c.id.clone()).collect();
+        for c in codes {
+            match self.check_code(c, &code_ids, &group_ids) {
+                Ok(()) => {
+                    code_ids.insert(c.id.clone());
+                }
+                Err(m) => out.push(m),
+            }
+        }
+        let group_of: std::collections::HashMap<&str, &str> = self
+            .codes
+            .iter()
+            .chain(codes)
+            .map(|c| (c.id.as_str(), c.group.as_str()))
+            .collect();
+        for c in codes {
+            if let Some(parent) = &c.parent
+                && group_of.get(parent.as_str()) != Some(&c.group.as_str())
+            {
+                out.push(format!(
+                    "code {:?}: parent {parent:?} is not a code of its group",
+                    c.id
+                ));
+            }
+        }
+        out
+    }
+
+    /// A parent must be a code of the same group, and following parents must end: a bad
+    /// parent is reported and dropped, so its code stands at the top of its group.
+    fn check_parents(
+        &mut self,
+        path: &Path,
+        lines: &std::collections::HashMap<String, Option<usize>>,
+        problems: &mut Vec<Error>,
+    ) {
+        let group_of: std::collections::HashMap<String, (String, Option<String>)> = self
+            .codes
+            .iter()
+            .map(|c| (c.id.clone(), (c.group.clone(), c.parent.clone())))
+            .collect();
+        for code in &mut self.codes {
+            let Some(parent) = code.parent.clone() else {
+                continue;
+            };
+            let why = match group_of.get(&parent) {
+                None => Some(format!("names unknown parent {parent:?}")),
+                Some((group, _)) if *group != code.group => {
+                    Some(format!("has parent {parent:?} in another group"))
+                }
+                Some(_) => at_is_cycle(&group_of, &code.id)
+                    .then(|| format!("has parent {parent:?}, which leads back to it")),
+            };
+            if let Some(why) = why {
+                let line = lines.get(&code.id).copied().flatten();
+                problems.push(Error::invalid(
+                    path,
+                    line,
+                    format!(
+                        "code {:?} {why}; it stands at the top of its group",
+                        code.id
+                    ),
+                ));
+                code.parent = None;
+            }
+        }
     }
 
     /// Why `id` is not in this book when the file names it, or may: its entry was skipped,
@@ -371,6 +482,22 @@ fn field_line(entry: &toml::de::DeValue<'_>, name: &str) -> Option<usize> {
         .iter()
         .find(|(k, _)| k.get_ref().as_ref() == name)
         .map(|(_, v)| v.span().start)
+}
+
+/// Whether following parents from `id` comes back to `id`.
+fn at_is_cycle(
+    codes: &std::collections::HashMap<String, (String, Option<String>)>,
+    id: &str,
+) -> bool {
+    let mut at = codes.get(id).and_then(|(_, p)| p.clone());
+    for _ in 0..codes.len() {
+        match at {
+            Some(ref next) if next == id => return true,
+            Some(next) => at = codes.get(&next).and_then(|(_, p)| p.clone()),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The `id` an entry names, if it is a string, and where it stands: to report a skipped

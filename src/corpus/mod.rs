@@ -11,8 +11,6 @@ pub mod participants;
 pub mod pdf_text;
 pub mod project;
 pub mod pseudonyms;
-pub mod qde;
-pub mod qdpx;
 pub mod quotes;
 pub mod source;
 pub mod speakers;

@@ -5,6 +5,5 @@ pub mod citation;
 pub mod docx;
 pub mod figure;
 pub mod framework;
-pub mod qdpx;
 pub mod report;
 pub mod xlsx;

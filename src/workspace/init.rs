@@ -42,6 +42,8 @@ pub struct InitOptions {
 pub struct InitReport {
     pub dir: PathBuf,
     pub files: Vec<PathBuf>,
+    /// The git merge driver for codings files: registered, or why not (and how to).
+    pub merge_driver: std::result::Result<(), String>,
 }
 
 const FISHBONE_BOOK: &str = r#"# Code book. The fishbone group holds the factors of the fishbone diagram: five levels
@@ -143,11 +145,19 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<InitReport> {
         written.push(path);
     }
     written.push(write_gitignore(dir)?);
-    // Hook point: a later `git` merge driver for codings files registers itself here
-    // (`register_merge_driver(dir)`), once `visgraat merge-driver` exists.
+    // Two coders' additions to one codings file merge through git by coding id: the
+    // .gitattributes line always, the driver itself in the repository's git config when
+    // the folder is in one.
+    let merge_driver =
+        crate::coding::merge_driver::register(dir, "visgraat").map_err(|e| e.to_string());
+    let attributes = dir.join(".gitattributes");
+    if attributes.exists() && !written.contains(&attributes) {
+        written.push(attributes);
+    }
     Ok(InitReport {
         dir: dir.to_path_buf(),
         files: written,
+        merge_driver,
     })
 }
 

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod qdpx;
 pub mod tmux;
 
 use std::path::{Path, PathBuf};

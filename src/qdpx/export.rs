@@ -4,34 +4,25 @@
 //! (definitions as Description); cases carry their attributes as Variables and their own
 //! fishbone sheet as CodeRefs; each coding is a PlainTextSelection (positions in characters,
 //! end-exclusive) with its memo as Description; memos on codes, sources and cases are Notes.
-//! GUIDs are derived from visgraat's ids, so they are the same in every export.
+//! GUIDs are derived from visgraat's ids, so they are the same in every export; GUIDs that
+//! other tools gave are kept. Beside these, `visgraat/` carries what REFI-QDA has no place
+//! for (see `sidecar`).
 
+use std::collections::HashMap;
 use std::io::Write as _;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use sha2::{Digest, Sha256};
 
 use crate::coding::CodingSet;
 use crate::corpus::Corpus;
-use crate::corpus::codebook::{FISHBONE, Level, Valence};
+use crate::corpus::codebook::{Code, Codebook, FISHBONE, Level, Valence};
 use crate::error::{Error, Result};
+use crate::qdpx::codes::bone_name;
+pub use crate::qdpx::ids::guid;
+use crate::qdpx::ids::{ForeignGuids, code_guid, group_guid};
 
-/// A GUID (8-4-4-4-12 hex, version-4 layout) derived from a stable key.
-pub fn guid(key: &str) -> String {
-    let d = Sha256::digest(key.as_bytes());
-    let h: String = d.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
-}
-
-type Xml = Writer<Vec<u8>>;
+pub(crate) type Xml = Writer<Vec<u8>>;
 
 fn start(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
     let mut e = BytesStart::new(name);
@@ -70,11 +61,140 @@ fn level_color(level: Option<Level>) -> &'static str {
     }
 }
 
+/// The `<CodeBook>` element: groups → (fishbone: level → valence) → codes, codes under
+/// their parents; a flat group's codes at the top. A .qdc file is this element alone.
+pub(crate) fn code_book(
+    w: &mut Xml,
+    book: &Codebook,
+    attrs: &[(&str, &str)],
+    notes: &dyn Fn(&str) -> Vec<String>,
+) -> std::io::Result<()> {
+    // The codes under each code, found once (a search per code is quadratic in big books).
+    let mut kids: Kids = HashMap::new();
+    for code in &book.codes {
+        if let Some(parent) = &code.parent {
+            kids.entry(parent.as_str()).or_default().push(code);
+        }
+    }
+    start(w, "CodeBook", attrs)?;
+    start(w, "Codes", &[])?;
+    for group in &book.groups {
+        let tops = book
+            .codes
+            .iter()
+            .filter(|c| c.group == group.id && c.parent.is_none());
+        if group.flat {
+            for code in tops {
+                write_code(w, &kids, code, notes)?;
+            }
+            continue;
+        }
+        start(
+            w,
+            "Code",
+            &[
+                ("guid", &group_guid(group)),
+                ("name", &group.label),
+                ("isCodable", "false"),
+            ],
+        )?;
+        if !group.description.is_empty() {
+            text_element(w, "Description", &group.description)?;
+        }
+        if group.id == FISHBONE {
+            for level in book.levels() {
+                start(
+                    w,
+                    "Code",
+                    &[
+                        ("guid", &guid(&format!("level:{}", level.as_str()))),
+                        ("name", level.as_str()),
+                        ("isCodable", "false"),
+                        ("color", level_color(Some(level))),
+                    ],
+                )?;
+                for valence in Valence::ALL {
+                    let codes: Vec<_> = book
+                        .factors(level, valence)
+                        .filter(|c| c.parent.is_none())
+                        .collect();
+                    if codes.is_empty() {
+                        continue;
+                    }
+                    // Named uniquely ("beleid · bevorderend"): tools that reuse a category
+                    // by its name (QualCoder) would otherwise fold every bone into one.
+                    start(
+                        w,
+                        "Code",
+                        &[
+                            (
+                                "guid",
+                                &guid(&format!("bone:{}/{}", level.as_str(), valence.as_str())),
+                            ),
+                            ("name", &bone_name(level, valence)),
+                            ("isCodable", "false"),
+                        ],
+                    )?;
+                    for code in codes {
+                        write_code(w, &kids, code, notes)?;
+                    }
+                    end(w, "Code")?;
+                }
+                end(w, "Code")?;
+            }
+        } else {
+            for code in tops {
+                write_code(w, &kids, code, notes)?;
+            }
+        }
+        end(w, "Code")?;
+    }
+    end(w, "Codes")?;
+    end(w, "CodeBook")
+}
+
+/// A code with its memos and, nested, the codes under it. Depth is bounded by the code book
+/// (the loader drops parents that lead round in a circle).
+type Kids<'a> = HashMap<&'a str, Vec<&'a Code>>;
+
+fn write_code(
+    w: &mut Xml,
+    kids: &Kids,
+    code: &Code,
+    notes: &dyn Fn(&str) -> Vec<String>,
+) -> std::io::Result<()> {
+    let color = code
+        .color
+        .clone()
+        .unwrap_or_else(|| level_color(code.level).into());
+    start(
+        w,
+        "Code",
+        &[
+            ("guid", &code_guid(code)),
+            ("name", &code.label),
+            ("isCodable", "true"),
+            ("color", &color),
+        ],
+    )?;
+    if !code.definition.is_empty() {
+        text_element(w, "Description", &code.definition)?;
+    }
+    for note in notes(&format!("code:{}", code.id)) {
+        empty(w, "NoteRef", &[("targetGUID", &note)])?;
+    }
+    for child in kids.get(code.id.as_str()).into_iter().flatten() {
+        write_code(w, kids, child, notes)?;
+    }
+    end(w, "Code")
+}
+
 /// The `project.qde` document and the source texts (guid, text) that go beside it.
 pub fn project(
     corpus: &Corpus,
     codings: &CodingSet,
 ) -> std::io::Result<(String, Vec<(String, String)>)> {
+    let foreign = ForeignGuids::load(&corpus.root).map_err(std::io::Error::other)?;
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     let name = corpus
@@ -114,8 +234,6 @@ pub fn project(
         end(&mut w, "Users")?;
     }
 
-    // Code book: groups → (fishbone: level → valence) → codes.
-    let code_guid = |id: &str| guid(&format!("code:{id}"));
     let memo_notes = |target: &str| -> Vec<String> {
         corpus
             .memos
@@ -123,87 +241,13 @@ pub fn project(
             .map(|m| guid(&format!("memo:{}:{}", m.target, m.author)))
             .collect()
     };
-    let write_code = |w: &mut Xml, code: &crate::corpus::codebook::Code| -> std::io::Result<()> {
-        let color = code
-            .color
-            .clone()
-            .unwrap_or_else(|| level_color(code.level).into());
-        start(
-            w,
-            "Code",
-            &[
-                ("guid", &code_guid(&code.id)),
-                ("name", &code.label),
-                ("isCodable", "true"),
-                ("color", &color),
-            ],
-        )?;
-        text_element(w, "Description", &code.definition)?;
-        for note in memo_notes(&format!("code:{}", code.id)) {
-            empty(w, "NoteRef", &[("targetGUID", &note)])?;
-        }
-        end(w, "Code")
+    let code_guid_of = |id: &str| {
+        corpus
+            .codebook
+            .code(id)
+            .map_or_else(|| guid(&format!("code:{id}")), code_guid)
     };
-    start(&mut w, "CodeBook", &[])?;
-    start(&mut w, "Codes", &[])?;
-    for group in &corpus.codebook.groups {
-        start(
-            &mut w,
-            "Code",
-            &[
-                ("guid", &guid(&format!("group:{}", group.id))),
-                ("name", &group.label),
-                ("isCodable", "false"),
-            ],
-        )?;
-        if !group.description.is_empty() {
-            text_element(&mut w, "Description", &group.description)?;
-        }
-        if group.id == FISHBONE {
-            for level in corpus.codebook.levels() {
-                start(
-                    &mut w,
-                    "Code",
-                    &[
-                        ("guid", &guid(&format!("level:{}", level.as_str()))),
-                        ("name", level.as_str()),
-                        ("isCodable", "false"),
-                        ("color", level_color(Some(level))),
-                    ],
-                )?;
-                for valence in Valence::ALL {
-                    let codes: Vec<_> = corpus.codebook.factors(level, valence).collect();
-                    if codes.is_empty() {
-                        continue;
-                    }
-                    start(
-                        &mut w,
-                        "Code",
-                        &[
-                            (
-                                "guid",
-                                &guid(&format!("bone:{}/{}", level.as_str(), valence.as_str())),
-                            ),
-                            ("name", &format!("{} {}", valence.glyph(), valence.as_str())),
-                            ("isCodable", "false"),
-                        ],
-                    )?;
-                    for code in codes {
-                        write_code(&mut w, code)?;
-                    }
-                    end(&mut w, "Code")?;
-                }
-                end(&mut w, "Code")?;
-            }
-        } else {
-            for code in corpus.codebook.codes.iter().filter(|c| c.group == group.id) {
-                write_code(&mut w, code)?;
-            }
-        }
-        end(&mut w, "Code")?;
-    }
-    end(&mut w, "Codes")?;
-    end(&mut w, "CodeBook")?;
+    code_book(&mut w, &corpus.codebook, &[], &memo_notes)?;
 
     // Case attributes as variables.
     let attributes = corpus.cases.attribute_names();
@@ -228,13 +272,13 @@ pub fn project(
                 &mut w,
                 "Case",
                 &[
-                    ("guid", &guid(&format!("case:{}", case.id))),
+                    ("guid", &foreign.case_guid(&case.id)),
                     ("name", &case.label),
                 ],
             )?;
             text_element(&mut w, "Description", &case.id)?;
             for code in case.fishbone.iter().flat_map(|f| f.codes.iter()) {
-                empty(&mut w, "CodeRef", &[("targetGUID", &code_guid(code))])?;
+                empty(&mut w, "CodeRef", &[("targetGUID", &code_guid_of(code))])?;
             }
             for (a, value) in case.attributes.iter() {
                 start(&mut w, "VariableValue", &[])?;
@@ -250,7 +294,7 @@ pub fn project(
                 empty(
                     &mut w,
                     "SourceRef",
-                    &[("targetGUID", &guid(&format!("source:{}", source.meta.id)))],
+                    &[("targetGUID", &foreign.source_guid(&source.meta.id))],
                 )?;
             }
             end(&mut w, "Case")?;
@@ -262,7 +306,7 @@ pub fn project(
     let mut texts = Vec::new();
     start(&mut w, "Sources", &[])?;
     for source in &corpus.sources {
-        let sguid = guid(&format!("source:{}", source.meta.id));
+        let sguid = foreign.source_guid(&source.meta.id);
         let path = format!("internal://{sguid}.txt");
         start(
             &mut w,
@@ -324,7 +368,7 @@ pub fn project(
             empty(
                 &mut w,
                 "CodeRef",
-                &[("targetGUID", &code_guid(&c.coding.code))],
+                &[("targetGUID", &code_guid_of(&c.coding.code))],
             )?;
             end(&mut w, "Coding")?;
             end(&mut w, "PlainTextSelection")?;
@@ -387,21 +431,10 @@ pub fn write(
         zip.write_all(text.as_bytes())
             .map_err(|e| Error::io(path, e))?;
     }
+    for (name, bytes) in crate::qdpx::sidecar::entries(corpus)? {
+        zip.start_file(name, options).map_err(fail)?;
+        zip.write_all(&bytes).map_err(|e| Error::io(path, e))?;
+    }
     let bytes = zip.finish().map_err(fail)?.into_inner();
     crate::atomic::write(path, &bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::guid;
-
-    #[test]
-    fn guids_are_stable_and_well_formed() {
-        let g = guid("code:team-collegiale-steun");
-        assert_eq!(g, guid("code:team-collegiale-steun"));
-        assert_ne!(g, guid("code:team-tekort-aan-tijd-en-docenten"));
-        let parts: Vec<usize> = g.split('-').map(str::len).collect();
-        assert_eq!(parts, [8, 4, 4, 4, 12]);
-        assert!(g.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
-    }
 }

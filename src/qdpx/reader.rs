@@ -1,5 +1,6 @@
-//! Reading a REFI-QDA project file (project.qde, XML): the parts visgraat imports (users,
-//! codes, variables, cases, text sources with their selections, notes), in one pass.
+//! Reading a REFI-QDA project file (project.qde, XML) or code book (.qdc): the parts visgraat
+//! imports (users, codes, variables, cases, text sources with their selections, notes, sets),
+//! in one pass, and a plain-text line for every part it does not import.
 
 use std::collections::HashMap;
 
@@ -19,12 +20,30 @@ pub(crate) struct QCode {
 
 #[derive(Debug, Default)]
 pub(crate) struct QSelection {
+    /// In the exporting tool's units (see `positions`).
     pub(crate) start: usize,
     pub(crate) end: usize,
+    /// The selection's name: many tools write the selected text (or its start) there.
+    pub(crate) name: String,
     pub(crate) user: Option<String>,
     pub(crate) created: Option<String>,
     pub(crate) memo: String,
+    pub(crate) codings: Vec<QCoding>,
+}
+
+/// One code applied to a selection, by whom (`Coding@creatingUser`, else the selection's).
+#[derive(Debug, Default)]
+pub(crate) struct QCoding {
+    pub(crate) code: String,
+    pub(crate) user: Option<String>,
+}
+
+/// A REFI-QDA Set: a named collection of codes and sources.
+#[derive(Debug, Default)]
+pub(crate) struct QSet {
+    pub(crate) name: String,
     pub(crate) codes: Vec<String>,
+    pub(crate) sources: usize,
 }
 
 #[derive(Debug, Default)]
@@ -40,11 +59,13 @@ pub(crate) struct QSource {
 
 #[derive(Debug, Default)]
 pub(crate) struct QCase {
+    pub(crate) guid: String,
     pub(crate) name: String,
     pub(crate) description: String,
     pub(crate) codes: Vec<String>,
     pub(crate) values: Vec<(String, String)>,
     pub(crate) sources: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -112,6 +133,7 @@ pub(crate) struct Project {
     pub(crate) cases: Vec<QCase>,
     pub(crate) sources: Vec<QSource>,
     pub(crate) notes: Vec<QNote>,
+    pub(crate) sets: Vec<QSet>,
     pub(crate) skipped: Vec<String>,
 }
 
@@ -223,6 +245,7 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
                     }
                 }
                 "Case" => p.cases.push(QCase {
+                    guid: attrs.get("guid").unwrap_or_default(),
                     name: attrs.get("name").unwrap_or_default(),
                     ..QCase::default()
                 }),
@@ -240,10 +263,29 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
                 }),
                 "PictureSource" | "PDFSource" | "AudioSource" | "VideoSource" => {
                     p.skipped.push(format!(
-                        "{} {:?}: visgraat reads text sources only",
-                        name,
+                        "{name} \"{}\": visgraat reads text sources only",
                         attrs.get("name").unwrap_or_default()
                     ))
+                }
+                "Link" | "Graph" => p.skipped.push(format!(
+                    "{name} \"{}\": visgraat has no {}",
+                    attrs.get("name").unwrap_or_default(),
+                    if name == "Link" { "links" } else { "graphs" }
+                )),
+                "Set" => p.sets.push(QSet {
+                    name: attrs.get("name").unwrap_or_default(),
+                    ..QSet::default()
+                }),
+                "MemberCode" | "MemberSource" => {
+                    if let Some(set) = p.sets.last_mut() {
+                        if name == "MemberCode" {
+                            // ATLAS.ti writes `guid`, the schema `targetGUID`.
+                            let target = attrs.get("targetGUID").or_else(|| attrs.get("guid"));
+                            set.codes.push(target.unwrap_or_default());
+                        } else {
+                            set.sources += 1;
+                        }
+                    }
                 }
                 "PlainTextSelection" => {
                     if let Some(source) = p.sources.last_mut() {
@@ -251,9 +293,18 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
                         source.selections.push(QSelection {
                             start: pos("startPosition").unwrap_or(0),
                             end: pos("endPosition").unwrap_or(0),
+                            name: attrs.get("name").unwrap_or_default(),
                             user: attrs.get("creatingUser"),
                             created: attrs.get("creationDateTime"),
                             ..QSelection::default()
+                        });
+                    }
+                }
+                "Coding" if stack.last() == Some("PlainTextSelection") => {
+                    if let Some(sel) = p.sources.last_mut().and_then(|s| s.selections.last_mut()) {
+                        sel.codings.push(QCoding {
+                            code: String::new(),
+                            user: attrs.get("creatingUser").or_else(|| sel.user.clone()),
                         });
                     }
                 }
@@ -263,7 +314,16 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
                         if let Some(sel) =
                             p.sources.last_mut().and_then(|s| s.selections.last_mut())
                         {
-                            sel.codes.push(target);
+                            // A CodeRef outside a Coding element (some tools) is a coding too.
+                            match sel.codings.last_mut() {
+                                Some(c) if c.code.is_empty() && stack.last() == Some("Coding") => {
+                                    c.code = target
+                                }
+                                _ => sel.codings.push(QCoding {
+                                    code: target,
+                                    user: sel.user.clone(),
+                                }),
+                            }
                         }
                     } else if stack.last() == Some("Case")
                         && let Some(case) = p.cases.last_mut()
@@ -291,6 +351,11 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
                         Some("TextSource") => {
                             if let Some(s) = p.sources.last_mut() {
                                 s.notes.push(target);
+                            }
+                        }
+                        Some("Case") => {
+                            if let Some(c) = p.cases.last_mut() {
+                                c.notes.push(target);
                             }
                         }
                         _ => {}

@@ -1,0 +1,187 @@
+//! A git merge driver for codings files (`visgraat merge-driver %O %A %B`). git's own merge
+//! works on lines, so two coders' additions at the end of one file meet inside one
+//! `[[coding]]` table and conflict, and keeping both sides gives duplicate keys. This driver
+//! merges by coding id: additions and removals from either side go in; only a coding changed
+//! differently on both sides is a conflict, left between marker lines that `visgraat check`
+//! explains. [`register`] sets a repository up to use it (`visgraat init` calls it).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+use super::{Coding, CodingFile};
+
+/// The start of the marker line around a coding changed on both sides.
+pub const CONFLICT_START: &str = "<<<<<<< visgraat:";
+
+/// What a merge gave: the file's text and how many codings conflict.
+#[derive(Debug, PartialEq)]
+pub struct Merged {
+    pub text: String,
+    pub conflicts: usize,
+}
+
+fn parse(name: &str, text: &str) -> Result<Vec<Coding>> {
+    let file: CodingFile = super::parse_file(Path::new(name), text)?;
+    Ok(file.codings)
+}
+
+fn render(codings: Vec<Coding>) -> Result<String> {
+    if codings.is_empty() {
+        return Ok(super::NO_CODINGS_LEFT.to_string());
+    }
+    toml::to_string(&CodingFile { codings })
+        .map_err(|e| Error::invalid(Path::new("merge"), None, e.to_string()))
+}
+
+/// Merge `ours` and `theirs`, both grown from `base` (the texts of three codings files).
+pub fn merge(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
+    let (b, o, t) = (
+        parse("base", base)?,
+        parse("ours", ours)?,
+        parse("theirs", theirs)?,
+    );
+    let index = |list: &[Coding]| -> HashMap<String, Coding> {
+        list.iter().map(|c| (c.id.clone(), c.clone())).collect()
+    };
+    let (bi, oi, ti) = (index(&b), index(&o), index(&t));
+    // Ours in its order, then what only theirs has, in theirs' order.
+    let mut order: Vec<String> = o.iter().map(|c| c.id.clone()).collect();
+    let mut seen: HashSet<String> = order.iter().cloned().collect();
+    for c in t.iter().chain(&b) {
+        if seen.insert(c.id.clone()) {
+            order.push(c.id.clone());
+        }
+    }
+    let mut merged = Vec::new();
+    let mut conflicts = Vec::new();
+    for id in order {
+        let (base, ours, theirs) = (bi.get(&id), oi.get(&id), ti.get(&id));
+        let keep = if ours == theirs || theirs == base {
+            ours
+        } else if ours == base {
+            theirs
+        } else {
+            conflicts.push((id, ours.cloned(), theirs.cloned()));
+            continue;
+        };
+        if let Some(c) = keep {
+            merged.push(c.clone());
+        }
+    }
+    let mut text = render(merged)?;
+    for (id, ours, theirs) in &conflicts {
+        let side = |c: &Option<Coding>| -> Result<String> {
+            match c {
+                Some(c) => render(vec![c.clone()]),
+                None => Ok("# (removed on this side)\n".to_string()),
+            }
+        };
+        text.push_str(&format!(
+            "\n{CONFLICT_START} coding {id} was changed on both sides. Keep one of the two versions, delete the other and the three marker lines, then `git add` this file\n{}=======\n{}>>>>>>> visgraat\n",
+            side(ours)?,
+            side(theirs)?
+        ));
+    }
+    Ok(Merged {
+        text,
+        conflicts: conflicts.len(),
+    })
+}
+
+/// The driver as git runs it: merge the files at `base`, `ours` and `theirs` into `ours`.
+/// True when the merge is clean (git's exit 0), false when a conflict is left in the file.
+pub fn run(base: &Path, ours: &Path, theirs: &Path) -> Result<bool> {
+    let read = |p: &Path| -> Result<String> {
+        Ok(crate::text_file::read_optional(p)?.unwrap_or_default())
+    };
+    let merged = merge(&read(base)?, &read(ours)?, &read(theirs)?)?;
+    crate::atomic::write(ours, merged.text.as_bytes())?;
+    Ok(merged.conflicts == 0)
+}
+
+/// The `.gitattributes` line that sends codings files to the driver.
+pub const ATTRIBUTES_LINE: &str = "**/codings/*/*.toml merge=visgraat";
+
+/// Set up the git repository at `repo` to merge codings files with the driver: the line in
+/// `.gitattributes` (committed, so every clone has it) and the driver in the repository's
+/// git config (not part of a clone: each clone runs this, or the two `git config` commands
+/// in README). `program` is how git should call visgraat (`visgraat`, or a full path).
+pub fn register(repo: &Path, program: &str) -> Result<()> {
+    let path = repo.join(".gitattributes");
+    let text = crate::text_file::read_optional(&path)?.unwrap_or_default();
+    if !text.lines().any(|l| l.trim() == ATTRIBUTES_LINE) {
+        let sep = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        let new = format!(
+            "{text}{sep}# visgraat merges codings files by coding id (visgraat merge-driver)\n{ATTRIBUTES_LINE}\n"
+        );
+        crate::atomic::write(&path, new.as_bytes())?;
+    }
+    for (key, value) in [
+        (
+            "merge.visgraat.name",
+            "visgraat codings (by coding id)".to_string(),
+        ),
+        (
+            "merge.visgraat.driver",
+            format!("{program} merge-driver %O %A %B"),
+        ),
+    ] {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(["config", key, &value])
+            .output()
+            .map_err(|e| Error::io(repo, e))?;
+        if !out.status.success() {
+            return Err(Error::invalid(
+                repo,
+                None,
+                format!(
+                    "git config {key} failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coding(id: &str, memo: &str) -> String {
+        format!(
+            "[[coding]]\nid = \"{id}\"\ncode = \"x\"\nstart = 0\nend = 3\nquote = \"abc\"\nmemo = \"{memo}\"\ncreated = 2024-01-01T00:00:00Z\n"
+        )
+    }
+
+    #[test]
+    fn additions_on_both_sides_merge_and_a_change_on_both_conflicts() {
+        let base = coding("c-1", "");
+        let ours = format!("{base}\n{}", coding("c-2", "mine"));
+        let theirs = format!("{base}\n{}", coding("c-3", "theirs"));
+        let m = merge(&base, &ours, &theirs).unwrap();
+        assert_eq!(m.conflicts, 0);
+        let ids: Vec<String> = parse("m", &m.text)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, ["c-1", "c-2", "c-3"]);
+        // Removed on one side, untouched on the other: removed.
+        let m = merge(&ours, &coding("c-1", ""), &ours).unwrap();
+        assert_eq!(parse("m", &m.text).unwrap().len(), 1);
+        // Changed differently on both sides: a conflict the file shows.
+        let m = merge(&base, &coding("c-1", "a"), &coding("c-1", "b")).unwrap();
+        assert_eq!(m.conflicts, 1);
+        assert!(m.text.contains(CONFLICT_START) && m.text.contains("memo = \"a\""));
+        assert!(m.text.contains("memo = \"b\""));
+    }
+}
