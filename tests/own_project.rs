@@ -406,3 +406,67 @@ fn a_fishbone_with_bones_of_its_own() {
     assert!(stats.contains("gezin"), "{stats}");
     assert!(run(&["check"]).status.success());
 }
+
+#[test]
+fn the_tui_asks_who_codes_once_and_codes_a_passage_in_a_real_terminal() {
+    if !common::tmux::available() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let root = clone_like();
+    let project = run_readme(root.path());
+    let user_config = root.path().join(".tui-user-config");
+    std::fs::create_dir_all(&user_config).unwrap();
+    let env = format!(
+        "env -u VISGRAAT_CODER XDG_CONFIG_HOME='{}' ",
+        user_config.display()
+    );
+    let t = common::tmux::Tmux::start_with(&project, 120, 36, &env);
+    // Nobody said who codes: the first run asks, and remembers it in the user's config.
+    t.wait_for("Wie codeert er?");
+    t.keys(&["C-u"]);
+    for _ in 0..40 {
+        t.keys(&["BSpace"]);
+    }
+    t.literal("bram");
+    t.keys(&["Enter"]);
+    t.wait_for("actieve codeur: bram");
+    let remembered = std::fs::read_to_string(user_config.join("visgraat/config.toml")).unwrap();
+    assert!(remembered.contains("coder = \"bram\""), "{remembered}");
+    let shared = std::fs::read_to_string(project.join("config.toml")).unwrap();
+    assert!(!shared.contains("bram"), "never in the project: {shared}");
+
+    // Open the first transcript, select its first paragraph, code it as werkdruk.
+    t.keys(&["Enter"]);
+    t.wait_for("Codes in deze alinea");
+    t.keys(&["v", "}", "c"]);
+    t.wait_for("Kies een code");
+    t.literal("werkdruk");
+    t.keys(&["Enter"]);
+    t.wait_for("Memo");
+    t.literal("via de TUI");
+    t.keys(&["Enter"]);
+    t.wait_for("Codering bewaard");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+
+    let (set, problems) = visgraat::coding::CodingSet::load(&project.join("corpus"));
+    assert!(problems.is_empty(), "{problems:?}");
+    let by_bram: Vec<_> = set.codings.iter().filter(|c| c.coder == "bram").collect();
+    assert_eq!(by_bram.len(), 1, "{by_bram:?}");
+    assert_eq!(by_bram[0].coding.code, "team-werkdruk");
+    assert_eq!(by_bram[0].coding.memo, "via de TUI");
+
+    // A second start does not ask again.
+    let t = common::tmux::Tmux::start_with(&project, 120, 36, &env);
+    t.wait_for("codeur: bram");
+    assert!(!t.screen().contains("Wie codeert er?"));
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+    let out = visgraat(&project, &["check".to_string()], &user_config);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

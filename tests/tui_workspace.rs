@@ -266,3 +266,67 @@ fn a_key_remapped_in_the_user_config_works_and_shows_in_the_help() {
     t.keys(&["Escape", "q"]);
     t.wait_for("EXITED 0");
 }
+
+#[test]
+fn cases_are_made_described_and_assigned_from_the_tree_and_undone() {
+    let p = Project::shipped();
+    let mut app = open_app(&p);
+    let type_in = |app: &mut App, text: &str| {
+        for c in text.chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Enter);
+    };
+    let source = app.docs.selected_source().unwrap();
+    let id = app.ws.corpus.sources[source].meta.id.clone();
+    app.update(Action::NewCase);
+    type_in(&mut app, "fg-test");
+    assert!(
+        app.ws.corpus.cases.get("fg-test").is_some(),
+        "{:?}",
+        app.message
+    );
+    app.update(Action::AssignCase);
+    // The prompt holds the source's case as it is: clear it first.
+    for _ in 0..40 {
+        app.update(Action::Backspace);
+    }
+    type_in(&mut app, "fg-test");
+    let now = app.ws.corpus.source(&id).unwrap();
+    assert_eq!(
+        now.meta.case.as_deref(),
+        Some("fg-test"),
+        "{:?}",
+        app.message
+    );
+    app.update(Action::EditCase);
+    type_in(&mut app, "regio=Zuid, niveau=2");
+    let cases = std::fs::read_to_string(p.corpus().join("cases.toml")).unwrap();
+    assert!(
+        cases.contains("regio = \"Zuid\"") && cases.contains("niveau = 2"),
+        "{cases}"
+    );
+    p.expect(0, &["check"]);
+
+    // A bad attribute line is refused, naming what it could not read.
+    app.update(Action::EditCase);
+    for _ in 0..60 {
+        app.update(Action::Backspace);
+    }
+    type_in(&mut app, "regio");
+    let (message, is_error) = app.message.clone().unwrap();
+    assert!(is_error && message.contains("regio"), "{message}");
+
+    // Undo all three: the source is in no case again and the case is gone.
+    for _ in 0..3 {
+        app.update(Action::Undo);
+    }
+    assert_eq!(
+        app.ws.corpus.source(&id).unwrap().meta.case,
+        None,
+        "{:?}",
+        app.message
+    );
+    assert!(app.ws.corpus.cases.get("fg-test").is_none());
+    p.expect(0, &["check"]);
+}

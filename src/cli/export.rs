@@ -155,7 +155,7 @@ fn run(
         "md" | "docx" | "csv" | "ndjson" | "qdpx" | "qdc" | "svg" | "png" | "xlsx"
     ) {
         return Err(Error::Usage(format!(
-            "unknown format {format:?}: use md, docx, csv, ndjson or qdpx, qdc (the code book), xlsx for the report's tables, or svg or png for the fishbone figure"
+            "unknown format {format:?}: use md, docx, csv, ndjson, qdpx or qdc (the code book), xlsx for the report's tables, or svg or png for the fishbone figure"
         )));
     }
     if with_figure && format != "docx" {

@@ -130,6 +130,13 @@ impl App {
     /// process wrote too, so read everything again; otherwise only note the new stamp.
     /// What the pages computed from the data is computed again either way.
     fn after_write(&mut self, stamp_before: u64) {
+        // An edit of a source's front matter (a case assigned, or its undo): the tree and
+        // the reader follow the sources as they are now.
+        if crate::workspace::sources_stamp(&self.ws.corpus.root) != self.sources_stamp {
+            self.reload(true, false);
+            self.codes.book_changed(&self.ws);
+            return;
+        }
         if stamp_before == self.disk_stamp {
             self.disk_stamp = crate::workspace::disk_stamp(&self.ws.corpus.root);
             self.data_changed();
@@ -224,7 +231,6 @@ impl App {
 
     fn book(&mut self, op: BookOp) {
         let what = describe(&op);
-        let assigns = matches!(op, BookOp::AssignCase { .. });
         match self.ws.edit_book(&op) {
             Ok((edit, outcome)) => {
                 self.history.done(edit);
@@ -245,10 +251,6 @@ impl App {
                 self.info(what);
             }
             Err(e) => self.error(e.to_string()),
-        }
-        if assigns {
-            // The workspace read the sources again: the tree follows.
-            self.reload(true, false);
         }
     }
 

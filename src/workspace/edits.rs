@@ -120,7 +120,13 @@ impl Workspace {
                     self.refuse_losing_codes(e)?;
                 }
                 let done = if forward { e.redo() } else { e.undo() };
-                self.reload_project_files();
+                // A case assignment is in a source's front matter: read the sources again.
+                let sources = self.corpus.root.join("sources");
+                if e.before.files.keys().any(|p| p.starts_with(&sources)) {
+                    self.reload(true);
+                } else {
+                    self.reload_project_files();
+                }
                 done
             }
             Edit::Group(edits) => {
