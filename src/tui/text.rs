@@ -135,22 +135,53 @@ pub fn starts(text: &str, unit: Unit) -> Vec<usize> {
     }
 }
 
+/// How far (chars) a motion looks around the cursor. Units are found within this window,
+/// not over the whole text: a reader over a long source segments a few thousand chars per
+/// keystroke, not a megabyte. A unit longer than the window ends at its edge.
+const WINDOW: usize = 4096;
+
+/// Chars before the cursor that `next` segments too (see `next`).
+const CONTEXT: usize = 256;
+
+/// The byte offset of char `pos` in `text` (its length when `pos` is past the end).
+fn byte_at(text: &str, pos: usize) -> usize {
+    text.char_indices().nth(pos).map_or(text.len(), |(b, _)| b)
+}
+
 /// The next start of `unit` after `pos` in `text` (chars), or the end.
 pub fn next(text: &str, pos: usize, unit: Unit) -> usize {
-    let len = text.chars().count();
-    starts(text, unit)
+    // Some context before `pos`, so the unit `pos` is in is segmented as in the whole text.
+    let first = pos.saturating_sub(CONTEXT);
+    let from = byte_at(text, first);
+    let rest = &text[from..];
+    let to = rest
+        .char_indices()
+        .nth(WINDOW + (pos - first))
+        .map_or(rest.len(), |(b, _)| b);
+    let window = &rest[..to];
+    match starts(window, unit)
         .into_iter()
+        .map(|s| first + s)
         .find(|&s| s > pos)
-        .unwrap_or(len)
+    {
+        Some(s) => s,
+        // No start in the window: the window's end (the text's end when it reaches it).
+        None => first + window.chars().count(),
+    }
 }
 
 /// The previous start of `unit` before `pos` in `text` (chars), or 0.
 pub fn prev(text: &str, pos: usize, unit: Unit) -> usize {
-    starts(text, unit)
+    let first = pos.saturating_sub(WINDOW);
+    let (a, b) = (byte_at(text, first), byte_at(text, pos));
+    // The window ends just after `pos`, so a unit starting at `pos` is seen as one.
+    let end = text[b..].chars().next().map_or(b, |c| b + c.len_utf8());
+    starts(&text[a..end], unit)
         .into_iter()
         .rev()
+        .map(|s| first + s)
         .find(|&s| s < pos)
-        .unwrap_or(0)
+        .unwrap_or(first)
 }
 
 /// The end (chars) of the grapheme that starts at `pos`.
@@ -161,6 +192,31 @@ pub fn grapheme_end(text: &str, pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn motions_in_a_window_agree_with_the_whole_text() {
+        let sentence = "De docent zegt: \"werkdruk is hoog\". Noe\u{308}l knikt — 学生 ook! ";
+        let text = sentence.repeat(300);
+        let len = text.chars().count();
+        assert!(len > 3 * WINDOW);
+        for unit in [Unit::Grapheme, Unit::Word, Unit::Sentence] {
+            let all = starts(&text, unit);
+            for pos in (0..len).step_by(97) {
+                let want_next = all.iter().copied().find(|&s| s > pos).unwrap_or(len);
+                let want_prev = all.iter().copied().rev().find(|&s| s < pos).unwrap_or(0);
+                assert_eq!(
+                    next(&text, pos, unit),
+                    want_next,
+                    "{unit:?} next from {pos}"
+                );
+                assert_eq!(
+                    prev(&text, pos, unit),
+                    want_prev,
+                    "{unit:?} prev from {pos}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn wraps_by_display_width_over_graphemes() {
