@@ -66,6 +66,8 @@ pub struct App {
     pub sources_stamp: u64,
     /// Bumped whenever the sources were read again (the reader wraps anew).
     pub text_generation: u64,
+    /// `Workspace::sources_read` as the tree and the reader last followed it.
+    pub(super) sources_seen: u64,
     /// How far the index worker is: searches wait until it is ready.
     pub index: crate::tui::indexer::IndexState,
 }
@@ -90,6 +92,7 @@ impl App {
             disk_stamp: stamps.project,
             sources_stamp: stamps.sources,
             text_generation: 0,
+            sources_seen: ws.sources_read,
             index: crate::tui::indexer::IndexState::Ready,
             ws,
             lang,
@@ -340,14 +343,33 @@ impl App {
     /// Read back what changed on disk (`sources`: the sources too) and show it; with
     /// `say`, say so in the status line.
     pub fn reload(&mut self, sources: bool, say: bool) {
-        let selected_id = self
-            .docs
-            .selected_source()
-            .map(|i| self.source(i).meta.id.clone());
+        let selected_id = self.selected_source_id();
         let reloaded = self.ws.reload(sources);
+        self.follow_workspace(selected_id);
+        if let Some(problem) = reloaded.first_problem {
+            self.error(problem);
+        } else if reloaded.healed > 0 {
+            self.info(format!("{} {}", reloaded.healed, self.msg().reanchored));
+        } else if say {
+            self.info(self.msg().reloaded);
+        }
+    }
+
+    /// The id of the source selected in the tree (indices shift when sources are read again).
+    pub(super) fn selected_source_id(&self) -> Option<String> {
+        self.docs
+            .selected_source()
+            .map(|i| self.source(i).meta.id.clone())
+    }
+
+    /// Bring the pages in step with the workspace after it read files again: the tree and
+    /// the reader when it read the sources (`selected_id` was selected before), the stamps,
+    /// and what pages derive from the data.
+    pub(super) fn follow_workspace(&mut self, selected_id: Option<String>) {
         let stamps = Stamps::take(&self.ws.corpus.root);
         self.disk_stamp = stamps.project;
-        if reloaded.sources {
+        if self.ws.sources_read != self.sources_seen {
+            self.sources_seen = self.ws.sources_read;
             self.sources_stamp = stamps.sources;
             self.text_generation += 1;
             self.docs.sources_reloaded(&self.ws, selected_id);
@@ -356,13 +378,6 @@ impl App {
         self.data_changed();
         self.codes.book_changed(&self.ws);
         self.sync_reader();
-        if let Some(problem) = reloaded.first_problem {
-            self.error(problem);
-        } else if reloaded.healed > 0 {
-            self.info(format!("{} {}", reloaded.healed, self.msg().reanchored));
-        } else if say {
-            self.info(self.msg().reloaded);
-        }
     }
 
     /// After any change to the codings, code book, cases or memos: what pages computed from

@@ -31,10 +31,10 @@ impl App {
                 | Command::KeepDifference
                 | Command::AcceptReview(_)
         );
-        let stamp = writes.then(|| self.before_write());
+        let before = writes.then(|| (self.before_write(), self.selected_source_id()));
         self.carry_out(command);
-        if let Some(stamp) = stamp {
-            self.after_write(stamp);
+        if let Some((stamp, selected)) = before {
+            self.after_write(stamp, selected);
         }
     }
 
@@ -129,13 +129,11 @@ impl App {
     /// After an own write: when the disk had already changed under us before it, another
     /// process wrote too, so read everything again; otherwise only note the new stamp.
     /// What the pages computed from the data is computed again either way.
-    fn after_write(&mut self, stamp_before: u64) {
-        // An edit of a source's front matter (a case assigned, or its undo): the tree and
-        // the reader follow the sources as they are now.
-        if crate::workspace::sources_stamp(&self.ws.corpus.root) != self.sources_stamp {
-            self.reload(true, false);
-            self.codes.book_changed(&self.ws);
-            return;
+    fn after_write(&mut self, stamp_before: u64, selected: Option<String>) {
+        // An edit of a source's front matter (a case assigned, or its undo) made the
+        // workspace read the sources again: the tree and the reader follow.
+        if self.ws.sources_read != self.sources_seen {
+            return self.follow_workspace(selected);
         }
         if stamp_before == self.disk_stamp {
             self.disk_stamp = crate::workspace::disk_stamp(&self.ws.corpus.root);
@@ -159,15 +157,15 @@ impl App {
     }
 
     pub(super) fn undo(&mut self) {
-        let stamp = self.before_write();
+        let (stamp, selected) = (self.before_write(), self.selected_source_id());
         self.undo_one();
-        self.after_write(stamp);
+        self.after_write(stamp, selected);
     }
 
     pub(super) fn redo(&mut self) {
-        let stamp = self.before_write();
+        let (stamp, selected) = (self.before_write(), self.selected_source_id());
         self.redo_one();
-        self.after_write(stamp);
+        self.after_write(stamp, selected);
     }
 
     fn undo_one(&mut self) {

@@ -31,6 +31,9 @@ pub struct Workspace {
     /// How many of `problems` come from loading the corpus (the rest from the codings, which
     /// are reloaded on their own).
     corpus_problems: usize,
+    /// How often the sources were read again since opening: a caller that keeps views of
+    /// them (the TUI's tree and reader) compares it with what it last saw.
+    pub sources_read: u64,
 }
 
 impl Workspace {
@@ -77,6 +80,7 @@ impl Workspace {
             healed,
             cleaned,
             corpus_problems,
+            sources_read: 0,
         })
     }
 

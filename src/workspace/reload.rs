@@ -95,6 +95,7 @@ impl Workspace {
         self.problems.extend(problems);
         let healed = anchor::heal(&self.corpus, &mut codings);
         self.codings = codings;
+        self.sources_read += 1;
         let moved = healed.iter().filter(|h| h.changed).count();
         self.healed = healed;
         if let Err(e) = self.write_healing(false) {
