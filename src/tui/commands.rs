@@ -223,7 +223,11 @@ impl App {
     /// Ask who is coding when nobody said (first run): a prompt over the first page.
     pub fn ask_coder(&mut self) {
         let purpose = super::popups::PromptPurpose::Coder;
-        let name = self.ws.config.coder.clone();
+        // The login name is a fair guess to confirm; "onbekend" is none.
+        let name = match self.ws.config.coder_from {
+            crate::config::CoderFrom::Login => self.ws.config.coder.clone(),
+            _ => String::new(),
+        };
         self.popup = Some(Popup::prompt(self.msg().who_codes, name, purpose));
     }
 
