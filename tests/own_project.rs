@@ -404,6 +404,43 @@ fn a_fishbone_with_bones_of_its_own() {
     assert!(text.starts_with("[[level]]\nid = \"gezin\""), "{text}");
     let stats = String::from_utf8_lossy(&run(&["stats"]).stdout).to_string();
     assert!(stats.contains("gezin"), "{stats}");
+    // The framework matrix's level columns are the book's own bones, not the monitor's.
+    assert!(
+        run(&["case", "add", "fg-a", "--label", "Focusgroep A"])
+            .status
+            .success()
+    );
+    let out = run(&[
+        "framework",
+        "set",
+        "fg-a",
+        "gezin",
+        "Ouders doen mee.",
+        "--coder",
+        "ana",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["framework", "set", "fg-a", "team", "x", "--coder", "ana"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("gezin, school"), "{said}");
+    let shown: serde_json::Value =
+        serde_json::from_slice(&run(&["framework", "show", "--json"]).stdout).unwrap();
+    let columns: Vec<&str> = shown[0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(columns, ["Gezin", "school"]);
+    assert_eq!(
+        shown[0]["cells"][0][0]["summaries"][0]["text"],
+        "Ouders doen mee."
+    );
     assert!(run(&["check"]).status.success());
 }
 

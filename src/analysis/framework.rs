@@ -184,9 +184,11 @@ pub fn matrix(
             .filter(|k| filled_columns.contains(&k.id))
             .map(|k| header(column_prefix, &k.id, &k.label))
             .collect(),
-        ColumnKind::Level => Level::ALL
-            .iter()
-            .map(|l| header(column_prefix, l.as_str(), l.as_str()))
+        ColumnKind::Level => corpus
+            .codebook
+            .levels()
+            .into_iter()
+            .map(|l| header(column_prefix, l.as_str(), corpus.codebook.level_label(l)))
             .collect(),
     };
     let cells = rows
@@ -259,15 +261,32 @@ pub fn resolve_column(corpus: &Corpus, name: &str) -> Result<String> {
         if kind == ColumnKind::Code && corpus.codebook.code(id).is_none() {
             return Err(Error::Usage(format!("{name:?}: no such code")));
         }
+        if kind == ColumnKind::Level && corpus.codebook.level(id).is_none() {
+            return Err(Error::Usage(format!(
+                "{name:?}: no such level (the code book's levels are {})",
+                level_names(corpus)
+            )));
+        }
         return Ok(name.to_string());
     }
     if corpus.codebook.code(name).is_some() {
         Ok(format!("code:{name}"))
-    } else if Level::parse(name).is_some() {
+    } else if corpus.codebook.level(name).is_some() {
         Ok(format!("level:{name}"))
     } else {
         Err(Error::Usage(format!(
-            "{name:?} is neither a code of the code book nor a level (beleid, team, individu, doelgroep, maatschappij)"
+            "{name:?} is neither a code of the code book nor a level ({})",
+            level_names(corpus)
         )))
     }
+}
+
+fn level_names(corpus: &Corpus) -> String {
+    corpus
+        .codebook
+        .levels()
+        .iter()
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
