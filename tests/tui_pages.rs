@@ -13,13 +13,14 @@ use visgraat::tui::i18n::{self, Lang};
 use visgraat::tui::view;
 use visgraat::workspace::Workspace;
 
-const PAGES: [ViewId; 6] = [
+const PAGES: [ViewId; 7] = [
     ViewId::Documents,
     ViewId::Search,
     ViewId::Fishbone,
     ViewId::Codes,
     ViewId::Matrix,
     ViewId::Review,
+    ViewId::Saturation,
 ];
 
 fn app(p: &common::Project, lang: Lang, size: (u16, u16)) -> App {

@@ -50,7 +50,7 @@ pub(super) fn run(
     command: FrameworkCommand,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = open_workspace(config, bar)?;
+    let mut ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
     match command {
         FrameworkCommand::Set {
@@ -64,7 +64,7 @@ pub(super) fn run(
             let author = coder.unwrap_or_else(|| ws.config.coder.clone());
             crate::corpus::source::validate_id(&author)
                 .map_err(|m| Error::Usage(format!("coder: {m}")))?;
-            crate::coding::framework::set(&ws.config.corpus, &row, &column, &author, &text)?;
+            ws.set_summary(&row, &column, &author, &text)?;
             println!(
                 "{} summary by {author} of {row} × {column}",
                 if text.trim().is_empty() {

@@ -3,6 +3,7 @@
 //! applies an edit (`Workspace::apply_edit`), this keeps the two stacks.
 
 use crate::coding::book_edit::BookEdit;
+use crate::coding::framework::Summary;
 use crate::coding::memos::Memo;
 use crate::coding::review_log::Decision;
 use crate::coding::{Change, Placed};
@@ -29,6 +30,14 @@ pub enum Edit {
         author: String,
         before: Option<Memo>,
         after: Option<Memo>,
+    },
+    /// A framework summary of a cell (`row`, `column`) by `author`: before and after.
+    Summary {
+        row: String,
+        column: String,
+        author: String,
+        before: Option<Summary>,
+        after: Option<Summary>,
     },
 }
 

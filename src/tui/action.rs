@@ -14,6 +14,7 @@ pub enum ViewId {
     Codes,
     Matrix,
     Review,
+    Saturation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -71,6 +72,7 @@ pub enum Action {
     AddCode,
     RenameCode,
     EditDefinition,
+    EditSummary,
     MergeCode,
     SplitCode,
     /// Codes: move the code to the next or previous fishbone level.

@@ -22,6 +22,7 @@ use super::pages::documents::{DocsFocus, DocumentsPage};
 use super::pages::fishbone::FishboneState;
 use super::pages::matrix::MatrixState;
 use super::pages::review::ReviewState;
+use super::pages::saturation::SaturationState;
 use super::pages::search::SearchState;
 use super::pages::{Command, Ctx, cycle};
 use super::popups::{self, Popup, ProblemItem};
@@ -48,6 +49,7 @@ pub struct App {
     pub fishbone: FishboneState,
     pub codes: CodesPage,
     pub matrix: MatrixState,
+    pub saturation: SaturationState,
     pub review: ReviewState,
     /// Whose codings the pages show: one coder, or everyone's (None).
     pub shown_coder: Option<String>,
@@ -105,6 +107,7 @@ impl App {
             fishbone: FishboneState::default(),
             codes: CodesPage::default(),
             matrix: MatrixState::default(),
+            saturation: SaturationState::default(),
             review: ReviewState::default(),
             shown_coder: None,
             popup: None,
@@ -242,6 +245,7 @@ impl App {
                     .shown_coder
                     .clone()
                     .unwrap_or_else(|| self.msg().all_coders.to_string());
+                self.ensure_page();
                 vec![Command::Info(format!("{}: {shown}", self.msg().showing))]
             }
             Action::CycleActiveCoder => self.cycle_active_coder(),
@@ -288,6 +292,7 @@ impl App {
             ViewId::Codes => self.codes.update(action, &ctx),
             ViewId::Matrix => self.matrix.update(action, &ctx),
             ViewId::Review => self.review.update(action, &ctx),
+            ViewId::Saturation => self.saturation.update(action, &ctx),
         }
     }
 
@@ -315,6 +320,9 @@ impl App {
     pub(super) fn ensure_page(&mut self) {
         match self.view {
             ViewId::Matrix => self.matrix.ensure(&self.ws),
+            ViewId::Saturation => self
+                .saturation
+                .ensure(&self.ws, self.shown_coder.as_deref()),
             ViewId::Fishbone => self.fishbone.ensure_counts(&self.ws),
             ViewId::Review => {
                 if let Some(problem) = self.review.ensure(&self.ws) {
@@ -384,6 +392,7 @@ impl App {
     /// them is computed again, and a search that depends on them runs again.
     pub(super) fn data_changed(&mut self) {
         self.matrix.data = None;
+        self.saturation.data = None;
         self.fishbone.counts = None;
         self.review.items = None;
         self.ensure_page();

@@ -27,6 +27,7 @@ impl App {
                 | Command::Record(..)
                 | Command::Book(_)
                 | Command::SetMemo { .. }
+                | Command::SetSummary { .. }
                 | Command::SettleAs(_)
                 | Command::KeepDifference
                 | Command::AcceptReview(_)
@@ -99,6 +100,22 @@ impl App {
                     Ok(edit) => {
                         self.history.done(edit);
                         self.info(self.msg().saved);
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            Command::SetSummary { row, column, text } => {
+                let author = self.ws.config.coder.clone();
+                match self.ws.set_summary(&row, &column, &author, &text) {
+                    Ok(edit) => {
+                        self.history.done(edit);
+                        let mm = crate::tui::i18n::methods::methods(self.lang);
+                        let done = if text.trim().is_empty() {
+                            mm.summary_removed
+                        } else {
+                            mm.summary_saved
+                        };
+                        self.info(done);
                     }
                     Err(e) => self.error(e.to_string()),
                 }
@@ -412,7 +429,8 @@ impl App {
     /// A click: a tab, a tree row, a place in the reader, a result, a code.
     pub(super) fn click(&mut self, x: u16, y: u16) {
         if y == 0 {
-            if let Some(view) = layout::tab_at(x, self.size) {
+            let widths = super::view::tab_widths(self, self.size);
+            if let Some(view) = layout::tab_at(x, &widths) {
                 self.update(super::action::Action::Show(view));
             }
             return;
@@ -469,6 +487,20 @@ impl App {
                 let line = first + y.saturating_sub(main.y + 1) as usize;
                 if let Some(Some(code)) = rows.get(line) {
                     self.codes.selected = *code;
+                }
+            }
+            ViewId::Saturation => {
+                // A click on a bar selects its unit.
+                let main = layout::main_area(self.size);
+                let steps = self.saturation.assessment().map_or(0, |s| s.steps.len());
+                let width = main.width.saturating_sub(2) as usize;
+                let (cw, first, _) =
+                    super::view::saturation::columns(steps, self.saturation.selected, width);
+                let left = (main.x + 1) as usize + super::view::saturation::AXIS;
+                if let Some(dx) = (x as usize).checked_sub(left)
+                    && first + dx / cw < steps
+                {
+                    self.saturation.selected = first + dx / cw;
                 }
             }
             ViewId::Fishbone | ViewId::Matrix | ViewId::Review => {}

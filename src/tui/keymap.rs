@@ -25,12 +25,13 @@ pub enum Context {
     Codes,
     Matrix,
     Review,
+    Saturation,
     Passages,
     Problems,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Documents,
         Context::Search,
@@ -38,6 +39,7 @@ impl Context {
         Context::Codes,
         Context::Matrix,
         Context::Review,
+        Context::Saturation,
         Context::Passages,
         Context::Problems,
     ];
@@ -51,6 +53,7 @@ impl Context {
             Context::Codes => "codes",
             Context::Matrix => "matrix",
             Context::Review => "review",
+            Context::Saturation => "saturation",
             Context::Passages => "passages",
             Context::Problems => "problems",
         }
@@ -68,6 +71,7 @@ impl Context {
             ViewId::Codes => Context::Codes,
             ViewId::Matrix => Context::Matrix,
             ViewId::Review => Context::Review,
+            ViewId::Saturation => Context::Saturation,
         }
     }
 

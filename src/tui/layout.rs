@@ -113,22 +113,41 @@ pub fn preview_area(size: (u16, u16), filter_rows: u16) -> Option<Rect> {
     })
 }
 
-pub const VIEWS: [ViewId; 6] = [
+pub const VIEWS: [ViewId; 7] = [
     ViewId::Documents,
     ViewId::Search,
     ViewId::Fishbone,
     ViewId::Codes,
     ViewId::Matrix,
     ViewId::Review,
+    ViewId::Saturation,
 ];
 
 /// Tabs share the first row; on a narrow terminal they shrink so that all of them show.
-pub fn tab_width(size: (u16, u16)) -> u16 {
-    TAB_WIDTH.min(size.0 / VIEWS.len() as u16).max(1)
+/// The width of each tab: its label and a gap when all fit the row, else an equal share.
+pub fn tab_widths(labels: &[usize], width: u16) -> Vec<u16> {
+    let natural: usize = labels.iter().sum();
+    if natural + labels.len() <= width as usize {
+        labels.iter().map(|w| (w + 1) as u16).collect()
+    } else if natural <= width as usize {
+        // Labels start with a space: they still read apart without the gap.
+        labels.iter().map(|w| *w as u16).collect()
+    } else {
+        let share = TAB_WIDTH.min(width / labels.len().max(1) as u16).max(1);
+        vec![share; labels.len()]
+    }
 }
 
-pub fn tab_at(x: u16, size: (u16, u16)) -> Option<ViewId> {
-    VIEWS.get((x / tab_width(size)) as usize).copied()
+/// The view whose tab is at column `x`, for tabs of `widths`.
+pub fn tab_at(x: u16, widths: &[u16]) -> Option<ViewId> {
+    let mut right = 0;
+    for (view, w) in VIEWS.iter().zip(widths) {
+        right += w;
+        if x < right {
+            return Some(*view);
+        }
+    }
+    None
 }
 
 /// A centred popup of at most `w` × `h`.
@@ -136,4 +155,23 @@ pub fn popup_area(size: (u16, u16), w: u16, h: u16) -> Rect {
     let w = w.min(size.0.saturating_sub(4));
     let h = h.min(size.1.saturating_sub(4));
     Rect::new((size.0 - w) / 2, (size.1 - h) / 2, w, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_keep_their_labels_while_they_fit_and_clicks_find_them() {
+        let labels = [13, 9, 11, 8, 9, 14, 14]; // " 1 Documenten" … " 7 Verzadiging"
+        let wide = tab_widths(&labels, 120);
+        assert_eq!(wide, [14, 10, 12, 9, 10, 15, 15]);
+        assert_eq!(tab_widths(&labels, 80), [13, 9, 11, 8, 9, 14, 14]);
+        assert_eq!(tab_widths(&labels, 60), [8; 7]);
+        assert_eq!(tab_at(0, &wide), Some(ViewId::Documents));
+        assert_eq!(tab_at(13, &wide), Some(ViewId::Documents));
+        assert_eq!(tab_at(14, &wide), Some(ViewId::Search));
+        assert_eq!(tab_at(84, &wide), Some(ViewId::Saturation));
+        assert_eq!(tab_at(85, &wide), None);
+    }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::coding::book_edit::{self, BookEdit};
 use crate::coding::history::Edit;
-use crate::coding::{self, Placed, case_edit, memos, review_log};
+use crate::coding::{self, Placed, case_edit, framework, memos, review_log};
 use crate::corpus::cases::AttrValue;
 use crate::corpus::codebook::{Codebook, Level, Valence};
 use crate::error::{Error, Result};
@@ -168,6 +168,16 @@ impl Workspace {
                 memos::restore(self.root(), target, author, memo.as_ref())?;
                 self.reload_memos()
             }
+            Edit::Summary {
+                row,
+                column,
+                author,
+                before,
+                after,
+            } => {
+                let summary = if forward { after } else { before };
+                framework::restore(self.root(), row, column, author, summary.as_ref())
+            }
             Edit::Added(_) | Edit::Removed(_) | Edit::Replaced { .. } => {
                 match edit.coding_change(forward) {
                     Some(change) => self.apply_codings(&[change]),
@@ -315,6 +325,29 @@ impl Workspace {
             .cloned();
         Ok(Edit::Memo {
             target: target.to_string(),
+            author: author.to_string(),
+            before,
+            after,
+        })
+    }
+
+    /// Write `author`'s summary of a framework cell (`row` is `case:ID`/`source:ID`,
+    /// `column` `code:ID`/`level:NAME`; empty text removes it), one locked atomic write.
+    pub fn set_summary(
+        &mut self,
+        row: &str,
+        column: &str,
+        author: &str,
+        text: &str,
+    ) -> Result<Edit> {
+        let before = framework::set(self.root(), row, column, author, text)?;
+        let after = framework::load(self.root())?
+            .of(row, column)
+            .find(|s| s.author == author)
+            .cloned();
+        Ok(Edit::Summary {
+            row: row.to_string(),
+            column: column.to_string(),
             author: author.to_string(),
             before,
             after,

@@ -145,6 +145,24 @@ impl Workspace {
         ))
     }
 
+    /// One framework matrix (rows × columns), its summaries read fresh from framework.toml.
+    pub fn framework_matrix(
+        &self,
+        rows_are: crate::coding::framework::RowKind,
+        columns_are: crate::coding::framework::ColumnKind,
+        coder: Option<&str>,
+    ) -> Result<crate::analysis::framework::FrameworkMatrix> {
+        let summaries = crate::coding::framework::load(&self.config.corpus)?;
+        Ok(crate::analysis::framework::matrix(
+            &self.corpus,
+            &self.codings,
+            &summaries,
+            rows_are,
+            columns_are,
+            coder,
+        ))
+    }
+
     pub fn searcher(&self) -> Result<Searcher> {
         Searcher::open(&self.config.index)
     }

@@ -18,6 +18,7 @@ pub fn describe(action: &Action) -> (&'static str, &'static str) {
             ViewId::Codes => ("codes", "codes"),
             ViewId::Matrix => ("matrix", "matrix"),
             ViewId::Review => ("vergelijken", "review"),
+            ViewId::Saturation => ("verzadiging", "saturation"),
         },
         NextPane => ("volgend paneel", "next pane"),
         Up => ("omhoog", "up"),
@@ -67,6 +68,10 @@ pub fn describe(action: &Action) -> (&'static str, &'static str) {
         AddCode => ("code toevoegen", "add a code"),
         RenameCode => ("code hernoemen", "rename the code"),
         EditDefinition => ("definitie bewerken", "edit the definition"),
+        EditSummary => (
+            "samenvatting van de cel schrijven",
+            "write the cell's summary",
+        ),
         MergeCode => ("code samenvoegen", "merge the code"),
         SplitCode => ("code splitsen", "split the code"),
         NextLevel => ("naar het volgende niveau", "to the next level"),

@@ -28,9 +28,10 @@ pub const EVERYWHERE: &[Entry] = &[
             Show(ViewId::Codes),
             Show(ViewId::Matrix),
             Show(ViewId::Review),
+            Show(ViewId::Saturation),
         ]),
-        "documenten · zoeken · visgraat · codes · matrix · vergelijken",
-        "documents · search · fishbone · codes · matrix · review",
+        "documenten · zoeken · visgraat · codes · matrix · vergelijken · verzadiging",
+        "documents · search · fishbone · codes · matrix · review · saturation",
     ),
     (Of(&[FocusSearch]), "zoeken", "search"),
     (
@@ -297,13 +298,46 @@ pub const MATRIX: &[Entry] = &[
     (Of(&[Left, Down, Up, Right]), "cel kiezen", "choose a cell"),
     (
         Of(&[ToggleValence, NextPane]),
-        "wissel: niveau × casus · codes samen in een alinea",
-        "switch: level × case · codes together in a paragraph",
+        "wissel: niveau × casus · codes samen in een alinea · raamwerk casus × code · casus × niveau",
+        "switch: level × case · codes together in a paragraph · framework case × code · case × level",
     ),
     (
         Of(&[Enter]),
-        "de alinea's achter de cel (Enter opent er een)",
-        "the paragraphs behind the cell (Enter opens one)",
+        "de alinea's (of coderingen) achter de cel (Enter opent er een)",
+        "the paragraphs (or codings) behind the cell (Enter opens one)",
+    ),
+    (
+        Of(&[EditSummary]),
+        "raamwerk: jouw samenvatting van de cel (Gale e.a. 2013)",
+        "framework: your summary of the cell (Gale et al. 2013)",
+    ),
+];
+
+pub const SATURATION: &[Entry] = &[
+    (
+        Of(&[Left, Right]),
+        "vorige/volgende bron (of casus)",
+        "previous/next source (or case)",
+    ),
+    (
+        Of(&[ToggleValence, NextPane]),
+        "wissel: per bron · per casus",
+        "switch: per source · per case",
+    ),
+    (
+        Of(&[Enter]),
+        "de coderingen die de nieuwe codes brachten (Enter opent er een)",
+        "the codings that brought the new codes in (Enter opens one)",
+    ),
+    (
+        Of(&[CycleShownCoder]),
+        "één codeur of alle samen",
+        "one coder or all together",
+    ),
+    (
+        Label("basis 4 · run 2 · ≤ 5 %", "base 4 · run 2 · ≤ 5 %"),
+        "Guest, Namey & Chen (2020); andere waarden: visgraat saturation",
+        "Guest, Namey & Chen (2020); other values: visgraat saturation",
     ),
 ];
 
@@ -315,6 +349,7 @@ pub fn entries(view: ViewId) -> &'static [Entry] {
         ViewId::Codes => CODES,
         ViewId::Matrix => MATRIX,
         ViewId::Review => REVIEW,
+        ViewId::Saturation => SATURATION,
     }
 }
 

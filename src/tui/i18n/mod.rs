@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod help;
+pub mod methods;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -481,6 +482,7 @@ pub fn doubt(lang: Lang, doubt: crate::coding::anchor::Doubt) -> &'static str {
 /// Every UI string of `lang`: the messages, the help entries and the action descriptions.
 pub fn all_strings(lang: Lang) -> Vec<&'static str> {
     let mut all = messages(lang).all();
+    all.extend(methods::methods(lang).all());
     let entries = [
         help::EVERYWHERE,
         help::DOCUMENTS,
@@ -489,6 +491,7 @@ pub fn all_strings(lang: Lang) -> Vec<&'static str> {
         help::CODES,
         help::MATRIX,
         help::REVIEW,
+        help::SATURATION,
         std::slice::from_ref(&help::MOUSE),
     ];
     for (keys, nl, en) in entries.into_iter().flatten() {

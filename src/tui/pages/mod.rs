@@ -9,6 +9,7 @@ pub mod fishbone;
 pub mod matrix;
 pub mod reader;
 pub mod review;
+pub mod saturation;
 pub mod search;
 
 use crate::coding::Placed;
@@ -106,6 +107,12 @@ pub enum Command {
     Book(BookOp),
     SetMemo {
         target: String,
+        text: String,
+    },
+    /// The active coder's summary of a framework cell (empty text removes it).
+    SetSummary {
+        row: String,
+        column: String,
         text: String,
     },
     /// Settle the selected disagreement as coder 0 or 1 coded it.

@@ -78,6 +78,11 @@ pub enum PromptPurpose {
     AssignCase {
         source: String,
     },
+    /// The active coder's summary of a framework cell (`case:ID`, `code:ID` / `level:NAME`).
+    Summary {
+        row: String,
+        column: String,
+    },
     /// Who is coding (first run): remembered in the user's own config.
     Coder,
 }

@@ -130,6 +130,9 @@ pub(super) fn update_prompt(
             case: Some(text).filter(|t| !t.is_empty()),
         },
         PromptPurpose::Coder => return (None, vec![Command::RememberCoder(text)]),
+        PromptPurpose::Summary { row, column } => {
+            return (None, vec![Command::SetSummary { row, column, text }]);
+        }
     };
     (None, vec![Command::Book(op)])
 }

@@ -1,6 +1,8 @@
 //! Matrix: fishbone level × case, or code × code co-occurrence, as a table of counts. The
 //! selected cell's row and column are written out in full below the table (column heads
-//! are numbers, since code ids are long); a note says when most material has no case.
+//! are numbers, since code ids are long); a note says when most material has no case. A
+//! framework matrix counts the supporting codings and marks a cell with a summary (✎); its
+//! footer shows the selected cell's summaries, one per author.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,6 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::pad;
 use crate::tui::app::App;
+use crate::tui::i18n::methods;
 use crate::tui::layout;
 use crate::tui::pages::matrix::MatrixKind;
 use crate::tui::theme::Theme;
@@ -19,15 +22,23 @@ const CELL: usize = 5;
 pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let m = app.msg();
     let main = layout::main_area(size);
+    let mm = methods::methods(app.lang);
     let title = match app.matrix.kind {
         MatrixKind::LevelByCase => m.matrix_level_case,
         MatrixKind::CoOccurrence => m.matrix_cooccurrence,
+        MatrixKind::FrameworkCodes => mm.framework_codes,
+        MatrixKind::FrameworkLevels => mm.framework_levels,
     };
     let block = Block::bordered()
         .title(format!("{title} · t"))
         .border_style(theme.focus_border(true));
     let inner = block.inner(main);
     frame.render_widget(block, main);
+    if let Some(problem) = &app.matrix.problem {
+        let p = Paragraph::new(problem.as_str()).style(theme.error());
+        frame.render_widget(p.wrap(Wrap { trim: true }), inner);
+        return;
+    }
     let Some(matrix) = &app.matrix.data else {
         return;
     };
@@ -47,7 +58,11 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let fits = ((inner.width as usize).saturating_sub(label_width + 1) / CELL).max(1);
     // Scroll the columns so the selected one is visible.
     let first_col = sel_col.saturating_sub(fits - 1);
-    let footer = 4u16;
+    let footer = if app.matrix.framework.is_some() {
+        6u16
+    } else {
+        4u16
+    };
     let visible_rows = (inner.height.saturating_sub(footer + 1)) as usize;
     let first_row = sel_row.saturating_sub(visible_rows.saturating_sub(1));
 
@@ -76,14 +91,21 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         )];
         for c in (first_col..matrix.columns.len()).take(fits) {
             let n = matrix.cells[r][c];
-            let text = format!(
-                "{:>CELL$}",
-                if n == 0 {
-                    "·".to_string()
-                } else {
-                    n.to_string()
-                }
-            );
+            let summarised = app
+                .matrix
+                .framework
+                .as_ref()
+                .is_some_and(|f| !f.cells[r][c].summaries.is_empty());
+            let count = if n == 0 {
+                "·".to_string()
+            } else {
+                n.to_string()
+            };
+            let text = if summarised {
+                format!("{:>w$}✎", count, w = CELL - 1)
+            } else {
+                format!("{count:>CELL$}")
+            };
             let style = if r == sel_row && c == sel_col {
                 theme.selected()
             } else if n == 0 {
@@ -121,6 +143,17 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         column_label(app, &matrix.columns[sel_col]),
         matrix.cells[sel_row][sel_col]
     ))];
+    if let Some((_, _, cell)) = app.matrix.framework_cell() {
+        if cell.summaries.is_empty() {
+            foot.push(Line::styled(mm.no_summary, theme.dim()));
+        }
+        for s in &cell.summaries {
+            foot.push(Line::from(vec![
+                Span::styled(format!("{}: ", s.author), theme.title()),
+                Span::raw(s.text.clone()),
+            ]));
+        }
+    }
     if let Some((without, total)) = matrix.mostly_no_case {
         let note = app
             .msg()

@@ -8,6 +8,7 @@ pub use fishbone::counts as fishbone_counts;
 pub mod help;
 mod matrix;
 mod review;
+pub(crate) mod saturation;
 pub mod search;
 
 use ratatui::Frame;
@@ -42,6 +43,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         ViewId::Codes => codes::render(app, frame, size, &theme),
         ViewId::Matrix => matrix::render(app, frame, size, &theme),
         ViewId::Review => review::render(app, frame, size, &theme),
+        ViewId::Saturation => saturation::render(app, frame, size, &theme),
     }
     status(app, frame, size, &theme);
     if let Some(popup) = &app.popup {
@@ -52,23 +54,41 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
+/// Each tab's label (" 1 Documenten"), with the key bound to it.
+pub(crate) fn tab_labels(app: &App) -> Vec<String> {
+    let m = app.msg();
+    layout::VIEWS
+        .iter()
+        .map(|view| {
+            let name = match view {
+                ViewId::Documents => m.documents,
+                ViewId::Search => m.search,
+                ViewId::Fishbone => m.fishbone,
+                ViewId::Codes => m.codes,
+                ViewId::Matrix => m.matrix,
+                ViewId::Review => m.review,
+                ViewId::Saturation => crate::tui::i18n::methods::methods(app.lang).saturation,
+            };
+            let key = app
+                .keymap
+                .label(Context::Global, &crate::tui::action::Action::Show(*view));
+            format!(" {key} {name}")
+        })
+        .collect()
+}
+
+/// The tabs' widths at the current size (clicks use the same).
+pub(crate) fn tab_widths(app: &App, size: (u16, u16)) -> Vec<u16> {
+    let labels: Vec<usize> = tab_labels(app).iter().map(|l| l.width()).collect();
+    layout::tab_widths(&labels, size.0)
+}
+
 fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let m = app.msg();
     let mut spans = Vec::new();
-    for (i, view) in layout::VIEWS.iter().enumerate() {
-        let name = match view {
-            ViewId::Documents => m.documents,
-            ViewId::Search => m.search,
-            ViewId::Fishbone => m.fishbone,
-            ViewId::Codes => m.codes,
-            ViewId::Matrix => m.matrix,
-            ViewId::Review => m.review,
-        };
-        let key = app
-            .keymap
-            .label(Context::Global, &crate::tui::action::Action::Show(*view));
-        let _ = i;
-        let label = pad(&format!(" {key} {name}"), layout::tab_width(size) as usize);
+    let widths = tab_widths(app, size);
+    for ((view, label), w) in layout::VIEWS.iter().zip(tab_labels(app)).zip(widths) {
+        let label = pad(&label, w as usize);
         let style = if *view == app.view {
             theme.selected()
         } else {
@@ -77,17 +97,25 @@ fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         spans.push(Span::styled(label, style));
     }
     let key = |a: crate::tui::action::Action| app.keymap.label(app.key_context(), &a);
-    let right = format!(
-        "{} {}  {} {} ",
+    let help = format!(
+        "{} {} ",
         key(crate::tui::action::Action::ToggleHelp),
-        m.help,
-        key(crate::tui::action::Action::Quit),
-        m.quit
+        m.help
     );
+    let quit = format!(" {} {} ", key(crate::tui::action::Action::Quit), m.quit);
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
-    let gap = (size.0 as usize).saturating_sub(used + right.width());
-    spans.push(Span::raw(" ".repeat(gap)));
-    spans.push(Span::styled(right, theme.dim()));
+    // The hint only where it fits whole (help first): the tabs come first.
+    let room = (size.0 as usize).saturating_sub(used);
+    let right = if help.width() + quit.width() <= room {
+        format!("{help}{quit}")
+    } else {
+        help
+    };
+    if right.width() <= room {
+        let gap = size.0 as usize - used - right.width();
+        spans.push(Span::raw(" ".repeat(gap)));
+        spans.push(Span::styled(right, theme.dim()));
+    }
     frame.render_widget(
         Paragraph::new(Line::from(spans)),
         Rect::new(0, 0, size.0, 1),
