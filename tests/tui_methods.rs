@@ -244,3 +244,82 @@ fn a_framework_summary_is_written_in_the_matrix_page_and_undone() {
     assert!(!std::fs::read_to_string(&file).unwrap().contains("sociale"));
     assert_eq!(app.message.clone().unwrap().0, "Samenvatting weggehaald");
 }
+
+#[test]
+fn the_tui_limited_to_a_reliability_round_lists_and_finds_only_its_units() {
+    let p = project();
+    p.expect(0, &["index", "--quiet"]);
+    let mut app = app(&p, (120, 32));
+    app.update(Action::CycleRound);
+    assert!(app.round.is_none());
+    assert!(app.message.clone().unwrap().0.contains("icr sample"));
+
+    p.expect(0, &["icr", "sample", "--share", "15%", "--seed", "3"]);
+    let round = std::fs::read_to_string(p.corpus().join("icr/round-1.toml")).unwrap();
+    app.update(Action::CycleRound);
+    let r = app.round.clone().expect("round 1");
+    assert_eq!(r.round, 1);
+    let in_round: std::collections::BTreeSet<String> =
+        r.units.iter().map(|u| u.source.clone()).collect();
+    let listed: std::collections::BTreeSet<String> = app
+        .docs
+        .tree
+        .iter()
+        .filter_map(|row| match row {
+            visgraat::tui::pages::documents::TreeRow::Source(i) => {
+                Some(app.ws.corpus.sources[*i].meta.id.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(listed, in_round, "{round}");
+    assert!(listed.len() < app.ws.corpus.sources.len());
+    let said = app.message.clone().unwrap().0;
+    assert!(said.starts_with("Ronde 1: "), "{said}");
+    assert!(
+        screen(&app).contains("ronde 1"),
+        "the status line names the round"
+    );
+
+    // The reader marks the round's units; the search finds only hits in them.
+    app.update(Action::Enter);
+    assert!(screen(&app).contains('▐'));
+    app.update(Action::Show(ViewId::Search));
+    for c in "docent".chars() {
+        app.update(Action::Input(c));
+    }
+    let searcher = app.ws.searcher().unwrap();
+    let mut total = 0;
+    for effect in std::mem::take(&mut app.effects) {
+        if let visgraat::tui::app::Effect::Search {
+            generation,
+            request,
+        } = effect
+        {
+            let hits = searcher
+                .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
+                .unwrap();
+            total = hits.len();
+            app.search_done(generation, Ok(hits));
+        }
+    }
+    assert!(total > app.search.results.len(), "{total} hits, all shown");
+    assert!(!app.search.results.is_empty());
+    for hit in &app.search.results {
+        assert!(
+            r.contains(&hit.source, hit.start as usize, hit.end as usize),
+            "{} {}..{} is not in the round",
+            hit.source,
+            hit.start,
+            hit.end
+        );
+    }
+
+    // Once more: every source again.
+    app.update(Action::CycleRound);
+    assert!(app.round.is_none());
+    assert_eq!(
+        app.message.clone().unwrap().0,
+        "Alle bronnen weer (geen ronde)"
+    );
+}

@@ -73,6 +73,7 @@ pub enum Action {
     RenameCode,
     EditDefinition,
     EditSummary,
+    CycleRound,
     MergeCode,
     SplitCode,
     /// Codes: move the code to the next or previous fishbone level.

@@ -50,6 +50,8 @@ pub struct App {
     pub codes: CodesPage,
     pub matrix: MatrixState,
     pub saturation: SaturationState,
+    /// The reliability round the tree and the search are limited to, if any.
+    pub round: Option<crate::coding::rounds::Round>,
     pub review: ReviewState,
     /// Whose codings the pages show: one coder, or everyone's (None).
     pub shown_coder: Option<String>,
@@ -108,6 +110,7 @@ impl App {
             codes: CodesPage::default(),
             matrix: MatrixState::default(),
             saturation: SaturationState::default(),
+            round: None,
             review: ReviewState::default(),
             shown_coder: None,
             popup: None,
@@ -198,6 +201,10 @@ impl App {
     }
 
     pub fn search_done(&mut self, generation: u64, result: std::result::Result<Vec<Hit>, String>) {
+        let result = result.map(|mut hits| {
+            hits.retain(|h| self.hit_in_round(h));
+            hits
+        });
         self.search.search_done(generation, result);
     }
 
@@ -249,6 +256,7 @@ impl App {
                 vec![Command::Info(format!("{}: {shown}", self.msg().showing))]
             }
             Action::CycleActiveCoder => self.cycle_active_coder(),
+            Action::CycleRound => self.cycle_round(),
             Action::Show(view) => {
                 if view == ViewId::Search {
                     self.search.editing = true;

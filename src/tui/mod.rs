@@ -12,6 +12,7 @@ pub mod layout;
 pub mod pages;
 pub mod popups;
 pub mod replay;
+mod round;
 pub mod text;
 pub mod theme;
 pub mod view;

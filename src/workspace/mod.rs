@@ -163,6 +163,11 @@ impl Workspace {
         ))
     }
 
+    /// The reliability rounds drawn so far (corpus/icr/round-N.toml), in order.
+    pub fn rounds(&self) -> Result<Vec<crate::coding::rounds::Round>> {
+        crate::coding::rounds::load_all(&self.config.corpus)
+    }
+
     pub fn searcher(&self) -> Result<Searcher> {
         Searcher::open(&self.config.index)
     }

@@ -68,6 +68,10 @@ pub fn describe(action: &Action) -> (&'static str, &'static str) {
         AddCode => ("code toevoegen", "add a code"),
         RenameCode => ("code hernoemen", "rename the code"),
         EditDefinition => ("definitie bewerken", "edit the definition"),
+        CycleRound => (
+            "beperk tot een betrouwbaarheidsronde",
+            "limit to a reliability round",
+        ),
         EditSummary => (
             "samenvatting van de cel schrijven",
             "write the cell's summary",

@@ -49,6 +49,11 @@ pub const EVERYWHERE: &[Entry] = &[
         "search filters: kind, case, factor, ±, coder, quotes, speaker, code",
     ),
     (
+        Of(&[CycleRound]),
+        "alleen een betrouwbaarheidsronde (boom, zoeken; ▐ in de lezer) · alles",
+        "one reliability round only (tree, search; ▐ in the reader) · everything",
+    ),
+    (
         Of(&[Undo, Redo]),
         "ongedaan maken · opnieuw (coderingen en codeboek)",
         "undo · redo (codings and code book)",

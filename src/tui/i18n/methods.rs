@@ -32,6 +32,10 @@ pub struct MethodMessages {
     pub summaries_in_framework: &'static str,
     pub summary_removed: &'static str,
     pub summary_saved: &'static str,
+    pub round_shown: &'static str,
+    pub round_off: &'static str,
+    pub no_rounds: &'static str,
+    pub round_status: &'static str,
 }
 
 impl MethodMessages {
@@ -65,6 +69,10 @@ impl MethodMessages {
             self.summaries_in_framework,
             self.summary_removed,
             self.summary_saved,
+            self.round_shown,
+            self.round_off,
+            self.no_rounds,
+            self.round_status,
         ]
     }
 }
@@ -98,6 +106,10 @@ pub const NL: MethodMessages = MethodMessages {
     summaries_in_framework: "Samenvattingen horen bij een raamwerkmatrix: wissel eerst de matrix",
     summary_removed: "Samenvatting weggehaald",
     summary_saved: "Samenvatting bewaard",
+    round_shown: "Ronde {round}: {units} eenheden in {sources} bronnen; boom en zoeken tonen alleen deze",
+    round_off: "Alle bronnen weer (geen ronde)",
+    no_rounds: "Nog geen betrouwbaarheidsronde: visgraat icr sample --share 15% trekt er een",
+    round_status: "ronde {round}",
 };
 
 pub const EN: MethodMessages = MethodMessages {
@@ -129,6 +141,10 @@ pub const EN: MethodMessages = MethodMessages {
     summaries_in_framework: "Summaries belong to a framework matrix: switch the matrix first",
     summary_removed: "Summary removed",
     summary_saved: "Summary saved",
+    round_shown: "Round {round}: {units} units in {sources} sources; the tree and the search show only these",
+    round_off: "All sources again (no round)",
+    no_rounds: "No reliability round yet: visgraat icr sample --share 15% draws one",
+    round_status: "round {round}",
 };
 
 pub fn methods(lang: super::Lang) -> &'static MethodMessages {

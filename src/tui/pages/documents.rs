@@ -29,16 +29,20 @@ pub struct DocumentsPage {
     pub selected: usize,
     pub focus: DocsFocus,
     pub reader: Option<Reader>,
+    /// The sources the tree lists when the TUI is limited to a reliability round (their
+    /// ids); None lists every source.
+    pub limit: Option<std::collections::BTreeSet<String>>,
 }
 
 impl DocumentsPage {
     pub fn new(ws: &Workspace) -> DocumentsPage {
-        let tree = build_tree(ws);
+        let tree = build_tree(ws, None);
         DocumentsPage {
             selected: first_source_row(&tree),
             tree,
             focus: DocsFocus::Tree,
             reader: None,
+            limit: None,
         }
     }
 
@@ -55,7 +59,7 @@ impl DocumentsPage {
     /// After the sources were read again: the tree is rebuilt and the selection and the
     /// reader find their sources by id (indices shift when sources come or go).
     pub fn sources_reloaded(&mut self, ws: &Workspace, selected_id: Option<String>) {
-        self.tree = build_tree(ws);
+        self.tree = build_tree(ws, self.limit.as_ref());
         self.selected = selected_id
             .and_then(|id| ws.corpus.source_index(&id))
             .and_then(|i| self.tree.iter().position(|r| *r == TreeRow::Source(i)))
@@ -195,11 +199,12 @@ fn first_source_row(tree: &[TreeRow]) -> usize {
         .unwrap_or(0)
 }
 
-fn build_tree(ws: &Workspace) -> Vec<TreeRow> {
+fn build_tree(ws: &Workspace, limit: Option<&std::collections::BTreeSet<String>>) -> Vec<TreeRow> {
     let mut tree = Vec::new();
     for kind in SourceKind::ALL {
         let mut ids: Vec<usize> = (0..ws.corpus.sources.len())
             .filter(|&i| ws.corpus.sources[i].meta.kind == kind)
+            .filter(|&i| limit.is_none_or(|l| l.contains(&ws.corpus.sources[i].meta.id)))
             .collect();
         if ids.is_empty() {
             continue;

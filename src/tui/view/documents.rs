@@ -155,7 +155,14 @@ fn reader(app: &App, frame: &mut Frame, size: (u16, u16), with_tree: bool, theme
                 None => spans.push(Span::raw(" ")),
             }
         }
-        spans.push(Span::raw(" "));
+        // The gap: a mark on lines of the round's units, when the TUI is limited to one.
+        let in_round = line.paragraph.is_some()
+            && app.in_round(&source.meta.id, line.start, line.end.max(line.start + 1));
+        spans.push(if in_round {
+            Span::styled("▐", theme.highlight())
+        } else {
+            Span::raw(" ")
+        });
         for cell in &line.cells {
             let innermost = codings
                 .iter()

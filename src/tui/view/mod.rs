@@ -146,6 +146,13 @@ fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             theme.dim(),
         ),
     ];
+    if let Some(round) = &app.round {
+        let text = crate::tui::i18n::methods::fill(
+            crate::tui::i18n::methods::methods(app.lang).round_status,
+            &[("round", round.round.to_string())],
+        );
+        spans.push(Span::styled(format!("{text}  "), theme.highlight()));
+    }
     if let Some(text) = index_status(app) {
         let style = if matches!(app.index, IndexState::Failed(_)) {
             theme.error()
