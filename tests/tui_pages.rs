@@ -102,18 +102,7 @@ fn show(app: &mut App, page: ViewId) {
                 app.update(Action::Input(c));
             }
             let searcher = app.ws.searcher().unwrap();
-            for effect in std::mem::take(&mut app.effects) {
-                if let visgraat::tui::app::Effect::Search {
-                    generation,
-                    request,
-                } = effect
-                {
-                    let hits = searcher
-                        .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
-                        .map_err(|e| e.to_string());
-                    app.search_done(generation, hits);
-                }
-            }
+            common::tui::run_searches(app, &searcher);
             app.update(Action::Down);
         }
         _ => {}

@@ -14,7 +14,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use visgraat::config::Config;
 use visgraat::tui::action::{Action, Filter, ViewId};
-use visgraat::tui::app::{App, Effect};
+use visgraat::tui::app::App;
 use visgraat::tui::view;
 use visgraat::workspace::Workspace;
 
@@ -330,18 +330,7 @@ fn render(app: &App) {
 
 /// Run the searches the app asked for, as the worker thread would.
 fn run_effects(app: &mut App, searcher: &visgraat::index::search::Searcher) {
-    for effect in std::mem::take(&mut app.effects) {
-        if let Effect::Search {
-            generation,
-            request,
-        } = effect
-        {
-            let result = searcher
-                .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
-                .map_err(|e| e.to_string());
-            app.search_done(generation, result);
-        }
-    }
+    common::tui::run_searches(app, searcher);
 }
 
 fn run(kind: Corpus, size: (u16, u16), actions: &[Action]) -> Result<(), TestCaseError> {

@@ -56,18 +56,7 @@ impl Fixture {
     /// Run searches synchronously, as the worker thread would.
     fn run_effects(&mut self) {
         let searcher = self.app.ws.searcher().unwrap();
-        for effect in std::mem::take(&mut self.app.effects) {
-            if let Effect::Search {
-                generation,
-                request,
-            } = effect
-            {
-                let result = searcher
-                    .search(&request, &self.app.ws.codings, &self.app.ws.corpus.codebook)
-                    .map_err(|e| e.to_string());
-                self.app.search_done(generation, result);
-            }
-        }
+        common::tui::run_searches(&mut self.app, &searcher);
     }
 
     fn screen(&self) -> String {
