@@ -102,7 +102,7 @@ fn show(app: &mut App, page: ViewId) {
                 app.update(Action::Input(c));
             }
             let searcher = app.ws.searcher().unwrap();
-            common::tui::run_searches(app, &searcher);
+            app.run_searches_now(&searcher);
             app.update(Action::Down);
         }
         _ => {}

@@ -330,7 +330,7 @@ fn render(app: &App) {
 
 /// Run the searches the app asked for, as the worker thread would.
 fn run_effects(app: &mut App, searcher: &visgraat::index::search::Searcher) {
-    common::tui::run_searches(app, searcher);
+    app.run_searches_now(searcher);
 }
 
 fn run(kind: Corpus, size: (u16, u16), actions: &[Action]) -> Result<(), TestCaseError> {

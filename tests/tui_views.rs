@@ -56,7 +56,7 @@ impl Fixture {
     /// Run searches synchronously, as the worker thread would.
     fn run_effects(&mut self) {
         let searcher = self.app.ws.searcher().unwrap();
-        common::tui::run_searches(&mut self.app, &searcher);
+        self.app.run_searches_now(&searcher);
     }
 
     fn screen(&self) -> String {

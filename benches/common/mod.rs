@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use visgraat::index::search::Searcher;
 use visgraat::tui::action::{Action, ViewId};
-use visgraat::tui::app::{App, Effect};
+use visgraat::tui::app::App;
 use visgraat::tui::view;
 
 /// The `p` quantile (0..=1) of `samples` (sorted in place).
@@ -20,18 +20,7 @@ pub fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 
 /// Run the App's searches synchronously, as the TUI's search thread would.
 pub fn run_effects(app: &mut App, searcher: &Searcher) {
-    for effect in std::mem::take(&mut app.effects) {
-        if let Effect::Search {
-            generation,
-            request,
-        } = effect
-        {
-            let result = searcher
-                .search(&request, &app.ws.codings, &app.ws.corpus.codebook)
-                .map_err(|e| e.to_string());
-            app.search_done(generation, result);
-        }
-    }
+    app.run_searches_now(searcher);
 }
 
 /// Type each query into the search line one character at a time; per keystroke the time to

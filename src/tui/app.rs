@@ -411,6 +411,24 @@ impl App {
         }
     }
 
+    /// Answer the searches asked for on this thread with `searcher`, as the search worker
+    /// would, and drop the other effects: for tests and benchmarks, which drive the App
+    /// without the TUI's threads.
+    pub fn run_searches_now(&mut self, searcher: &crate::index::search::Searcher) {
+        for effect in std::mem::take(&mut self.effects) {
+            if let Effect::Search {
+                generation,
+                request,
+            } = effect
+            {
+                let result = searcher
+                    .search(&request, &self.ws.codings, &self.ws.corpus.codebook)
+                    .map_err(|e| e.to_string());
+                self.search_done(generation, result);
+            }
+        }
+    }
+
     pub(super) fn request_search(&mut self) {
         if let Some((generation, request)) = self.search.next_request() {
             self.effects.push(Effect::Search {

@@ -5,7 +5,6 @@
 
 pub mod qdpx;
 pub mod tmux;
-pub mod tui;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
