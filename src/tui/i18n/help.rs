@@ -340,9 +340,9 @@ pub const SATURATION: &[Entry] = &[
         "one coder or all together",
     ),
     (
-        Label("basis 4 · run 2 · ≤ 5 %", "base 4 · run 2 · ≤ 5 %"),
-        "Guest, Namey & Chen (2020); andere waarden: visgraat saturation",
-        "Guest, Namey & Chen (2020); other values: visgraat saturation",
+        Label("standaard", "defaults"),
+        "basis 4, run 2, ≤ 5 % (Guest, Namey & Chen 2020); andere: visgraat saturation",
+        "base 4, run 2, ≤ 5 % (Guest, Namey & Chen 2020); others: visgraat saturation",
     ),
 ];
 
