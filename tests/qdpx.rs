@@ -202,3 +202,87 @@ fn a_colleagues_export_merges_by_guid() {
     );
     a.expect(0, &["check"]);
 }
+
+#[test]
+fn case_attributes_travel_with_their_types() {
+    let p = Project::shipped();
+    let set = |case: &str, attrs: &[&str]| {
+        let mut args = vec!["case", "set", case];
+        for a in attrs {
+            args.extend(["--attr", a]);
+        }
+        p.expect(0, &args);
+    };
+    set(
+        "docententeam-aoc-groen",
+        &["niveau=2", "gewicht=1", "gehouden=2024-03-14", "regio=Oost"],
+    );
+    set(
+        "ondersteuningsteam-klein-roc",
+        &["niveau=3", "gewicht=1.5", "gehouden=2024-03-21", "regio=2"],
+    );
+    let out = export(&p, "typen.qdpx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut qde = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut qde).unwrap();
+    let variable = |name: &str| {
+        let at = qde.find(&format!("name=\"{name}\"")).unwrap();
+        let tag = &qde[qde[..at].rfind('<').unwrap()..at + qde[at..].find('>').unwrap()];
+        tag.to_string()
+    };
+    assert!(variable("niveau").contains("typeOfVariable=\"Integer\""));
+    assert!(variable("gewicht").contains("typeOfVariable=\"Float\""));
+    assert!(variable("gehouden").contains("typeOfVariable=\"Date\""));
+    // One value that is not a number makes the variable text, so every value fits its type.
+    assert!(variable("regio").contains("typeOfVariable=\"Text\""));
+    assert!(qde.contains("<IntegerValue>2</IntegerValue>"), "{qde}");
+    assert!(qde.contains("<FloatValue>1.5</FloatValue>"));
+    assert!(qde.contains("<DateValue>2024-03-14</DateValue>"));
+    assert!(qde.contains("<TextValue>2</TextValue>"));
+
+    // Another tool's project (the same file without visgraat's own sidecar) reads back as
+    // numbers, dates and text.
+    let foreign = p.path().join("zonder-sidecar.qdpx");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&foreign).unwrap());
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).unwrap();
+        if !entry.name().unwrap().starts_with("visgraat/") {
+            w.raw_copy_file(entry).unwrap();
+        }
+    }
+    w.finish().unwrap();
+    let q = empty_project();
+    q.expect(0, &["import", foreign.to_str().unwrap()]);
+    let cases = std::fs::read_to_string(q.corpus().join("cases.toml")).unwrap();
+    for line in [
+        "niveau = 2",
+        "gewicht = 1.5",
+        "gehouden = 2024-03-21",
+        "regio = \"2\"",
+    ] {
+        assert!(cases.contains(line), "{line} in\n{cases}");
+    }
+    q.expect(0, &["check"]);
+
+    let xsd = common::repo_root().join("../shared/refi-qda/Project.xsd");
+    if xsd.exists()
+        && std::process::Command::new("xmllint")
+            .arg("--version")
+            .output()
+            .is_ok()
+    {
+        let path = p.path().join("typen.qde");
+        std::fs::write(&path, &qde).unwrap();
+        let check = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(&xsd)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}

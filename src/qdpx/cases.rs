@@ -62,17 +62,14 @@ pub(crate) fn map(
                 .or_else(|| Some(slug(&c.name)).filter(|s| !s.is_empty()))
                 .unwrap_or_else(|| "case".into());
             let id = unique(&carried, &mut taken);
-            // Every variable the case has a value for becomes an attribute of its own name
-            // (REFI-QDA values are read as text).
+            // Every variable the case has a value for becomes an attribute of its own name,
+            // typed as its value element was (text, integer, float, date).
             let attributes = crate::corpus::cases::Attributes(
                 c.values
                     .iter()
                     .filter_map(|(var, v)| {
                         let name = p.variables.get(var)?;
-                        Some((
-                            name.clone(),
-                            crate::corpus::cases::AttrValue::Text(v.clone()),
-                        ))
+                        Some((name.clone(), v.clone()))
                     })
                     .collect(),
             );

@@ -261,7 +261,7 @@ pub fn project(
                 &[
                     ("guid", &variable(a)),
                     ("name", a),
-                    ("typeOfVariable", "Text"),
+                    ("typeOfVariable", variable_type(&corpus.cases, a)),
                 ],
             )?;
         }
@@ -281,9 +281,15 @@ pub fn project(
                 empty(&mut w, "CodeRef", &[("targetGUID", &code_guid_of(code))])?;
             }
             for (a, value) in case.attributes.iter() {
+                let element = match variable_type(&corpus.cases, a) {
+                    "Integer" => "IntegerValue",
+                    "Float" => "FloatValue",
+                    "Date" => "DateValue",
+                    _ => "TextValue",
+                };
                 start(&mut w, "VariableValue", &[])?;
                 empty(&mut w, "VariableRef", &[("targetGUID", &variable(a))])?;
-                text_element(&mut w, "TextValue", &value.to_string())?;
+                text_element(&mut w, element, &value.to_string())?;
                 end(&mut w, "VariableValue")?;
             }
             for source in corpus
@@ -437,4 +443,30 @@ pub fn write(
     }
     let bytes = zip.finish().map_err(fail)?.into_inner();
     crate::atomic::write(path, &bytes)
+}
+
+/// A case attribute's REFI-QDA type: the one type all its values share (whole numbers
+/// beside decimals are Float), else Text, so every value is valid for its variable.
+fn variable_type(cases: &crate::corpus::cases::Cases, name: &str) -> &'static str {
+    use crate::corpus::cases::AttrValue;
+    let mut kinds = cases
+        .cases
+        .iter()
+        .flat_map(|c| c.attributes.iter())
+        .filter(|(n, _)| *n == name)
+        .map(|(_, v)| match v {
+            AttrValue::Integer(_) => "Integer",
+            AttrValue::Float(_) => "Float",
+            // Only a plain date is an xsd:date; a date with a time stays text.
+            AttrValue::Date(d) if d.date.is_some() && d.time.is_none() => "Date",
+            _ => "Text",
+        });
+    let Some(first) = kinds.next() else {
+        return "Text";
+    };
+    kinds.fold(first, |kind, next| match (kind, next) {
+        (a, b) if a == b => a,
+        ("Integer", "Float") | ("Float", "Integer") => "Float",
+        _ => "Text",
+    })
 }

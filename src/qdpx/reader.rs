@@ -63,7 +63,8 @@ pub(crate) struct QCase {
     pub(crate) name: String,
     pub(crate) description: String,
     pub(crate) codes: Vec<String>,
-    pub(crate) values: Vec<(String, String)>,
+    /// (variable GUID, value as its element typed it).
+    pub(crate) values: Vec<(String, crate::corpus::cases::AttrValue)>,
     pub(crate) sources: Vec<String>,
     pub(crate) notes: Vec<String>,
 }
@@ -408,11 +409,15 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
                             n.text = text.trim().to_string();
                         }
                     }
-                    ("TextValue", "VariableValue") => {
+                    (
+                        kind @ ("TextValue" | "BooleanValue" | "IntegerValue" | "FloatValue"
+                        | "DateValue" | "DateTimeValue"),
+                        "VariableValue",
+                    ) => {
                         if let (Some(var), Some(case)) = (value_var.take(), p.cases.last_mut())
                             && stack.within("Case")
                         {
-                            case.values.push((var, text.trim().to_string()));
+                            case.values.push((var, typed_value(kind, text.trim())));
                         }
                     }
                     ("Code", _) => {
@@ -428,6 +433,23 @@ fn parse_at_most(xml: &str, max_elements: usize) -> std::result::Result<Project,
         }
     }
     Ok(p)
+}
+
+/// A case variable's value as its element types it; a value that does not read as its type
+/// (another tool's odd number or date) is kept as text rather than lost.
+fn typed_value(element: &str, text: &str) -> crate::corpus::cases::AttrValue {
+    use crate::corpus::cases::AttrValue;
+    let as_text = || AttrValue::Text(text.to_string());
+    match element {
+        "IntegerValue" => text.parse().map_or_else(|_| as_text(), AttrValue::Integer),
+        "FloatValue" => text.parse().map_or_else(|_| as_text(), AttrValue::Float),
+        // A date, or the date of a date-time (cases.toml keeps dates).
+        "DateValue" | "DateTimeValue" => text
+            .get(..10)
+            .and_then(|d| d.parse().ok())
+            .map_or_else(as_text, AttrValue::Date),
+        _ => as_text(),
+    }
 }
 
 /// 2000000 as "2 000 000": a large limit read at a glance.
