@@ -206,6 +206,42 @@ pub fn fresh_searcher_with(
     {
         return Ok((searcher, None));
     }
+    refreshed_searcher(config, progress)
+}
+
+/// Run `search` on an index that is up to date with the corpus; the report says whether it
+/// had to be refreshed first. When no directory changed since the last refresh (no file
+/// came, went or was renamed, and visgraat wrote nothing: a dozen stats), the index answers
+/// at once while a second thread compares every file's own stamp; only when that finds a
+/// hand edit in place is the index refreshed and `search` run again. So the stat per file
+/// costs no time beside the search, and a changed file is still found by the next search.
+pub fn search_fresh<T>(
+    config: &Config,
+    progress: &dyn Progress,
+    search: impl Fn(&mut Searcher) -> Result<T>,
+) -> Result<(T, Option<IndexReport>)> {
+    if let Some(stamps) = build::dirs_fresh(&config.corpus, &config.index)
+        && let Ok(mut searcher) = Searcher::open(&config.index)
+    {
+        let (found, files_fresh) = std::thread::scope(|scope| {
+            let check = scope.spawn(|| stamps.files_match(&config.corpus));
+            let found = search(&mut searcher);
+            (found, check.join().unwrap_or(false))
+        });
+        if files_fresh {
+            return found.map(|found| (found, None));
+        }
+    }
+    let (mut searcher, report) = refreshed_searcher(config, progress)?;
+    Ok((search(&mut searcher)?, report))
+}
+
+/// Refresh the index from the corpus (re-anchoring the codings of edited sources first) and
+/// open a searcher on it.
+fn refreshed_searcher(
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(Searcher, Option<IndexReport>)> {
     let corpus = Corpus::load_with(&config.corpus, progress)?;
     // The corpus changed since the index was refreshed: codings of an edited source are
     // re-anchored and written before the search reads the codings files.
