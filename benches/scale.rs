@@ -320,6 +320,25 @@ fn main() {
         "—",
     );
 
+    // --- The TUI's stamp around each own write (on its UI thread) ----------------------------
+    let (mut cheap, mut per_file) = (Vec::new(), Vec::new());
+    for _ in 0..20 {
+        let t = Instant::now();
+        std::hint::black_box(visgraat::workspace::disk_stamp(&config.corpus));
+        cheap.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(visgraat::workspace::codings_files_stamp(&config.corpus));
+        per_file.push(t.elapsed());
+    }
+    let (cheap, per_file) = (median(cheap), median(per_file));
+    report.row(
+        "the TUI's stamp before and after each own write (directory entries, no stat per file), p50",
+        format!("{:.2} ms", ms(cheap)),
+        format!("a stat per codings file, as before: {:.2} ms", ms(per_file)),
+        format!("{:.1}× faster", ms(per_file) / ms(cheap)),
+        "proportional to the coders, not the files",
+    );
+
     // --- Query latency ----------------------------------------------------------------------
     let set: QuerySet =
         toml::from_str(&std::fs::read_to_string(root.join("benches/queries.toml")).unwrap())

@@ -225,3 +225,29 @@ fn a_running_tui_finds_a_source_edited_in_place_added_removed_and_renamed() {
     );
     assert_eq!(tui.search(NEW_WORD).len(), 1);
 }
+
+#[test]
+fn the_poll_tells_a_codings_file_edited_in_place_from_a_visgraat_write() {
+    let p = Project::shipped();
+    let root = p.corpus();
+    let before = Stamps::take(&root);
+    // A visgraat write (another process coding): a rename, which the cheap stamp that every
+    // own write takes (`disk_stamp`, no stat per file) sees.
+    let ws = Workspace::open(Config::load(&p.path().join("config.toml")).unwrap()).unwrap();
+    let source = &ws.corpus.sources[0];
+    visgraat::coding::add(&root, "ana", source, 0, 4, "beleid-intake", "synthetisch").unwrap();
+    let written = Stamps::take(&root);
+    assert_ne!(written.project, before.project);
+    assert!(!before.edited_in_place(&written));
+    // A hand edit of that codings file in place: only the poller's stat per file sees it.
+    let file = visgraat::coding::file_path(&root, "ana", &source.meta.id);
+    let mut handle = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    handle.write_all(b"\n# met de hand\n").unwrap();
+    drop(handle);
+    let edited = Stamps::take(&root);
+    assert_eq!(edited.project, written.project);
+    assert!(written.edited_in_place(&edited));
+}

@@ -9,13 +9,12 @@ use crate::error::{Error, Result};
 use crate::index::build::{self, IndexReport};
 use crate::index::search::Searcher;
 use crate::progress::{Progress, Silent};
-use std::path::Path;
 
 mod edits;
 mod reload;
 
 pub use edits::{BookOp, BookOutcome};
-pub use reload::{Reloaded, Stamps, sources_stamp};
+pub use reload::{Reloaded, Stamps, codings_files_stamp, disk_stamp, sources_stamp};
 pub mod init;
 
 pub struct Workspace {
@@ -158,36 +157,6 @@ impl Workspace {
         self.healed.extend(anchor::heal(&self.corpus, &mut codings));
         self.codings = codings;
     }
-}
-
-/// A fingerprint of the files other processes may change under a running TUI: the code book,
-/// the cases and every codings file (path, size and modification time; no reading). Polled,
-/// because file-change notification is unreliable on network file systems.
-pub fn disk_stamp(corpus_root: &Path) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut files = vec![
-        corpus_root.join("codebook.toml"),
-        corpus_root.join("cases.toml"),
-        crate::coding::memos::path(corpus_root),
-        crate::coding::framework::path(corpus_root),
-    ];
-    let mut problems = Vec::new();
-    crate::corpus::collect_files(
-        &crate::coding::codings_dir(corpus_root),
-        "toml",
-        &mut files,
-        &mut problems,
-    );
-    files.sort();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for path in files {
-        path.hash(&mut hasher);
-        if let Ok(meta) = std::fs::metadata(&path) {
-            meta.len().hash(&mut hasher);
-            meta.modified().ok().hash(&mut hasher);
-        }
-    }
-    hasher.finish()
 }
 
 /// Open a searcher on an index that is up to date, refreshing it only when a corpus file
