@@ -69,28 +69,35 @@ pub fn disk_stamp(corpus_root: &Path) -> u64 {
         }
     }
     let codings = crate::coding::codings_dir(corpus_root);
-    let mut entries = Vec::new();
-    let mut dirs = vec![codings];
+    // Summed, not sorted: the same entries give the same stamp in any order readdir lists
+    // them, without comparing thousands of paths.
+    let mut entries: u64 = 0;
+    let mut dirs = vec![codings.clone()];
     while let Some(dir) = dirs.pop() {
         let Ok(listing) = std::fs::read_dir(&dir) else {
             continue;
         };
+        let mut of_dir = std::collections::hash_map::DefaultHasher::new();
+        dir.hash(&mut of_dir);
+        let dir_seed = of_dir.finish();
         for entry in listing.flatten() {
-            let path = entry.path();
-            // The entry's type comes with readdir; only a link needs a stat to follow.
-            let is_dir = match entry.file_type() {
-                Ok(t) if t.is_symlink() => path.is_dir(),
-                Ok(t) => t.is_dir(),
-                Err(_) => false,
-            };
-            // Only one level of coders: a link back up cannot loop.
-            if is_dir && dir == crate::coding::codings_dir(corpus_root) {
-                dirs.push(path.clone());
+            // Only one level of coders (so a link back up cannot loop); the entry's type
+            // comes with readdir, only a link needs a stat to follow.
+            if dir == codings {
+                let is_dir = match entry.file_type() {
+                    Ok(t) if t.is_symlink() => entry.path().is_dir(),
+                    Ok(t) => t.is_dir(),
+                    Err(_) => false,
+                };
+                if is_dir {
+                    dirs.push(entry.path());
+                }
             }
-            entries.push((path, entry.ino()));
+            let mut one = std::collections::hash_map::DefaultHasher::new();
+            (dir_seed, entry.file_name(), entry.ino()).hash(&mut one);
+            entries = entries.wrapping_add(one.finish());
         }
     }
-    entries.sort();
     entries.hash(&mut hasher);
     hasher.finish()
 }
