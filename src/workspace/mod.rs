@@ -189,15 +189,14 @@ pub fn search_fresh<T>(
     progress: &dyn Progress,
     search: impl Fn(&mut Searcher) -> Result<T>,
 ) -> Result<(T, Option<IndexReport>)> {
-    if let Some(stamps) = build::dirs_fresh(&config.corpus, &config.index)
-        && let Ok(mut searcher) = Searcher::open(&config.index)
-    {
-        let (found, files_fresh) = std::thread::scope(|scope| {
+    if let Some(stamps) = build::dirs_fresh(&config.corpus, &config.index) {
+        // The check starts first: opening the index is part of what it runs beside.
+        let answered = std::thread::scope(|scope| {
             let check = scope.spawn(|| stamps.files_match(&config.corpus));
-            let found = search(&mut searcher);
-            (found, check.join().unwrap_or(false))
+            let found = Searcher::open(&config.index).map(|mut s| search(&mut s));
+            (check.join().unwrap_or(false), found)
         });
-        if files_fresh {
+        if let (true, Ok(found)) = answered {
             return found.map(|found| (found, None));
         }
     }
