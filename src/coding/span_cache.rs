@@ -51,6 +51,7 @@ fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodingSet> {
             spans.push(line);
         }
     }
+    stamps.finish_reading();
     if !stamps.dirs_match(corpus, CODINGS) {
         return None;
     }

@@ -6,7 +6,6 @@
 //! (a stat per file) catch that. A search answers beside the second step (see
 //! `workspace::search_fresh`), so it costs no time on two cores.
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -22,10 +21,11 @@ pub type Stamp = (u64, i128);
 /// every directory walked with its time, every file read from them with its stamp.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TreeStamps {
-    /// Every directory walked (the trees and their subdirectories) and its time.
-    dirs: BTreeMap<String, i128>,
-    /// The files read from the trees, and the single files named.
-    files: BTreeMap<String, Stamp>,
+    /// Every directory walked (the trees and their subdirectories) and its time, by path.
+    dirs: Vec<(String, i128)>,
+    /// The files read from the trees, and the single files named, by path. Sorted vectors,
+    /// not maps: thousands of entries are compared on every search.
+    files: Vec<(String, Stamp)>,
 }
 
 /// What to stamp: directory trees, each with the extension of the files read from it
@@ -56,14 +56,20 @@ impl TreeStamps {
             if let Ok(meta) = std::fs::metadata(root.join(name)) {
                 stamps
                     .files
-                    .insert((*name).to_string(), (meta.len(), mtime(&meta)));
+                    .push(((*name).to_string(), (meta.len(), mtime(&meta))));
             }
         }
         for (tree, ext) in layout.trees {
             let mut seen = std::collections::HashSet::new();
             stamps.walk(root, &root.join(tree), ext, &mut seen);
         }
+        stamps.sort();
         stamps
+    }
+
+    fn sort(&mut self) {
+        self.dirs.sort_unstable();
+        self.files.sort_unstable();
     }
 
     fn walk(
@@ -79,7 +85,7 @@ impl TreeStamps {
         if !seen.insert((meta.dev(), meta.ino())) {
             return;
         }
-        self.dirs.insert(rel(root, dir), mtime(&meta));
+        self.dirs.push((rel(root, dir), mtime(&meta)));
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -92,7 +98,7 @@ impl TreeStamps {
                 self.walk(root, &path, ext, seen);
             } else if path.extension().is_some_and(|e| e == ext) {
                 self.files
-                    .insert(rel(root, &path), (meta.len(), mtime(&meta)));
+                    .push((rel(root, &path), (meta.len(), mtime(&meta))));
             }
         }
     }
@@ -107,12 +113,12 @@ impl TreeStamps {
         let trees_same = layout
             .trees
             .iter()
-            .all(|(tree, _)| self.dirs.contains_key(*tree) || !root.join(tree).exists());
+            .all(|(tree, _)| self.dir(tree).is_some() || !root.join(tree).exists());
         let singles_same = layout.single.iter().all(|name| {
             let now = std::fs::metadata(root.join(name))
                 .ok()
                 .map(|m| (m.len(), mtime(&m)));
-            now == self.files.get(*name).copied()
+            now == self.file(name)
         });
         dirs_same && trees_same && singles_same
     }
@@ -125,7 +131,19 @@ impl TreeStamps {
 
     /// The stamp of one file (path relative to the root), if it was stamped.
     pub fn file(&self, rel: &str) -> Option<Stamp> {
-        self.files.get(rel).copied()
+        let at = self
+            .files
+            .binary_search_by(|(p, _)| p.as_str().cmp(rel))
+            .ok()?;
+        Some(self.files[at].1)
+    }
+
+    fn dir(&self, rel: &str) -> Option<i128> {
+        let at = self
+            .dirs
+            .binary_search_by(|(p, _)| p.as_str().cmp(rel))
+            .ok()?;
+        Some(self.dirs[at].1)
     }
 
     /// The stamps as lines (`d TIME PATH`, `f LEN TIME PATH`), for a file of their own.
@@ -139,6 +157,12 @@ impl TreeStamps {
         }
     }
 
+    /// After the last [`TreeStamps::read_line`]: order the stamps for lookup and comparison
+    /// (a file written by `write_lines` is in order already; one edited by hand may not be).
+    pub fn finish_reading(&mut self) {
+        self.sort();
+    }
+
     /// Read one line of [`TreeStamps::write_lines`]: Some(false) when it is no stamp line,
     /// None when it is a garbled one.
     pub fn read_line(&mut self, line: &str) -> Option<bool> {
@@ -148,13 +172,13 @@ impl TreeStamps {
         match kind {
             "d" => {
                 let (time, path) = rest.split_once(' ')?;
-                self.dirs.insert(path.to_string(), time.parse().ok()?);
+                self.dirs.push((path.to_string(), time.parse().ok()?));
             }
             "f" => {
                 let mut parts = rest.splitn(3, ' ');
                 let len = parts.next()?.parse().ok()?;
                 let time = parts.next()?.parse().ok()?;
-                self.files.insert(parts.next()?.to_string(), (len, time));
+                self.files.push((parts.next()?.to_string(), (len, time)));
             }
             _ => return Some(false),
         }
@@ -252,6 +276,7 @@ impl CorpusStamps {
                 return None;
             }
         }
+        stamps.stamps.finish_reading();
         Some(stamps)
     }
 
