@@ -66,15 +66,6 @@ pub(super) fn search(
             )));
         }
     }
-    let (mut searcher, report) = workspace::fresh_searcher_with(config, bar)?;
-    if let Some(report) = report.filter(|r| r.did_work()) {
-        eprintln!(
-            "visgraat: index refreshed ({} added, {} updated, {} removed)",
-            report.added.len(),
-            report.updated.len(),
-            report.removed.len()
-        );
-    }
     let request = Request {
         query: args.query.clone(),
         kind,
@@ -90,23 +81,40 @@ pub(super) fn search(
         memos: args.memos,
         limit: args.limit as usize,
     };
-    // Without a coding filter only the hits' codes need codings: read just their files.
-    let hits = if request.filters_codings() {
-        let (codings, problems) = CodingSet::load(&config.corpus);
-        warn_problems(&problems);
-        healing_search(config, &mut searcher, bar, |s| {
-            s.search(&request, &codings, &codebook)
-        })?
-    } else {
-        let mut hits = healing_search(config, &mut searcher, bar, |s| {
-            s.search(&request, &CodingSet::default(), &codebook)
-        })?;
-        let sources: Vec<&str> = hits.iter().map(|h| h.source.as_str()).collect();
-        let (codings, problems) = CodingSet::load_sources(&config.corpus, &sources);
-        warn_problems(&problems);
-        crate::index::search::attach_codes(&mut hits, &codings, &codebook, args.coder.as_deref());
-        hits
-    };
+    let (hits, report) = workspace::search_fresh(config, bar, |searcher| {
+        // Without a coding filter only the hits' codes need codings: read just their files.
+        if request.filters_codings() {
+            // Spans are all a filter needs: from their cache when no codings file changed.
+            let (codings, problems) =
+                crate::coding::span_cache::load(&config.corpus, &config.index);
+            warn_problems(&problems);
+            healing_search(config, searcher, bar, |s| {
+                s.search(&request, &codings, &codebook)
+            })
+        } else {
+            let mut hits = healing_search(config, searcher, bar, |s| {
+                s.search(&request, &CodingSet::default(), &codebook)
+            })?;
+            let sources: Vec<&str> = hits.iter().map(|h| h.source.as_str()).collect();
+            let (codings, problems) = CodingSet::load_sources(&config.corpus, &sources);
+            warn_problems(&problems);
+            crate::index::search::attach_codes(
+                &mut hits,
+                &codings,
+                &codebook,
+                args.coder.as_deref(),
+            );
+            Ok(hits)
+        }
+    })?;
+    if let Some(report) = report.filter(|r| r.did_work()) {
+        eprintln!(
+            "visgraat: index refreshed ({} added, {} updated, {} removed)",
+            report.added.len(),
+            report.updated.len(),
+            report.removed.len()
+        );
+    }
     if args.json {
         println!(
             "{}",

@@ -13,6 +13,7 @@ pub mod memos;
 pub mod merge_driver;
 pub mod review_log;
 pub mod rounds;
+pub mod span_cache;
 pub mod time;
 
 use std::collections::BTreeMap;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tantivy::{Index, IndexWriter, Term, doc};
 
+use super::freshness::CorpusStamps;
 use super::schema::{self, Fields};
 use super::{analyzer, health, index_error};
 use crate::corpus::source::Source;
@@ -30,51 +31,24 @@ struct Manifest {
     #[serde(default)]
     memos: String,
     sources: BTreeMap<String, String>,
-    /// Size and modification time of every corpus file the index depends on: a cheap test
-    /// of whether anything may have changed since the last refresh.
-    #[serde(default)]
-    stamps: BTreeMap<String, String>,
 }
 
-/// Size and mtime of the corpus files the index is built from, by path relative to `root`.
-fn stamps(root: &Path) -> BTreeMap<String, String> {
-    let mut files = Vec::new();
-    let mut ignored = Vec::new();
-    crate::corpus::collect_files(&root.join("sources"), "md", &mut files, &mut ignored);
-    crate::corpus::collect_files(&root.join("quotes"), "toml", &mut files, &mut ignored);
-    files.push(root.join("codebook.toml"));
-    files.push(crate::coding::memos::path(root));
-    files.push(root.join("cases.toml"));
-    files
-        .into_iter()
-        .filter_map(|path| {
-            let meta = std::fs::metadata(&path).ok()?;
-            let mtime = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .to_string();
-            Some((rel, format!("{}:{mtime}", meta.len())))
-        })
-        .collect()
+/// The stamps kept beside the index when it exists with the current fingerprint and no
+/// directory or project file changed since its last refresh (a dozen stats): no file came,
+/// went or was renamed, and visgraat wrote nothing. A hand edit in place is still possible:
+/// `CorpusStamps::files_match` tells.
+pub fn dirs_fresh(corpus_root: &Path, dir: &Path) -> Option<CorpusStamps> {
+    let stamps = CorpusStamps::load(dir)?;
+    (stamps.fingerprint == schema::fingerprint()
+        && dir.join("meta.json").exists()
+        && stamps.dirs_match(corpus_root))
+    .then_some(stamps)
 }
 
 /// True when the index exists with the current fingerprint and no corpus file changed since
 /// it was last refreshed. Costs a directory walk and a stat per file, no parsing.
 pub fn is_fresh(corpus_root: &Path, dir: &Path) -> bool {
-    match read_manifest(dir) {
-        Some(m) => {
-            m.fingerprint == schema::fingerprint()
-                && m.stamps == stamps(corpus_root)
-                && dir.join("meta.json").exists()
-        }
-        None => false,
-    }
+    dirs_fresh(corpus_root, dir).is_some_and(|stamps| stamps.files_match(corpus_root))
 }
 
 #[derive(Debug, Default)]
@@ -309,8 +283,12 @@ fn update_inner(
         codebook: codebook_hash(corpus),
         memos: hash(&[&toml::to_string(&corpus.memos).unwrap_or_default()]),
         sources: BTreeMap::new(),
-        stamps: stamps(&corpus.root),
     };
+    let old_stamps = match report.rebuilt {
+        None => CorpusStamps::load(dir).unwrap_or_default(),
+        Some(_) => CorpusStamps::default(),
+    };
+    let new_stamps = CorpusStamps::take(&corpus.root, &new.fingerprint);
     let mut writer: Option<IndexWriter> = None;
     let corpus_bytes: usize = corpus.sources.iter().map(|s| s.body.len()).sum();
     // A source whose file, quote file and the cases file all have the size and time they had
@@ -321,7 +299,7 @@ fn update_inner(
             .to_string_lossy()
             .to_string()
     };
-    let same_stamp = |key: &str| old.stamps.get(key) == new.stamps.get(key);
+    let same_stamp = |key: &str| old_stamps.file(key) == new_stamps.file(key);
     let cases_same = same_stamp("cases.toml");
     progress.stage(Stage::Indexing, corpus.sources.len() as u64);
     for src in &corpus.sources {
@@ -330,7 +308,7 @@ fn update_inner(
         let quotes_key = format!("quotes/{id}.toml");
         let unchanged_files = cases_same
             && same_stamp(&rel(&src.path))
-            && new.stamps.contains_key(&rel(&src.path))
+            && new_stamps.file(&rel(&src.path)).is_some()
             && same_stamp(&quotes_key);
         let h = match old.sources.get(&id) {
             Some(old_hash) if unchanged_files => old_hash.clone(),
@@ -424,6 +402,8 @@ fn update_inner(
     if std::fs::read_to_string(dir.join(MANIFEST)).ok().as_deref() != Some(text.as_str()) {
         crate::atomic::write(&dir.join(MANIFEST), text.as_bytes())?;
     }
+    // After the manifest: stamps that say "fresh" never stand beside an older index.
+    new_stamps.save(dir)?;
     let reader = index.reader().map_err(|e| index_error(dir, e))?;
     report.documents = reader.searcher().num_docs();
     Ok(report)

@@ -66,6 +66,8 @@ pub struct App {
     /// `workspace::disk_stamp` as of the last load or own write: the runtime compares it with
     /// the disk to notice other processes' changes.
     pub disk_stamp: u64,
+    /// `workspace::codings_files_stamp` on opening: where the disk poller starts.
+    pub codings_files_stamp: u64,
     /// `workspace::sources_stamp` as of the last load of the sources.
     pub sources_stamp: u64,
     /// Bumped whenever the sources were read again (the reader wraps anew).
@@ -94,6 +96,7 @@ impl App {
             docs: DocumentsPage::new(&ws),
             configured_coder: ws.config.coder.clone(),
             disk_stamp: stamps.project,
+            codings_files_stamp: stamps.codings_files,
             sources_stamp: stamps.sources,
             text_generation: 0,
             sources_seen: ws.sources_read,

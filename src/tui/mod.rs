@@ -41,8 +41,9 @@ enum Msg {
     Input(Event),
     /// From the index worker: its state, or a search's answer.
     Worker(indexer::Report),
-    /// The files on disk, as the poller found them after a change.
-    Disk(Stamps),
+    /// The files on disk, as the poller found them after a change, and whether a codings
+    /// file was edited in place (which no own write does).
+    Disk(Stamps, bool),
 }
 
 /// How often the TUI looks for other processes' changes (a stat per file, on the poller's
@@ -135,6 +136,7 @@ fn event_loop(
         app.ws.corpus.root.clone(),
         Stamps {
             project: app.disk_stamp,
+            codings_files: app.codings_files_stamp,
             sources: app.sources_stamp,
         },
         tx.clone(),
@@ -178,10 +180,14 @@ fn event_loop(
                     app.message = Some((format!("{}: {reason}", app.msg().index_healed), false));
                     dirty = true;
                 }
-                Msg::Disk(stamps) => {
+                Msg::Disk(stamps, in_place) => {
                     // Own writes move the stamps too: only someone else's change reloads.
                     let sources = stamps.sources != app.sources_stamp;
-                    if sources || stamps.project != app.disk_stamp {
+                    if in_place {
+                        // The stamp the snapshot is kept by did not move: copy anew.
+                        snapshot = None;
+                    }
+                    if sources || in_place || stamps.project != app.disk_stamp {
                         app.reload(sources, true);
                         if sources {
                             let _ = jobs.send(Job::Refresh);
@@ -262,8 +268,9 @@ fn spawn_poller(corpus_root: std::path::PathBuf, mut last: Stamps, tx: Sender<Ms
             thread::sleep(DISK_POLL);
             let now = Stamps::take(&corpus_root);
             if now != last {
+                let in_place = last.edited_in_place(&now);
                 last = now;
-                if tx.send(Msg::Disk(now)).is_err() {
+                if tx.send(Msg::Disk(now, in_place)).is_err() {
                     break;
                 }
             }

@@ -9,13 +9,12 @@ use crate::error::{Error, Result};
 use crate::index::build::{self, IndexReport};
 use crate::index::search::Searcher;
 use crate::progress::{Progress, Silent};
-use std::path::Path;
 
 mod edits;
 mod reload;
 
 pub use edits::{BookOp, BookOutcome};
-pub use reload::{Reloaded, Stamps, sources_stamp};
+pub use reload::{Reloaded, Stamps, codings_files_stamp, disk_stamp, sources_stamp};
 pub mod init;
 
 pub struct Workspace {
@@ -183,36 +182,6 @@ impl Workspace {
     }
 }
 
-/// A fingerprint of the files other processes may change under a running TUI: the code book,
-/// the cases and every codings file (path, size and modification time; no reading). Polled,
-/// because file-change notification is unreliable on network file systems.
-pub fn disk_stamp(corpus_root: &Path) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut files = vec![
-        corpus_root.join("codebook.toml"),
-        corpus_root.join("cases.toml"),
-        crate::coding::memos::path(corpus_root),
-        crate::coding::framework::path(corpus_root),
-    ];
-    let mut problems = Vec::new();
-    crate::corpus::collect_files(
-        &crate::coding::codings_dir(corpus_root),
-        "toml",
-        &mut files,
-        &mut problems,
-    );
-    files.sort();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for path in files {
-        path.hash(&mut hasher);
-        if let Ok(meta) = std::fs::metadata(&path) {
-            meta.len().hash(&mut hasher);
-            meta.modified().ok().hash(&mut hasher);
-        }
-    }
-    hasher.finish()
-}
-
 /// Open a searcher on an index that is up to date, refreshing it only when a corpus file
 /// changed since the last refresh (a stat per file, no parsing, in the common case).
 pub fn fresh_searcher(config: &Config) -> Result<(Searcher, Option<IndexReport>)> {
@@ -229,6 +198,41 @@ pub fn fresh_searcher_with(
     {
         return Ok((searcher, None));
     }
+    refreshed_searcher(config, progress)
+}
+
+/// Run `search` on an index that is up to date with the corpus; the report says whether it
+/// had to be refreshed first. When no directory changed since the last refresh (no file
+/// came, went or was renamed, and visgraat wrote nothing: a dozen stats), the index answers
+/// at once while a second thread compares every file's own stamp; only when that finds a
+/// hand edit in place is the index refreshed and `search` run again. So the stat per file
+/// costs no time beside the search, and a changed file is still found by the next search.
+pub fn search_fresh<T>(
+    config: &Config,
+    progress: &dyn Progress,
+    search: impl Fn(&mut Searcher) -> Result<T>,
+) -> Result<(T, Option<IndexReport>)> {
+    if let Some(stamps) = build::dirs_fresh(&config.corpus, &config.index) {
+        // The check starts first: opening the index is part of what it runs beside.
+        let answered = std::thread::scope(|scope| {
+            let check = scope.spawn(|| stamps.files_match(&config.corpus));
+            let found = Searcher::open(&config.index).map(|mut s| search(&mut s));
+            (check.join().unwrap_or(false), found)
+        });
+        if let (true, Ok(found)) = answered {
+            return found.map(|found| (found, None));
+        }
+    }
+    let (mut searcher, report) = refreshed_searcher(config, progress)?;
+    Ok((search(&mut searcher)?, report))
+}
+
+/// Refresh the index from the corpus (re-anchoring the codings of edited sources first) and
+/// open a searcher on it.
+fn refreshed_searcher(
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(Searcher, Option<IndexReport>)> {
     let corpus = Corpus::load_with(&config.corpus, progress)?;
     // The corpus changed since the index was refreshed: codings of an edited source are
     // re-anchored and written before the search reads the codings files.

@@ -14,21 +14,116 @@ use crate::error::Error;
 use super::Workspace;
 
 /// Fingerprints of what other processes may change: the project's own files (code book,
-/// cases, memos, codings) and the sources. Taken with a stat per file, no reading, so a
-/// poller can take them often and off the UI thread.
+/// cases, memos, codings) and the sources. Taken without reading any file, so a poller can
+/// take them often and off the UI thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stamps {
+    /// [`disk_stamp`]: moves with every write by visgraat (a rename), here or elsewhere.
     pub project: u64,
+    /// [`codings_files_stamp`]: moves also with a hand edit of a codings file in place.
+    pub codings_files: u64,
     pub sources: u64,
 }
 
 impl Stamps {
     pub fn take(corpus_root: &Path) -> Stamps {
         Stamps {
-            project: super::disk_stamp(corpus_root),
+            project: disk_stamp(corpus_root),
+            codings_files: codings_files_stamp(corpus_root),
             sources: sources_stamp(corpus_root),
         }
     }
+
+    /// True when, from `self` to `now`, a codings file changed in place: its own stamp
+    /// moved, no directory entry did (every visgraat write renames, which moves one).
+    pub fn edited_in_place(&self, now: &Stamps) -> bool {
+        self.project == now.project && self.codings_files != now.codings_files
+    }
+}
+
+/// The project files beside the corpus that a running TUI holds besides the codings.
+fn project_files(corpus_root: &Path) -> [std::path::PathBuf; 4] {
+    [
+        corpus_root.join("codebook.toml"),
+        corpus_root.join("cases.toml"),
+        crate::coding::memos::path(corpus_root),
+        crate::coding::framework::path(corpus_root),
+    ]
+}
+
+/// A fingerprint of the files visgraat writes under a running TUI — the code book, the
+/// cases, the memos, the framework and every codings file — from the project files' stats
+/// and the codings directories' entries (name and inode, as `readdir` gives them: no stat per
+/// file). Every visgraat write, here or in another process, replaces a file by a rename,
+/// which gives its name a new inode; so this moves with every write however close in time,
+/// at a cost that grows with the number of coders, not of files. Taken before and after
+/// each own write on the UI thread (`tui::commands`).
+pub fn disk_stamp(corpus_root: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::fs::{DirEntryExt, MetadataExt};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for path in project_files(corpus_root) {
+        path.hash(&mut hasher);
+        if let Ok(meta) = std::fs::metadata(&path) {
+            (meta.ino(), meta.len(), meta.mtime(), meta.mtime_nsec()).hash(&mut hasher);
+        }
+    }
+    let codings = crate::coding::codings_dir(corpus_root);
+    // Summed, not sorted: the same entries give the same stamp in any order readdir lists
+    // them, without comparing thousands of paths.
+    let mut entries: u64 = 0;
+    let mut dirs = vec![codings.clone()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(listing) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut of_dir = std::collections::hash_map::DefaultHasher::new();
+        dir.hash(&mut of_dir);
+        let dir_seed = of_dir.finish();
+        for entry in listing.flatten() {
+            // Only one level of coders (so a link back up cannot loop); the entry's type
+            // comes with readdir, only a link needs a stat to follow.
+            if dir == codings {
+                let is_dir = match entry.file_type() {
+                    Ok(t) if t.is_symlink() => entry.path().is_dir(),
+                    Ok(t) => t.is_dir(),
+                    Err(_) => false,
+                };
+                if is_dir {
+                    dirs.push(entry.path());
+                }
+            }
+            let mut one = std::collections::hash_map::DefaultHasher::new();
+            (dir_seed, entry.file_name(), entry.ino()).hash(&mut one);
+            entries = entries.wrapping_add(one.finish());
+        }
+    }
+    entries.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A fingerprint of every codings file's own stamp (path, size, modification time: a stat
+/// per file): what a hand edit in place moves. Only the disk poller takes it, off the UI
+/// thread.
+pub fn codings_files_stamp(corpus_root: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    crate::corpus::collect_files(
+        &crate::coding::codings_dir(corpus_root),
+        "toml",
+        &mut files,
+        &mut problems,
+    );
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for path in files {
+        path.hash(&mut hasher);
+        if let Ok(meta) = std::fs::metadata(&path) {
+            meta.len().hash(&mut hasher);
+            meta.modified().ok().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }
 
 /// A fingerprint of the source files: path, size and modification time of each, and the

@@ -1,0 +1,253 @@
+//! A source changed on disk outside visgraat — edited in place by hand, added, removed or
+//! renamed — is found by the very next `visgraat search`, and by a running TUI (its disk
+//! poll, then its index worker), although a search no longer stats every file before it
+//! answers (see `index::freshness`).
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::Project;
+use visgraat::config::Config;
+use visgraat::index::search::Request;
+use visgraat::tui::app::App;
+use visgraat::tui::indexer::{self, Job, Report};
+use visgraat::workspace::{Stamps, Workspace};
+
+const INTAKE: &str = "corpus/sources/intermezzo/intermezzo-intake.md";
+/// A word no shipped source holds (synthetic, for these tests).
+const NEW_WORD: &str = "kwartiermakersoverleg";
+
+fn keys(p: &Project, query: &str) -> Vec<String> {
+    p.search(&[query]).iter().map(common::key).collect()
+}
+
+fn dir_time(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path.parent().unwrap())
+        .unwrap()
+        .modified()
+        .unwrap()
+}
+
+/// Append a paragraph to a source in place (same file, no rename), as an editor that
+/// writes in place does; its directory's time stays as it was.
+fn edit_in_place(path: &Path) {
+    let before = dir_time(path);
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    write!(
+        file,
+        "\nEen alinea met het {NEW_WORD} erin, met de hand toegevoegd.\n"
+    )
+    .unwrap();
+    drop(file);
+    assert_eq!(
+        dir_time(path),
+        before,
+        "an edit in place moves no directory"
+    );
+}
+
+/// A new source beside the shipped ones (synthetic text).
+fn add_source(p: &Project) -> PathBuf {
+    let path = p
+        .path()
+        .join("corpus/sources/intermezzo/synthetic-nieuw.md");
+    std::fs::write(
+        &path,
+        format!(
+            "+++\nid = \"synthetic-nieuw\"\nkind = \"intermezzo\"\ntitle = \"Synthetisch: nieuw\"\nprovenance = \"synthetic, for a test\"\n+++\nHet {NEW_WORD} kwam twee keer bijeen.\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// A new directory beside the shipped ones, holding the source under a new name.
+fn rename_into_new_dir(p: &Project) -> String {
+    let dir = p.path().join("corpus/sources/verhuisd");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::rename(p.path().join(INTAKE), dir.join("intermezzo-intake.md")).unwrap();
+    "verhuisd/intermezzo-intake.md".into()
+}
+
+#[test]
+fn the_next_search_finds_a_source_edited_in_place_by_hand() {
+    let p = Project::shipped();
+    assert!(keys(&p, NEW_WORD).is_empty());
+    edit_in_place(&p.path().join(INTAKE));
+    let found = keys(&p, NEW_WORD);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("intermezzo-intake#"), "{found:?}");
+}
+
+#[test]
+fn the_next_search_finds_an_added_source() {
+    let p = Project::shipped();
+    assert!(keys(&p, NEW_WORD).is_empty());
+    add_source(&p);
+    let found = keys(&p, NEW_WORD);
+    assert_eq!(found, ["synthetic-nieuw#1"], "{found:?}");
+}
+
+#[test]
+fn the_next_search_no_longer_finds_a_removed_source() {
+    let p = Project::shipped();
+    let path = add_source(&p);
+    assert_eq!(keys(&p, NEW_WORD).len(), 1);
+    std::fs::remove_file(path).unwrap();
+    assert!(keys(&p, NEW_WORD).is_empty());
+}
+
+#[test]
+fn the_next_search_finds_a_renamed_source_under_its_new_path() {
+    let p = Project::shipped();
+    edit_in_place(&p.path().join(INTAKE));
+    assert_eq!(keys(&p, NEW_WORD).len(), 1);
+    // A rename into a new directory: only the old directory and the tree's root move.
+    let moved = rename_into_new_dir(&p);
+    let hits = p.search(&[NEW_WORD]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    // Edited in place at its new path: found as it is now.
+    let new_path = p.path().join("corpus/sources").join(&moved);
+    let text = std::fs::read_to_string(&new_path).unwrap();
+    std::fs::write(&new_path, text.replace(NEW_WORD, "stuurgroepoverleg")).unwrap();
+    assert!(keys(&p, NEW_WORD).is_empty());
+    assert_eq!(keys(&p, "stuurgroepoverleg").len(), 1);
+}
+
+/// A running TUI: its workspace, the stamps its disk poll last saw, and its index worker.
+struct RunningTui {
+    app: App,
+    seen: Stamps,
+    jobs: mpsc::Sender<Job>,
+    reports: mpsc::Receiver<Report>,
+    generation: u64,
+}
+
+impl RunningTui {
+    fn start(p: &Project) -> RunningTui {
+        let config = Config::load(&p.path().join("config.toml")).unwrap();
+        let app = App::new(Workspace::open(config.clone()).unwrap(), (140, 40), false);
+        let seen = Stamps::take(&app.ws.corpus.root);
+        let (jobs, jobs_rx) = mpsc::channel();
+        let (reports_tx, reports) = mpsc::channel();
+        std::thread::spawn(move || indexer::run(config, jobs_rx, reports_tx));
+        RunningTui {
+            app,
+            seen,
+            jobs,
+            reports,
+            generation: 0,
+        }
+    }
+
+    /// One round of the disk poll and what the runtime does with it (`tui::event_loop`):
+    /// a change to the sources reloads them and asks the worker for a refresh.
+    fn poll(&mut self) -> bool {
+        let now = Stamps::take(&self.app.ws.corpus.root);
+        let sources = now.sources != self.seen.sources;
+        self.seen = now;
+        if sources {
+            self.app.reload(true, true);
+            self.jobs.send(Job::Refresh).unwrap();
+        }
+        sources
+    }
+
+    /// What the search page's worker answers for `query`: the keys of the hits.
+    fn search(&mut self, query: &str) -> Vec<String> {
+        self.generation += 1;
+        let (codings, codebook) = (
+            std::sync::Arc::new(self.app.ws.codings.clone()),
+            std::sync::Arc::new(self.app.ws.corpus.codebook.clone()),
+        );
+        self.jobs
+            .send(Job::Search {
+                generation: self.generation,
+                request: Request {
+                    query: query.into(),
+                    limit: 20,
+                    ..Request::default()
+                },
+                codings,
+                codebook,
+            })
+            .unwrap();
+        loop {
+            match self.reports.recv_timeout(Duration::from_secs(60)).unwrap() {
+                Report::Searched(generation, result) if generation == self.generation => {
+                    return result.unwrap().into_iter().map(|h| h.key).collect();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn has_source(&self, id: &str) -> bool {
+        self.app.ws.corpus.source_index(id).is_some()
+    }
+}
+
+#[test]
+fn a_running_tui_finds_a_source_edited_in_place_added_removed_and_renamed() {
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    let mut tui = RunningTui::start(&p);
+    assert!(tui.search(NEW_WORD).is_empty());
+    assert!(!tui.poll(), "nothing changed yet");
+
+    edit_in_place(&p.path().join(INTAKE));
+    assert!(tui.poll(), "the poll sees an edit in place");
+    let found = tui.search(NEW_WORD);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("intermezzo-intake#"), "{found:?}");
+
+    let added = add_source(&p);
+    assert!(tui.poll(), "the poll sees a new source");
+    assert!(tui.has_source("synthetic-nieuw"), "the tree shows it");
+    assert_eq!(tui.search(NEW_WORD).len(), 2);
+
+    std::fs::remove_file(added).unwrap();
+    assert!(tui.poll(), "the poll sees a removed source");
+    assert!(!tui.has_source("synthetic-nieuw"));
+    assert_eq!(tui.search(NEW_WORD).len(), 1);
+
+    rename_into_new_dir(&p);
+    assert!(tui.poll(), "the poll sees a renamed source");
+    let source = tui.app.ws.corpus.source_index("intermezzo-intake").unwrap();
+    assert!(
+        tui.app.ws.corpus.sources[source]
+            .path
+            .ends_with("verhuisd/intermezzo-intake.md")
+    );
+    assert_eq!(tui.search(NEW_WORD).len(), 1);
+}
+
+#[test]
+fn the_poll_tells_a_codings_file_edited_in_place_from_a_visgraat_write() {
+    let p = Project::shipped();
+    let root = p.corpus();
+    let before = Stamps::take(&root);
+    // A visgraat write (another process coding): a rename, which the cheap stamp that every
+    // own write takes (`disk_stamp`, no stat per file) sees.
+    let ws = Workspace::open(Config::load(&p.path().join("config.toml")).unwrap()).unwrap();
+    let source = &ws.corpus.sources[0];
+    visgraat::coding::add(&root, "ana", source, 0, 4, "beleid-intake", "synthetisch").unwrap();
+    let written = Stamps::take(&root);
+    assert_ne!(written.project, before.project);
+    assert!(!before.edited_in_place(&written));
+    // A hand edit of that codings file in place: only the poller's stat per file sees it.
+    let file = visgraat::coding::file_path(&root, "ana", &source.meta.id);
+    let mut handle = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    handle.write_all(b"\n# met de hand\n").unwrap();
+    drop(handle);
+    let edited = Stamps::take(&root);
+    assert_eq!(edited.project, written.project);
+    assert!(written.edited_in_place(&edited));
+}
