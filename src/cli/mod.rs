@@ -18,6 +18,7 @@ mod saturation;
 mod search;
 mod setup;
 mod speakers;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -143,6 +144,21 @@ pub enum Command {
         /// With --round: flag codes whose alpha is below this.
         #[arg(long, default_value_t = 0.8, requires = "round")]
         min_alpha: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Propose codings for uncoded passages from the coded ones, each with its reasons
+    /// (stored as the machine coder `suggesties`); accept or reject one; or --evaluate.
+    Suggest(suggest::SuggestArgs),
+    /// The passages that support a claim (a sentence of your report), best first.
+    Evidence {
+        claim: String,
+        /// Quote records first.
+        #[arg(long)]
+        quotes: bool,
+        /// At most this many passages (1 or more).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
         #[arg(long)]
         json: bool,
     },
@@ -451,6 +467,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             ..
         } => analysis::agreement(config, coders, all_units, json, &bar),
         Command::Icr { command } => icr::run(config, command, &bar),
+        Command::Suggest(args) => suggest::suggest(config, &args, &bar),
+        Command::Evidence {
+            claim,
+            quotes,
+            limit,
+            json,
+        } => suggest::evidence(config, &claim, quotes, limit as usize, json, &bar),
         Command::Saturation(args) => saturation::run(config, &args, &bar),
         Command::Memo {
             target,

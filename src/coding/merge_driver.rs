@@ -31,7 +31,10 @@ fn render(codings: Vec<Coding>) -> Result<String> {
     if codings.is_empty() {
         return Ok(super::NO_CODINGS_LEFT.to_string());
     }
-    toml::to_string(&CodingFile { codings })
+    toml::to_string(&CodingFile {
+        codings,
+        ..CodingFile::default()
+    })
         .map_err(|e| Error::invalid(Path::new("merge"), None, e.to_string()))
 }
 

@@ -13,6 +13,7 @@ use std::path::Path;
 
 mod edits;
 mod reload;
+mod suggestions;
 
 pub use edits::{BookOp, BookOutcome};
 pub use reload::{Reloaded, Stamps, sources_stamp};
