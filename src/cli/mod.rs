@@ -113,6 +113,9 @@ pub enum Command {
         /// Codings per coder and bone.
         #[arg(long)]
         by_coder: bool,
+        /// Count the machine coder's suggestions too (left out by default).
+        #[arg(long)]
+        include_machine: bool,
         #[arg(long)]
         json: bool,
     },
@@ -144,6 +147,9 @@ pub enum Command {
         /// With --round: flag codes whose alpha is below this.
         #[arg(long, default_value_t = 0.8, requires = "round")]
         min_alpha: f64,
+        /// Compare the machine coder's suggestions too, as a coder (left out by default).
+        #[arg(long, conflicts_with = "round")]
+        include_machine: bool,
         #[arg(long)]
         json: bool,
     },
@@ -447,8 +453,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             coder,
             by_case,
             by_coder,
+            include_machine,
             json,
-        } => analysis::stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
+        } => analysis::stats(
+            config,
+            coder.as_deref(),
+            by_case,
+            by_coder,
+            include_machine,
+            json,
+            &bar,
+        ),
         Command::Check { fix, accept, json } => check::run(config, fix, &accept, json, &bar),
         // clap refuses --all-units beside --round.
         Command::Agreement {
@@ -463,9 +478,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             coders,
             all_units,
             round: None,
+            include_machine,
             json,
             ..
-        } => analysis::agreement(config, coders, all_units, json, &bar),
+        } => analysis::agreement(config, coders, all_units, include_machine, json, &bar),
         Command::Icr { command } => icr::run(config, command, &bar),
         Command::Suggest(args) => suggest::suggest(config, &args, &bar),
         Command::Evidence {

@@ -27,7 +27,7 @@ pub const DEFAULT_METHOD: Method = Method::Centroid;
 /// Below this score a proposal is noise on the shipped corpus (see BENCHMARKS.md).
 pub const DEFAULT_MIN_SCORE: f64 = 0.15;
 /// Paragraphs with fewer content terms say too little to code.
-const MIN_TERMS: usize = 4;
+const MIN_TERMS: usize = 6;
 
 /// What to suggest for.
 #[derive(Debug, Clone)]
@@ -170,6 +170,11 @@ pub fn propose(
 
 fn proposal(model: &Model, source: &Source, seg: &Segment, scored: model::Scored) -> Proposal {
     let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    // A reason names the word as the passage has it ("hoge"), not its stem ("hog").
+    let words: std::collections::HashMap<String, String> = terms::content_words(&seg.text)
+        .into_iter()
+        .map(|(word, stem)| (stem, word))
+        .collect();
     Proposal {
         source: source.meta.id.clone(),
         paragraph: seg.ordinal,
@@ -180,8 +185,8 @@ fn proposal(model: &Model, source: &Source, seg: &Segment, scored: model::Scored
         terms: scored
             .terms
             .into_iter()
-            .map(|(term, weight)| TermWeight {
-                term,
+            .map(|(stem, weight)| TermWeight {
+                term: words.get(&stem).cloned().unwrap_or(stem),
                 weight: round(weight),
             })
             .collect(),
