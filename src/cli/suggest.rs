@@ -115,10 +115,8 @@ pub(super) fn suggest(
             };
             let proposals = ws.suggest(&options)?;
             if args.json {
-                let listed: Vec<serde_json::Value> = proposals
-                    .iter()
-                    .map(|p| listed_json(&ws, p))
-                    .collect();
+                let listed: Vec<serde_json::Value> =
+                    proposals.iter().map(|p| listed_json(&ws, p)).collect();
                 super::print_json(&listed)?;
             } else {
                 print_proposals(&ws, &proposals);
@@ -178,7 +176,10 @@ fn print_proposals(ws: &Workspace, proposals: &[Proposal]) {
             "{id}  {} ¶{}  {}  score {:.2}",
             p.source, p.paragraph, p.code, p.score
         );
-        println!("    \"{}\"", excerpt(&text_of(ws, &p.source, p.start, p.end), 100));
+        println!(
+            "    \"{}\"",
+            excerpt(&text_of(ws, &p.source, p.start, p.end), 100)
+        );
         let terms: Vec<String> = p
             .terms
             .iter()
@@ -251,13 +252,14 @@ fn evaluation_table(e: &Evaluation) -> String {
         }
         out.push_str(&format!("{:<48} {:>5}", excerpt(code, 47), coded));
         for r in &e.rankers {
-            let cell = r.per_code.iter().find(|c| c.code == code).map_or(
-                "-".to_string(),
-                |c| {
+            let cell = r
+                .per_code
+                .iter()
+                .find(|c| c.code == code)
+                .map_or("-".to_string(), |c| {
                     let f = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.2}"));
                     format!("{}/{}", f(c.precision), f(c.recall))
-                },
-            );
+                });
             out.push_str(&format!(" {cell:>15}"));
         }
         out.push('\n');
@@ -277,14 +279,7 @@ pub(super) fn evidence(
     super::warn_problems(&ws.problems);
     let (mut searcher, _) = crate::workspace::fresh_searcher_with(&ws.config, bar)?;
     let found = super::healing_search(&ws.config, &mut searcher, bar, |s| {
-        suggest::evidence::find(
-            s,
-            &ws.codings,
-            &ws.corpus.codebook,
-            claim,
-            quotes,
-            limit,
-        )
+        suggest::evidence::find(s, &ws.codings, &ws.corpus.codebook, claim, quotes, limit)
     })?;
     let cite = |source: &str, start: u64, end: u64| {
         ws.corpus.source(source).map_or(String::new(), |s| {

@@ -35,7 +35,7 @@ fn render(codings: Vec<Coding>) -> Result<String> {
         codings,
         ..CodingFile::default()
     })
-        .map_err(|e| Error::invalid(Path::new("merge"), None, e.to_string()))
+    .map_err(|e| Error::invalid(Path::new("merge"), None, e.to_string()))
 }
 
 /// Merge `ours` and `theirs`, both grown from `base` (the texts of three codings files).

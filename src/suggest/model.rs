@@ -251,7 +251,11 @@ impl Model {
             });
         }
         out.retain(|s| s.score > 0.0);
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.code.cmp(&b.code)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.code.cmp(&b.code))
+        });
         out
     }
 
@@ -322,9 +326,18 @@ mod tests {
     #[test]
     fn the_nearer_code_wins_and_says_why() {
         let examples = vec![
-            example("werkdruk", "De werkdruk van docenten is hoog, te veel taken."),
-            example("werkdruk", "Docenten hebben te weinig tijd voor al die taken."),
-            example("zorg", "De zorgcoördinator is snel bereikbaar voor de student."),
+            example(
+                "werkdruk",
+                "De werkdruk van docenten is hoog, te veel taken.",
+            ),
+            example(
+                "werkdruk",
+                "Docenten hebben te weinig tijd voor al die taken.",
+            ),
+            example(
+                "zorg",
+                "De zorgcoördinator is snel bereikbaar voor de student.",
+            ),
         ];
         for method in Method::ALL {
             let model = Model::train(examples.clone(), &[], method);

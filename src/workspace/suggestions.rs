@@ -35,14 +35,11 @@ impl Workspace {
             .map(|s| s.meta.id.as_str())
             .filter(|id| options.source.as_deref().is_none_or(|s| s == *id))
             .collect();
-        let mut taught_by: Vec<String> = suggest::examples(
-            &self.corpus,
-            &self.codings,
-            &options.from_coders,
-        )
-        .into_iter()
-        .map(|e| e.coder)
-        .collect();
+        let mut taught_by: Vec<String> =
+            suggest::examples(&self.corpus, &self.codings, &options.from_coders)
+                .into_iter()
+                .map(|e| e.coder)
+                .collect();
         taught_by.sort();
         taught_by.dedup();
         let mark = MachineMark {
@@ -84,7 +81,9 @@ impl Workspace {
             .corpus
             .source(&machine.source)
             .ok_or_else(|| Error::Usage(format!("no source {:?}", machine.source)))?;
-        if source.slice(machine.coding.start, machine.coding.end).as_deref()
+        if source
+            .slice(machine.coding.start, machine.coding.end)
+            .as_deref()
             != Some(machine.coding.quote.as_str())
         {
             return Err(Error::Usage(format!(
