@@ -59,7 +59,7 @@ pub fn counts(text: &str) -> HashMap<String, u32> {
     out
 }
 
-/// The words of `text` (lowercased, as typed) whose stems carry meaning, each once, with
+/// The words of `text` (lowercased, accents kept) whose stems carry meaning, each once, with
 /// their stems: what a claim is searched by.
 pub fn content_words(text: &str) -> Vec<(String, String)> {
     let mut exact = analyzer::exact_analyzer();
@@ -71,7 +71,11 @@ pub fn content_words(text: &str) -> Vec<(String, String)> {
             continue;
         };
         if seen.insert(stem.clone()) {
-            out.push((token.text, stem));
+            // As written (accents kept), lowercased: what a reader recognises.
+            let word = text
+                .get(token.offset_from..token.offset_to)
+                .map_or(token.text.clone(), str::to_lowercase);
+            out.push((word, stem));
         }
     }
     out

@@ -283,8 +283,13 @@ pub const REVIEW: &[Entry] = &[
     ),
     (
         Of(&[CycleCase]),
-        "vergelijk met een andere codeur",
-        "compare with another coder",
+        "vergelijk met een andere codeur (ook de suggesties)",
+        "compare with another coder (the suggestions too)",
+    ),
+    (
+        Of(&[AcceptSuggestion, RejectSuggestion, SkipSuggestion]),
+        "suggestie: overnemen als jouw codering · afwijzen (komt niet terug) · overslaan",
+        "suggestion: accept as your coding · reject (never again) · skip",
     ),
     (
         Of(&[Enter]),
