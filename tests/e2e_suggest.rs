@@ -24,7 +24,10 @@ fn suggest_review_accept_reject_and_the_rejection_outlives_a_restart() {
     tmux.wait_for("Verschillen voorbeeld ↔ voorbeeld-2");
     tmux.keys(&["f"]);
     let first = tmux.wait_for("tester ↔ suggesties (3)");
-    assert!(first.contains("lijkt op"), "the reasons are shown:\n{first}");
+    assert!(
+        first.contains("lijkt op"),
+        "the reasons are shown:\n{first}"
+    );
     tmux.keys(&["a"]);
     tmux.wait_for("suggestie overgenomen als jouw codering");
     tmux.wait_for("tester ↔ suggesties (2)");
@@ -35,8 +38,7 @@ fn suggest_review_accept_reject_and_the_rejection_outlives_a_restart() {
     tmux.wait_for("EXITED 0");
     drop(tmux);
 
-    let rejected =
-        std::fs::read_to_string(p.corpus().join("suggestions/rejected.toml")).unwrap();
+    let rejected = std::fs::read_to_string(p.corpus().join("suggestions/rejected.toml")).unwrap();
     assert!(rejected.contains("by = \"tester\""), "{rejected}");
     let log = std::fs::read_to_string(p.corpus().join("review.toml")).unwrap();
     assert!(log.contains("accepted suggestion"), "{log}");

@@ -105,3 +105,27 @@ fn accept_reject_and_skip_from_the_review_view() {
     let rejected = std::fs::read_to_string(p.corpus().join("suggestions/rejected.toml")).unwrap();
     assert!(!rejected.contains(&items[2].code), "{rejected}");
 }
+
+#[test]
+fn the_reader_shows_a_suggestion_dimmed_with_its_reason_and_takes_a_decision() {
+    let p = project_with_suggestions();
+    let mut app = app(&p, "nl", (140, 40));
+    compare_with_machine(&mut app);
+    let item = app.review.selected_disagreement().unwrap();
+    // Enter opens the paragraph in the reader.
+    app.update(Action::Enter);
+    assert_eq!(app.view, ViewId::Documents);
+    let shown = screen(&app);
+    assert!(
+        shown.contains("(suggesties)") && shown.contains("lijkt op"),
+        "{shown}"
+    );
+    insta::assert_snapshot!("reader_suggestion_nl", shown);
+    app.update(Action::AcceptSuggestion);
+    assert!(
+        app.ws.codings.codings.iter().any(|c| c.coder == "ana"
+            && c.coding.code == item.code
+            && c.coding.start == item.start)
+    );
+    assert!(!screen(&app).contains("(suggesties)"));
+}

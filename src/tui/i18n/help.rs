@@ -132,6 +132,11 @@ pub const DOCUMENTS: &[Entry] = &[
         "copy citation (OSC 52) · append to citations.md",
     ),
     (
+        Of(&[AcceptSuggestion, RejectSuggestion]),
+        "suggestie (gedimd) onder de cursor: overnemen · afwijzen",
+        "suggestion (dimmed) under the cursor: accept · reject",
+    ),
+    (
         Of(&[AssignCase, NewCase, EditCase]),
         "boom: bron in een casus · nieuwe casus · kenmerken (regio=Zuid, niveau=2)",
         "tree: source into a case · new case · attributes (regio=Zuid, niveau=2)",
