@@ -114,11 +114,23 @@ fn main() {
     );
 
     // --- Suggestions for one source of about 1 000 paragraphs --------------------------------
-    let source = corpus
-        .sources
-        .iter()
-        .min_by_key(|s| s.segments().len().abs_diff(1000))
-        .expect("a source");
+    // The generated transcripts are shorter: consecutive ones, joined, make one that long.
+    let mut corpus = corpus;
+    let mut body = String::new();
+    let mut joined = 0;
+    for s in corpus.sources.iter().filter(|s| codings.in_source(&s.meta.id).next().is_none()) {
+        if joined >= 1000 {
+            break;
+        }
+        body.push_str(&s.body);
+        body.push_str("\n\n");
+        joined += s.segments().len();
+    }
+    let mut long = corpus.sources[0].clone();
+    long.meta.id = "bench-long-source".into();
+    long.body = body;
+    corpus.sources.push(long);
+    let source = corpus.sources.last().expect("the joined source");
     let paragraphs = source.segments();
     let options = suggest::Options {
         source: Some(source.meta.id.clone()),

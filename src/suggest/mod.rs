@@ -153,9 +153,12 @@ pub fn propose(
             options.code.as_ref().is_none_or(|c| *c == s.code)
                 && !rejected.covers(source, &s.code, seg.start, seg.end)
         });
-        let Some(best) = best else { continue };
+        let Some(mut best) = best else { continue };
         if best.score < options.min_score {
             continue;
+        }
+        if best.like.is_empty() {
+            best.like = model.nearest(&seg.text, &best.code);
         }
         out.push(proposal(&model, source, seg, best));
     }

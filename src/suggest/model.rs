@@ -71,6 +71,8 @@ pub struct Model {
     /// term id → (example, weight): the examples a passage shares a term with.
     postings: HashMap<u32, Vec<(u32, f32)>>,
     centroids: BTreeMap<String, Vector>,
+    /// code → its examples (indices into `examples`).
+    examples_of: HashMap<String, Vec<u32>>,
 }
 
 /// One code's score for a passage, with why.
@@ -144,6 +146,10 @@ impl Model {
                 *sum.entry(id).or_insert(0.0) += w;
             }
         }
+        let mut examples_of: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, e) in examples.iter().enumerate() {
+            examples_of.entry(e.code.clone()).or_default().push(i as u32);
+        }
         let centroids = sums
             .into_iter()
             .map(|(code, sum)| {
@@ -162,12 +168,8 @@ impl Model {
             vectors,
             postings,
             centroids,
+            examples_of,
         }
-    }
-
-    /// The codes the model knows (those with at least one example).
-    pub fn codes(&self) -> impl Iterator<Item = &str> {
-        self.centroids.keys().map(String::as_str)
     }
 
     /// The passage's vector; terms the model never saw are left out (they match nothing).
@@ -196,40 +198,24 @@ impl Model {
         v
     }
 
-    /// Every code's score for `text`, best first (codes with a score of 0 left out).
+    /// Every code's score for `text`, best first (codes with a score of 0 left out). With
+    /// the centroid method `like` is left empty: finding the nearest examples of every code
+    /// costs more than the scores, and only the suggested code needs them (`nearest`).
     pub fn rank(&self, text: &str) -> Vec<Scored> {
         let v = self.vector(text);
         if v.is_empty() {
             return Vec::new();
         }
-        // Cosine with every example that shares a term (the rest are 0).
-        let mut cosines: HashMap<u32, f32> = HashMap::new();
-        for &(id, w) in &v {
-            if let Some(list) = self.postings.get(&id) {
-                for &(e, ew) in list {
-                    *cosines.entry(e).or_insert(0.0) += w * ew;
-                }
-            }
-        }
-        let mut by_code: HashMap<&str, Vec<(usize, f64)>> = HashMap::new();
-        for (&e, &c) in &cosines {
-            by_code
-                .entry(self.examples[e as usize].code.as_str())
-                .or_default()
-                .push((e as usize, f64::from(c)));
-        }
-        // A code nothing shares a term with may still have a centroid term in common.
-        for code in self.centroids.keys() {
-            by_code.entry(code.as_str()).or_default();
-        }
+        let near_by_code = (self.method != Method::Centroid).then(|| self.all_nearest(&v));
         let mut out: Vec<Scored> = Vec::new();
-        for (code, mut near) in by_code {
-            near.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            near.truncate(NEIGHBOURS);
+        for (code, centroid) in &self.centroids {
+            let mut near = near_by_code
+                .as_ref()
+                .and_then(|n| n.get(code.as_str()).cloned())
+                .unwrap_or_default();
             let neighbour_score = near.iter().map(|(_, c)| c).sum::<f64>() / NEIGHBOURS as f64;
             // The reasons name people's codings, not the code book's text.
             near.retain(|(e, _)| !self.examples[*e].coder.is_empty());
-            let centroid = &self.centroids[code];
             let products = products(&v, centroid);
             let centroid_score: f64 = products.iter().map(|(_, p)| f64::from(*p)).sum();
             let score = match self.method {
@@ -251,28 +237,60 @@ impl Model {
             });
         }
         out.retain(|s| s.score > 0.0);
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.code.cmp(&b.code))
-        });
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.code.cmp(&b.code)));
         out
     }
 
-    /// How much a term weighs across the model (its idf), for tests and reports.
-    pub fn idf(&self, term: &str) -> f32 {
-        self.term_ids
-            .get(term)
-            .map_or(self.unseen_idf, |&id| self.idf[id as usize])
+    /// Each code's nearest examples to the passage vector `v` (the code book's text among
+    /// them), best first, at most `NEIGHBOURS`.
+    fn all_nearest(&self, v: &Vector) -> HashMap<&str, Vec<(usize, f64)>> {
+        // Cosine with every example that shares a term (the rest are 0).
+        let mut cosines = vec![0f32; self.vectors.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for &(id, w) in v {
+            if let Some(list) = self.postings.get(&id) {
+                for &(e, ew) in list {
+                    if cosines[e as usize] == 0.0 {
+                        touched.push(e);
+                    }
+                    cosines[e as usize] += w * ew;
+                }
+            }
+        }
+        let mut by_code: HashMap<&str, Vec<(usize, f64)>> = HashMap::new();
+        for e in touched {
+            by_code
+                .entry(self.examples[e as usize].code.as_str())
+                .or_default()
+                .push((e as usize, f64::from(cosines[e as usize])));
+        }
+        for near in by_code.values_mut() {
+            near.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            near.truncate(NEIGHBOURS);
+        }
+        by_code
     }
 
-    /// The example vectors' count (what the model learned from).
-    pub fn len(&self) -> usize {
-        self.vectors.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.vectors.is_empty()
+    /// The people's codings of `code` nearest to `text` (indices into `examples`, with
+    /// their cosine), best first, at most `NEIGHBOURS`: the reasons of a suggestion.
+    pub fn nearest(&self, text: &str, code: &str) -> Vec<(usize, f64)> {
+        let v = self.vector(text);
+        let mut near: Vec<(usize, f64)> = self
+            .examples_of
+            .get(code)
+            .into_iter()
+            .flatten()
+            .map(|&e| e as usize)
+            .filter(|&e| !self.examples[e].coder.is_empty())
+            .map(|e| {
+                let dot: f32 = products(&v, &self.vectors[e]).iter().map(|(_, p)| p).sum();
+                (e, f64::from(dot))
+            })
+            .filter(|(_, c)| *c > 0.0)
+            .collect();
+        near.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        near.truncate(NEIGHBOURS);
+        near
     }
 }
 
@@ -344,7 +362,8 @@ mod tests {
             let ranked = model.rank("Onze docenten ervaren een hoge werkdruk.");
             assert_eq!(ranked[0].code, "werkdruk", "{method:?}");
             assert_eq!(ranked[0].terms[0].0, "werkdruk");
-            assert_eq!(model.examples[ranked[0].like[0].0].coding, "c-werkdruk");
+            let near = model.nearest("Onze docenten ervaren een hoge werkdruk.", "werkdruk");
+            assert_eq!(model.examples[near[0].0].coding, "c-werkdruk");
             assert!(model.rank("Een fiets in de regen.").is_empty());
         }
     }
