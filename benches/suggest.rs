@@ -118,7 +118,11 @@ fn main() {
     let mut corpus = corpus;
     let mut body = String::new();
     let mut joined = 0;
-    for s in corpus.sources.iter().filter(|s| codings.in_source(&s.meta.id).next().is_none()) {
+    for s in corpus
+        .sources
+        .iter()
+        .filter(|s| codings.in_source(&s.meta.id).next().is_none())
+    {
         if joined >= 1000 {
             break;
         }

@@ -148,7 +148,10 @@ impl Model {
         }
         let mut examples_of: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, e) in examples.iter().enumerate() {
-            examples_of.entry(e.code.clone()).or_default().push(i as u32);
+            examples_of
+                .entry(e.code.clone())
+                .or_default()
+                .push(i as u32);
         }
         let centroids = sums
             .into_iter()
@@ -237,7 +240,11 @@ impl Model {
             });
         }
         out.retain(|s| s.score > 0.0);
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.code.cmp(&b.code)));
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.code.cmp(&b.code))
+        });
         out
     }
 
@@ -361,7 +368,11 @@ mod tests {
             let model = Model::train(examples.clone(), &[], method);
             let ranked = model.rank("Onze docenten ervaren een hoge werkdruk.");
             assert_eq!(ranked[0].code, "werkdruk", "{method:?}");
-            assert_eq!(ranked[0].terms[0].0, "werkdruk");
+            let terms: Vec<&str> = ranked[0].terms.iter().map(|(t, _)| t.as_str()).collect();
+            assert!(
+                terms.contains(&"werkdruk") && terms.contains(&"docent"),
+                "{terms:?}"
+            );
             let near = model.nearest("Onze docenten ervaren een hoge werkdruk.", "werkdruk");
             assert_eq!(model.examples[near[0].0].coding, "c-werkdruk");
             assert!(model.rank("Een fiets in de regen.").is_empty());
