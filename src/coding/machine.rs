@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{CodingFile, CodingSet, Placed};
+
 /// The coder whose codings are visgraat's suggestions.
 pub const SUGGESTIONS_CODER: &str = "suggesties";
 
@@ -49,4 +51,35 @@ pub struct Resemblance {
     pub source: String,
     pub coding: String,
     pub similarity: f64,
+}
+
+impl CodingSet {
+    /// Add the codings of `coder`'s file for `source`: a person's to `codings`, a
+    /// machine's (the file is marked) to `machine`, with their reasons.
+    pub(super) fn take_file(&mut self, coder: &str, source: &str, file: CodingFile) {
+        let placed = file.codings.into_iter().map(|coding| Placed {
+            coder: coder.to_string(),
+            source: source.to_string(),
+            coding,
+        });
+        if file.machine.is_some() {
+            self.machine.extend(placed);
+            self.reasons
+                .extend(file.reasons.into_iter().map(|r| (r.coding.clone(), r)));
+        } else {
+            self.codings.extend(placed);
+        }
+    }
+
+    /// Whether `coder` is a machine (has machine-made codings loaded).
+    pub fn is_machine(&self, coder: &str) -> bool {
+        coder == SUGGESTIONS_CODER || self.machine.iter().any(|c| c.coder == coder)
+    }
+
+    /// This set with the machine's codings counted as a coder's (`--include-machine`).
+    pub fn with_machine(&self) -> CodingSet {
+        let mut all = self.clone();
+        all.codings.extend(self.machine.iter().cloned());
+        all
+    }
 }
