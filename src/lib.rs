@@ -17,6 +17,7 @@ pub mod import;
 pub mod index;
 pub mod progress;
 pub mod qdpx;
+pub mod suggest;
 pub mod synth;
 pub mod text_file;
 

@@ -449,7 +449,10 @@ fn write_corpus(
             if list.is_empty() {
                 continue;
             }
-            let file = CodingFile { codings: list };
+            let file = CodingFile {
+                codings: list,
+                ..CodingFile::default()
+            };
             write(
                 &crate::coding::file_path(corpus, coder, &id),
                 &toml::to_string(&file).map_err(|e| Error::Usage(e.to_string()))?,

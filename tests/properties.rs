@@ -159,6 +159,7 @@ proptest! {
                     review: None,
                 })
                 .collect(),
+            ..CodingFile::default()
         };
         let text = toml::to_string(&file).unwrap();
         let back = coding::parse_file(Path::new("c.toml"), &text).unwrap();

@@ -144,6 +144,7 @@ pub fn diagram(corpus: &Corpus, codings: &CodingSet, case: Option<&str>) -> Diag
                     .filter(|p| case_of(p) == Some(case))
                     .cloned()
                     .collect(),
+                ..CodingSet::default()
             };
             stats::fishbone(corpus, &in_case, None)
         }

@@ -61,11 +61,15 @@ pub(super) fn agreement(
     config: Config,
     coders: Vec<String>,
     all_units: bool,
+    include_machine: bool,
     json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = open_workspace(config, bar)?;
+    let mut ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
+    if include_machine {
+        ws.codings = ws.codings.with_machine();
+    }
     let all: Vec<String> = ws
         .codings
         .coders()
@@ -124,11 +128,15 @@ pub(super) fn stats(
     coder: Option<&str>,
     by_case: bool,
     by_coder: bool,
+    include_machine: bool,
     json: bool,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    let ws = open_workspace(config, bar)?;
+    let mut ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
+    if include_machine {
+        ws.codings = ws.codings.with_machine();
+    }
     let mut stats = crate::analysis::stats::fishbone(&ws.corpus, &ws.codings, coder);
     (stats.speakers, stats.speakers_by_role) = crate::analysis::stats::speakers(&ws.corpus);
     if json {

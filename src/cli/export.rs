@@ -37,6 +37,7 @@ fn fishbone_figure(ws: &Workspace, selection: &Selection) -> Result<Figure, Erro
             .into_iter()
             .map(|(p, _)| p.clone())
             .collect(),
+        ..CodingSet::default()
     };
     let diagram =
         crate::analysis::fishbone::diagram(&ws.corpus, &codings, selection.case.as_deref());

@@ -18,6 +18,7 @@ mod saturation;
 mod search;
 mod setup;
 mod speakers;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -112,6 +113,9 @@ pub enum Command {
         /// Codings per coder and bone.
         #[arg(long)]
         by_coder: bool,
+        /// Count the machine coder's suggestions too (left out by default).
+        #[arg(long)]
+        include_machine: bool,
         #[arg(long)]
         json: bool,
     },
@@ -143,6 +147,24 @@ pub enum Command {
         /// With --round: flag codes whose alpha is below this.
         #[arg(long, default_value_t = 0.8, requires = "round")]
         min_alpha: f64,
+        /// Compare the machine coder's suggestions too, as a coder (left out by default).
+        #[arg(long, conflicts_with = "round")]
+        include_machine: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Propose codings for uncoded passages from the coded ones, each with its reasons
+    /// (stored as the machine coder `suggesties`); accept or reject one; or --evaluate.
+    Suggest(suggest::SuggestArgs),
+    /// The passages that support a claim (a sentence of your report), best first.
+    Evidence {
+        claim: String,
+        /// Quote records first.
+        #[arg(long)]
+        quotes: bool,
+        /// At most this many passages (1 or more).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
         #[arg(long)]
         json: bool,
     },
@@ -431,8 +453,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             coder,
             by_case,
             by_coder,
+            include_machine,
             json,
-        } => analysis::stats(config, coder.as_deref(), by_case, by_coder, json, &bar),
+        } => analysis::stats(
+            config,
+            coder.as_deref(),
+            by_case,
+            by_coder,
+            include_machine,
+            json,
+            &bar,
+        ),
         Command::Check { fix, accept, json } => check::run(config, fix, &accept, json, &bar),
         // clap refuses --all-units beside --round.
         Command::Agreement {
@@ -447,10 +478,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             coders,
             all_units,
             round: None,
+            include_machine,
             json,
             ..
-        } => analysis::agreement(config, coders, all_units, json, &bar),
+        } => analysis::agreement(config, coders, all_units, include_machine, json, &bar),
         Command::Icr { command } => icr::run(config, command, &bar),
+        Command::Suggest(args) => suggest::suggest(config, &args, &bar),
+        Command::Evidence {
+            claim,
+            quotes,
+            limit,
+            json,
+        } => suggest::evidence(config, &claim, quotes, limit as usize, json, &bar),
         Command::Saturation(args) => saturation::run(config, &args, &bar),
         Command::Memo {
             target,

@@ -24,6 +24,8 @@ pub enum Edit {
     Group(Vec<Edit>),
     /// A decision in the review log.
     Review(Decision),
+    /// A suggestion rejected: remembered in `corpus/suggestions/rejected.toml`.
+    Rejected(crate::suggest::rejected::Rejection),
     /// A memo on a code, source or case: before and after (None: no memo).
     Memo {
         target: String,

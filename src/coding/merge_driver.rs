@@ -22,34 +22,40 @@ pub struct Merged {
     pub conflicts: usize,
 }
 
-fn parse(name: &str, text: &str) -> Result<Vec<Coding>> {
-    let file: CodingFile = super::parse_file(Path::new(name), text)?;
-    Ok(file.codings)
+fn parse(name: &str, text: &str) -> Result<CodingFile> {
+    super::parse_file(Path::new(name), text)
 }
 
 fn render(codings: Vec<Coding>) -> Result<String> {
-    if codings.is_empty() {
+    render_file(CodingFile {
+        codings,
+        ..CodingFile::default()
+    })
+}
+
+fn render_file(file: CodingFile) -> Result<String> {
+    if file.codings.is_empty() {
         return Ok(super::NO_CODINGS_LEFT.to_string());
     }
-    toml::to_string(&CodingFile { codings })
-        .map_err(|e| Error::invalid(Path::new("merge"), None, e.to_string()))
+    toml::to_string(&file).map_err(|e| Error::invalid(Path::new("merge"), None, e.to_string()))
 }
 
 /// Merge `ours` and `theirs`, both grown from `base` (the texts of three codings files).
 pub fn merge(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
-    let (b, o, t) = (
+    let (base_file, ours_file, theirs_file) = (
         parse("base", base)?,
         parse("ours", ours)?,
         parse("theirs", theirs)?,
     );
+    let (b, o, t) = (&base_file.codings, &ours_file.codings, &theirs_file.codings);
     let index = |list: &[Coding]| -> HashMap<String, Coding> {
         list.iter().map(|c| (c.id.clone(), c.clone())).collect()
     };
-    let (bi, oi, ti) = (index(&b), index(&o), index(&t));
+    let (bi, oi, ti) = (index(b), index(o), index(t));
     // Ours in its order, then what only theirs has, in theirs' order.
     let mut order: Vec<String> = o.iter().map(|c| c.id.clone()).collect();
     let mut seen: HashSet<String> = order.iter().cloned().collect();
-    for c in t.iter().chain(&b) {
+    for c in t.iter().chain(b) {
         if seen.insert(c.id.clone()) {
             order.push(c.id.clone());
         }
@@ -70,7 +76,19 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
             merged.push(c.clone());
         }
     }
-    let mut text = render(merged)?;
+    // A machine's file (suggestions) keeps its mark and the reasons of the codings kept.
+    let mut reasons: Vec<super::machine::Reason> = Vec::new();
+    for r in ours_file.reasons.iter().chain(&theirs_file.reasons) {
+        if merged.iter().any(|c| c.id == r.coding) && !reasons.iter().any(|k| k.coding == r.coding)
+        {
+            reasons.push(r.clone());
+        }
+    }
+    let mut text = render_file(CodingFile {
+        machine: ours_file.machine.clone().or(theirs_file.machine.clone()),
+        codings: merged,
+        reasons,
+    })?;
     for (id, ours, theirs) in &conflicts {
         let side = |c: &Option<Coding>| -> Result<String> {
             match c {
@@ -171,17 +189,42 @@ mod tests {
         assert_eq!(m.conflicts, 0);
         let ids: Vec<String> = parse("m", &m.text)
             .unwrap()
+            .codings
             .into_iter()
             .map(|c| c.id)
             .collect();
         assert_eq!(ids, ["c-1", "c-2", "c-3"]);
         // Removed on one side, untouched on the other: removed.
         let m = merge(&ours, &coding("c-1", ""), &ours).unwrap();
-        assert_eq!(parse("m", &m.text).unwrap().len(), 1);
+        assert_eq!(parse("m", &m.text).unwrap().codings.len(), 1);
         // Changed differently on both sides: a conflict the file shows.
         let m = merge(&base, &coding("c-1", "a"), &coding("c-1", "b")).unwrap();
         assert_eq!(m.conflicts, 1);
         assert!(m.text.contains(CONFLICT_START) && m.text.contains("memo = \"a\""));
         assert!(m.text.contains("memo = \"b\""));
+    }
+
+    #[test]
+    fn a_machine_file_keeps_its_mark_and_the_reasons_of_what_it_keeps() {
+        let mark = "[machine]\nmade_by = \"visgraat suggest\"\nmethod = \"centroid\"\ntaught_by = [\"ana\"]\nmade = 2024-01-01T00:00:00Z\n\n";
+        let reason = |id: &str| {
+            format!("[[reason]]\ncoding = \"{id}\"\nscore = 0.5\nterms = []\nlike = []\n")
+        };
+        let base = format!("{mark}{}\n{}", coding("s-1", ""), reason("s-1"));
+        let ours = format!("{mark}{}\n{}", coding("s-2", ""), reason("s-2"));
+        let theirs = format!(
+            "{mark}{}\n{}\n{}",
+            coding("s-1", ""),
+            coding("s-3", ""),
+            reason("s-3")
+        );
+        let m = merge(&base, &ours, &theirs).unwrap();
+        assert_eq!(m.conflicts, 0);
+        let file = parse("m", &m.text).unwrap();
+        assert_eq!(file.machine.unwrap().made_by, "visgraat suggest");
+        let ids: Vec<&str> = file.codings.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["s-2", "s-3"]);
+        let reasons: Vec<&str> = file.reasons.iter().map(|r| r.coding.as_str()).collect();
+        assert_eq!(reasons, ["s-2", "s-3"]);
     }
 }

@@ -9,6 +9,7 @@ pub mod code_lifecycle;
 pub mod framework;
 pub mod history;
 pub mod lock;
+pub mod machine;
 pub mod memos;
 pub mod merge_driver;
 pub mod review_log;
@@ -61,8 +62,14 @@ pub struct Coding {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodingFile {
+    /// Set when a machine made these codings (suggestions): see `machine`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<machine::MachineMark>,
     #[serde(default, rename = "coding")]
     pub codings: Vec<Coding>,
+    /// Why the machine made each coding (machine-made files only).
+    #[serde(default, rename = "reason", skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<machine::Reason>,
 }
 
 /// A coding with the coder and source it belongs to.
@@ -76,7 +83,13 @@ pub struct Placed {
 /// All codings of a corpus, in memory.
 #[derive(Debug, Clone, Default)]
 pub struct CodingSet {
+    /// People's codings: what every count, filter and comparison uses.
     pub codings: Vec<Placed>,
+    /// Machine-made codings (suggestions, from files with a `[machine]` mark), kept apart
+    /// so that nothing counts them as a person's work unless asked (`with_machine`).
+    pub machine: Vec<Placed>,
+    /// The reasons of the machine's codings, by coding id.
+    pub reasons: std::collections::HashMap<String, machine::Reason>,
 }
 
 pub fn codings_dir(corpus: &Path) -> PathBuf {
@@ -141,13 +154,7 @@ impl CodingSet {
             });
             for (source, result) in loaded {
                 match result {
-                    Ok(file) => set
-                        .codings
-                        .extend(file.codings.into_iter().map(|coding| Placed {
-                            coder: coder.clone(),
-                            source: source.clone(),
-                            coding,
-                        })),
+                    Ok(file) => set.take_file(&coder, &source, file),
                     Err(e) => problems.push(e),
                 }
             }
@@ -166,13 +173,7 @@ impl CodingSet {
         for coder in &coders {
             for source in &sources {
                 match load_file(&file_path(corpus, coder, source)) {
-                    Ok(file) => set
-                        .codings
-                        .extend(file.codings.into_iter().map(|coding| Placed {
-                            coder: coder.clone(),
-                            source: source.to_string(),
-                            coding,
-                        })),
+                    Ok(file) => set.take_file(coder, source, file),
                     Err(e) => problems.push(e),
                 }
             }
@@ -490,7 +491,7 @@ pub fn save_file(path: &Path, file: &CodingFile) -> Result<()> {
     atomic::write(path, text.as_bytes())
 }
 
-fn coding_id(
+pub(crate) fn coding_id(
     coder: &str,
     source: &str,
     start: usize,

@@ -94,6 +94,10 @@ pub enum Action {
     SettleAsRight,
     /// Problems: place a coding that waits for review where its review proposes.
     AcceptReview,
+    /// A machine's suggestion: make it your coding, reject it for good, or pass it by.
+    AcceptSuggestion,
+    RejectSuggestion,
+    SkipSuggestion,
     /// Documents tree: put the selected source in a case (or none), make a new case, edit
     /// the attributes of the source's case.
     AssignCase,

@@ -31,6 +31,8 @@ impl App {
                 | Command::SettleAs(_)
                 | Command::KeepDifference
                 | Command::AcceptReview(_)
+                | Command::AcceptSuggestion(_)
+                | Command::RejectSuggestion(_)
         );
         let before = writes.then(|| (self.before_write(), self.selected_source_id()));
         self.carry_out(command);
@@ -123,6 +125,8 @@ impl App {
             Command::SettleAs(side) => self.settle(side),
             Command::RememberCoder(name) => self.remember_coder(&name),
             Command::KeepDifference => self.keep_difference(),
+            Command::AcceptSuggestion(id) => self.decide_suggestion(&id, true),
+            Command::RejectSuggestion(id) => self.decide_suggestion(&id, false),
             Command::AcceptReview(old) => {
                 match crate::coding::anchor::accepted(&self.ws.corpus, &old) {
                     Ok(new) => {
@@ -403,6 +407,28 @@ impl App {
         }
         match result {
             Ok(()) => self.info(self.msg().resolved),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Accept (or reject) the machine's suggestion `id` as the active coder; undoable.
+    fn decide_suggestion(&mut self, id: &str, accept: bool) {
+        let who = self.ws.config.coder.clone();
+        let result = if accept {
+            self.ws.accept_suggestion(id, &who)
+        } else {
+            self.ws.reject_suggestion(id, &who)
+        };
+        match result {
+            Ok(edit) => {
+                self.history.done(edit);
+                let m = self.msg();
+                self.info(if accept {
+                    m.suggestion_accepted
+                } else {
+                    m.suggestion_rejected
+                });
+            }
             Err(e) => self.error(e.to_string()),
         }
     }

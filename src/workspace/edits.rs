@@ -158,6 +158,13 @@ impl Workspace {
                     review_log::remove(self.root(), &decision.id)
                 }
             }
+            Edit::Rejected(rejection) => {
+                if forward {
+                    crate::suggest::rejected::add(self.root(), rejection.clone())
+                } else {
+                    crate::suggest::rejected::remove(self.root(), rejection)
+                }
+            }
             Edit::Memo {
                 target,
                 author,
@@ -219,8 +226,19 @@ impl Workspace {
     pub fn apply_codings(&mut self, changes: &[coding::Change]) -> Result<()> {
         coding::apply_changes(&self.corpus.root, changes)?;
         let same = |a: &Placed, b: &Placed| a.coding.id == b.coding.id && a.coder == b.coder;
-        let codings = &mut self.codings.codings;
         for change in changes {
+            // A machine's codings (suggestions) are kept apart from people's.
+            let machine = match change {
+                coding::Change::Add(p) | coding::Change::Remove(p) => {
+                    self.codings.is_machine(&p.coder)
+                }
+                coding::Change::Replace { old, .. } => self.codings.is_machine(&old.coder),
+            };
+            let codings = if machine {
+                &mut self.codings.machine
+            } else {
+                &mut self.codings.codings
+            };
             match change {
                 coding::Change::Add(p) => {
                     if !codings.iter().any(|c| same(c, p)) {

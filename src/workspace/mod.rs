@@ -12,6 +12,7 @@ use crate::progress::{Progress, Silent};
 
 mod edits;
 mod reload;
+mod suggestions;
 
 pub use edits::{BookOp, BookOutcome};
 pub use reload::{Reloaded, Stamps, codings_files_stamp, disk_stamp, sources_stamp};

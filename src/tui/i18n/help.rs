@@ -138,6 +138,11 @@ pub const DOCUMENTS: &[Entry] = &[
         "copy citation (OSC 52) · append to citations.md",
     ),
     (
+        Of(&[AcceptSuggestion, RejectSuggestion]),
+        "suggestie (gedimd) onder de cursor: overnemen · afwijzen",
+        "suggestion (dimmed) under the cursor: accept · reject",
+    ),
+    (
         Of(&[AssignCase, NewCase, EditCase]),
         "boom: bron in een casus · nieuwe casus · kenmerken (regio=Zuid, niveau=2)",
         "tree: source into a case · new case · attributes (regio=Zuid, niveau=2)",
@@ -289,8 +294,13 @@ pub const REVIEW: &[Entry] = &[
     ),
     (
         Of(&[CycleCase]),
-        "vergelijk met een andere codeur",
-        "compare with another coder",
+        "vergelijk met een andere codeur (ook de suggesties)",
+        "compare with another coder (the suggestions too)",
+    ),
+    (
+        Of(&[AcceptSuggestion, RejectSuggestion, SkipSuggestion]),
+        "suggestie: overnemen als jouw codering · afwijzen (komt niet terug) · overslaan",
+        "suggestion: accept as your coding · reject (never again) · skip",
     ),
     (
         Of(&[Enter]),

@@ -125,6 +125,12 @@ pub struct Messages {
     pub case_attributes: &'static str,
     pub attribute_form: &'static str,
     pub who_codes: &'static str,
+    pub suggestions_none: &'static str,
+    pub suggestion_score: &'static str,
+    pub suggestion_terms: &'static str,
+    pub suggestion_like: &'static str,
+    pub suggestion_accepted: &'static str,
+    pub suggestion_rejected: &'static str,
 }
 
 impl Messages {
@@ -237,6 +243,12 @@ impl Messages {
             self.case_attributes,
             self.attribute_form,
             self.who_codes,
+            self.suggestions_none,
+            self.suggestion_score,
+            self.suggestion_terms,
+            self.suggestion_like,
+            self.suggestion_accepted,
+            self.suggestion_rejected,
         ]
     }
 }
@@ -347,6 +359,12 @@ pub const NL: Messages = Messages {
     case_attributes: "Kenmerken (naam=waarde, …) van",
     attribute_form: "Schrijf kenmerken als naam=waarde, gescheiden door komma's; niet gelezen",
     who_codes: "Wie codeert er? Je naam wordt bewaard in je eigen config (niet in het project)",
+    suggestions_none: "Geen open suggesties: `visgraat suggest` maakt ze, uit wat mensen codeerden.",
+    suggestion_score: "score",
+    suggestion_terms: "woorden",
+    suggestion_like: "lijkt op",
+    suggestion_accepted: "suggestie overgenomen als jouw codering",
+    suggestion_rejected: "suggestie afgewezen: komt niet terug",
     mostly_no_case: "{without} van {total} gecodeerde passages horen bij geen casus: de tekst verbindt het meeste materiaal met geen focusgroep, dus de casuskolommen tonen er maar een klein deel van",
 };
 
@@ -456,6 +474,12 @@ pub const EN: Messages = Messages {
     case_attributes: "Attributes (name=value, …) of",
     attribute_form: "Write attributes as name=value, separated by commas; not read",
     who_codes: "Who is coding? Your name is kept in your own config (not in the project)",
+    suggestions_none: "No open suggestions: `visgraat suggest` makes them, from what people coded.",
+    suggestion_score: "score",
+    suggestion_terms: "words",
+    suggestion_like: "resembles",
+    suggestion_accepted: "suggestion accepted as your coding",
+    suggestion_rejected: "suggestion rejected: it will not return",
     mostly_no_case: "{without} of {total} coded passages belong to no case: the text ties most material to no focus group, so the case columns show only a small part of it",
 };
 

@@ -120,6 +120,9 @@ pub enum Command {
     KeepDifference,
     /// Place a coding that waits for review where its review proposes.
     AcceptReview(Placed),
+    /// Accept or reject the machine's suggestion (by coding id) as the active coder.
+    AcceptSuggestion(String),
+    RejectSuggestion(String),
     /// Remember who is coding, in the user's own config.
     RememberCoder(String),
 }

@@ -204,6 +204,20 @@ impl Reader {
                 }
                 None
             }
+            Action::AcceptSuggestion | Action::RejectSuggestion => {
+                let here = ctx.ws.codings.machine.iter().find(|p| {
+                    p.source == source.meta.id && p.coding.start <= cursor && cursor < p.coding.end
+                });
+                if let Some(p) = here {
+                    let id = p.coding.id.clone();
+                    out.push(if *action == Action::AcceptSuggestion {
+                        Command::AcceptSuggestion(id)
+                    } else {
+                        Command::RejectSuggestion(id)
+                    });
+                }
+                None
+            }
             Action::CopyCitation | Action::AppendCitation => {
                 let (start, end) = self.selection(body).unwrap_or_else(|| {
                     segments

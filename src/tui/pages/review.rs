@@ -1,7 +1,10 @@
 //! The Vergelijken page: two coders' disagreements, one at a time, settled as one of them
-//! coded it (`<` / `>`), kept as a deliberate difference (`K`), or recoded.
+//! coded it (`<` / `>`), kept as a deliberate difference (`K`), or recoded. Compared with
+//! the machine coder, the items are its open suggestions, accepted (`a`, or `>`), rejected
+//! (`d`, or `<`) or skipped (`s`).
 
 use crate::analysis::agreement::{self, Disagreement};
+use crate::coding::machine::SUGGESTIONS_CODER;
 use crate::tui::action::Action;
 use crate::tui::popups::{MemoPurpose, PickPurpose, Popup};
 use crate::workspace::Workspace;
@@ -25,6 +28,13 @@ impl ReviewState {
     fn pair_for(&self, ws: &Workspace) -> Option<(String, String)> {
         let coders: Vec<&str> = ws.codings.coders();
         let active = ws.config.coder.as_str();
+        // The machine is compared with the reviewer, who need not have coded anything; it
+        // is the partner when asked for, or when there is no person to compare with.
+        let machine = !ws.codings.machine.is_empty();
+        let asked = self.partner.as_deref() == Some(SUGGESTIONS_CODER);
+        if machine && (asked || coders.iter().all(|c| *c == active)) {
+            return Some((active.to_string(), SUGGESTIONS_CODER.to_string()));
+        }
         let first = if coders.contains(&active) {
             active.to_string()
         } else {
@@ -46,7 +56,11 @@ impl ReviewState {
         }
         let pair = self.pair_for(ws);
         let items = pair.as_ref().map_or_else(Vec::new, |(a, b)| {
-            agreement::disagreements(&ws.corpus, &ws.codings, a, b)
+            if b == SUGGESTIONS_CODER {
+                suggestions(ws)
+            } else {
+                agreement::disagreements(&ws.corpus, &ws.codings, a, b)
+            }
         });
         self.selected = self.selected.min(items.len().saturating_sub(1));
         let (log, problem) = match ws.review_log() {
@@ -70,6 +84,22 @@ impl ReviewState {
         self.items.as_ref()?.get(self.selected).cloned()
     }
 
+    /// Whether the items are the machine's suggestions.
+    pub fn comparing_machine(&self) -> bool {
+        self.pair
+            .as_ref()
+            .is_some_and(|(_, b)| b == SUGGESTIONS_CODER)
+    }
+
+    /// The selected suggestion's coding id (comparing with the machine).
+    fn selected_suggestion(&self) -> Option<String> {
+        if !self.comparing_machine() {
+            return None;
+        }
+        let item = self.selected_disagreement()?;
+        Some(item.codings[1].first()?.coding.id.clone())
+    }
+
     pub fn update(&mut self, action: &Action, ctx: &Ctx) -> Vec<Command> {
         let mut out: Vec<Command> = self
             .ensure(ctx.ws)
@@ -87,11 +117,14 @@ impl ReviewState {
             Action::CycleCase => {
                 // Compare with the next coder.
                 let first = self.pair.as_ref().map(|p| p.0.clone());
-                let others: Vec<String> = ctx
+                let mut others: Vec<String> = ctx
                     .coder_names()
                     .into_iter()
                     .filter(|c| Some(c) != first.as_ref())
                     .collect();
+                if !ctx.ws.codings.machine.is_empty() {
+                    others.push(SUGGESTIONS_CODER.to_string());
+                }
                 let current = self.pair.as_ref().map(|p| p.1.clone());
                 let at = others.iter().position(|c| Some(c) == current.as_ref());
                 self.partner = others
@@ -101,6 +134,16 @@ impl ReviewState {
                 self.selected = 0;
                 out.extend(self.ensure(ctx.ws).map(Command::Error));
             }
+            Action::AcceptSuggestion | Action::SettleAsRight if self.comparing_machine() => {
+                out.extend(self.selected_suggestion().map(Command::AcceptSuggestion))
+            }
+            Action::RejectSuggestion | Action::SettleAsLeft if self.comparing_machine() => {
+                out.extend(self.selected_suggestion().map(Command::RejectSuggestion))
+            }
+            Action::SkipSuggestion => {
+                self.selected = (self.selected + 1).min(len.saturating_sub(1))
+            }
+            Action::KeepDifference | Action::Recode | Action::Memo if self.comparing_machine() => {}
             Action::SettleAsLeft => out.push(Command::SettleAs(0)),
             Action::SettleAsRight => out.push(Command::SettleAs(1)),
             Action::KeepDifference => out.push(Command::KeepDifference),
@@ -133,4 +176,35 @@ impl ReviewState {
         }
         out
     }
+}
+
+/// The machine's open suggestions as items against the reviewer, who has not coded those
+/// paragraphs (suggestions are made for uncoded ones only), in corpus order.
+fn suggestions(ws: &Workspace) -> Vec<Disagreement> {
+    let mut out: Vec<(usize, Disagreement)> = ws
+        .codings
+        .machine
+        .iter()
+        .filter_map(|p| {
+            let index = ws.corpus.source_index(&p.source)?;
+            let source = &ws.corpus.sources[index];
+            let seg = source
+                .segments()
+                .into_iter()
+                .find(|s| s.start <= p.coding.start && p.coding.start < s.end)?;
+            Some((
+                index,
+                Disagreement {
+                    source: p.source.clone(),
+                    ordinal: seg.ordinal,
+                    start: p.coding.start,
+                    end: p.coding.end,
+                    code: p.coding.code.clone(),
+                    codings: [Vec::new(), vec![p.clone()]],
+                },
+            ))
+        })
+        .collect();
+    out.sort_by_key(|(index, d)| (*index, d.start));
+    out.into_iter().map(|(_, d)| d).collect()
 }

@@ -132,6 +132,14 @@ fn reader(app: &App, frame: &mut Frame, size: (u16, u16), with_tree: bool, theme
     let text_area = layout::reader_text_area(size, with_tree);
     let lines = app.reader_lines(r.source);
     let codings = codings_of(app, &source.meta.id);
+    // The machine's suggestions show dimmed where no person's coding is.
+    let suggested: Vec<&Placed> = app
+        .ws
+        .codings
+        .machine
+        .iter()
+        .filter(|p| p.source == source.meta.id)
+        .collect();
     let selection = app.selection();
     let mut out = Vec::new();
     for line in lines.iter().skip(r.top).take(text_area.height as usize) {
@@ -168,7 +176,16 @@ fn reader(app: &App, frame: &mut Frame, size: (u16, u16), with_tree: bool, theme
                 .iter()
                 .filter(|(p, _, _)| p.coding.start <= cell.at && cell.at < p.coding.end)
                 .min_by_key(|(p, _, _)| p.coding.end - p.coding.start);
-            let mut style = innermost.map_or(Style::default(), |(_, level, _)| theme.coded(*level));
+            let mut style = match innermost {
+                Some((_, level, _)) => theme.coded(*level),
+                None if suggested
+                    .iter()
+                    .any(|p| p.coding.start <= cell.at && cell.at < p.coding.end) =>
+                {
+                    theme.dim()
+                }
+                None => Style::default(),
+            };
             if selection.is_some_and(|(s, e)| s <= cell.at && cell.at < e) {
                 style = style.patch(theme.selected());
             }
@@ -222,6 +239,27 @@ fn side(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
                 if !p.coding.memo.is_empty() {
                     lines.push(Line::from(format!("  memo: {}", p.coding.memo)));
                 }
+                lines.push(Line::from(""));
+            }
+            for p in app
+                .ws
+                .codings
+                .machine
+                .iter()
+                .filter(|p| p.source == source.meta.id)
+                .filter(|p| p.coding.start < seg.end && seg.start < p.coding.end)
+            {
+                let label = app
+                    .ws
+                    .corpus
+                    .codebook
+                    .code(&p.coding.code)
+                    .map_or(p.coding.code.as_str(), |c| c.label.as_str());
+                lines.push(Line::styled(
+                    format!("? {label} ({})", p.coder),
+                    theme.dim(),
+                ));
+                lines.extend(super::reasons::lines(app, p, theme));
                 lines.push(Line::from(""));
             }
         }

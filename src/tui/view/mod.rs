@@ -7,6 +7,7 @@ mod fishbone;
 pub use fishbone::counts as fishbone_counts;
 pub mod help;
 mod matrix;
+mod reasons;
 mod review;
 pub(crate) mod saturation;
 pub mod search;

@@ -26,11 +26,13 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         return;
     };
     let items = app.review.items.as_deref().unwrap_or_default();
+    let machine = app.review.comparing_machine();
     let list_height = (main.height / 3).max(4);
     let list = Rect::new(main.x, main.y, main.width, list_height);
+    let keys = if machine { "a d s f" } else { "< > K r m f" };
     let block = Block::bordered()
         .title(format!(
-            "{} {a} ↔ {b} ({}) · < > K r m f",
+            "{} {a} ↔ {b} ({}) · {keys}",
             m.review_title,
             items.len()
         ))
@@ -38,7 +40,12 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let inner = block.inner(list);
     frame.render_widget(block, list);
     if items.is_empty() {
-        frame.render_widget(Paragraph::new(m.review_none), inner);
+        let none = if machine {
+            m.suggestions_none
+        } else {
+            m.review_none
+        };
+        frame.render_widget(Paragraph::new(none).wrap(Wrap { trim: true }), inner);
         return;
     }
     let book = &app.ws.corpus.codebook;
@@ -117,7 +124,11 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             d.codings[k]
                 .iter()
                 .flat_map(|p| {
-                    [
+                    if app.ws.codings.is_machine(&p.coder) {
+                        // The paragraph is shown above; the machine's side is its reasons.
+                        return super::reasons::lines(app, p, theme);
+                    }
+                    vec![
                         Line::styled(format!("“{}”", p.coding.quote), Style::default()),
                         Line::styled(format!("memo: {}", p.coding.memo), theme.dim()),
                         Line::from(""),
