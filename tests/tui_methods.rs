@@ -7,14 +7,9 @@
 
 mod common;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use visgraat::config::Config;
 use visgraat::tui::action::{Action, ViewId};
 use visgraat::tui::app::App;
 use visgraat::tui::popups::Popup;
-use visgraat::tui::view;
-use visgraat::workspace::Workspace;
 
 const A: &str = "team-klassen-indelen-op-ondersteuningsbehoefte";
 const B: &str = "team-alle-studenten-helpen";
@@ -77,18 +72,10 @@ fn project() -> common::Project {
 }
 
 fn app(p: &common::Project, size: (u16, u16)) -> App {
-    let mut config = Config::load(&p.path().join("config.toml")).unwrap();
-    config.language = "nl".into();
-    config.coder = "ana".into();
-    App::new(Workspace::open(config).unwrap(), size, false)
+    common::tui::app(p, "nl", "ana", size)
 }
 
-fn screen(app: &App) -> String {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::render(app, f)).unwrap();
-    format!("{}", terminal.backend())
-}
+use common::tui::screen;
 
 #[test]
 fn the_saturation_chart_marks_the_point_and_opens_the_codings_behind_a_bar() {

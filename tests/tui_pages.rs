@@ -4,14 +4,9 @@
 
 mod common;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use visgraat::config::Config;
 use visgraat::tui::action::{Action, ViewId};
 use visgraat::tui::app::App;
 use visgraat::tui::i18n::{self, Lang};
-use visgraat::tui::view;
-use visgraat::workspace::Workspace;
 
 const PAGES: [ViewId; 7] = [
     ViewId::Documents,
@@ -24,18 +19,10 @@ const PAGES: [ViewId; 7] = [
 ];
 
 fn app(p: &common::Project, lang: Lang, size: (u16, u16)) -> App {
-    let mut config = Config::load(&p.path().join("config.toml")).unwrap();
-    config.language = if lang == Lang::Nl { "nl" } else { "en" }.into();
-    config.coder = "voorbeeld".into();
-    App::new(Workspace::open(config).unwrap(), size, false)
+    common::tui::app(p, name(lang), "voorbeeld", size)
 }
 
-fn screen(app: &App) -> String {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::render(app, f)).unwrap();
-    format!("{}", terminal.backend())
-}
+use common::tui::screen;
 
 /// Text of the other language than `lang` on `screen` (its first 14 characters are enough:
 /// a long text may be cut at the edge).

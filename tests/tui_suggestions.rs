@@ -4,13 +4,8 @@
 
 mod common;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use visgraat::config::Config;
 use visgraat::tui::action::{Action, ViewId};
 use visgraat::tui::app::App;
-use visgraat::tui::view;
-use visgraat::workspace::Workspace;
 
 fn project_with_suggestions() -> common::Project {
     let p = common::Project::shipped();
@@ -19,18 +14,10 @@ fn project_with_suggestions() -> common::Project {
 }
 
 fn app(p: &common::Project, lang: &str, size: (u16, u16)) -> App {
-    let mut config = Config::load(&p.path().join("config.toml")).unwrap();
-    config.language = lang.into();
-    config.coder = "ana".into();
-    App::new(Workspace::open(config).unwrap(), size, false)
+    common::tui::app(p, lang, "ana", size)
 }
 
-fn screen(app: &App) -> String {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::render(app, f)).unwrap();
-    format!("{}", terminal.backend())
-}
+use common::tui::screen;
 
 /// The Vergelijken view, `f` pressed until the machine is the partner.
 fn compare_with_machine(app: &mut App) {

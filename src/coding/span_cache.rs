@@ -140,7 +140,12 @@ mod tests {
     fn project() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/codings");
-        for coder in std::fs::read_dir(&shipped).unwrap().flatten() {
+        // Coders' directories only (a checkout may hold the codings lock file).
+        for coder in std::fs::read_dir(&shipped)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+        {
             let to = dir.path().join("codings").join(coder.file_name());
             std::fs::create_dir_all(&to).unwrap();
             for file in std::fs::read_dir(coder.path()).unwrap().flatten() {

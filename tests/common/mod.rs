@@ -5,6 +5,7 @@
 
 pub mod qdpx;
 pub mod tmux;
+pub mod tui;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
