@@ -161,4 +161,20 @@ mod tests {
         assert_eq!(normalise_line_ends("a\r\r\nb\rc\r"), "a\nb\rc\r");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_and_one_at_it_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.md");
+        // Sparse: no disk used.
+        let file = std::fs::File::create(&p).unwrap();
+        file.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let err = read(&p).unwrap_err().to_string();
+        assert!(
+            err.contains("more than visgraat reads from one file"),
+            "{err}"
+        );
+        file.set_len(MAX_FILE_BYTES).unwrap();
+        assert_eq!(read(&p).unwrap().len() as u64, MAX_FILE_BYTES);
+    }
 }

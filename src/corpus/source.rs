@@ -458,6 +458,21 @@ mod tests {
     }
 
     #[test]
+    fn loading_a_file_gives_what_parsing_its_text_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.md");
+        let on_disk = format!("\u{feff}{}", SYNTHETIC.replace('\n', "\r\n"));
+        std::fs::write(&path, &on_disk).unwrap();
+        let loaded = Source::load(&path).unwrap();
+        let parsed = Source::parse(&path, &on_disk).unwrap();
+        assert_eq!(loaded.body, parsed.body);
+        assert_eq!(loaded.body_line, parsed.body_line);
+        assert_eq!(loaded.body_line, 7);
+        assert!(loaded.body.starts_with("Moderator: Wat helpt jullie?\n"));
+        assert_eq!(loaded.meta.id, "synthetic-transcript");
+    }
+
+    #[test]
     fn parses_front_matter_and_turns() {
         let src = Source::parse(Path::new("t.md"), SYNTHETIC).unwrap();
         assert_eq!(src.meta.kind, SourceKind::Transcript);
