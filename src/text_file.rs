@@ -16,27 +16,52 @@ pub fn read(path: &Path) -> Result<String> {
 /// it would make every search snippet, redraw and re-anchoring in it slow.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The text of `path`, or None when there is no such file.
+/// The text of `path`, or None when there is no such file. One open and one stat of the
+/// open file: start-up reads thousands of files, and a stat by path before `fs::read` (which
+/// stats again) was a third of its system calls.
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return Err(Error::invalid(
-                path,
-                None,
-                format!(
-                    "{:.1} MB is more than visgraat reads from one file ({} MB): split it, for instance one file per transcript or chapter",
-                    meta.len() as f64 / 1e6,
-                    MAX_FILE_BYTES / 1024 / 1024
-                ),
-            ));
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    use std::io::Read;
+    let too_big = |bytes: u64| {
+        Error::invalid(
+            path,
+            None,
+            format!(
+                "{:.1} MB is more than visgraat reads from one file ({} MB): split it, for instance one file per transcript or chapter",
+                bytes as f64 / 1e6,
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        )
+    };
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path, e)),
     };
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_big(len));
+    }
+    // The size the stat gave, in one read as a rule (`read_to_end` without a size hint
+    // reads in growing steps, and with one it stats again); then on to the end, within the
+    // limit, in case the file grew meanwhile.
+    let mut bytes = vec![0; len as usize];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    bytes.truncate(filled);
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1 - filled as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -135,5 +160,21 @@ mod tests {
         assert_eq!(read_optional(&dir.join("missing")).unwrap(), None);
         assert_eq!(normalise_line_ends("a\r\r\nb\rc\r"), "a\nb\rc\r");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_and_one_at_it_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.md");
+        // Sparse: no disk used.
+        let file = std::fs::File::create(&p).unwrap();
+        file.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let err = read(&p).unwrap_err().to_string();
+        assert!(
+            err.contains("more than visgraat reads from one file"),
+            "{err}"
+        );
+        file.set_len(MAX_FILE_BYTES).unwrap();
+        assert_eq!(read(&p).unwrap().len() as u64, MAX_FILE_BYTES);
     }
 }

@@ -86,7 +86,8 @@ impl Corpus {
             &mut files,
             &mut corpus.problems,
         );
-        files.sort();
+        // `collect_files` lists them in path order already.
+        debug_assert!(files.is_sorted());
         progress.stage(crate::progress::Stage::ReadingCorpus, files.len() as u64);
         let loaded = load_all(files, progress);
         crate::progress::check(progress)?;
@@ -286,14 +287,15 @@ fn collect_files_in(
             return;
         }
     };
-    let mut items: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
+    let mut items: Vec<(std::ffi::OsString, PathBuf, Option<std::fs::FileType>)> = entries
         .flatten()
-        .map(|e| (e.path(), e.file_type().ok()))
+        .map(|e| (e.file_name(), e.path(), e.file_type().ok()))
         .collect();
-    // Entries of one directory differ only in their name: comparing names is the same order
-    // as comparing paths, without splitting thousands of paths into components.
-    items.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
-    for (path, file_type) in items {
+    // Entries of one directory differ only in their name: comparing names (as readdir gives
+    // them) is the same order as comparing paths, without splitting thousands of paths into
+    // components. Depth first in that order, `out` comes out sorted as paths sort.
+    items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, path, file_type) in items {
         // The directory entry's type costs nothing; only a link needs a stat to follow it.
         let is_dir = match file_type {
             Some(t) if t.is_dir() => true,

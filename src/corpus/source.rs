@@ -156,64 +156,28 @@ impl Source {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // CRLF files (saved on Windows) read as LF, front matter included.
         let text = crate::text_file::normalise_line_ends(text);
-        let text = text.as_ref();
-        let mut lines = text.split_inclusive('\n');
-        let first = lines.next().unwrap_or("");
-        if first.trim_end() != FENCE {
-            return Err(Error::invalid(
-                path,
-                Some(1),
-                "a source must start with a `+++` line opening its TOML front matter",
-            ));
-        }
-        let mut front = String::new();
-        let mut consumed = first.len();
-        let mut line_no = 1;
-        let mut closed = false;
-        for line in lines {
-            line_no += 1;
-            consumed += line.len();
-            if line.trim_end() == FENCE {
-                closed = true;
-                break;
-            }
-            front.push_str(line);
-        }
-        if !closed {
-            return Err(Error::invalid(
-                path,
-                Some(1),
-                "front matter is not closed: add a `+++` line after it",
-            ));
-        }
-        let meta: SourceMeta = toml::from_str(&front).map_err(|e| {
-            let err = Error::toml(path, &front, &e);
-            // Shift the line number by the opening fence.
-            match err {
-                Error::Invalid {
-                    path,
-                    line,
-                    message,
-                } => Error::Invalid {
-                    path,
-                    line: line.map(|l| l + 1),
-                    message: format!("front matter: {message}"),
-                },
-                other => other,
-            }
-        })?;
-        validate_id(&meta.id).map_err(|m| Error::invalid(path, Some(2), m))?;
-        let body = text[consumed..].to_string();
+        let (meta, consumed, body_line) = parse_front(path, &text)?;
         Ok(Source {
             meta,
-            body,
+            body: text[consumed..].to_string(),
             path: path.to_path_buf(),
-            body_line: line_no + 1,
+            body_line,
         })
     }
 
+    /// The source in the file at `path`. The file's text (BOM gone, line ends LF, as
+    /// `text_file::read` gives it) becomes the body in place: with a whole corpus read at
+    /// start-up, a second copy of every body was a tenth of the time to the first frame.
     pub fn load(path: &Path) -> Result<Source> {
-        Source::parse(path, &crate::text_file::read(path)?)
+        let mut text = crate::text_file::read(path)?;
+        let (meta, consumed, body_line) = parse_front(path, &text)?;
+        text.drain(..consumed);
+        Ok(Source {
+            meta,
+            body: text,
+            path: path.to_path_buf(),
+            body_line,
+        })
     }
 
     /// The file text: front matter and body, as written to disk.
@@ -233,6 +197,59 @@ impl Source {
     pub fn char_len(&self) -> usize {
         self.body.chars().count()
     }
+}
+
+/// The front matter of a source's text (BOM gone, line ends LF): its metadata, the bytes it
+/// takes up with its fences, and the 1-based line where the body starts.
+fn parse_front(path: &Path, text: &str) -> Result<(SourceMeta, usize, usize)> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != FENCE {
+        return Err(Error::invalid(
+            path,
+            Some(1),
+            "a source must start with a `+++` line opening its TOML front matter",
+        ));
+    }
+    let mut consumed = first.len();
+    let mut line_no = 1;
+    let mut closed = false;
+    for line in lines {
+        line_no += 1;
+        if line.trim_end() == FENCE {
+            closed = true;
+            break;
+        }
+        consumed += line.len();
+    }
+    if !closed {
+        return Err(Error::invalid(
+            path,
+            Some(1),
+            "front matter is not closed: add a `+++` line after it",
+        ));
+    }
+    let front = &text[first.len()..consumed];
+    let meta: SourceMeta = toml::from_str(front).map_err(|e| {
+        let err = Error::toml(path, front, &e);
+        // Shift the line number by the opening fence.
+        match err {
+            Error::Invalid {
+                path,
+                line,
+                message,
+            } => Error::Invalid {
+                path,
+                line: line.map(|l| l + 1),
+                message: format!("front matter: {message}"),
+            },
+            other => other,
+        }
+    })?;
+    validate_id(&meta.id).map_err(|m| Error::invalid(path, Some(2), m))?;
+    // Past the closing fence.
+    let closing = text[consumed..].split_inclusive('\n').next().unwrap_or("");
+    Ok((meta, consumed + closing.len(), line_no + 1))
 }
 
 pub fn render(meta: &SourceMeta, body: &str) -> String {
@@ -438,6 +455,21 @@ mod tests {
             }
         }
         assert_eq!(CharIndex::new(&text, n).slice(&text, 0, n + 1), None);
+    }
+
+    #[test]
+    fn loading_a_file_gives_what_parsing_its_text_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.md");
+        let on_disk = format!("\u{feff}{}", SYNTHETIC.replace('\n', "\r\n"));
+        std::fs::write(&path, &on_disk).unwrap();
+        let loaded = Source::load(&path).unwrap();
+        let parsed = Source::parse(&path, &on_disk).unwrap();
+        assert_eq!(loaded.body, parsed.body);
+        assert_eq!(loaded.body_line, parsed.body_line);
+        assert_eq!(loaded.body_line, 7);
+        assert!(loaded.body.starts_with("Moderator: Wat helpt jullie?\n"));
+        assert_eq!(loaded.meta.id, "synthetic-transcript");
     }
 
     #[test]

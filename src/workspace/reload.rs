@@ -133,8 +133,8 @@ pub fn sources_stamp(corpus_root: &Path) -> u64 {
     let dir = corpus_root.join("sources");
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    // In path order already (`collect_files`).
     crate::corpus::collect_files(&dir, "md", &mut files, &mut problems);
-    files.sort();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     std::fs::metadata(&dir)
         .and_then(|m| m.modified())
