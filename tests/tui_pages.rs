@@ -122,7 +122,7 @@ fn every_popup_speaks_the_ui_language() {
     let p = common::Project::shipped();
     p.expect(0, &["index", "--quiet"]);
     for lang in [Lang::Nl, Lang::En] {
-        let popups: [(&str, Vec<Action>); 7] = [
+        let popups: [(&str, Vec<Action>); 8] = [
             ("help", vec![Action::ToggleHelp]),
             ("problems", vec![Action::Problems]),
             (
@@ -150,6 +150,10 @@ fn every_popup_speaks_the_ui_language() {
                 vec![Action::Show(ViewId::Codes), Action::Down, Action::Enter],
             ),
             ("no selection", vec![Action::Enter, Action::Code]),
+            (
+                "evidence",
+                vec![Action::Show(ViewId::Search), Action::Back, Action::Evidence],
+            ),
         ];
         for (what, actions) in popups {
             let mut app = app(&p, lang, (140, 40));
@@ -164,6 +168,34 @@ fn every_popup_speaks_the_ui_language() {
             show(&mut app, page);
             app.update(Action::ToggleHelp);
             check_language(&app, lang, &format!("help of {page:?}"));
+        }
+    }
+}
+
+#[test]
+fn the_evidence_prompt_in_both_languages_at_two_sizes() {
+    let p = common::Project::shipped();
+    p.expect(0, &["index", "--quiet"]);
+    for lang in [Lang::Nl, Lang::En] {
+        for size in [(80, 24), (140, 40)] {
+            let mut app = app(&p, lang, size);
+            app.update(Action::Show(ViewId::Search));
+            app.update(Action::Back);
+            app.update(Action::Evidence);
+            for c in "docenten zorgen voor elkaar onder een hoge werkdruk".chars() {
+                app.update(Action::Input(c));
+            }
+            app.update(Action::Enter);
+            let searcher = app.ws.searcher().unwrap();
+            app.run_evidence_now(&searcher);
+            app.update(Action::ToggleFilter(visgraat::tui::action::Filter::Quotes));
+            app.run_evidence_now(&searcher);
+            let what = format!("evidence at {}x{}", size.0, size.1);
+            check_language(&app, lang, &what);
+            insta::assert_snapshot!(
+                format!("evidence_{}_{}x{}", name(lang), size.0, size.1),
+                screen(&app)
+            );
         }
     }
 }

@@ -107,6 +107,8 @@ pub enum Action {
     CycleShownCoder,
     /// Code as another coder (cycles through the corpus's coders and the configured one).
     CycleActiveCoder,
+    /// Search: the passages that support a claim (a sentence of a report).
+    Evidence,
     /// Read the code book, cases and codings from disk again (also sent by the runtime when
     /// another process changed them).
     Reload,

@@ -31,8 +31,18 @@ use super::text::WrappedLine;
 /// Work for the runtime.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Search { generation: u64, request: Request },
+    Search {
+        generation: u64,
+        request: Request,
+    },
     Clipboard(String),
+    /// Find the passages that support `claim` (`suggest::evidence`).
+    Evidence {
+        generation: u64,
+        claim: String,
+        quotes_first: bool,
+        limit: usize,
+    },
 }
 
 pub struct App {
@@ -46,6 +56,7 @@ pub struct App {
     pub size: (u16, u16),
     pub docs: DocumentsPage,
     pub search: SearchState,
+    pub evidence: super::popups::evidence::EvidenceMemory,
     pub fishbone: FishboneState,
     pub codes: CodesPage,
     pub matrix: MatrixState,
@@ -109,6 +120,7 @@ impl App {
             message,
             size,
             search: SearchState::default(),
+            evidence: Default::default(),
             fishbone: FishboneState::default(),
             codes: CodesPage::default(),
             matrix: MatrixState::default(),

@@ -70,6 +70,9 @@ impl App {
                 append,
             } => self.cite(source, start, end, append),
             Command::Search => self.request_search(),
+            Command::OpenEvidence => self.open_evidence(),
+            Command::AskEvidence => self.ask_evidence(),
+            Command::KeepEvidence(state) => self.keep_evidence(state),
             Command::SetCodeFilter(code) => {
                 self.search.filters.code = Some(code);
                 self.request_search();

@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::index::build;
 use crate::index::search::{Hit, Request, Searcher};
 use crate::progress::{Progress, Stage};
+use crate::suggest::evidence::Support;
 use crate::workspace;
 
 /// How far the index is, as the UI shows it.
@@ -46,6 +47,15 @@ pub enum Job {
         codings: Arc<CodingSet>,
         codebook: Arc<Codebook>,
     },
+    /// The passages that support a claim (the evidence prompt).
+    Evidence {
+        generation: u64,
+        claim: String,
+        quotes_first: bool,
+        limit: usize,
+        codings: Arc<CodingSet>,
+        codebook: Arc<Codebook>,
+    },
     /// A corpus file may have changed: bring the index up to date if it is stale.
     Refresh,
 }
@@ -54,6 +64,8 @@ pub enum Job {
 pub enum Report {
     Index(IndexState),
     Searched(u64, std::result::Result<Vec<Hit>, String>),
+    /// The evidence prompt's answer.
+    Evidence(u64, std::result::Result<Vec<Support>, String>),
     /// A search found the index damaged; it was rebuilt (for this reason) and answered.
     Healed(String),
 }
@@ -178,8 +190,9 @@ fn refresh(config: &Config, searcher: &mut Option<Searcher>, send: &(dyn Fn(Inde
     }
 }
 
-/// Run the worker until the UI hangs up: first the index, then searches (only the newest
-/// waiting one: fast typing never queues stale searches) and refreshes as they come.
+/// Run the worker until the UI hangs up: first the index, then searches and evidence
+/// questions (only the newest waiting one of each: fast typing never queues stale ones) and
+/// refreshes as they come.
 pub fn run(config: Config, jobs: Receiver<Job>, reports: Sender<Report>) {
     let send = |state: IndexState| {
         let _ = reports.send(Report::Index(state));
@@ -189,52 +202,77 @@ pub fn run(config: Config, jobs: Receiver<Job>, reports: Sender<Report>) {
     let mut failed = searcher.is_none();
     while let Ok(first) = jobs.recv() {
         let mut newest_search = None;
+        let mut newest_evidence = None;
         let mut refresh_asked = false;
         for job in std::iter::once(first).chain(jobs.try_iter()) {
             match job {
                 Job::Refresh => refresh_asked = true,
                 search @ Job::Search { .. } => newest_search = Some(search),
+                evidence @ Job::Evidence { .. } => newest_evidence = Some(evidence),
             }
         }
         if refresh_asked || failed {
             refresh(&config, &mut searcher, &send);
             failed = searcher.is_none();
         }
-        let Some(Job::Search {
+        if let Some(Job::Search {
             generation,
             request,
             codings,
             codebook,
         }) = newest_search
-        else {
-            continue;
-        };
-        let result = match &mut searcher {
-            // A damaged file found by the search: rebuilt (the UI shows the build) and
-            // searched again, as on the command line.
-            Some(s) => {
-                let tracker = Tracker::new(&send, true);
-                let result = workspace::search_healing(&config, s, &tracker, |s| {
-                    s.search(&request, &codings, &codebook)
-                });
-                if tracker.reported() {
-                    send(IndexState::Ready);
-                }
-                match result {
-                    Ok((hits, healed)) => {
-                        if let Some(reason) = healed {
-                            let _ = reports.send(Report::Healed(reason));
-                        }
-                        Ok(hits)
-                    }
-                    Err(e) => Err(e.to_string()),
-                }
+        {
+            let result = answer(&config, &mut searcher, &send, &reports, |s| {
+                s.search(&request, &codings, &codebook)
+            });
+            if reports.send(Report::Searched(generation, result)).is_err() {
+                break;
             }
-            None => Err("the index could not be opened: see the status line".to_string()),
-        };
-        if reports.send(Report::Searched(generation, result)).is_err() {
-            break;
         }
+        if let Some(Job::Evidence {
+            generation,
+            claim,
+            quotes_first,
+            limit,
+            codings,
+            codebook,
+        }) = newest_evidence
+        {
+            let result = answer(&config, &mut searcher, &send, &reports, |s| {
+                crate::suggest::evidence::find(s, &codings, &codebook, &claim, quotes_first, limit)
+            });
+            if reports.send(Report::Evidence(generation, result)).is_err() {
+                break;
+            }
+        }
+    }
+}
+
+/// `ask` of the searcher. A damaged file found on the way: the index is rebuilt (the UI
+/// shows the build) and asked again, as on the command line.
+fn answer<T>(
+    config: &Config,
+    searcher: &mut Option<Searcher>,
+    send: &(dyn Fn(IndexState) + Sync),
+    reports: &Sender<Report>,
+    ask: impl Fn(&Searcher) -> crate::error::Result<T>,
+) -> std::result::Result<T, String> {
+    let Some(s) = searcher else {
+        return Err("the index could not be opened: see the status line".to_string());
+    };
+    let tracker = Tracker::new(send, true);
+    let result = workspace::search_healing(config, s, &tracker, ask);
+    if tracker.reported() {
+        send(IndexState::Ready);
+    }
+    match result {
+        Ok((found, healed)) => {
+            if let Some(reason) = healed {
+                let _ = reports.send(Report::Healed(reason));
+            }
+            Ok(found)
+        }
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -28,10 +28,11 @@ pub enum Context {
     Saturation,
     Passages,
     Problems,
+    Evidence,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Documents,
         Context::Search,
@@ -42,6 +43,7 @@ impl Context {
         Context::Saturation,
         Context::Passages,
         Context::Problems,
+        Context::Evidence,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +58,7 @@ impl Context {
             Context::Saturation => "saturation",
             Context::Passages => "passages",
             Context::Problems => "problems",
+            Context::Evidence => "evidence",
         }
     }
 
@@ -80,6 +83,7 @@ impl Context {
         match &app.popup {
             Some(Popup::Passages { .. }) => Context::Passages,
             Some(Popup::Problems { .. }) => Context::Problems,
+            Some(Popup::Evidence(state)) if !state.editing => Context::Evidence,
             // Text fields: only the global table's non-character keys apply.
             Some(_) => Context::Global,
             None => Context::of_view(app.view),

@@ -172,6 +172,10 @@ fn event_loop(
                     app.search_done(generation, result);
                     dirty = true;
                 }
+                Msg::Worker(indexer::Report::Evidence(generation, result)) => {
+                    app.evidence_done(generation, result);
+                    dirty = true;
+                }
                 Msg::Worker(indexer::Report::Index(state)) => {
                     app.index = state;
                     dirty = true;
@@ -213,6 +217,22 @@ fn event_loop(
                     let _ = jobs.send(Job::Search {
                         generation,
                         request,
+                        codings,
+                        codebook,
+                    });
+                }
+                Effect::Evidence {
+                    generation,
+                    claim,
+                    quotes_first,
+                    limit,
+                } => {
+                    let (codings, codebook) = worker_snapshot(&app, &mut snapshot);
+                    let _ = jobs.send(Job::Evidence {
+                        generation,
+                        claim,
+                        quotes_first,
+                        limit,
                         codings,
                         codebook,
                     });

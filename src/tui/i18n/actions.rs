@@ -106,6 +106,7 @@ pub fn describe(action: &Action) -> (&'static str, &'static str) {
         CycleShownCoder => ("toon alle codeurs of één", "show all coders or one"),
         CycleActiveCoder => ("wissel de actieve codeur", "switch the active coder"),
         Reload => ("opnieuw laden van schijf", "reload from disk"),
+        Evidence => ("bewijs voor een bewering", "evidence for a claim"),
     }
 }
 

@@ -182,6 +182,11 @@ pub const SEARCH: &[Entry] = &[
         "citaat kopiëren · toevoegen aan citations.md",
         "copy citation · append to citations.md",
     ),
+    (
+        Of(&[Evidence]),
+        "bewijs voor een bewering: de passages die een zin uit je rapport steunen",
+        "evidence for a claim: the passages that support a sentence of your report",
+    ),
 ];
 
 pub const FISHBONE: &[Entry] = &[

@@ -3,6 +3,7 @@
 //! Dutch in both.
 
 pub mod actions;
+pub mod evidence;
 pub mod help;
 pub mod methods;
 
@@ -507,6 +508,7 @@ pub fn doubt(lang: Lang, doubt: crate::coding::anchor::Doubt) -> &'static str {
 pub fn all_strings(lang: Lang) -> Vec<&'static str> {
     let mut all = messages(lang).all();
     all.extend(methods::methods(lang).all());
+    all.extend(evidence::evidence(lang).all());
     let entries = [
         help::EVERYWHERE,
         help::DOCUMENTS,

@@ -125,6 +125,12 @@ pub enum Command {
     RejectSuggestion(String),
     /// Remember who is coding, in the user's own config.
     RememberCoder(String),
+    /// Open the evidence prompt as it was last closed.
+    OpenEvidence,
+    /// Ask the worker for the evidence prompt's claim.
+    AskEvidence,
+    /// The evidence prompt closed: keep it for the next opening.
+    KeepEvidence(Box<crate::tui::popups::evidence::EvidenceState>),
 }
 
 /// The next of `all` after `current`: None (all) → the first → … → the last → None.

@@ -83,6 +83,7 @@ impl SearchState {
             Action::Top => self.selected = 0,
             Action::Bottom => self.selected = last,
             Action::NextPane | Action::Back => self.editing = true,
+            Action::Evidence => return vec![Command::OpenEvidence],
             Action::Enter | Action::CopyCitation | Action::AppendCitation => {
                 let Some(hit) = self.results.get(self.selected) else {
                     return Vec::new();

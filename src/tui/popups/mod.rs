@@ -1,7 +1,8 @@
 //! Popups over a page: the code picker, the memo and one-line prompts, a list of passages,
-//! and the problems list. Each takes the keyboard while it is open; `update` turns an action
+//! the problems list and the evidence prompt. Each takes the keyboard while it is open; `update` turns an action
 //! into the popup's next state (None: closed) and commands for the app.
 
+pub mod evidence;
 mod passages;
 mod picker;
 mod problems;
@@ -126,6 +127,8 @@ pub enum Popup {
     Problems {
         selected: usize,
     },
+    /// Passages that support a claim.
+    Evidence(Box<evidence::EvidenceState>),
 }
 
 impl Popup {
@@ -147,10 +150,11 @@ impl Popup {
 
     /// Whether typed characters go to the popup's text.
     pub fn takes_text(&self) -> bool {
-        matches!(
-            self,
-            Popup::CodePicker { .. } | Popup::Memo { .. } | Popup::Prompt { .. }
-        )
+        match self {
+            Popup::CodePicker { .. } | Popup::Memo { .. } | Popup::Prompt { .. } => true,
+            Popup::Evidence(state) => state.editing,
+            _ => false,
+        }
     }
 }
 
@@ -190,5 +194,6 @@ pub fn update(popup: Popup, action: &Action, ctx: &Ctx) -> (Option<Popup>, Vec<C
             selected,
         } => passages::update(title, items, selected, action),
         Popup::Problems { selected } => problems::update(selected, action, ctx),
+        Popup::Evidence(state) => evidence::update(state, action, ctx),
     }
 }

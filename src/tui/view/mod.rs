@@ -3,6 +3,7 @@
 
 mod codes;
 mod documents;
+mod evidence;
 mod fishbone;
 pub use fishbone::counts as fishbone_counts;
 pub mod help;
@@ -283,6 +284,7 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
             frame.render_widget(p, area);
         }
         Popup::Problems { selected } => problems(app, *selected, frame, size, theme),
+        Popup::Evidence(state) => evidence::render(app, state, frame, size, theme),
         Popup::Passages {
             title,
             items,

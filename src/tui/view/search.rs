@@ -150,7 +150,7 @@ pub fn filter_rows(app: &App, size: (u16, u16)) -> u16 {
     filter_lines(app, size.0 as usize).len() as u16
 }
 
-fn location(hit: &Hit) -> String {
+pub(super) fn location(hit: &Hit) -> String {
     match (hit.page, hit.page_max) {
         (Some(p), Some(m)) if m != p => format!("p. {p}-{m}"),
         (Some(p), _) => format!("p. {p}"),
@@ -188,7 +188,11 @@ fn results(app: &App, frame: &mut Frame, inner: Rect, theme: &Theme) {
 }
 
 /// `text` as spans, with the char ranges in `ranges` highlighted.
-fn styled_spans(text: &str, ranges: &[(usize, usize)], theme: &Theme) -> Vec<Span<'static>> {
+pub(super) fn styled_spans(
+    text: &str,
+    ranges: &[(usize, usize)],
+    theme: &Theme,
+) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     let mut current = String::new();
     let mut in_hl = false;
