@@ -231,30 +231,10 @@ fn qdpx_validates_against_the_schema_and_holds_every_coding() {
     );
     assert_eq!(read_all(&again), files);
 
-    // Valid against the REFI-QDA schema (xmllint from libxml2-utils; .ci/run installs it).
-    let xsd = common::repo_root().join("../shared/refi-qda/Project.xsd");
-    if !xsd.exists()
-        || std::process::Command::new("xmllint")
-            .arg("--version")
-            .output()
-            .is_err()
-    {
-        eprintln!("skipped schema validation: ../shared/refi-qda/Project.xsd or xmllint missing");
-        return;
-    }
+    // Valid against the REFI-QDA schema.
     let qde_path = p.path().join("project.qde");
     std::fs::write(&qde_path, qde).unwrap();
-    let check = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(&xsd)
-        .arg(&qde_path)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    common::qdpx::assert_valid(&qde_path, "Project.xsd");
 }
 
 #[test]

@@ -106,40 +106,29 @@ pub fn disk_stamp(corpus_root: &Path) -> u64 {
 /// per file): what a hand edit in place moves. Only the disk poller takes it, off the UI
 /// thread.
 pub fn codings_files_stamp(corpus_root: &Path) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    crate::corpus::collect_files(
-        &crate::coding::codings_dir(corpus_root),
-        "toml",
-        &mut files,
-        &mut problems,
-    );
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for path in files {
-        path.hash(&mut hasher);
-        if let Ok(meta) = std::fs::metadata(&path) {
-            meta.len().hash(&mut hasher);
-            meta.modified().ok().hash(&mut hasher);
-        }
-    }
-    hasher.finish()
+    files_stamp(&crate::coding::codings_dir(corpus_root), "toml", false)
 }
 
 /// A fingerprint of the source files: path, size and modification time of each, and the
 /// directories' times (a rename or removal changes those even when no file's own stamp does).
 pub fn sources_stamp(corpus_root: &Path) -> u64 {
+    files_stamp(&corpus_root.join("sources"), "md", true)
+}
+
+/// Path, size and modification time of every `ext` file under `dir` (in path order, as the
+/// walk gives them), and with `dir_time` the time of `dir` itself.
+fn files_stamp(dir: &Path, ext: &str, dir_time: bool) -> u64 {
     use std::hash::{Hash, Hasher};
-    let dir = corpus_root.join("sources");
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    // In path order already (`collect_files`).
-    crate::corpus::collect_files(&dir, "md", &mut files, &mut problems);
+    crate::corpus::collect_files(dir, ext, &mut files, &mut problems);
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    std::fs::metadata(&dir)
-        .and_then(|m| m.modified())
-        .ok()
-        .hash(&mut hasher);
+    if dir_time {
+        std::fs::metadata(dir)
+            .and_then(|m| m.modified())
+            .ok()
+            .hash(&mut hasher);
+    }
     for path in files {
         path.hash(&mut hasher);
         if let Ok(meta) = std::fs::metadata(&path) {

@@ -90,3 +90,30 @@ pub fn codings(corpus: &Path) -> Vec<(String, String, String, String)> {
 pub fn fixture(name: &str) -> PathBuf {
     super::repo_root().join("tests/fixtures/qdpx").join(name)
 }
+
+/// Check `file` against `../shared/refi-qda/<schema>` with xmllint (from libxml2-utils;
+/// .ci/run installs it), failing the test with xmllint's message; skipped, with a line
+/// saying so, where the schema or xmllint is missing.
+pub fn assert_valid(file: &Path, schema: &str) {
+    let xsd = super::repo_root().join("../shared/refi-qda").join(schema);
+    if !xsd.exists()
+        || std::process::Command::new("xmllint")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
+        eprintln!("skipped schema validation: ../shared/refi-qda/{schema} or xmllint missing");
+        return;
+    }
+    let check = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&xsd)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
