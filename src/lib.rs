@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod index;
+pub mod inotify;
 pub mod progress;
 pub mod qdpx;
 pub mod suggest;

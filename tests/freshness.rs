@@ -1,7 +1,7 @@
 //! A source changed on disk outside visgraat — edited in place by hand, added, removed or
 //! renamed — is found by the very next `visgraat search`, and by a running TUI (its disk
-//! poll, then its index worker), although a search no longer stats every file before it
-//! answers (see `index::freshness`).
+//! watch or, where it cannot watch, its poll; then its index worker), although a search no
+//! longer stats every file before it answers (see `index::freshness`).
 
 mod common;
 
@@ -15,6 +15,7 @@ use visgraat::config::Config;
 use visgraat::index::search::Request;
 use visgraat::tui::app::App;
 use visgraat::tui::indexer::{self, Job, Report};
+use visgraat::workspace::watch::DiskWatch;
 use visgraat::workspace::{Stamps, Workspace};
 
 const INTAKE: &str = "corpus/sources/intermezzo/intermezzo-intake.md";
@@ -118,36 +119,54 @@ fn the_next_search_finds_a_renamed_source_under_its_new_path() {
     assert_eq!(keys(&p, "stuurgroepoverleg").len(), 1);
 }
 
-/// A running TUI: its workspace, the stamps its disk poll last saw, and its index worker.
+/// A running TUI: its workspace, the stamps its disk watch (or poll) last saw, and its index
+/// worker.
 struct RunningTui {
     app: App,
     seen: Stamps,
+    /// The watch the TUI's poller keeps (`tui::spawn_poller`); None: it polls by walking.
+    watch: Option<DiskWatch>,
     jobs: mpsc::Sender<Job>,
     reports: mpsc::Receiver<Report>,
     generation: u64,
 }
 
 impl RunningTui {
-    fn start(p: &Project) -> RunningTui {
+    fn start(p: &Project, watching: bool) -> RunningTui {
         let config = Config::load(&p.path().join("config.toml")).unwrap();
         let app = App::new(Workspace::open(config.clone()).unwrap(), (140, 40), false);
         let seen = Stamps::take(&app.ws.corpus.root);
+        let watch = watching.then(|| DiskWatch::new(&app.ws.corpus.root).unwrap());
         let (jobs, jobs_rx) = mpsc::channel();
         let (reports_tx, reports) = mpsc::channel();
         std::thread::spawn(move || indexer::run(config, jobs_rx, reports_tx));
         RunningTui {
             app,
             seen,
+            watch,
             jobs,
             reports,
             generation: 0,
         }
     }
 
-    /// One round of the disk poll and what the runtime does with it (`tui::event_loop`):
-    /// a change to the sources reloads them and asks the worker for a refresh.
+    /// One round of the disk watch (what the kernel reported within a second) or poll, and
+    /// what the runtime does with it (`tui::event_loop`): a change to the sources reloads
+    /// them and asks the worker for a refresh.
     fn poll(&mut self) -> bool {
-        let now = Stamps::take(&self.app.ws.corpus.root);
+        let now = match &mut self.watch {
+            Some(watch) => {
+                let deadline = std::time::Instant::now() + Duration::from_secs(1);
+                let mut now = watch.stamps();
+                while now == self.seen && std::time::Instant::now() < deadline {
+                    now = watch.next_change(Some(Duration::from_millis(100))).unwrap();
+                }
+                // What the watch keeps is what a walk finds.
+                assert_eq!(now, Stamps::take(&self.app.ws.corpus.root));
+                now
+            }
+            None => Stamps::take(&self.app.ws.corpus.root),
+        };
         let sources = now.sources != self.seen.sources;
         self.seen = now;
         if sources {
@@ -193,9 +212,18 @@ impl RunningTui {
 
 #[test]
 fn a_running_tui_finds_a_source_edited_in_place_added_removed_and_renamed() {
+    finds_changes(true);
+}
+
+#[test]
+fn a_running_tui_that_cannot_watch_finds_them_by_polling() {
+    finds_changes(false);
+}
+
+fn finds_changes(watching: bool) {
     let p = Project::shipped();
     p.expect(0, &["index"]);
-    let mut tui = RunningTui::start(&p);
+    let mut tui = RunningTui::start(&p, watching);
     assert!(tui.search(NEW_WORD).is_empty());
     assert!(!tui.poll(), "nothing changed yet");
 
@@ -250,4 +278,98 @@ fn the_poll_tells_a_codings_file_edited_in_place_from_a_visgraat_write() {
     let edited = Stamps::take(&root);
     assert_eq!(edited.project, written.project);
     assert!(written.edited_in_place(&edited));
+}
+
+/// A running `visgraat watch` of the project, stopped when dropped.
+struct Watcher(std::process::Child);
+
+impl Watcher {
+    fn start(p: &Project) -> Watcher {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_visgraat"))
+            .args(["watch", "--idle", "10"])
+            .current_dir(p.path())
+            .env("XDG_CONFIG_HOME", p.path().join(".user-config"))
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // It says so once it listens.
+        let mut line = String::new();
+        std::io::BufReader::new(child.stderr.as_mut().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.contains("watching"), "{line}");
+        Watcher(child)
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// How the next search would know the index is fresh (None: it is not).
+fn files_fresh(p: &Project) -> Option<visgraat::workspace::FilesFresh> {
+    let config = Config::load(&p.path().join("config.toml")).unwrap();
+    let stamps = visgraat::index::freshness::CorpusStamps::load(&config.index).unwrap();
+    visgraat::workspace::files_fresh(&config, &stamps)
+}
+
+#[test]
+fn with_a_watcher_the_next_search_needs_no_stats_and_still_finds_every_change() {
+    use visgraat::workspace::FilesFresh;
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    assert_eq!(files_fresh(&p), Some(FilesFresh::Stated), "no watcher yet");
+    let watcher = Watcher::start(&p);
+    assert_eq!(files_fresh(&p), Some(FilesFresh::Watched));
+    assert!(keys(&p, NEW_WORD).is_empty());
+
+    // An edit in place moves no directory: only the watcher (or the stats) can tell.
+    edit_in_place(&p.path().join(INTAKE));
+    assert_eq!(files_fresh(&p), None, "the watcher heard of the edit");
+    let found = keys(&p, NEW_WORD);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        files_fresh(&p),
+        Some(FilesFresh::Watched),
+        "the search refreshed the index, the watcher agrees"
+    );
+
+    let added = add_source(&p);
+    assert_eq!(keys(&p, NEW_WORD).len(), 2);
+    std::fs::remove_file(added).unwrap();
+    assert_eq!(keys(&p, NEW_WORD).len(), 1);
+    rename_into_new_dir(&p);
+    assert_eq!(keys(&p, NEW_WORD).len(), 1);
+    assert_eq!(files_fresh(&p), Some(FilesFresh::Watched));
+
+    // A filter search reads the coded spans' cache; a codings file emptied by hand in place
+    // is seen through the watcher too, and so is its return.
+    let coded_sources = |p: &Project| -> Vec<String> {
+        p.search(&["intake", "--coder", "voorbeeld"])
+            .iter()
+            .map(|h| h["source"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(coded_sources(&p).iter().any(|s| s == "intermezzo-intake"));
+    let file = p.corpus().join("codings/voorbeeld/intermezzo-intake.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    assert!(!coded_sources(&p).iter().any(|s| s == "intermezzo-intake"));
+    let mut handle = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+    handle.write_all(text.as_bytes()).unwrap();
+    drop(handle);
+    assert!(coded_sources(&p).iter().any(|s| s == "intermezzo-intake"));
+
+    // Once the watcher is gone, searches stat the files again.
+    drop(watcher);
+    assert_eq!(files_fresh(&p), Some(FilesFresh::Stated));
 }

@@ -59,6 +59,14 @@ pub enum Command {
     },
     /// Search passages (or quotes, or codes): words AND, "phrases", OR, NOT / -word.
     Search(SearchArgs),
+    /// Keep a watch on the project's files, so that searches need not stat every file to
+    /// know the index is fresh. Runs until stopped (Ctrl-C), the project folder goes away,
+    /// or no search asked for --idle minutes.
+    Watch {
+        /// Stop after this many minutes without a search (default: run until stopped).
+        #[arg(long, value_name = "MINUTES")]
+        idle: Option<u64>,
+    },
     /// Code a span of a source: by --match TEXT, or by START END char offsets.
     Code {
         /// Source id.

@@ -116,6 +116,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     match command {
         Command::Index { rebuild } => index(config, rebuild, &bar),
         Command::Search(args) => search::search(&config, &args, &bar),
+        Command::Watch { idle } => watch(&config, idle),
         Command::Code {
             source,
             args,
@@ -274,6 +275,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `visgraat watch`: serve the files' stamps to searches until stopped.
+fn watch(config: &Config, idle: Option<u64>) -> Result<ExitCode, Error> {
+    let watch = crate::index::watcher::CorpusWatch::new(&config.corpus)?;
+    let idle = idle.map(|minutes| std::time::Duration::from_secs(minutes.saturating_mul(60)));
+    watch.serve(idle, || {
+        eprintln!(
+            "visgraat: watching {} — searches now skip the stat per file; Ctrl-C stops",
+            config.corpus.display()
+        );
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What opening the workspace cleaned up: temp files of writes that were killed.

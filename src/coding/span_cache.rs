@@ -8,14 +8,10 @@ use std::path::Path;
 
 use super::{Coding, CodingSet, Placed};
 use crate::error::Error;
-use crate::index::freshness::{Layout, TreeStamps};
+use crate::index::freshness::{CODINGS, TreeStamps};
 
 const FILE: &str = "visgraat-coded-spans";
 const HEADER: &str = "visgraat-coded-spans 1";
-const CODINGS: Layout = Layout {
-    trees: &[("codings", "toml")],
-    single: &[],
-};
 
 /// The codings of the corpus at `corpus` for filtering: from the cache in `index_dir` when
 /// no codings file changed since it was written — then each coding holds only its code,
@@ -56,7 +52,11 @@ fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodingSet> {
         return None;
     }
     std::thread::scope(|scope| {
-        let check = scope.spawn(|| stamps.files_match(corpus, CODINGS));
+        // A watcher that answers for the files' stamps spares the stat per file.
+        let check = scope.spawn(|| {
+            crate::index::watcher::ask(corpus).is_some_and(|d| d.codings == stamps.files_digest())
+                || stamps.files_match(corpus, CODINGS)
+        });
         let set = parse_spans(&spans);
         check.join().unwrap_or(false).then_some(set).flatten()
     })

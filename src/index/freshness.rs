@@ -37,6 +37,11 @@ pub struct Layout {
     pub single: &'static [&'static str],
 }
 
+/// The stamp of a file as its metadata gives it.
+pub fn stamp_of(meta: &std::fs::Metadata) -> Stamp {
+    (meta.len(), mtime(meta))
+}
+
 fn mtime(meta: &std::fs::Metadata) -> i128 {
     i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec())
 }
@@ -127,6 +132,38 @@ impl TreeStamps {
     /// A stat per file.
     pub fn files_match(&self, root: &Path, layout: Layout) -> bool {
         *self == TreeStamps::take(root, layout)
+    }
+
+    /// A fingerprint of every file's stamp (not the directories'): equal for two stamps
+    /// exactly when [`TreeStamps::files_match`] would hold between them. A watcher that keeps
+    /// its stamps current answers with it (`index::watcher`).
+    pub fn files_digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.files.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Set (Some) or remove (None) the stamp of one file, by path relative to the root.
+    pub fn set_file(&mut self, rel: &str, stamp: Option<Stamp>) {
+        match (
+            self.files.binary_search_by(|(p, _)| p.as_str().cmp(rel)),
+            stamp,
+        ) {
+            (Ok(at), Some(stamp)) => self.files[at].1 = stamp,
+            (Ok(at), None) => {
+                self.files.remove(at);
+            }
+            (Err(at), Some(stamp)) => self.files.insert(at, (rel.to_string(), stamp)),
+            (Err(_), None) => {}
+        }
+    }
+
+    /// Remove the stamps of every file at or under `rel` (a directory that went away).
+    pub fn remove_under(&mut self, rel: &str) {
+        let rel = Path::new(rel);
+        self.files.retain(|(p, _)| !Path::new(p).starts_with(rel));
+        self.dirs.retain(|(p, _)| !Path::new(p).starts_with(rel));
     }
 
     /// The stamp of one file (path relative to the root), if it was stamped.
@@ -222,9 +259,15 @@ fn stat_all(entries: Vec<std::fs::DirEntry>) -> Vec<(PathBuf, std::io::Result<st
 
 /// The corpus files the index is built from: the sources, the quotes, and the code book,
 /// memos and cases (whose directory holds the codings and more).
-const CORPUS: Layout = Layout {
+pub const CORPUS: Layout = Layout {
     trees: &[("sources", "md"), ("quotes", "toml")],
     single: &["codebook.toml", "memos.toml", "cases.toml"],
+};
+
+/// The codings files, whose coded spans are kept beside the index (`coding::span_cache`).
+pub const CODINGS: Layout = Layout {
+    trees: &[("codings", "toml")],
+    single: &[],
 };
 
 /// The stamps of the corpus files the index is built from, kept beside the index.
@@ -257,6 +300,11 @@ impl CorpusStamps {
     /// The stamp of one file (path relative to the corpus), if it was stamped.
     pub fn file(&self, rel: &str) -> Option<Stamp> {
         self.stamps.file(rel)
+    }
+
+    /// See [`TreeStamps::files_digest`].
+    pub fn files_digest(&self) -> u64 {
+        self.stamps.files_digest()
     }
 
     /// Read the stamps kept beside the index; None when there are none or they are garbled

@@ -10,6 +10,7 @@ pub mod schema;
 pub mod search;
 pub mod snippet;
 pub mod span_filter;
+pub mod watcher;
 
 use std::path::Path;
 

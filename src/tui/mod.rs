@@ -32,6 +32,7 @@ use crate::coding::CodingSet;
 use crate::config::Config;
 use crate::corpus::codebook::Codebook;
 use crate::error::{Error, Result};
+use crate::workspace::watch::DiskWatch;
 use crate::workspace::{Stamps, Workspace};
 use action::Action;
 use app::{App, Effect};
@@ -46,8 +47,8 @@ enum Msg {
     Disk(Stamps, bool),
 }
 
-/// How often the TUI looks for other processes' changes (a stat per file, on the poller's
-/// own thread).
+/// How often the TUI looks for other processes' changes where it cannot watch for them (a
+/// stat per file, on the poller's own thread).
 const DISK_POLL: std::time::Duration = std::time::Duration::from_millis(700);
 
 /// The TUI needs a terminal: say so before anything is read.
@@ -281,12 +282,29 @@ pub fn worker_snapshot(
     }
 }
 
-/// Look for changes on disk off the UI thread; the UI hears only of a change.
+/// Look for changes on disk off the UI thread; the UI hears only of a change. The kernel
+/// names the files that changed (`workspace::watch`), so the work is proportional to what
+/// changed; where watching is not possible, every file is stat'ed every `DISK_POLL`.
 fn spawn_poller(corpus_root: std::path::PathBuf, mut last: Stamps, tx: Sender<Msg>) {
     thread::spawn(move || {
+        let mut watch = DiskWatch::new(&corpus_root).ok();
+        // A change between the UI's load and the watch's start is a change too.
+        let mut first = watch.as_ref().map(DiskWatch::stamps);
         loop {
-            thread::sleep(DISK_POLL);
-            let now = Stamps::take(&corpus_root);
+            let now = match (first.take(), watch.as_mut()) {
+                (Some(start), _) => start,
+                (None, Some(w)) => match w.next_change(None) {
+                    Ok(now) => now,
+                    Err(_) => {
+                        watch = None;
+                        continue;
+                    }
+                },
+                (None, None) => {
+                    thread::sleep(DISK_POLL);
+                    Stamps::take(&corpus_root)
+                }
+            };
             if now != last {
                 let in_place = last.edited_in_place(&now);
                 last = now;

@@ -12,10 +12,13 @@ use crate::progress::{Progress, Silent};
 
 mod edits;
 mod reload;
+mod stamps;
 mod suggestions;
+pub mod watch;
 
 pub use edits::{BookOp, BookOutcome};
-pub use reload::{Reloaded, Stamps, codings_files_stamp, disk_stamp, sources_stamp};
+pub use reload::Reloaded;
+pub use stamps::{Stamps, codings_files_stamp, disk_stamp, sources_stamp};
 pub mod init;
 
 pub struct Workspace {
@@ -214,9 +217,11 @@ pub fn search_fresh<T>(
     search: impl Fn(&mut Searcher) -> Result<T>,
 ) -> Result<(T, Option<IndexReport>)> {
     if let Some(stamps) = build::dirs_fresh(&config.corpus, &config.index) {
-        // The check starts first: opening the index is part of what it runs beside.
+        // The check starts first: opening the index is part of what it runs beside. A
+        // watcher (`visgraat watch`) that answers for the files' stamps spares the stat per
+        // file; one that answers otherwise, or none, leaves the check to the stats.
         let answered = std::thread::scope(|scope| {
-            let check = scope.spawn(|| stamps.files_match(&config.corpus));
+            let check = scope.spawn(|| files_fresh(config, &stamps).is_some());
             let found = Searcher::open(&config.index).map(|mut s| search(&mut s));
             (check.join().unwrap_or(false), found)
         });
@@ -226,6 +231,31 @@ pub fn search_fresh<T>(
     }
     let (mut searcher, report) = refreshed_searcher(config, progress)?;
     Ok((search(&mut searcher)?, report))
+}
+
+/// How a search knew that no corpus file changed since the index was refreshed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilesFresh {
+    /// A watcher (`visgraat watch`) answered for every file's stamp.
+    Watched,
+    /// A stat per file.
+    Stated,
+}
+
+/// Whether every corpus file still has the stamp kept in `stamps` (None: one changed): from
+/// a watcher of the project when one runs and agrees, else by a stat per file (also when
+/// the watcher disagrees, so a watcher can only ever spare the stats).
+pub fn files_fresh(
+    config: &Config,
+    stamps: &crate::index::freshness::CorpusStamps,
+) -> Option<FilesFresh> {
+    if crate::index::watcher::ask(&config.corpus).is_some_and(|d| d.corpus == stamps.files_digest())
+    {
+        return Some(FilesFresh::Watched);
+    }
+    stamps
+        .files_match(&config.corpus)
+        .then_some(FilesFresh::Stated)
 }
 
 /// Refresh the index from the corpus (re-anchoring the codings of edited sources first) and
