@@ -281,12 +281,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 fn watch(config: &Config, idle: Option<u64>) -> Result<ExitCode, Error> {
     let watch = crate::index::watcher::CorpusWatch::new(&config.corpus)?;
     let idle = idle.map(|minutes| std::time::Duration::from_secs(minutes.saturating_mul(60)));
-    watch.serve(idle, || {
-        eprintln!(
-            "visgraat: watching {} — searches now skip the stat per file; Ctrl-C stops",
-            config.corpus.display()
-        );
-    })?;
+    watch.serve(
+        idle,
+        || {
+            eprintln!(
+                "visgraat: watching {} — searches now skip the stat per file; Ctrl-C stops",
+                config.corpus.display()
+            );
+        },
+        crate::progress::interrupted,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -35,6 +35,8 @@ pub struct Digests {
 }
 
 const PROTOCOL: &str = "visgraat-watch 1";
+/// How often a waiting watcher asks whether it should stop.
+const STOP_CHECK: Duration = Duration::from_millis(250);
 /// How long a search waits for a watcher's answer before it stats the files itself.
 const ANSWER_WITHIN: Duration = Duration::from_millis(200);
 
@@ -276,8 +278,14 @@ impl CorpusWatch {
     }
 
     /// Serve searches until the project's folder goes away, the watcher is idle for `idle`,
-    /// or the process is stopped. `ready` is called once the socket listens.
-    pub fn serve(mut self, idle: Option<Duration>, ready: impl FnOnce()) -> Result<()> {
+    /// or `stop` says so (asked at least every quarter second). `ready` is called once the
+    /// socket listens.
+    pub fn serve(
+        mut self,
+        idle: Option<Duration>,
+        ready: impl FnOnce(),
+        stop: impl Fn() -> bool,
+    ) -> Result<()> {
         let addr = address(&self.root).map_err(|e| Error::io(&self.root, e))?;
         let listener = UnixListener::bind_addr(&addr).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -295,16 +303,17 @@ impl CorpusWatch {
         ready();
         let mut last_asked = Instant::now();
         loop {
-            let wait = idle.map(|idle| idle.saturating_sub(last_asked.elapsed()));
-            if wait == Some(Duration::ZERO) {
+            let left = idle.map(|idle| idle.saturating_sub(last_asked.elapsed()));
+            if left == Some(Duration::ZERO) || stop() {
                 return Ok(());
             }
+            let wait = left.map_or(STOP_CHECK, |left| {
+                left.clamp(Duration::from_millis(1), STOP_CHECK)
+            });
             let (events_waiting, client_waiting) = poll_two(
                 self.inotify.as_raw_fd(),
                 listener.as_raw_fd(),
-                wait.map_or(-1, |w| {
-                    i32::try_from(w.as_millis().max(1)).unwrap_or(i32::MAX)
-                }),
+                i32::try_from(wait.as_millis()).unwrap_or(i32::MAX),
             )
             .map_err(|e| Error::io(&self.root, e))?;
             if events_waiting {
@@ -366,7 +375,7 @@ fn answer(stream: &UnixStream, digests: Digests) -> std::io::Result<()> {
     )
 }
 
-/// Wait for either descriptor to be readable (at most `ms`; -1: as long as it takes).
+/// Wait for either descriptor to be readable (at most `ms` milliseconds).
 fn poll_two(a: i32, b: i32, ms: i32) -> std::io::Result<(bool, bool)> {
     let mut fds = [
         libc::pollfd {
@@ -476,7 +485,11 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             watch
-                .serve(Some(Duration::from_secs(5)), || tx.send(()).unwrap())
+                .serve(
+                    Some(Duration::from_secs(5)),
+                    || tx.send(()).unwrap(),
+                    || false,
+                )
                 .unwrap();
         });
         rx.recv().unwrap();
@@ -484,7 +497,7 @@ mod tests {
         assert_eq!(ask(other.path()), None);
         // A second watcher of the same project is refused.
         let again = CorpusWatch::new(dir.path()).unwrap();
-        assert!(again.serve(None, || {}).is_err());
+        assert!(again.serve(None, || {}, || false).is_err());
         std::fs::write(dir.path().join("sources/transcript/a.md"), "anders").unwrap();
         assert_eq!(ask(dir.path()), Some(walked(dir.path())));
     }
