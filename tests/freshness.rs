@@ -315,7 +315,10 @@ impl Watcher {
                 assert!(status.success(), "{status:?}");
                 return;
             }
-            assert!(std::time::Instant::now() < deadline, "still running after Ctrl-C");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still running after Ctrl-C"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
