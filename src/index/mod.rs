@@ -1,8 +1,9 @@
 //! The full-text index (tantivy): a derived cache of the corpus text, rebuilt on demand.
-//! Holds segments, quotes and codes; never codings.
+//! Holds segments, quotes, codes and memos; never codings.
 
 pub mod analyzer;
 pub mod build;
+pub mod compile;
 pub mod freshness;
 pub mod health;
 pub mod query;
@@ -34,6 +35,13 @@ pub(crate) fn fields(index: &Index) -> Result<Fields> {
             message: format!("field {name} missing: rebuild with `visgraat index --rebuild`"),
         })
     };
+    let text_fields = |names: [&str; 3]| -> Result<schema::TextFields> {
+        Ok(schema::TextFields {
+            stem: get(names[0])?,
+            exact: get(names[1])?,
+            tail: get(names[2])?,
+        })
+    };
     Ok(Fields {
         doc_type: get("doc_type")?,
         key: get("key")?,
@@ -50,8 +58,7 @@ pub(crate) fn fields(index: &Index) -> Result<Fields> {
         ordinal: get("ordinal")?,
         start: get("start")?,
         end: get("end")?,
-        text: get("text")?,
-        text_exact: get("text_exact")?,
-        text_tail: get("text_tail")?,
+        passage: text_fields(schema::PASSAGE_FIELDS)?,
+        note: text_fields(schema::NOTE_FIELDS)?,
     })
 }
