@@ -349,8 +349,7 @@ fn update_inner(
                 fields.code => code.id.as_str(),
                 fields.title => code.label.as_str(),
                 fields.kind => code.group.as_str(),
-                fields.note.stem => format!("{}\n{}", code.label, code.definition),
-                fields.note.exact => format!("{}\n{}", code.label, code.definition),
+                fields.note.text => format!("{}\n{}", code.label, code.definition),
                 fields.note.tail => format!("{}\n{}", code.label, code.definition),
             ))
             .map_err(|e| index_error(dir, e))?;
@@ -384,8 +383,7 @@ fn update_inner(
                 fields.title => format!("memo ({}) · {label}", memo.author),
                 fields.kind => memo.target.split(':').next().unwrap_or_default(),
                 fields.speaker => memo.author.as_str(),
-                fields.note.stem => memo.text.as_str(),
-                fields.note.exact => memo.text.as_str(),
+                fields.note.text => memo.text.as_str(),
                 fields.note.tail => memo.text.as_str(),
             ))
             .map_err(|e| index_error(dir, e))?;
@@ -466,8 +464,7 @@ fn add_source(
             f.ordinal => u64::from(seg.ordinal),
             f.start => seg.start as u64,
             f.end => seg.end as u64,
-            f.passage.stem => seg.text.as_str(),
-            f.passage.exact => seg.text.as_str(),
+            f.passage.text => seg.text.as_str(),
             f.passage.tail => seg.text.as_str(),
         );
         if let Some(case) = corpus.case_of(src, seg) {
@@ -498,8 +495,7 @@ fn add_source(
             f.voice => quote.voice.as_str(),
             f.start => quote.start as u64,
             f.end => quote.end as u64,
-            f.note.stem => quote.text.as_str(),
-            f.note.exact => quote.text.as_str(),
+            f.note.text => quote.text.as_str(),
             f.note.tail => quote.text.as_str(),
         );
         if let Some(seg) = seg {

@@ -1,22 +1,27 @@
 //! From a parsed user query to a tantivy query over one family of text fields (passages, or
-//! quotes, codes and memos). A word is its exact form (boosted) or its stem — two terms,
-//! which tantivy answers with block-max WAND when the word stands alone — and, in the
-//! second phase only, the compounds it ends. Phrases match exact forms (boosted) or stems
-//! in order.
+//! quotes, codes and memos). The text field holds each word's exact form and, where it
+//! differs, its marked stem at the same position (`analyzer::text_analyzer`). A word is its
+//! exact form (boosted) or its stem — a union of terms, which tantivy answers with block-max
+//! WAND when the word stands alone — and, in the second phase only, the compounds it ends.
+//! Phrases match exact forms (boosted) or stems in order.
 
+use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
 
 use super::analyzer;
 use super::query::Node;
 use super::schema::TextFields;
 use super::snippet::{Highlighter, MIN_TAIL_CHARS};
+use super::stem_phrase::StemPhraseQuery;
 
 /// At most this many compounds per word (by term order) take part through the tail field.
 const MAX_TAIL_EXPANSIONS: u32 = 1000;
+
+/// How much more an exact form counts than another form of its stem.
+const EXACT_BOOST: f32 = 3.0;
 
 /// Builds the query of one phase.
 pub struct Compiler<'a> {
@@ -31,7 +36,6 @@ pub struct Compiler<'a> {
 impl Compiler<'_> {
     /// The tantivy query for a parsed node; None when it holds nothing searchable.
     pub fn compile(&mut self, node: &Node, negated: bool) -> Option<Box<dyn Query>> {
-        let f = self.text;
         match node {
             Node::Word(word) => {
                 let exact = analyze(&mut analyzer::exact_analyzer(), word);
@@ -51,7 +55,7 @@ impl Compiler<'_> {
                         if !negated {
                             self.highlighter.stems.extend(stems.iter().cloned());
                         }
-                        Some(term_freq(f.exact, e))
+                        Some(term_freq(self.text.text, e))
                     }
                     _ => self.phrase(&exact, &stems, negated),
                 }
@@ -91,8 +95,8 @@ impl Compiler<'_> {
         }
     }
 
-    /// One word: exact form ×3, or stem; in the second phase (and always when excluded) also
-    /// the compounds it ends.
+    /// One word: its exact form (boosted) or any form of its stem; in the second phase (and
+    /// always when excluded) also the compounds it ends.
     fn word(&mut self, exact: &str, stem: &str, negated: bool) -> Box<dyn Query> {
         let f = self.text;
         let long = stem.chars().count() >= MIN_TAIL_CHARS;
@@ -102,10 +106,11 @@ impl Compiler<'_> {
                 self.highlighter.tails.insert(stem.to_string());
             }
         }
-        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Should, boosted(term_freq(f.exact, exact), 3.0)),
-            (Occur::Should, term_freq(f.stem, stem)),
-        ];
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (term, boost) in stem_terms(exact, stem) {
+            let q = term_freq(f.text, &term);
+            should.push((Occur::Should, if boost == 1.0 { q } else { boosted(q, boost) }));
+        }
         // Excluding a word excludes its compounds too, in both phases, so the first phase's
         // hits are always hits of the whole query.
         if (self.tails || negated) && long {
@@ -120,31 +125,63 @@ impl Compiler<'_> {
     }
 
     fn phrase(&mut self, exact: &[String], stems: &[String], negated: bool) -> Option<Box<dyn Query>> {
-        let f = self.text;
+        let f = self.text.text;
         if !negated {
             self.highlighter.stems.extend(stems.iter().cloned());
         }
-        let terms = |field: Field, words: &[String]| -> Vec<Term> {
-            words.iter().map(|t| Term::from_field_text(field, t)).collect()
+        let stemmed = || -> Box<dyn Query> {
+            let positions: Vec<Vec<Term>> = stems
+                .iter()
+                .map(|s| {
+                    stem_forms(s)
+                        .into_iter()
+                        .map(|t| Term::from_field_text(f, &t))
+                        .collect()
+                })
+                .collect();
+            Box::new(StemPhraseQuery::new(positions))
         };
-        let exact_terms = terms(f.exact, exact);
-        let stem_terms = terms(f.stem, stems);
-        if negated && stem_terms.len() > 1 {
+        if negated && stems.len() > 1 {
             // Excluding needs no ranking, and the stemmed phrase matches wherever the exact
             // one does. (A union of phrase scorers under exclusion also trips a debug
             // assertion in tantivy 0.27 when one phrase matches nothing: quickwit-oss/tantivy
             // issue 2811, found by fuzzing the query path.)
-            return Some(Box::new(PhraseQuery::new(stem_terms)));
+            return Some(stemmed());
         }
+        let exact_terms: Vec<Term> = exact.iter().map(|t| Term::from_field_text(f, t)).collect();
         let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(
             Occur::Should,
             boosted(Box::new(PhraseQuery::new(exact_terms)), 2.0),
         )];
-        if stem_terms.len() > 1 {
-            should.push((Occur::Should, Box::new(PhraseQuery::new(stem_terms))));
+        if stems.len() > 1 {
+            should.push((Occur::Should, stemmed()));
         }
         Some(Box::new(BooleanQuery::new(should)))
     }
+}
+
+/// The text field's terms that stand for stem `stem` (folded): its marked form, which words
+/// that differ from their stem carry, and the stem itself when it is a word that is its own
+/// stem (such a word carries no marked token).
+pub fn stem_forms(stem: &str) -> Vec<String> {
+    let mut forms = vec![analyzer::marked(stem)];
+    if analyze(&mut analyzer::stem_analyzer(), stem) == [stem] {
+        forms.push(stem.to_string());
+    }
+    forms
+}
+
+/// The terms of one word with their boosts: the exact form ×3, every form of the stem ×1
+/// (the exact form ×4 when it is also its own stem).
+fn stem_terms(exact: &str, stem: &str) -> Vec<(String, f32)> {
+    let mut terms = vec![(exact.to_string(), EXACT_BOOST)];
+    for form in stem_forms(stem) {
+        match terms.iter_mut().find(|(t, _)| *t == form) {
+            Some((_, boost)) => *boost += 1.0,
+            None => terms.push((form, 1.0)),
+        }
+    }
+    terms
 }
 
 fn analyze(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
@@ -172,4 +209,87 @@ fn term_freq(field: Field, value: &str) -> Box<dyn Query> {
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, boost))
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::schema::{STRING, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::{Index, doc};
+
+    use super::*;
+    use crate::index::query;
+
+    /// A passage index in memory over `texts`, and the doc ids (in rank order) that `q` finds.
+    fn ranked(texts: &[&str], q: &str) -> Vec<u32> {
+        let mut b = Schema::builder();
+        let positional = |tokenizer: &str, record| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(record),
+            )
+        };
+        let text = b.add_text_field(
+            "text",
+            positional(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions),
+        );
+        let tail = b.add_text_field("text_tail", positional(analyzer::TAIL, IndexRecordOption::Basic));
+        let doc_type = b.add_text_field("doc_type", STRING);
+        let index = Index::create_in_ram(b.build());
+        analyzer::register(index.tokenizers());
+        let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for t in texts {
+            writer
+                .add_document(doc!(text => *t, tail => *t, doc_type => "segment"))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let query = Compiler {
+            text: TextFields { text, tail },
+            all_of_type: Term::from_field_text(doc_type, "segment"),
+            tails: false,
+            highlighter: &mut Highlighter::default(),
+        }
+        .compile(&query::parse(q).unwrap(), false)
+        .unwrap();
+        searcher
+            .search(&query, &TopDocs::with_limit(10).order_by_score())
+            .unwrap()
+            .into_iter()
+            .map(|(_, a)| a.doc_id)
+            .collect()
+    }
+
+    #[test]
+    fn stemmed_phrases_in_order_below_the_exact_phrase() {
+        let texts = [
+            "twee warme landingen voor de studenten",
+            "landing warme, andersom",
+            "een warme landing in het mbo",
+            "warme koffie bij de landing",
+        ];
+        assert_eq!(ranked(&texts, "\"warme landing\""), [2, 0]);
+        assert_eq!(ranked(&texts, "\"warme landingen\""), [0, 2]);
+        assert_eq!(ranked(&texts, "\"warme landing\" -mbo"), [0]);
+    }
+
+    #[test]
+    fn a_word_finds_its_forms_with_the_exact_form_first() {
+        let texts = [
+            "de begeleiden van studenten",
+            "over beleid",
+            "de begeleiding van studenten",
+            "begeleidingen",
+        ];
+        let found = ranked(&texts, "begeleiding");
+        assert_eq!(found[0], 2, "{found:?}");
+        let mut rest = found[1..].to_vec();
+        rest.sort_unstable();
+        assert_eq!(rest, [0, 3], "{found:?}");
+        // A word that is its own stem is found unmarked, beside its other forms.
+        let found = ranked(&["docent", "docenten", "een docentje"], "docenten");
+        assert_eq!(&found[..2], [1, 0], "{found:?}");
+    }
 }

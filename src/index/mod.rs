@@ -11,6 +11,7 @@ pub mod schema;
 pub mod search;
 pub mod snippet;
 pub mod span_filter;
+pub mod stem_phrase;
 
 use std::path::Path;
 
@@ -35,11 +36,10 @@ pub(crate) fn fields(index: &Index) -> Result<Fields> {
             message: format!("field {name} missing: rebuild with `visgraat index --rebuild`"),
         })
     };
-    let text_fields = |names: [&str; 3]| -> Result<schema::TextFields> {
+    let text_fields = |names: [&str; 2]| -> Result<schema::TextFields> {
         Ok(schema::TextFields {
-            stem: get(names[0])?,
-            exact: get(names[1])?,
-            tail: get(names[2])?,
+            text: get(names[0])?,
+            tail: get(names[1])?,
         })
     };
     Ok(Fields {

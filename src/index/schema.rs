@@ -19,7 +19,7 @@ pub const CODE: &str = "code";
 pub const MEMO: &str = "memo";
 
 /// Bump when the schema or what goes into documents changes: a new fingerprint rebuilds.
-const SCHEMA_VERSION: &str = "visgraat-schema-4";
+const SCHEMA_VERSION: &str = "visgraat-schema-5";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -44,20 +44,19 @@ pub struct Fields {
     pub note: TextFields,
 }
 
-/// One document's text, analysed three ways.
+/// One document's text: one positional field and the compound tails.
 #[derive(Debug, Clone, Copy)]
 pub struct TextFields {
-    /// Dutch stems with positions; the stored text.
-    pub stem: Field,
-    /// Exact (folded) forms with positions: exact matches rank first, exact phrases.
-    pub exact: Field,
+    /// Exact (folded) forms and, at the same positions, marked stems where they differ
+    /// (`analyzer::text_analyzer`); the stored text.
+    pub text: Field,
     /// Reversed stems longer than four chars: the compounds a word ends.
     pub tail: Field,
 }
 
-/// The names of a text family's fields (stem, exact, tail).
-pub const PASSAGE_FIELDS: [&str; 3] = ["text", "text_exact", "text_tail"];
-pub const NOTE_FIELDS: [&str; 3] = ["note_text", "note_exact", "note_tail"];
+/// The names of a text family's fields (text, tail).
+pub const PASSAGE_FIELDS: [&str; 2] = ["text", "text_tail"];
+pub const NOTE_FIELDS: [&str; 2] = ["note_text", "note_tail"];
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -68,17 +67,13 @@ pub fn build() -> (Schema, Fields) {
                 .set_index_option(record),
         )
     };
-    let mut text_fields = |names: [&str; 3]| TextFields {
-        stem: b.add_text_field(
+    let mut text_fields = |names: [&str; 2]| TextFields {
+        text: b.add_text_field(
             names[0],
-            text_opts(analyzer::STEM, IndexRecordOption::WithFreqsAndPositions).set_stored(),
-        ),
-        exact: b.add_text_field(
-            names[1],
-            text_opts(analyzer::EXACT, IndexRecordOption::WithFreqsAndPositions),
+            text_opts(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions).set_stored(),
         ),
         // Matched as a set of terms with a constant score: no frequencies needed.
-        tail: b.add_text_field(names[2], text_opts(analyzer::TAIL, IndexRecordOption::Basic)),
+        tail: b.add_text_field(names[1], text_opts(analyzer::TAIL, IndexRecordOption::Basic)),
     };
     let passage = text_fields(PASSAGE_FIELDS);
     let note = text_fields(NOTE_FIELDS);

@@ -242,8 +242,8 @@ impl Searcher {
                 .map(str::to_string)
         };
         let num_of = |field| d.get_first(field).and_then(|v| v.as_u64());
-        let text = text_of(f.passage.stem)
-            .or_else(|| text_of(f.note.stem))
+        let text = text_of(f.passage.text)
+            .or_else(|| text_of(f.note.text))
             .unwrap_or_default();
         let ranges = highlighter.ranges(&text);
         let (snippet, highlights) = snippet::snippet(&text, &ranges, SNIPPET_CHARS);

@@ -1,0 +1,309 @@
+//! A phrase whose every position may be one of a few terms: a stemmed phrase over the one
+//! text field, where a word's stem is either its marked stem token or, for a word that is its
+//! own stem, the exact form itself (`analyzer::text_analyzer`). tantivy's `PhraseQuery` takes
+//! one term per position, its `RegexPhraseQuery` reads whole posting lists into bitsets (and
+//! its phrase scorer is not public); this unions the (at most two) posting lists of a
+//! position lazily and checks the positions itself.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{
+    Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+/// Terms in order; each position matches any of its terms.
+#[derive(Debug, Clone)]
+pub struct StemPhraseQuery {
+    positions: Vec<Vec<Term>>,
+}
+
+impl StemPhraseQuery {
+    /// `positions`: at least two, each with at least one term, all of one field.
+    pub fn new(positions: Vec<Vec<Term>>) -> StemPhraseQuery {
+        debug_assert!(positions.len() >= 2 && positions.iter().all(|p| !p.is_empty()));
+        StemPhraseQuery { positions }
+    }
+}
+
+impl Query for StemPhraseQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let similarity = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => {
+                // The idf of a position is that of its commonest term (a term missing from
+                // the index would count as the rarest of all).
+                let mut commonest = Vec::with_capacity(self.positions.len());
+                for terms in &self.positions {
+                    let mut best = (&terms[0], statistics_provider.doc_freq(&terms[0])?);
+                    for term in &terms[1..] {
+                        let freq = statistics_provider.doc_freq(term)?;
+                        if freq > best.1 {
+                            best = (term, freq);
+                        }
+                    }
+                    commonest.push(best.0.clone());
+                }
+                Some(Bm25Weight::for_terms(statistics_provider, &commonest)?)
+            }
+            EnableScoring::Disabled { .. } => None,
+        };
+        Ok(Box::new(StemPhraseWeight {
+            positions: self.positions.clone(),
+            similarity,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for term in self.positions.iter().flatten() {
+            visitor(term, true);
+        }
+    }
+}
+
+struct StemPhraseWeight {
+    positions: Vec<Vec<Term>>,
+    similarity: Option<Bm25Weight>,
+}
+
+impl StemPhraseWeight {
+    fn phrase_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<PhraseScorer>> {
+        let field = self.positions[0][0].field();
+        let inverted = reader.inverted_index(field)?;
+        let mut lists = Vec::with_capacity(self.positions.len());
+        for terms in &self.positions {
+            let mut postings = Vec::with_capacity(terms.len());
+            for term in terms {
+                if let Some(p) = inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
+                    postings.push(p);
+                }
+            }
+            if postings.is_empty() {
+                return Ok(None);
+            }
+            lists.push(AnyOf::new(postings));
+        }
+        let fieldnorms = match &self.similarity {
+            Some(_) => reader.fieldnorms_readers().get_field(field)?,
+            None => None,
+        }
+        .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        let similarity = self.similarity.as_ref().map(|s| s.boost_by(boost));
+        Ok(Some(PhraseScorer::new(lists, similarity, fieldnorms)))
+    }
+}
+
+impl Weight for StemPhraseWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.phrase_scorer(reader, boost)? {
+            Some(scorer) => Box::new(scorer),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match the phrase"
+            )));
+        }
+        Ok(Explanation::new("stemmed phrase", scorer.score()))
+    }
+}
+
+/// The union of a few posting lists, as one posting list: the positions of all of them in
+/// the current document.
+pub struct AnyOf {
+    lists: Vec<SegmentPostings>,
+    doc: DocId,
+}
+
+impl AnyOf {
+    fn new(mut lists: Vec<SegmentPostings>) -> AnyOf {
+        lists.retain(|p| p.doc() != TERMINATED);
+        let doc = lists.iter().map(DocSet::doc).min().unwrap_or(TERMINATED);
+        AnyOf { lists, doc }
+    }
+}
+
+impl DocSet for AnyOf {
+    fn advance(&mut self) -> DocId {
+        let mut next = TERMINATED;
+        for list in &mut self.lists {
+            if list.doc() <= self.doc {
+                list.advance();
+            }
+            next = next.min(list.doc());
+        }
+        self.doc = next;
+        next
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let mut next = TERMINATED;
+        for list in &mut self.lists {
+            if list.doc() < target {
+                list.seek(target);
+            }
+            next = next.min(list.doc());
+        }
+        self.doc = next;
+        next
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.lists.iter().map(DocSet::size_hint).sum()
+    }
+}
+
+impl Postings for AnyOf {
+    fn term_freq(&self) -> u32 {
+        self.lists
+            .iter()
+            .filter(|l| l.doc() == self.doc)
+            .map(Postings::term_freq)
+            .sum()
+    }
+
+    fn append_positions_with_offset(&mut self, offset: u32, output: &mut Vec<u32>) {
+        let from = output.len();
+        let doc = self.doc;
+        for list in self.lists.iter_mut().filter(|l| l.doc() == doc) {
+            list.append_positions_with_offset(offset, output);
+        }
+        // The lists interleave; a word whose stem differs from it by accents alone has both
+        // tokens at one position.
+        let mut appended = output.split_off(from);
+        appended.sort_unstable();
+        appended.dedup();
+        output.extend(appended);
+    }
+}
+
+/// Documents where the lists' terms stand at consecutive positions, scored by BM25 over the
+/// number of times the phrase occurs.
+pub struct PhraseScorer {
+    lists: Vec<AnyOf>,
+    doc: DocId,
+    freq: u32,
+    similarity: Option<Bm25Weight>,
+    fieldnorms: FieldNormReader,
+    starts: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl PhraseScorer {
+    fn new(
+        lists: Vec<AnyOf>,
+        similarity: Option<Bm25Weight>,
+        fieldnorms: FieldNormReader,
+    ) -> PhraseScorer {
+        let mut scorer = PhraseScorer {
+            lists,
+            doc: 0,
+            freq: 0,
+            similarity,
+            fieldnorms,
+            starts: Vec::new(),
+            positions: Vec::new(),
+        };
+        scorer.settle();
+        scorer
+    }
+
+    /// From the first list's document on, the first document that holds the phrase.
+    fn settle(&mut self) -> DocId {
+        let mut candidate = self.lists[0].doc();
+        'next: while candidate != TERMINATED {
+            for list in &mut self.lists {
+                let doc = if list.doc() < candidate {
+                    list.seek(candidate)
+                } else {
+                    list.doc()
+                };
+                if doc > candidate {
+                    candidate = doc;
+                    continue 'next;
+                }
+            }
+            self.freq = self.phrase_freq();
+            if self.freq > 0 {
+                self.doc = candidate;
+                return candidate;
+            }
+            candidate = self.lists[0].advance();
+        }
+        self.doc = TERMINATED;
+        TERMINATED
+    }
+
+    /// How often the phrase occurs in the document all lists stand on.
+    fn phrase_freq(&mut self) -> u32 {
+        let (first, rest) = self.lists.split_first_mut().expect("two positions or more");
+        first.positions_with_offset(0, &mut self.starts);
+        for (i, list) in rest.iter_mut().enumerate() {
+            let shift = i as u32 + 1;
+            list.positions_with_offset(0, &mut self.positions);
+            // Keep the phrase starts whose word `shift` places on is in this list too.
+            let mut at = 0;
+            self.starts.retain(|&start| {
+                let wanted = start + shift;
+                while at < self.positions.len() && self.positions[at] < wanted {
+                    at += 1;
+                }
+                at < self.positions.len() && self.positions[at] == wanted
+            });
+            if self.starts.is_empty() {
+                return 0;
+            }
+        }
+        self.starts.len() as u32
+    }
+}
+
+impl DocSet for PhraseScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.lists[0].advance();
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        self.lists[0].seek(target);
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.lists.iter().map(DocSet::size_hint).min().unwrap_or(0)
+    }
+}
+
+impl Scorer for PhraseScorer {
+    fn score(&mut self) -> Score {
+        match &self.similarity {
+            Some(bm25) => bm25.score(self.fieldnorms.fieldnorm_id(self.doc), self.freq),
+            None => 1.0,
+        }
+    }
+}
