@@ -11,6 +11,8 @@
 //! so that a prefix query finds the compounds a word ends (welzijn → docentenwelzijn).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
@@ -59,31 +61,62 @@ thread_local! {
 }
 
 /// Words stemmed on this thread, by word: text is Zipf-distributed, so most tokens are
-/// words seen before, and a lookup costs far less than stemming again. Bounded: cleared
-/// when full.
+/// words seen before, and a lookup costs far less than stemming again (the build looks up
+/// every token twice: text and tail). Bounded: cleared when full.
 const STEM_CACHE_WORDS: usize = 200_000;
 
 thread_local! {
-    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static STEMS: std::cell::RefCell<HashMap<String, String, BuildHasherDefault<Fnv>>> =
+        std::cell::RefCell::new(HashMap::default());
+}
+
+/// FNV-1a: short keys, no untrusted input that could collide on purpose (a slow stem cache
+/// is the worst it could do); SipHash was a tenth of the index build.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 /// The Dutch stem of a lowercased word (before accent folding).
 pub fn stem(word: &str) -> Cow<'_, str> {
-    if let Some((_, s)) = OVERRIDES.iter().find(|(w, _)| *w == word) {
-        return Cow::Borrowed(s);
+    let mut out = String::new();
+    stem_into(word, &mut out);
+    if out == word {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(out)
     }
+}
+
+/// Append the Dutch stem of a lowercased word to `out` (no allocation for a cached word).
+fn stem_into(word: &str, out: &mut String) {
     STEMS.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(s) = cache.get(word) {
-            return Cow::Owned(s.clone());
+            out.push_str(s);
+            return;
         }
-        let s = PORTER.with(|p| p.stem(word).into_owned());
+        let s = match OVERRIDES.iter().find(|(w, _)| *w == word) {
+            Some((_, s)) => (*s).to_string(),
+            None => PORTER.with(|p| p.stem(word).into_owned()),
+        };
+        out.push_str(&s);
         if cache.len() >= STEM_CACHE_WORDS {
             cache.clear();
         }
-        cache.insert(word.to_string(), s.clone());
-        Cow::Owned(s)
+        cache.insert(word.to_string(), s);
     })
 }
 
@@ -180,13 +213,10 @@ impl<T: TokenStream> TokenStream for ExactAndStemStream<T> {
             return false;
         }
         let word = &self.tail.token().text;
-        let stem = stem(word);
-        if stem != word.as_str() {
-            self.stem.clear();
-            self.stem.push(STEM_MARK);
-            self.stem.push_str(&stem);
-            self.pending = true;
-        }
+        self.stem.clear();
+        self.stem.push(STEM_MARK);
+        stem_into(word, &mut self.stem);
+        self.pending = self.stem[STEM_MARK.len_utf8()..] != *word;
         true
     }
 
@@ -255,10 +285,6 @@ impl<T: TokenStream> TokenStream for KeepLongerTokenStream<T> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
-}
-
-fn stem_into(text: &str, out: &mut String) {
-    out.push_str(&stem(text));
 }
 
 fn reverse_into(text: &str, out: &mut String) {

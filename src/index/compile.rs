@@ -273,6 +273,9 @@ mod tests {
         assert_eq!(ranked(&texts, "\"warme landing\""), [2, 0]);
         assert_eq!(ranked(&texts, "\"warme landingen\""), [0, 2]);
         assert_eq!(ranked(&texts, "\"warme landing\" -mbo"), [0]);
+        // The rarer word drives the walk; the order still counts.
+        assert_eq!(ranked(&texts, "\"de studenten\""), [0]);
+        assert_eq!(ranked(&texts, "\"de landingen\""), [3]);
     }
 
     #[test]

@@ -196,6 +196,8 @@ impl Postings for AnyOf {
 /// number of times the phrase occurs.
 pub struct PhraseScorer {
     lists: Vec<AnyOf>,
+    /// The list with the fewest documents.
+    driver: usize,
     doc: DocId,
     freq: u32,
     similarity: Option<Bm25Weight>,
@@ -210,7 +212,11 @@ impl PhraseScorer {
         similarity: Option<Bm25Weight>,
         fieldnorms: FieldNormReader,
     ) -> PhraseScorer {
+        let driver = (0..lists.len())
+            .min_by_key(|&i| lists[i].size_hint())
+            .unwrap_or(0);
         let mut scorer = PhraseScorer {
+            driver,
             lists,
             doc: 0,
             freq: 0,
@@ -223,9 +229,11 @@ impl PhraseScorer {
         scorer
     }
 
-    /// From the first list's document on, the first document that holds the phrase.
+    /// From the driving list's document on, the first document that holds the phrase. The
+    /// rarest position drives: "de werkdruk" walks the documents of werkdruk, not of de.
     fn settle(&mut self) -> DocId {
-        let mut candidate = self.lists[0].doc();
+        let driver = self.driver;
+        let mut candidate = self.lists[driver].doc();
         'next: while candidate != TERMINATED {
             for list in &mut self.lists {
                 let doc = if list.doc() < candidate {
@@ -243,7 +251,7 @@ impl PhraseScorer {
                 self.doc = candidate;
                 return candidate;
             }
-            candidate = self.lists[0].advance();
+            candidate = self.lists[driver].advance();
         }
         self.doc = TERMINATED;
         TERMINATED
@@ -278,7 +286,7 @@ impl DocSet for PhraseScorer {
         if self.doc == TERMINATED {
             return TERMINATED;
         }
-        self.lists[0].advance();
+        self.lists[self.driver].advance();
         self.settle()
     }
 
@@ -286,7 +294,7 @@ impl DocSet for PhraseScorer {
         if self.doc >= target {
             return self.doc;
         }
-        self.lists[0].seek(target);
+        self.lists[self.driver].seek(target);
         self.settle()
     }
 
