@@ -7,7 +7,7 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -15,13 +15,15 @@ use super::analyzer;
 use super::query::Node;
 use super::schema::TextFields;
 use super::snippet::{Highlighter, MIN_TAIL_CHARS};
-use super::stem_phrase::StemPhraseQuery;
+use super::stem_phrase::{Position, StemPhraseQuery};
 
 /// At most this many compounds per word (by term order) take part through the tail field.
 const MAX_TAIL_EXPANSIONS: u32 = 1000;
 
 /// How much more an exact form counts than another form of its stem.
 const EXACT_BOOST: f32 = 3.0;
+/// How much an occurrence of a phrase's exact forms adds, against its stemmed forms.
+const EXACT_PHRASE_BOOST: f32 = 2.0;
 
 /// Builds the query of one phase.
 pub struct Compiler<'a> {
@@ -124,39 +126,36 @@ impl Compiler<'_> {
         Box::new(BooleanQuery::new(should))
     }
 
-    fn phrase(&mut self, exact: &[String], stems: &[String], negated: bool) -> Option<Box<dyn Query>> {
+    fn phrase(
+        &mut self,
+        exact: &[String],
+        stems: &[String],
+        negated: bool,
+    ) -> Option<Box<dyn Query>> {
         let f = self.text.text;
         if !negated {
             self.highlighter.stems.extend(stems.iter().cloned());
         }
-        let stemmed = || -> Box<dyn Query> {
-            let positions: Vec<Vec<Term>> = stems
-                .iter()
-                .map(|s| {
-                    stem_forms(s)
-                        .into_iter()
-                        .map(|t| Term::from_field_text(f, &t))
-                        .collect()
-                })
-                .collect();
-            Box::new(StemPhraseQuery::new(positions))
-        };
-        if negated && stems.len() > 1 {
-            // Excluding needs no ranking, and the stemmed phrase matches wherever the exact
-            // one does. (A union of phrase scorers under exclusion also trips a debug
-            // assertion in tantivy 0.27 when one phrase matches nothing: quickwit-oss/tantivy
-            // issue 2811, found by fuzzing the query path.)
-            return Some(stemmed());
-        }
-        let exact_terms: Vec<Term> = exact.iter().map(|t| Term::from_field_text(f, t)).collect();
-        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Should,
-            boosted(Box::new(PhraseQuery::new(exact_terms)), 2.0),
-        )];
-        if stems.len() > 1 {
-            should.push((Occur::Should, stemmed()));
-        }
-        Some(Box::new(BooleanQuery::new(should)))
+        // Stemmed forms in order match; the exact forms in order count twice on top. (One
+        // walk: a union of an exact and a stemmed phrase query read every list twice, and
+        // under exclusion tripped a debug assertion in tantivy 0.27 when one phrase matched
+        // nothing: quickwit-oss/tantivy issue 2811, found by fuzzing the query path.)
+        let positions: Vec<Position> = exact
+            .iter()
+            .zip(stems)
+            .map(|(e, s)| Position {
+                exact: Term::from_field_text(f, e),
+                stems: stem_forms(s)
+                    .iter()
+                    .map(|t| Term::from_field_text(f, t))
+                    .collect(),
+            })
+            .collect();
+        Some(match positions.len() {
+            0 => return None,
+            1 => term_freq(f, &exact[0]),
+            _ => Box::new(StemPhraseQuery::new(positions, EXACT_PHRASE_BOOST)),
+        })
     }
 }
 

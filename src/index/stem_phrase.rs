@@ -1,6 +1,8 @@
 //! A phrase whose every position may be one of a few terms: a stemmed phrase over the one
 //! text field, where a word's stem is either its marked stem token or, for a word that is its
-//! own stem, the exact form itself (`analyzer::text_analyzer`). tantivy's `PhraseQuery` takes
+//! own stem, the exact form itself (`analyzer::text_analyzer`). The same walk counts the
+//! exact phrase (each position's exact form) and scores it on top, so "exact phrases first"
+//! costs no second phrase query. tantivy's `PhraseQuery` takes
 //! one term per position, its `RegexPhraseQuery` reads whole posting lists into bitsets (and
 //! its phrase scorer is not public); this unions the (at most two) posting lists of a
 //! position lazily and checks the positions itself.
@@ -13,17 +15,38 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-/// Terms in order; each position matches any of its terms.
+/// One word of the phrase: its exact form, and the terms that stand for its stem.
+#[derive(Debug, Clone)]
+pub struct Position {
+    pub exact: Term,
+    pub stems: Vec<Term>,
+}
+
+impl Position {
+    /// Every term of the position, the exact form first, each once.
+    fn terms(&self) -> Vec<&Term> {
+        let mut terms = vec![&self.exact];
+        terms.extend(self.stems.iter().filter(|t| **t != self.exact));
+        terms
+    }
+}
+
+/// Words in order; each position matches any of its terms; an occurrence of the exact forms
+/// all in order adds `exact_boost` times its own BM25 score.
 #[derive(Debug, Clone)]
 pub struct StemPhraseQuery {
-    positions: Vec<Vec<Term>>,
+    positions: Vec<Position>,
+    exact_boost: f32,
 }
 
 impl StemPhraseQuery {
-    /// `positions`: at least two, each with at least one term, all of one field.
-    pub fn new(positions: Vec<Vec<Term>>) -> StemPhraseQuery {
-        debug_assert!(positions.len() >= 2 && positions.iter().all(|p| !p.is_empty()));
-        StemPhraseQuery { positions }
+    /// `positions`: at least two, all of one field.
+    pub fn new(positions: Vec<Position>, exact_boost: f32) -> StemPhraseQuery {
+        debug_assert!(positions.len() >= 2);
+        StemPhraseQuery {
+            positions,
+            exact_boost,
+        }
     }
 }
 
@@ -37,17 +60,21 @@ impl Query for StemPhraseQuery {
                 // The idf of a position is that of its commonest term (a term missing from
                 // the index would count as the rarest of all).
                 let mut commonest = Vec::with_capacity(self.positions.len());
-                for terms in &self.positions {
-                    let mut best = (&terms[0], statistics_provider.doc_freq(&terms[0])?);
-                    for term in &terms[1..] {
+                for position in &self.positions {
+                    let mut best: Option<(&Term, u64)> = None;
+                    for term in position.terms() {
                         let freq = statistics_provider.doc_freq(term)?;
-                        if freq > best.1 {
-                            best = (term, freq);
+                        if best.is_none_or(|(_, f)| freq > f) {
+                            best = Some((term, freq));
                         }
                     }
-                    commonest.push(best.0.clone());
+                    commonest.push(best.expect("a position has its exact form").0.clone());
                 }
-                Some(Bm25Weight::for_terms(statistics_provider, &commonest)?)
+                let exact: Vec<Term> = self.positions.iter().map(|p| p.exact.clone()).collect();
+                Some((
+                    Bm25Weight::for_terms(statistics_provider, &commonest)?,
+                    Bm25Weight::for_terms(statistics_provider, &exact)?.boost_by(self.exact_boost),
+                ))
             }
             EnableScoring::Disabled { .. } => None,
         };
@@ -58,15 +85,18 @@ impl Query for StemPhraseQuery {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for term in self.positions.iter().flatten() {
-            visitor(term, true);
+        for position in &self.positions {
+            for term in position.terms() {
+                visitor(term, true);
+            }
         }
     }
 }
 
 struct StemPhraseWeight {
-    positions: Vec<Vec<Term>>,
-    similarity: Option<Bm25Weight>,
+    positions: Vec<Position>,
+    /// The stemmed phrase's and the exact phrase's (boosted) BM25 weights.
+    similarity: Option<(Bm25Weight, Bm25Weight)>,
 }
 
 impl StemPhraseWeight {
@@ -75,14 +105,16 @@ impl StemPhraseWeight {
         reader: &SegmentReader,
         boost: Score,
     ) -> tantivy::Result<Option<PhraseScorer>> {
-        let field = self.positions[0][0].field();
+        let field = self.positions[0].exact.field();
         let inverted = reader.inverted_index(field)?;
         let mut lists = Vec::with_capacity(self.positions.len());
-        for terms in &self.positions {
-            let mut postings = Vec::with_capacity(terms.len());
-            for term in terms {
-                if let Some(p) = inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
-                    postings.push(p);
+        for position in &self.positions {
+            let mut postings = Vec::with_capacity(2);
+            for term in position.terms() {
+                if let Some(p) =
+                    inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
+                {
+                    postings.push((p, *term == position.exact));
                 }
             }
             if postings.is_empty() {
@@ -95,7 +127,10 @@ impl StemPhraseWeight {
             None => None,
         }
         .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
-        let similarity = self.similarity.as_ref().map(|s| s.boost_by(boost));
+        let similarity = self
+            .similarity
+            .as_ref()
+            .map(|(stem, exact)| (stem.boost_by(boost), exact.boost_by(boost)));
         Ok(Some(PhraseScorer::new(lists, similarity, fieldnorms)))
     }
 }
@@ -120,24 +155,37 @@ impl Weight for StemPhraseWeight {
 }
 
 /// The union of a few posting lists, as one posting list: the positions of all of them in
-/// the current document.
+/// the current document. One of them may be the position's exact form.
 pub struct AnyOf {
-    lists: Vec<SegmentPostings>,
+    lists: Vec<(SegmentPostings, bool)>,
     doc: DocId,
 }
 
 impl AnyOf {
-    fn new(mut lists: Vec<SegmentPostings>) -> AnyOf {
-        lists.retain(|p| p.doc() != TERMINATED);
-        let doc = lists.iter().map(DocSet::doc).min().unwrap_or(TERMINATED);
+    fn new(mut lists: Vec<(SegmentPostings, bool)>) -> AnyOf {
+        lists.retain(|(p, _)| p.doc() != TERMINATED);
+        let doc = lists.iter().map(|(p, _)| p.doc()).min().unwrap_or(TERMINATED);
         AnyOf { lists, doc }
+    }
+
+    /// The positions of the exact form in the current document (none when it is not there).
+    fn exact_positions(&mut self, output: &mut Vec<u32>) {
+        output.clear();
+        let doc = self.doc;
+        if let Some((list, _)) = self
+            .lists
+            .iter_mut()
+            .find(|(l, exact)| *exact && l.doc() == doc)
+        {
+            list.append_positions_with_offset(0, output);
+        }
     }
 }
 
 impl DocSet for AnyOf {
     fn advance(&mut self) -> DocId {
         let mut next = TERMINATED;
-        for list in &mut self.lists {
+        for (list, _) in &mut self.lists {
             if list.doc() <= self.doc {
                 list.advance();
             }
@@ -149,7 +197,7 @@ impl DocSet for AnyOf {
 
     fn seek(&mut self, target: DocId) -> DocId {
         let mut next = TERMINATED;
-        for list in &mut self.lists {
+        for (list, _) in &mut self.lists {
             if list.doc() < target {
                 list.seek(target);
             }
@@ -164,7 +212,7 @@ impl DocSet for AnyOf {
     }
 
     fn size_hint(&self) -> u32 {
-        self.lists.iter().map(DocSet::size_hint).sum()
+        self.lists.iter().map(|(p, _)| p.size_hint()).sum()
     }
 }
 
@@ -172,15 +220,15 @@ impl Postings for AnyOf {
     fn term_freq(&self) -> u32 {
         self.lists
             .iter()
-            .filter(|l| l.doc() == self.doc)
-            .map(Postings::term_freq)
+            .filter(|(l, _)| l.doc() == self.doc)
+            .map(|(l, _)| l.term_freq())
             .sum()
     }
 
     fn append_positions_with_offset(&mut self, offset: u32, output: &mut Vec<u32>) {
         let from = output.len();
         let doc = self.doc;
-        for list in self.lists.iter_mut().filter(|l| l.doc() == doc) {
+        for (list, _) in self.lists.iter_mut().filter(|(l, _)| l.doc() == doc) {
             list.append_positions_with_offset(offset, output);
         }
         // The lists interleave; a word whose stem differs from it by accents alone has both
@@ -200,7 +248,7 @@ pub struct PhraseScorer {
     driver: usize,
     doc: DocId,
     freq: u32,
-    similarity: Option<Bm25Weight>,
+    similarity: Option<(Bm25Weight, Bm25Weight)>,
     fieldnorms: FieldNormReader,
     starts: Vec<u32>,
     positions: Vec<u32>,
@@ -209,7 +257,7 @@ pub struct PhraseScorer {
 impl PhraseScorer {
     fn new(
         lists: Vec<AnyOf>,
-        similarity: Option<Bm25Weight>,
+        similarity: Option<(Bm25Weight, Bm25Weight)>,
         fieldnorms: FieldNormReader,
     ) -> PhraseScorer {
         let driver = (0..lists.len())
@@ -246,7 +294,7 @@ impl PhraseScorer {
                     continue 'next;
                 }
             }
-            self.freq = self.phrase_freq();
+            self.freq = self.phrase_freq(false);
             if self.freq > 0 {
                 self.doc = candidate;
                 return candidate;
@@ -257,13 +305,25 @@ impl PhraseScorer {
         TERMINATED
     }
 
-    /// How often the phrase occurs in the document all lists stand on.
-    fn phrase_freq(&mut self) -> u32 {
+    /// How often the phrase occurs in the document all lists stand on (with `exact`: the
+    /// exact forms only).
+    fn phrase_freq(&mut self, exact: bool) -> u32 {
         let (first, rest) = self.lists.split_first_mut().expect("two positions or more");
-        first.positions_with_offset(0, &mut self.starts);
+        if exact {
+            first.exact_positions(&mut self.starts);
+        } else {
+            first.positions_with_offset(0, &mut self.starts);
+        }
         for (i, list) in rest.iter_mut().enumerate() {
+            if self.starts.is_empty() {
+                return 0;
+            }
             let shift = i as u32 + 1;
-            list.positions_with_offset(0, &mut self.positions);
+            if exact {
+                list.exact_positions(&mut self.positions);
+            } else {
+                list.positions_with_offset(0, &mut self.positions);
+            }
             // Keep the phrase starts whose word `shift` places on is in this list too.
             let mut at = 0;
             self.starts.retain(|&start| {
@@ -273,9 +333,6 @@ impl PhraseScorer {
                 }
                 at < self.positions.len() && self.positions[at] == wanted
             });
-            if self.starts.is_empty() {
-                return 0;
-            }
         }
         self.starts.len() as u32
     }
@@ -309,9 +366,19 @@ impl DocSet for PhraseScorer {
 
 impl Scorer for PhraseScorer {
     fn score(&mut self) -> Score {
-        match &self.similarity {
-            Some(bm25) => bm25.score(self.fieldnorms.fieldnorm_id(self.doc), self.freq),
-            None => 1.0,
+        if self.similarity.is_none() {
+            return 1.0;
         }
+        let exact_freq = self.phrase_freq(true);
+        let norm = self.fieldnorms.fieldnorm_id(self.doc);
+        let Some((stem, exact)) = &self.similarity else {
+            return 1.0;
+        };
+        let bonus = if exact_freq > 0 {
+            exact.score(norm, exact_freq)
+        } else {
+            0.0
+        };
+        stem.score(norm, self.freq) + bonus
     }
 }
