@@ -30,8 +30,10 @@ pub struct Compiler<'a> {
     pub text: TextFields,
     /// Every document of the searched type: what a lone NOT inside OR is taken out of.
     pub all_of_type: Term,
-    /// Whether words also match the compounds they end (the second phase).
+    /// Whether words also match the compounds they end (the last phase).
     pub tails: bool,
+    /// Whether a word matches its exact form only (the first phase of a one-word query).
+    pub exact_only: bool,
     pub highlighter: &'a mut Highlighter,
 }
 
@@ -108,6 +110,9 @@ impl Compiler<'_> {
                 self.highlighter.tails.insert(stem.to_string());
             }
         }
+        if self.exact_only {
+            return boosted(term_freq(f.text, exact), EXACT_BOOST);
+        }
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (term, boost) in stem_terms(exact, stem) {
             let q = term_freq(f.text, &term);
@@ -156,6 +161,15 @@ impl Compiler<'_> {
             1 => term_freq(f, &exact[0]),
             _ => Box::new(StemPhraseQuery::new(positions, EXACT_PHRASE_BOOST)),
         })
+    }
+}
+
+/// Whether `node` is one word of one token: its exact form alone can then be searched first
+/// (one term, which tantivy prunes best), and its other forms only when that leaves room.
+pub fn is_one_term(node: &Node) -> bool {
+    match node {
+        Node::Word(word) => analyze(&mut analyzer::exact_analyzer(), word).len() == 1,
+        _ => false,
     }
 }
 
@@ -249,6 +263,7 @@ mod tests {
             text: TextFields { text, tail },
             all_of_type: Term::from_field_text(doc_type, "segment"),
             tails: false,
+            exact_only: false,
             highlighter: &mut Highlighter::default(),
         }
         .compile(&query::parse(q).unwrap(), false)

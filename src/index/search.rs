@@ -12,7 +12,7 @@ use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use unicode_normalization::UnicodeNormalization;
 
-use super::compile::{Compiler, term};
+use super::compile::{self, Compiler, term};
 use super::query;
 use super::schema::{self, Fields};
 use super::snippet::{self, Highlighter};
@@ -142,21 +142,28 @@ impl Searcher {
         let mut highlighter = Highlighter::default();
         let nothing =
             || Error::Query("nothing to search for: the query has no letters or digits".into());
-        // Two phases: the words themselves first (a query tantivy can prune to the top hits),
-        // then, only when that leaves room, with the compounds the words end (welzijn →
-        // docentenwelzijn), whose hits rank below every direct hit.
-        let compile = |tails: bool, highlighter: &mut Highlighter| {
+        // Phases, each ranked below the one before and run only while the ones before leave
+        // room: a one-word query's exact form alone (one term: tantivy prunes it to the top
+        // hits like the bare term), then the words with all forms of their stems, then with
+        // the compounds the words end (welzijn → docentenwelzijn).
+        let compile = |tails: bool, exact_only: bool, highlighter: &mut Highlighter| {
             Compiler {
                 text,
                 all_of_type: Term::from_field_text(f.doc_type, doc_type),
                 tails,
+                exact_only,
                 highlighter,
             }
             .compile(&node, false)
             .ok_or_else(nothing)
         };
-        let direct = compile(false, &mut Highlighter::default())?;
-        let with_compounds = compile(true, &mut highlighter)?;
+        let exact_first = if compile::is_one_term(&node) {
+            Some(compile(false, true, &mut Highlighter::default())?)
+        } else {
+            None
+        };
+        let direct = compile(false, false, &mut Highlighter::default())?;
+        let with_compounds = compile(true, false, &mut highlighter)?;
         let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if doc_type != schema::SEGMENT {
             filters.push((Occur::Must, term(f.doc_type, doc_type)));
@@ -204,17 +211,24 @@ impl Searcher {
             };
             found.map_err(|e| index_error(&self.dir, e))
         };
-        // No word long enough to have compounds: the second phase would be the first again.
+        // No word long enough to have compounds: the last phase would be the one before again.
         let has_compounds = !highlighter.tails.is_empty();
-        let mut phases = vec![run(direct)?];
-        if has_compounds && phases[0].len() < limit {
-            let seen: std::collections::HashSet<tantivy::DocAddress> =
-                phases[0].iter().map(|(_, a)| *a).collect();
-            let more: Vec<(f32, tantivy::DocAddress)> = run(with_compounds)?
+        let queries = exact_first
+            .into_iter()
+            .chain(Some(direct))
+            .chain(has_compounds.then_some(with_compounds));
+        let mut phases: Vec<Vec<(f32, tantivy::DocAddress)>> = Vec::new();
+        let mut seen: std::collections::HashSet<tantivy::DocAddress> = Default::default();
+        for query in queries {
+            if seen.len() >= limit {
+                break;
+            }
+            let more: Vec<(f32, tantivy::DocAddress)> = run(query)?
                 .into_iter()
                 .filter(|(_, a)| !seen.contains(a))
-                .take(limit - phases[0].len())
+                .take(limit - seen.len())
                 .collect();
+            seen.extend(more.iter().map(|(_, a)| *a));
             phases.push(more);
         }
         let mut hits = Vec::with_capacity(limit);
