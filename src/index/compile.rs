@@ -6,9 +6,7 @@
 //! Phrases match exact forms (boosted) or stems in order.
 
 use tantivy::Term;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyzer;
@@ -92,8 +90,10 @@ impl Compiler<'_> {
                 // A lone NOT inside OR: every document of this type but the ones it matches.
                 let all = term_basic(self.all_of_type.clone());
                 self.compile(inner, !negated).map(|q| {
-                    Box::new(BooleanQuery::new(vec![(Occur::Must, all), (Occur::MustNot, q)]))
-                        as Box<dyn Query>
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, all),
+                        (Occur::MustNot, q),
+                    ])) as Box<dyn Query>
                 })
             }
         }
@@ -116,7 +116,10 @@ impl Compiler<'_> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (term, boost) in stem_terms(exact, stem) {
             let q = term_freq(f.text, &term);
-            should.push((Occur::Should, if boost == 1.0 { q } else { boosted(q, boost) }));
+            should.push((
+                Occur::Should,
+                if boost == 1.0 { q } else { boosted(q, boost) },
+            ));
         }
         // Excluding a word excludes its compounds too, in both phases, so the first phase's
         // hits are always hits of the whole query.
@@ -247,7 +250,10 @@ mod tests {
             "text",
             positional(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions),
         );
-        let tail = b.add_text_field("text_tail", positional(analyzer::TAIL, IndexRecordOption::Basic));
+        let tail = b.add_text_field(
+            "text_tail",
+            positional(analyzer::TAIL, IndexRecordOption::Basic),
+        );
         let doc_type = b.add_text_field("doc_type", STRING);
         let index = Index::create_in_ram(b.build());
         analyzer::register(index.tokenizers());

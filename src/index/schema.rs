@@ -73,7 +73,10 @@ pub fn build() -> (Schema, Fields) {
             text_opts(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions).set_stored(),
         ),
         // Matched as a set of terms with a constant score: no frequencies needed.
-        tail: b.add_text_field(names[1], text_opts(analyzer::TAIL, IndexRecordOption::Basic)),
+        tail: b.add_text_field(
+            names[1],
+            text_opts(analyzer::TAIL, IndexRecordOption::Basic),
+        ),
     };
     let passage = text_fields(PASSAGE_FIELDS);
     let note = text_fields(NOTE_FIELDS);

@@ -9,9 +9,7 @@
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{
-    Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
-};
+use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
@@ -164,7 +162,11 @@ pub struct AnyOf {
 impl AnyOf {
     fn new(mut lists: Vec<(SegmentPostings, bool)>) -> AnyOf {
         lists.retain(|(p, _)| p.doc() != TERMINATED);
-        let doc = lists.iter().map(|(p, _)| p.doc()).min().unwrap_or(TERMINATED);
+        let doc = lists
+            .iter()
+            .map(|(p, _)| p.doc())
+            .min()
+            .unwrap_or(TERMINATED);
         AnyOf { lists, doc }
     }
 
