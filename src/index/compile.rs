@@ -30,7 +30,8 @@ pub struct Compiler<'a> {
     pub all_of_type: Term,
     /// Whether words also match the compounds they end (the last phase).
     pub tails: bool,
-    /// Whether a word matches its exact form only (the first phase of a one-word query).
+    /// Whether a word matches its exact form only (the first phase); an excluded word still
+    /// excludes all its forms, so the first phase finds a subset of the next.
     pub exact_only: bool,
     pub highlighter: &'a mut Highlighter,
 }
@@ -110,7 +111,7 @@ impl Compiler<'_> {
                 self.highlighter.tails.insert(stem.to_string());
             }
         }
-        if self.exact_only {
+        if self.exact_only && !negated {
             return boosted(term_freq(f.text, exact), EXACT_BOOST);
         }
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -167,12 +168,14 @@ impl Compiler<'_> {
     }
 }
 
-/// Whether `node` is one word of one token: its exact form alone can then be searched first
-/// (one term, which tantivy prunes best), and its other forms only when that leaves room.
-pub fn is_one_term(node: &Node) -> bool {
+/// Whether `node` holds a word of one token that is not excluded: its exact form alone can
+/// then be searched first (one term per word, which tantivy prunes best), and the words'
+/// other forms only when that leaves room. (Phrases already rank exact forms first.)
+pub fn has_plain_word(node: &Node) -> bool {
     match node {
         Node::Word(word) => analyze(&mut analyzer::exact_analyzer(), word).len() == 1,
-        _ => false,
+        Node::Phrase(_) | Node::Not(_) => false,
+        Node::And(items) | Node::Or(items) => items.iter().any(has_plain_word),
     }
 }
 
@@ -238,6 +241,10 @@ mod tests {
 
     /// A passage index in memory over `texts`, and the doc ids (in rank order) that `q` finds.
     fn ranked(texts: &[&str], q: &str) -> Vec<u32> {
+        ranked_in_phase(texts, q, false)
+    }
+
+    fn ranked_in_phase(texts: &[&str], q: &str, exact_only: bool) -> Vec<u32> {
         let mut b = Schema::builder();
         let positional = |tokenizer: &str, record| {
             TextOptions::default().set_indexing_options(
@@ -269,7 +276,7 @@ mod tests {
             text: TextFields { text, tail },
             all_of_type: Term::from_field_text(doc_type, "segment"),
             tails: false,
-            exact_only: false,
+            exact_only,
             highlighter: &mut Highlighter::default(),
         }
         .compile(&query::parse(q).unwrap(), false)
@@ -314,5 +321,24 @@ mod tests {
         // A word that is its own stem is found unmarked, beside its other forms.
         let found = ranked(&["docent", "docenten", "een docentje"], "docenten");
         assert_eq!(&found[..2], [1, 0], "{found:?}");
+    }
+
+    #[test]
+    fn the_exact_phase_finds_exact_words_and_still_excludes_every_form() {
+        let texts = [
+            "de begeleiding van studenten",
+            "de begeleiden van studenten",
+            "begeleiding door een docent",
+            "begeleiding van docenten",
+        ];
+        let mut found = ranked_in_phase(&texts, "begeleiding -docent", true);
+        found.sort_unstable();
+        assert_eq!(found, [0], "the exact form only; docenten excluded with docent");
+        let mut found = ranked_in_phase(&texts, "begeleiding OR studenten", true);
+        found.sort_unstable();
+        assert_eq!(found, [0, 1, 2, 3]);
+        let mut found = ranked_in_phase(&texts, "begeleiding studenten", true);
+        found.sort_unstable();
+        assert_eq!(found, [0]);
     }
 }

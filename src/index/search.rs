@@ -143,9 +143,9 @@ impl Searcher {
         let nothing =
             || Error::Query("nothing to search for: the query has no letters or digits".into());
         // Phases, each ranked below the one before and run only while the ones before leave
-        // room: a one-word query's exact form alone (one term: tantivy prunes it to the top
-        // hits like the bare term), then the words with all forms of their stems, then with
-        // the compounds the words end (welzijn → docentenwelzijn).
+        // room: the words' exact forms alone (one term per word: tantivy prunes a word to its
+        // top hits like the bare term), then the words with all forms of their stems, then
+        // with the compounds the words end (welzijn → docentenwelzijn).
         let compile = |tails: bool, exact_only: bool, highlighter: &mut Highlighter| {
             Compiler {
                 text,
@@ -157,7 +157,7 @@ impl Searcher {
             .compile(&node, false)
             .ok_or_else(nothing)
         };
-        let exact_first = if compile::is_one_term(&node) {
+        let exact_first = if compile::has_plain_word(&node) {
             Some(compile(false, true, &mut Highlighter::default())?)
         } else {
             None
