@@ -333,7 +333,11 @@ mod tests {
         ];
         let mut found = ranked_in_phase(&texts, "begeleiding -docent", true);
         found.sort_unstable();
-        assert_eq!(found, [0], "the exact form only; docenten excluded with docent");
+        assert_eq!(
+            found,
+            [0],
+            "the exact form only; docenten excluded with docent"
+        );
         let mut found = ranked_in_phase(&texts, "begeleiding OR studenten", true);
         found.sort_unstable();
         assert_eq!(found, [0, 1, 2, 3]);

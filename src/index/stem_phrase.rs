@@ -230,15 +230,23 @@ impl Postings for AnyOf {
     fn append_positions_with_offset(&mut self, offset: u32, output: &mut Vec<u32>) {
         let from = output.len();
         let doc = self.doc;
+        let mut lists_here = 0;
         for (list, _) in self.lists.iter_mut().filter(|(l, _)| l.doc() == doc) {
             list.append_positions_with_offset(offset, output);
+            lists_here += 1;
         }
-        // The lists interleave; a word whose stem differs from it by accents alone has both
-        // tokens at one position.
-        let mut appended = output.split_off(from);
-        appended.sort_unstable();
-        appended.dedup();
-        output.extend(appended);
+        if lists_here > 1 {
+            // The lists interleave; a word whose stem differs from it by accents alone has
+            // both tokens at one position. In place: this runs for every candidate document.
+            output[from..].sort_unstable();
+            if from == 0 {
+                output.dedup();
+            } else {
+                let mut appended = output.split_off(from);
+                appended.dedup();
+                output.append(&mut appended);
+            }
+        }
     }
 }
 
