@@ -349,9 +349,8 @@ fn update_inner(
                 fields.code => code.id.as_str(),
                 fields.title => code.label.as_str(),
                 fields.kind => code.group.as_str(),
-                fields.text => format!("{}\n{}", code.label, code.definition),
-                fields.text_exact => format!("{}\n{}", code.label, code.definition),
-                fields.text_tail => format!("{}\n{}", code.label, code.definition),
+                fields.note.text => format!("{}\n{}", code.label, code.definition),
+                fields.note.tail => format!("{}\n{}", code.label, code.definition),
             ))
             .map_err(|e| index_error(dir, e))?;
         }
@@ -384,9 +383,8 @@ fn update_inner(
                 fields.title => format!("memo ({}) · {label}", memo.author),
                 fields.kind => memo.target.split(':').next().unwrap_or_default(),
                 fields.speaker => memo.author.as_str(),
-                fields.text => memo.text.as_str(),
-                fields.text_exact => memo.text.as_str(),
-                fields.text_tail => memo.text.as_str(),
+                fields.note.text => memo.text.as_str(),
+                fields.note.tail => memo.text.as_str(),
             ))
             .map_err(|e| index_error(dir, e))?;
         }
@@ -466,9 +464,8 @@ fn add_source(
             f.ordinal => u64::from(seg.ordinal),
             f.start => seg.start as u64,
             f.end => seg.end as u64,
-            f.text => seg.text.as_str(),
-            f.text_exact => seg.text.as_str(),
-            f.text_tail => seg.text.as_str(),
+            f.passage.text => seg.text.as_str(),
+            f.passage.tail => seg.text.as_str(),
         );
         if let Some(case) = corpus.case_of(src, seg) {
             d.add_text(f.case, case);
@@ -498,9 +495,8 @@ fn add_source(
             f.voice => quote.voice.as_str(),
             f.start => quote.start as u64,
             f.end => quote.end as u64,
-            f.text => quote.text.as_str(),
-            f.text_exact => quote.text.as_str(),
-            f.text_tail => quote.text.as_str(),
+            f.note.text => quote.text.as_str(),
+            f.note.tail => quote.text.as_str(),
         );
         if let Some(seg) = seg {
             d.add_u64(f.ordinal, u64::from(seg.ordinal));

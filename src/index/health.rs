@@ -46,7 +46,9 @@ pub fn verify(dir: &Path) -> std::result::Result<(), String> {
                     .get::<TantivyDocument>(segment.max_doc() - 1)
                     .map_err(damaged)?;
             }
-            let inverted = segment.inverted_index(fields.text).map_err(damaged)?;
+            let inverted = segment
+                .inverted_index(fields.passage.text)
+                .map_err(damaged)?;
             let mut terms = inverted.terms().stream().map_err(damaged)?;
             // The start of the term dictionary: a damaged one fails here (reading all of it
             // would cost tens of milliseconds on every refresh of a large index).

@@ -1,8 +1,9 @@
 //! The full-text index (tantivy): a derived cache of the corpus text, rebuilt on demand.
-//! Holds segments, quotes and codes; never codings.
+//! Holds segments, quotes, codes and memos; never codings.
 
 pub mod analyzer;
 pub mod build;
+pub mod compile;
 pub mod freshness;
 pub mod health;
 pub mod query;
@@ -10,6 +11,7 @@ pub mod schema;
 pub mod search;
 pub mod snippet;
 pub mod span_filter;
+pub mod stem_phrase;
 pub mod watcher;
 
 use std::path::Path;
@@ -35,6 +37,12 @@ pub(crate) fn fields(index: &Index) -> Result<Fields> {
             message: format!("field {name} missing: rebuild with `visgraat index --rebuild`"),
         })
     };
+    let text_fields = |names: [&str; 2]| -> Result<schema::TextFields> {
+        Ok(schema::TextFields {
+            text: get(names[0])?,
+            tail: get(names[1])?,
+        })
+    };
     Ok(Fields {
         doc_type: get("doc_type")?,
         key: get("key")?,
@@ -51,8 +59,7 @@ pub(crate) fn fields(index: &Index) -> Result<Fields> {
         ordinal: get("ordinal")?,
         start: get("start")?,
         end: get("end")?,
-        text: get("text")?,
-        text_exact: get("text_exact")?,
-        text_tail: get("text_tail")?,
+        passage: text_fields(schema::PASSAGE_FIELDS)?,
+        note: text_fields(schema::NOTE_FIELDS)?,
     })
 }

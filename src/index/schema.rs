@@ -1,9 +1,13 @@
 //! The index schema. Field names are part of the JSON API. The index holds text only
-//! (segments, quotes, codes), so it changes only when sources or the code book change.
+//! (segments, quotes, codes, memos), so it changes only when sources or the code book change.
+//!
+//! Passages (segments) and the other documents keep their text in fields of their own: a
+//! passage query then touches passages only, needs no exclusion of the other types, and stays
+//! a query tantivy can prune to the top hits (block-max WAND).
 
 use sha2::{Digest, Sha256};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use super::analyzer;
@@ -15,7 +19,7 @@ pub const CODE: &str = "code";
 pub const MEMO: &str = "memo";
 
 /// Bump when the schema or what goes into documents changes: a new fingerprint rebuilds.
-const SCHEMA_VERSION: &str = "visgraat-schema-3";
+const SCHEMA_VERSION: &str = "visgraat-schema-5";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -34,10 +38,25 @@ pub struct Fields {
     pub ordinal: Field,
     pub start: Field,
     pub end: Field,
-    pub text: Field,
-    pub text_exact: Field,
-    pub text_tail: Field,
+    /// The text of passages (segments).
+    pub passage: TextFields,
+    /// The text of quotes, codes and memos.
+    pub note: TextFields,
 }
+
+/// One document's text: one positional field and the compound tails.
+#[derive(Debug, Clone, Copy)]
+pub struct TextFields {
+    /// Exact (folded) forms and, at the same positions, marked stems where they differ
+    /// (`analyzer::text_analyzer`); the stored text.
+    pub text: Field,
+    /// Reversed stems longer than four chars: the compounds a word ends.
+    pub tail: Field,
+}
+
+/// The names of a text family's fields (text, tail).
+pub const PASSAGE_FIELDS: [&str; 2] = ["text", "text_tail"];
+pub const NOTE_FIELDS: [&str; 2] = ["note_text", "note_tail"];
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -48,9 +67,24 @@ pub fn build() -> (Schema, Fields) {
                 .set_index_option(record),
         )
     };
+    let mut text_fields = |names: [&str; 2]| TextFields {
+        text: b.add_text_field(
+            names[0],
+            text_opts(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions).set_stored(),
+        ),
+        // Matched as a set of terms with a constant score: no frequencies needed.
+        tail: b.add_text_field(
+            names[1],
+            text_opts(analyzer::TAIL, IndexRecordOption::Basic),
+        ),
+    };
+    let passage = text_fields(PASSAGE_FIELDS);
+    let note = text_fields(NOTE_FIELDS);
+    // Only the fields a query or a deletion looks up are indexed (key, code, start and end
+    // are read from the document or the fast fields, never searched).
     let fields = Fields {
         doc_type: b.add_text_field("doc_type", STRING | STORED),
-        key: b.add_text_field("key", STRING | STORED),
+        key: b.add_text_field("key", STORED),
         source: b.add_text_field("source", STRING | STORED),
         title: b.add_text_field("title", STORED),
         kind: b.add_text_field("kind", STRING | STORED),
@@ -58,25 +92,14 @@ pub fn build() -> (Schema, Fields) {
         speaker: b.add_text_field("speaker", STORED),
         speaker_key: b.add_text_field("speaker_key", STRING),
         voice: b.add_text_field("voice", STRING | STORED),
-        code: b.add_text_field("code", STRING | STORED),
+        code: b.add_text_field("code", STORED),
         page: b.add_u64_field("page", STORED),
         page_max: b.add_u64_field("page_max", STORED),
         ordinal: b.add_u64_field("ordinal", STORED),
-        start: b.add_u64_field("start", INDEXED | STORED | FAST),
-        end: b.add_u64_field("end", INDEXED | STORED | FAST),
-        text: b.add_text_field(
-            "text",
-            text_opts(analyzer::STEM, IndexRecordOption::WithFreqsAndPositions).set_stored(),
-        ),
-        text_exact: b.add_text_field(
-            "text_exact",
-            text_opts(analyzer::EXACT, IndexRecordOption::WithFreqsAndPositions),
-        ),
-        text_tail: b.add_text_field(
-            "text_tail",
-            // Matched as a set of terms with a constant score: no frequencies needed.
-            text_opts(analyzer::TAIL, IndexRecordOption::Basic),
-        ),
+        start: b.add_u64_field("start", STORED | FAST),
+        end: b.add_u64_field("end", STORED | FAST),
+        passage,
+        note,
     };
     (b.build(), fields)
 }

@@ -7,16 +7,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
-};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use unicode_normalization::UnicodeNormalization;
 
-use super::query::{self, Node};
+use super::compile::{self, Compiler, term};
+use super::query;
 use super::schema::{self, Fields};
-use super::snippet::{self, Highlighter, MIN_TAIL_CHARS};
+use super::snippet::{self, Highlighter};
 use super::{analyzer, index_error};
 use crate::coding::CodingSet;
 use crate::corpus::codebook::{Codebook, Level, Valence};
@@ -88,8 +87,6 @@ pub struct Searcher {
 }
 
 pub const SNIPPET_CHARS: usize = 220;
-/// At most this many compounds per word (by term order) take part through the tail field.
-const MAX_TAIL_EXPANSIONS: u32 = 1000;
 
 impl Searcher {
     pub fn open(dir: &Path) -> Result<Searcher> {
@@ -126,18 +123,6 @@ impl Searcher {
         codebook: &Codebook,
     ) -> Result<Vec<Hit>> {
         let node = query::parse(&req.query.nfc().collect::<String>())?;
-        let mut highlighter = Highlighter::default();
-        let nothing =
-            || Error::Query("nothing to search for: the query has no letters or digits".into());
-        // Two phases: the words themselves first (a query tantivy can prune to the top hits),
-        // then, only when that leaves room, with the compounds the words end (welzijn →
-        // docentenwelzijn), whose hits rank below every direct hit.
-        let direct = self
-            .build(&node, false, false, &mut Highlighter::default())?
-            .ok_or_else(nothing)?;
-        let with_compounds = self
-            .build(&node, false, true, &mut highlighter)?
-            .ok_or_else(nothing)?;
         let f = &self.fields;
         let doc_type = if req.codes {
             schema::CODE
@@ -148,14 +133,39 @@ impl Searcher {
         } else {
             schema::SEGMENT
         };
-        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if doc_type == schema::SEGMENT {
-            // Passages are nearly every document: excluding the few others is cheaper than
-            // intersecting with a posting list that holds almost all of them.
-            for other in [schema::QUOTE, schema::CODE, schema::MEMO] {
-                filters.push((Occur::MustNot, term(f.doc_type, other)));
-            }
+        // Passages have text fields of their own: no other document type can match them.
+        let text = if doc_type == schema::SEGMENT {
+            f.passage
         } else {
+            f.note
+        };
+        let mut highlighter = Highlighter::default();
+        let nothing =
+            || Error::Query("nothing to search for: the query has no letters or digits".into());
+        // Phases, each ranked below the one before and run only while the ones before leave
+        // room: the words' exact forms alone (one term per word: tantivy prunes a word to its
+        // top hits like the bare term), then the words with all forms of their stems, then
+        // with the compounds the words end (welzijn → docentenwelzijn).
+        let compile = |tails: bool, exact_only: bool, highlighter: &mut Highlighter| {
+            Compiler {
+                text,
+                all_of_type: Term::from_field_text(f.doc_type, doc_type),
+                tails,
+                exact_only,
+                highlighter,
+            }
+            .compile(&node, false)
+            .ok_or_else(nothing)
+        };
+        let exact_first = if compile::has_plain_word(&node) {
+            Some(compile(false, true, &mut Highlighter::default())?)
+        } else {
+            None
+        };
+        let direct = compile(false, false, &mut Highlighter::default())?;
+        let with_compounds = compile(true, false, &mut highlighter)?;
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if doc_type != schema::SEGMENT {
             filters.push((Occur::Must, term(f.doc_type, doc_type)));
         }
         if let Some(kind) = req.kind {
@@ -189,26 +199,36 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let limit = req.limit.max(1);
         let run = |user: Box<dyn Query>| -> Result<Vec<(f32, tantivy::DocAddress)>> {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user)];
-            clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
-            searcher
-                .search(
-                    &BooleanQuery::new(clauses),
-                    &TopDocs::with_limit(limit).order_by_score(),
-                )
-                .map_err(|e| index_error(&self.dir, e))
+            let collector = TopDocs::with_limit(limit).order_by_score();
+            let found = if filters.is_empty() {
+                // The user's query itself at the top: a union of terms is then pruned by
+                // block-max WAND; under a Must it would score every match.
+                searcher.search(&user, &collector)
+            } else {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user)];
+                clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+                searcher.search(&BooleanQuery::new(clauses), &collector)
+            };
+            found.map_err(|e| index_error(&self.dir, e))
         };
-        // No word long enough to have compounds: the second phase would be the first again.
+        // No word long enough to have compounds: the last phase would be the one before again.
         let has_compounds = !highlighter.tails.is_empty();
-        let mut phases = vec![run(direct)?];
-        if has_compounds && phases[0].len() < limit {
-            let seen: std::collections::HashSet<tantivy::DocAddress> =
-                phases[0].iter().map(|(_, a)| *a).collect();
-            let more: Vec<(f32, tantivy::DocAddress)> = run(with_compounds)?
+        let queries = exact_first
+            .into_iter()
+            .chain(Some(direct))
+            .chain(has_compounds.then_some(with_compounds));
+        let mut phases: Vec<Vec<(f32, tantivy::DocAddress)>> = Vec::new();
+        let mut seen: std::collections::HashSet<tantivy::DocAddress> = Default::default();
+        for query in queries {
+            if seen.len() >= limit {
+                break;
+            }
+            let more: Vec<(f32, tantivy::DocAddress)> = run(query)?
                 .into_iter()
                 .filter(|(_, a)| !seen.contains(a))
-                .take(limit - phases[0].len())
+                .take(limit - seen.len())
                 .collect();
+            seen.extend(more.iter().map(|(_, a)| *a));
             phases.push(more);
         }
         let mut hits = Vec::with_capacity(limit);
@@ -236,7 +256,9 @@ impl Searcher {
                 .map(str::to_string)
         };
         let num_of = |field| d.get_first(field).and_then(|v| v.as_u64());
-        let text = text_of(f.text).unwrap_or_default();
+        let text = text_of(f.passage.text)
+            .or_else(|| text_of(f.note.text))
+            .unwrap_or_default();
         let ranges = highlighter.ranges(&text);
         let (snippet, highlights) = snippet::snippet(&text, &ranges, SNIPPET_CHARS);
         Hit {
@@ -261,141 +283,6 @@ impl Searcher {
             text,
             codes: Vec::new(),
         }
-    }
-
-    /// The tantivy query for a parsed node; None when it holds nothing searchable.
-    fn build(
-        &self,
-        node: &Node,
-        negated: bool,
-        tails: bool,
-        hl: &mut Highlighter,
-    ) -> Result<Option<Box<dyn Query>>> {
-        let f = &self.fields;
-        Ok(match node {
-            Node::Word(word) => {
-                let exact = analyze(&mut analyzer::exact_analyzer(), word);
-                let stems = analyze(&mut analyzer::stem_analyzer(), word);
-                match (exact.as_slice(), stems.as_slice()) {
-                    ([], _) | (_, []) => None,
-                    ([e], [s]) => {
-                        if !negated {
-                            hl.stems.insert(s.clone());
-                            if s.chars().count() >= MIN_TAIL_CHARS {
-                                hl.tails.insert(s.clone());
-                            }
-                        }
-                        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![
-                            (Occur::Should, boosted(term_freq(f.text_exact, e), 3.0)),
-                            (Occur::Should, boosted(term_freq(f.text, s), 1.0)),
-                        ];
-                        // Excluding a word excludes its compounds too, in both phases, so the
-                        // first phase's hits are always hits of the whole query.
-                        if (tails || negated) && s.chars().count() >= MIN_TAIL_CHARS {
-                            // Compounds ending in the word: their reversed stems start with
-                            // the reversed stem (a term-range scan, no automaton to build).
-                            let reversed: String = s.chars().rev().collect();
-                            let mut tail = PhrasePrefixQuery::new(vec![Term::from_field_text(
-                                f.text_tail,
-                                &reversed,
-                            )]);
-                            tail.set_max_expansions(MAX_TAIL_EXPANSIONS);
-                            should.push((Occur::Should, boosted(Box::new(tail), 0.3)));
-                        }
-                        Some(Box::new(BooleanQuery::new(should)))
-                    }
-                    _ => self.phrase(&exact, &stems, negated, hl),
-                }
-            }
-            Node::Phrase(text) => {
-                let exact = analyze(&mut analyzer::exact_analyzer(), text);
-                let stems = analyze(&mut analyzer::stem_analyzer(), text);
-                match exact.as_slice() {
-                    [] => None,
-                    [e] => {
-                        if !negated {
-                            hl.stems.extend(stems.iter().cloned());
-                        }
-                        Some(term_freq(f.text_exact, e))
-                    }
-                    _ => self.phrase(&exact, &stems, negated, hl),
-                }
-            }
-            Node::And(items) => {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                let mut positive = false;
-                for item in items {
-                    let (occur, inner, neg) = match item {
-                        Node::Not(inner) => (Occur::MustNot, inner.as_ref(), !negated),
-                        other => (Occur::Must, other, negated),
-                    };
-                    if let Some(q) = self.build(inner, neg, tails, hl)? {
-                        positive |= occur == Occur::Must;
-                        clauses.push((occur, q));
-                    }
-                }
-                positive.then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
-            }
-            Node::Or(items) => {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                for item in items {
-                    if let Some(q) = self.build(item, negated, tails, hl)? {
-                        clauses.push((Occur::Should, q));
-                    }
-                }
-                (!clauses.is_empty())
-                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
-            }
-            Node::Not(inner) => {
-                // A lone NOT inside OR: match everything but it, among this doc type.
-                let q = self.build(inner, !negated, tails, hl)?;
-                q.map(|q| {
-                    Box::new(BooleanQuery::new(vec![
-                        (
-                            Occur::Must,
-                            Box::new(tantivy::query::AllQuery) as Box<dyn Query>,
-                        ),
-                        (Occur::MustNot, q),
-                    ])) as Box<dyn Query>
-                })
-            }
-        })
-    }
-
-    fn phrase(
-        &self,
-        exact: &[String],
-        stems: &[String],
-        negated: bool,
-        hl: &mut Highlighter,
-    ) -> Option<Box<dyn Query>> {
-        let f = &self.fields;
-        if !negated {
-            hl.stems.extend(stems.iter().cloned());
-        }
-        let exact_terms: Vec<Term> = exact
-            .iter()
-            .map(|t| Term::from_field_text(f.text_exact, t))
-            .collect();
-        let stem_terms: Vec<Term> = stems
-            .iter()
-            .map(|t| Term::from_field_text(f.text, t))
-            .collect();
-        if negated && stem_terms.len() > 1 {
-            // Excluding needs no ranking, and the stemmed phrase matches wherever the exact
-            // one does. (A union of phrase scorers under exclusion also trips a debug
-            // assertion in tantivy 0.27 when one phrase matches nothing: quickwit-oss/tantivy
-            // issue 2811, found by fuzzing the query path.)
-            return Some(Box::new(PhraseQuery::new(stem_terms)));
-        }
-        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Should,
-            boosted(Box::new(PhraseQuery::new(exact_terms)), 2.0),
-        )];
-        if stem_terms.len() > 1 {
-            should.push((Occur::Should, Box::new(PhraseQuery::new(stem_terms))));
-        }
-        Some(Box::new(BooleanQuery::new(should)))
     }
 }
 
@@ -482,29 +369,4 @@ fn select_codings(
             .push((placed.coding.start, placed.coding.end));
     }
     out
-}
-
-fn analyze(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
-    analyzer::tokens(analyzer, text)
-        .into_iter()
-        .map(|t| t.text)
-        .collect()
-}
-
-fn term(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, value),
-        IndexRecordOption::Basic,
-    ))
-}
-
-fn term_freq(field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, value),
-        IndexRecordOption::WithFreqs,
-    ))
-}
-
-fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(q, boost))
 }
