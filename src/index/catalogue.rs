@@ -1,0 +1,224 @@
+//! A small catalogue of the sources beside the index: what the TUI's first frame shows (the
+//! documents tree: each source's id, kind, case and title in tree order, and the labels of
+//! those cases), so that the frame can be drawn before the workspace is loaded. Written
+//! whenever the index is built or refreshed (which has the corpus loaded) and by the TUI
+//! once it has loaded a corpus the catalogue did not match.
+//!
+//! It is valid only while the stamps of the directories under `sources/` and of
+//! `cases.toml` are the ones it was written with (a dozen stats): a source added, removed or
+//! renamed, and every visgraat write, moves a directory's time. A hand edit in place of a
+//! title moves none; the first frame then shows the old title until the workspace arrives,
+//! a fraction of a second later. Nothing acts on the catalogue: it is only drawn.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::freshness::{Layout, TreeStamps};
+use crate::corpus::Corpus;
+use crate::corpus::source::SourceKind;
+use crate::error::Result;
+
+const FILE: &str = "visgraat-catalogue";
+const HEADER: &str = "visgraat-catalogue 1";
+
+/// What the catalogue depends on: the sources' front matter and the cases' labels.
+const LAYOUT: Layout = Layout {
+    trees: &[("sources", "md")],
+    single: &["cases.toml"],
+};
+
+/// One source as the tree lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub kind: SourceKind,
+    pub case: Option<String>,
+    pub title: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Catalogue {
+    /// In the tree's order (`corpus::tree_order`).
+    pub sources: Vec<Entry>,
+    /// The label of each case a source names, by case id.
+    pub cases: BTreeMap<String, String>,
+}
+
+impl Catalogue {
+    /// The catalogue of a loaded corpus.
+    pub fn of(corpus: &Corpus) -> Catalogue {
+        let mut catalogue = Catalogue::default();
+        for i in crate::corpus::tree_order(&corpus.sources, |_| true) {
+            let meta = &corpus.sources[i].meta;
+            if let Some(case) = &meta.case
+                && let Some(found) = corpus.cases.get(case)
+            {
+                catalogue.cases.insert(case.clone(), found.label.clone());
+            }
+            catalogue.sources.push(Entry {
+                id: meta.id.clone(),
+                kind: meta.kind,
+                case: meta.case.clone(),
+                title: meta.title.clone(),
+            });
+        }
+        catalogue
+    }
+
+    /// The label of case `id` (the id itself when cases.toml does not name it).
+    pub fn case_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.cases.get(id).map_or(id, String::as_str)
+    }
+}
+
+/// Write the catalogue of `corpus` beside the index at `index_dir` (atomically, and only
+/// when it changed). The stamps are taken now, after the corpus was read: a source added
+/// in between is missed until the next refresh, as for the index's own stamps.
+pub fn save(corpus: &Corpus, index_dir: &Path) -> Result<()> {
+    let stamps = TreeStamps::take(&corpus.root, LAYOUT);
+    let text = to_text(&Catalogue::of(corpus), &stamps);
+    let path = index_dir.join(FILE);
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+        return Ok(());
+    }
+    crate::atomic::write(&path, text.as_bytes())
+}
+
+/// The catalogue beside the index at `index_dir`, if there is one, it reads back whole, and
+/// no directory of the corpus at `corpus_root` it depends on changed since it was written.
+pub fn load_fresh(corpus_root: &Path, index_dir: &Path) -> Option<Catalogue> {
+    let text = std::fs::read_to_string(index_dir.join(FILE)).ok()?;
+    let (catalogue, stamps) = from_text(&text)?;
+    stamps.dirs_match(corpus_root, LAYOUT).then_some(catalogue)
+}
+
+fn to_text(catalogue: &Catalogue, stamps: &TreeStamps) -> String {
+    let mut out = format!("{HEADER}\n");
+    stamps.write_lines(&mut out);
+    for (id, label) in &catalogue.cases {
+        out.push_str(&format!("c {}\t{}\n", escape(id), escape(label)));
+    }
+    for e in &catalogue.sources {
+        out.push_str(&format!(
+            "s {}\t{}\t{}\t{}\n",
+            e.kind.as_str(),
+            escape(e.case.as_deref().unwrap_or("")),
+            escape(&e.id),
+            escape(&e.title)
+        ));
+    }
+    out
+}
+
+/// None when the text is not a whole catalogue of this version.
+fn from_text(text: &str) -> Option<(Catalogue, TreeStamps)> {
+    let mut lines = text.lines();
+    if lines.next()? != HEADER {
+        return None;
+    }
+    let mut catalogue = Catalogue::default();
+    let mut stamps = TreeStamps::default();
+    for line in lines {
+        if let Some(rest) = line.strip_prefix("c ") {
+            let (id, label) = rest.split_once('\t')?;
+            catalogue.cases.insert(unescape(id)?, unescape(label)?);
+        } else if let Some(rest) = line.strip_prefix("s ") {
+            let mut fields = rest.split('\t');
+            let kind = SourceKind::parse(fields.next()?)?;
+            let case = unescape(fields.next()?)?;
+            let id = unescape(fields.next()?)?;
+            let title = unescape(fields.next()?)?;
+            if fields.next().is_some() {
+                return None;
+            }
+            catalogue.sources.push(Entry {
+                id,
+                kind,
+                case: (!case.is_empty()).then_some(case),
+                title,
+            });
+        } else if !stamps.read_line(line)? {
+            return None;
+        }
+    }
+    stamps.finish_reading();
+    Some((catalogue, stamps))
+}
+
+/// A field on one line: backslash, tab and line breaks written as `\\`, `\t`, `\n`, `\r`.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            '\\' => '\\',
+            't' => '\t',
+            'n' => '\n',
+            'r' => '\r',
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, case: Option<&str>, title: &str) -> Entry {
+        Entry {
+            id: id.into(),
+            kind: SourceKind::Transcript,
+            case: case.map(Into::into),
+            title: title.into(),
+        }
+    }
+
+    #[test]
+    fn the_text_reads_back_whole_also_with_tabs_and_line_breaks_in_a_title() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("sources/transcript")).unwrap();
+        let catalogue = Catalogue {
+            sources: vec![
+                entry(
+                    "a",
+                    Some("fg-1"),
+                    "Een\ttitel\nover twee regels \\ met backslash",
+                ),
+                entry("b", None, "Twee"),
+            ],
+            cases: [("fg-1".to_string(), "Focusgroep 1".to_string())].into(),
+        };
+        let stamps = TreeStamps::take(dir.path(), LAYOUT);
+        let text = to_text(&catalogue, &stamps);
+        assert_eq!(from_text(&text), Some((catalogue, stamps)));
+    }
+
+    #[test]
+    fn a_garbled_or_foreign_file_is_no_catalogue() {
+        assert_eq!(from_text(""), None);
+        assert_eq!(from_text("visgraat-catalogue 0\n"), None);
+        assert_eq!(from_text("visgraat-catalogue 1\ns transcript\tx\n"), None);
+        assert_eq!(from_text("visgraat-catalogue 1\ns memo\t\ta\tA\n"), None);
+        assert_eq!(from_text("visgraat-catalogue 1\nc a\\qb\tx\n"), None);
+        assert_eq!(from_text("visgraat-catalogue 1\nwhat\n"), None);
+    }
+}
