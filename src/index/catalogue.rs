@@ -107,6 +107,8 @@ fn to_text(catalogue: &Catalogue, stamps: &TreeStamps) -> String {
             escape(&e.title)
         ));
     }
+    // A file cut short at a line's end still reads as lines: the count says it is whole.
+    out.push_str(&format!("end {}\n", catalogue.sources.len()));
     out
 }
 
@@ -118,8 +120,17 @@ fn from_text(text: &str) -> Option<(Catalogue, TreeStamps)> {
     }
     let mut catalogue = Catalogue::default();
     let mut stamps = TreeStamps::default();
+    let mut whole = false;
     for line in lines {
-        if let Some(rest) = line.strip_prefix("c ") {
+        if whole {
+            return None;
+        }
+        if let Some(count) = line.strip_prefix("end ") {
+            whole = count.parse() == Ok(catalogue.sources.len());
+            if !whole {
+                return None;
+            }
+        } else if let Some(rest) = line.strip_prefix("c ") {
             let (id, label) = rest.split_once('\t')?;
             catalogue.cases.insert(unescape(id)?, unescape(label)?);
         } else if let Some(rest) = line.strip_prefix("s ") {
@@ -142,7 +153,7 @@ fn from_text(text: &str) -> Option<(Catalogue, TreeStamps)> {
         }
     }
     stamps.finish_reading();
-    Some((catalogue, stamps))
+    whole.then_some((catalogue, stamps))
 }
 
 /// A field on one line: backslash, tab and line breaks written as `\\`, `\t`, `\n`, `\r`.
@@ -220,5 +231,14 @@ mod tests {
         assert_eq!(from_text("visgraat-catalogue 1\ns memo\t\ta\tA\n"), None);
         assert_eq!(from_text("visgraat-catalogue 1\nc a\\qb\tx\n"), None);
         assert_eq!(from_text("visgraat-catalogue 1\nwhat\n"), None);
+        // Cut short at a line's end, or with more after its end.
+        let whole = "visgraat-catalogue 1\ns letter\t\ta\tA\ns letter\t\tb\tB\nend 2\n";
+        assert!(from_text(whole).is_some());
+        assert_eq!(
+            from_text("visgraat-catalogue 1\ns letter\t\ta\tA\nend 2\n"),
+            None
+        );
+        assert_eq!(from_text(&whole.replace("end 2\n", "")), None);
+        assert_eq!(from_text(&format!("{whole}s letter\t\tc\tC\n")), None);
     }
 }
