@@ -94,7 +94,21 @@ pub fn load_fresh(corpus_root: &Path, index_dir: &Path) -> Option<Catalogue> {
 
 fn to_text(catalogue: &Catalogue, stamps: &TreeStamps) -> String {
     let mut out = format!("{HEADER}\n");
-    stamps.write_lines(&mut out);
+    // Only the stamps `dirs_match` compares: the directories and the single files, not the
+    // thousands of sources' own (a hand edit in place is not looked for).
+    let mut all = String::new();
+    stamps.write_lines(&mut all);
+    for line in all.lines() {
+        let single = line.starts_with("f ")
+            && line
+                .splitn(4, ' ')
+                .nth(3)
+                .is_some_and(|path| LAYOUT.single.contains(&path));
+        if line.starts_with("d ") || single {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
     for (id, label) in &catalogue.cases {
         out.push_str(&format!("c {}\t{}\n", escape(id), escape(label)));
     }
@@ -218,9 +232,18 @@ mod tests {
             ],
             cases: [("fg-1".to_string(), "Focusgroep 1".to_string())].into(),
         };
-        let stamps = TreeStamps::take(dir.path(), LAYOUT);
-        let text = to_text(&catalogue, &stamps);
-        assert_eq!(from_text(&text), Some((catalogue, stamps)));
+        std::fs::write(dir.path().join("sources/transcript/a.md"), "een").unwrap();
+        std::fs::write(dir.path().join("cases.toml"), "").unwrap();
+        let text = to_text(&catalogue, &TreeStamps::take(dir.path(), LAYOUT));
+        assert!(!text.contains("a.md"), "no stamp per source:\n{text}");
+        let (read, stamps) = from_text(&text).unwrap();
+        assert_eq!(read, catalogue);
+        assert!(stamps.dirs_match(dir.path(), LAYOUT));
+        std::fs::write(dir.path().join("cases.toml"), "[[case]]").unwrap();
+        assert!(
+            !stamps.dirs_match(dir.path(), LAYOUT),
+            "cases.toml is stamped"
+        );
     }
 
     #[test]
