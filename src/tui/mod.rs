@@ -40,6 +40,8 @@ use indexer::{IndexState, Job};
 
 enum Msg {
     Input(Event),
+    /// From the loader: how much of the sources it has read (percent).
+    Loading(u8),
     /// From the loader: the workspace, opened behind the first frame.
     Loaded(Box<Result<Workspace>>),
     /// From the index worker: its state, or a search's answer.
@@ -101,7 +103,10 @@ pub fn run(config: Config, config_path: &std::path::Path) -> Result<()> {
 fn spawn_loader(config: Config, tx: Sender<Msg>) {
     thread::spawn(move || {
         let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let ws = Workspace::open(config)?;
+            let progress = startup::LoadProgress::new(|percent| {
+                let _ = tx.send(Msg::Loading(percent));
+            });
+            let ws = Workspace::open_with(config, &progress)?;
             // The next start's first frame: the catalogue, if the index has none that
             // matches (an index refreshed by an older visgraat, say). Only a cache: a
             // failure to write it changes nothing else.
@@ -186,6 +191,7 @@ fn wait_for_workspace(
         for msg in std::iter::once(first).chain(rx.try_iter()) {
             match msg {
                 Msg::Loaded(result) => loaded = Some(*result),
+                Msg::Loading(percent) => preview.percent = Some(percent),
                 Msg::Input(event) => {
                     if !preview.input(event) {
                         return Ok(None);
@@ -253,7 +259,7 @@ fn event_loop(
         };
         for msg in batch {
             match msg {
-                Msg::Loaded(_) => {}
+                Msg::Loading(_) | Msg::Loaded(_) => {}
                 Msg::Input(ev) => {
                     if let Some(a) = to_action(&app, ev) {
                         if a == Action::Reload {

@@ -6,10 +6,13 @@
 //! that quits in any context (Ctrl-C), or the quit key as the first thing typed, when the
 //! App will open on the Documents page with nothing asking for text.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use crate::config::Config;
 use crate::index::catalogue::Catalogue;
+use crate::progress::{Progress, Stage};
 use crate::tui::action::{Action, InputMode};
 use crate::tui::i18n::{self, Lang, Messages};
 use crate::tui::indexer::IndexState;
@@ -33,6 +36,8 @@ pub struct Preview {
     pub asks_coder: bool,
     /// The events that arrived before the workspace, in order.
     pub waiting: Vec<Event>,
+    /// How far the loader is, in steps of ten percent (None: not known yet).
+    pub percent: Option<u8>,
 }
 
 impl Preview {
@@ -59,6 +64,7 @@ impl Preview {
             catalogue,
             asks_coder: !config.coder_from.is_chosen(),
             waiting: Vec::new(),
+            percent: None,
         }
     }
 
@@ -115,6 +121,52 @@ impl Preview {
     }
 }
 
+/// The loader's progress through the sources, told in steps of ten percent (a redraw each:
+/// more would take the UI thread's share of the two cores from the load), up to 90 %: the
+/// codings and the re-anchoring come after the last source.
+pub struct LoadProgress<F: Fn(u8) + Sync> {
+    send: F,
+    total: AtomicU64,
+    done: AtomicU64,
+    told: AtomicU64,
+}
+
+impl<F: Fn(u8) + Sync> LoadProgress<F> {
+    pub fn new(send: F) -> LoadProgress<F> {
+        LoadProgress {
+            send,
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            told: AtomicU64::new(0),
+        }
+    }
+}
+
+impl<F: Fn(u8) + Sync> Progress for LoadProgress<F> {
+    fn stage(&self, stage: Stage, total: u64) {
+        if stage == Stage::ReadingCorpus {
+            self.total.store(total, Ordering::Relaxed);
+        }
+    }
+
+    fn advance(&self, units: u64) {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return;
+        }
+        let done = self.done.fetch_add(units, Ordering::Relaxed) + units;
+        let step = (done * 10 / total).min(9);
+        if step > self.told.fetch_max(step, Ordering::Relaxed) {
+            (self.send)((step * 10) as u8);
+        }
+    }
+
+    /// Quitting the TUI ends the process; the load itself is never cancelled.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +185,7 @@ mod tests {
             selected: 0,
             asks_coder,
             waiting: Vec::new(),
+            percent: None,
         }
     }
 
@@ -167,6 +220,20 @@ mod tests {
         // The App will open asking who codes: q is a letter of a name.
         let mut p = preview(true);
         assert!(p.input(key(KeyCode::Char('q'), KeyModifiers::NONE)));
+    }
+
+    #[test]
+    fn the_load_is_told_in_ten_steps_however_many_sources() {
+        let told = std::sync::Mutex::new(Vec::new());
+        let progress = LoadProgress::new(|p| told.lock().unwrap().push(p));
+        progress.advance(1);
+        progress.stage(Stage::ReadingCorpus, 2_000);
+        for _ in 0..2_000 {
+            progress.advance(1);
+        }
+        progress.advance(5);
+        let told = told.into_inner().unwrap();
+        assert_eq!(told, vec![10, 20, 30, 40, 50, 60, 70, 80, 90]);
     }
 
     #[test]

@@ -91,7 +91,13 @@ fn status(preview: &Preview, frame: &mut Frame, size: (u16, u16), theme: &Theme)
     let m = preview.msg();
     // What it is waiting for comes first: it must fit also on a narrow terminal.
     let mut spans = vec![
-        Span::styled(format!(" [{}] ", m.loading), theme.title()),
+        Span::styled(
+            match preview.percent {
+                Some(p) => format!(" [{} {p} %] ", m.loading),
+                None => format!(" [{}] ", m.loading),
+            },
+            theme.title(),
+        ),
         Span::styled(format!("{}  ", m.loading_workspace), theme.highlight()),
         Span::styled(
             format!(
