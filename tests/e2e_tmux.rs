@@ -200,9 +200,10 @@ fn keys_typed_while_loading_are_acted_on_in_order_once_the_workspace_arrives() {
     tmux.wait_for("EXITED 0");
 }
 
-/// q quits at once while the workspace is loading (and the terminal is given back).
+/// q quits at once while the workspace is loading, and so does Ctrl-c after keys that
+/// would have opened the search's text field (the terminal is given back each time).
 #[test]
-fn q_quits_at_once_while_the_workspace_is_loading() {
+fn q_and_ctrl_c_quit_at_once_while_the_workspace_is_loading() {
     if !tmux::available() {
         eprintln!("skipped: tmux is not installed (.ci/run installs it)");
         return;
@@ -213,6 +214,15 @@ fn q_quits_at_once_while_the_workspace_is_loading() {
     let tmux = Tmux::start(p.path(), 100, 30);
     tmux.wait_for("project wordt gelezen, toetsen wachten");
     tmux.keys(&["q"]);
+    let after = tmux.wait_for("EXITED 0");
+    assert!(
+        !after.contains("LADEN"),
+        "the screen was restored:\n{after}"
+    );
+
+    let tmux = Tmux::start(p.path(), 100, 30);
+    tmux.wait_for("project wordt gelezen, toetsen wachten");
+    tmux.keys(&["/", "q", "C-c"]);
     let after = tmux.wait_for("EXITED 0");
     assert!(
         !after.contains("LADEN"),

@@ -1,6 +1,7 @@
-//! Every page and popup, in Dutch and English, at 80×24 and 140×40 (snapshots of the pages)
-//! and at 60×20: no text of the other language on screen, and what matters is on screen at
-//! every size (the source tree, every search filter).
+//! Every page and popup, in Dutch and English, at 80×24 and 140×40 (snapshots of the pages,
+//! and of the first frame drawn while the workspace loads) and at 60×20: no text of the
+//! other language on screen, and what matters is on screen at every size (the source tree,
+//! every search filter).
 
 mod common;
 
