@@ -13,7 +13,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::freshness::{Layout, TreeStamps};
+use std::os::unix::fs::MetadataExt;
+
 use crate::corpus::Corpus;
 use crate::corpus::source::SourceKind;
 use crate::error::Result;
@@ -21,11 +22,9 @@ use crate::error::Result;
 const FILE: &str = "visgraat-catalogue";
 const HEADER: &str = "visgraat-catalogue 1";
 
-/// What the catalogue depends on: the sources' front matter and the cases' labels.
-const LAYOUT: Layout = Layout {
-    trees: &[("sources", "md")],
-    single: &["cases.toml"],
-};
+/// What the catalogue depends on besides the sources: the cases' labels.
+const CASES: &str = "cases.toml";
+const SOURCES: &str = "sources";
 
 /// One source as the tree lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +74,7 @@ impl Catalogue {
 /// when it changed). The stamps are taken now, after the corpus was read: a source added
 /// in between is missed until the next refresh, as for the index's own stamps.
 pub fn save(corpus: &Corpus, index_dir: &Path) -> Result<()> {
-    let stamps = TreeStamps::take(&corpus.root, LAYOUT);
+    let stamps = DirStamps::take(&corpus.root);
     let text = to_text(&Catalogue::of(corpus), &stamps);
     let path = index_dir.join(FILE);
     if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
@@ -89,25 +88,16 @@ pub fn save(corpus: &Corpus, index_dir: &Path) -> Result<()> {
 pub fn load_fresh(corpus_root: &Path, index_dir: &Path) -> Option<Catalogue> {
     let text = std::fs::read_to_string(index_dir.join(FILE)).ok()?;
     let (catalogue, stamps) = from_text(&text)?;
-    stamps.dirs_match(corpus_root, LAYOUT).then_some(catalogue)
+    stamps.matches(corpus_root).then_some(catalogue)
 }
 
-fn to_text(catalogue: &Catalogue, stamps: &TreeStamps) -> String {
+fn to_text(catalogue: &Catalogue, stamps: &DirStamps) -> String {
     let mut out = format!("{HEADER}\n");
-    // Only the stamps `dirs_match` compares: the directories and the single files, not the
-    // thousands of sources' own (a hand edit in place is not looked for).
-    let mut all = String::new();
-    stamps.write_lines(&mut all);
-    for line in all.lines() {
-        let single = line.starts_with("f ")
-            && line
-                .splitn(4, ' ')
-                .nth(3)
-                .is_some_and(|path| LAYOUT.single.contains(&path));
-        if line.starts_with("d ") || single {
-            out.push_str(line);
-            out.push('\n');
-        }
+    for (path, time) in &stamps.dirs {
+        out.push_str(&format!("d {time} {path}\n"));
+    }
+    if let Some((len, time)) = stamps.cases {
+        out.push_str(&format!("f {len} {time} {CASES}\n"));
     }
     for (id, label) in &catalogue.cases {
         out.push_str(&format!("c {}\t{}\n", escape(id), escape(label)));
@@ -127,13 +117,13 @@ fn to_text(catalogue: &Catalogue, stamps: &TreeStamps) -> String {
 }
 
 /// None when the text is not a whole catalogue of this version.
-fn from_text(text: &str) -> Option<(Catalogue, TreeStamps)> {
+fn from_text(text: &str) -> Option<(Catalogue, DirStamps)> {
     let mut lines = text.lines();
     if lines.next()? != HEADER {
         return None;
     }
     let mut catalogue = Catalogue::default();
-    let mut stamps = TreeStamps::default();
+    let mut stamps = DirStamps::default();
     let mut whole = false;
     for line in lines {
         if whole {
@@ -162,12 +152,91 @@ fn from_text(text: &str) -> Option<(Catalogue, TreeStamps)> {
                 case: (!case.is_empty()).then_some(case),
                 title,
             });
-        } else if !stamps.read_line(line)? {
+        } else if let Some(rest) = line.strip_prefix("d ") {
+            let (time, path) = rest.split_once(' ')?;
+            stamps.dirs.push((path.to_string(), time.parse().ok()?));
+        } else if let Some(rest) = line.strip_prefix("f ") {
+            let mut parts = rest.splitn(3, ' ');
+            let len = parts.next()?.parse().ok()?;
+            let time = parts.next()?.parse().ok()?;
+            if parts.next()? != CASES {
+                return None;
+            }
+            stamps.cases = Some((len, time));
+        } else {
             return None;
         }
     }
-    stamps.finish_reading();
     whole.then_some((catalogue, stamps))
+}
+
+/// A file's size and modification time (nanoseconds since the epoch).
+type Stamp = (u64, i128);
+
+fn mtime(meta: &std::fs::Metadata) -> i128 {
+    i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec())
+}
+
+fn file_stamp(path: &Path) -> Option<Stamp> {
+    std::fs::metadata(path).ok().map(|m| (m.len(), mtime(&m)))
+}
+
+/// What the catalogue is valid by: the time of every directory under `sources/` (a source
+/// added, removed or renamed moves its directory's) and the stamp of `cases.toml`. Taken
+/// from the directory entries' types: a stat per directory, none per source.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct DirStamps {
+    dirs: Vec<(String, i128)>,
+    cases: Option<Stamp>,
+}
+
+impl DirStamps {
+    fn take(root: &Path) -> DirStamps {
+        let mut stamps = DirStamps {
+            dirs: Vec::new(),
+            cases: file_stamp(&root.join(CASES)),
+        };
+        let mut seen = std::collections::HashSet::new();
+        stamps.walk(root, &root.join(SOURCES), &mut seen);
+        stamps.dirs.sort_unstable();
+        stamps
+    }
+
+    /// Links are followed (as the corpus loader does), loops cut.
+    fn walk(&mut self, root: &Path, dir: &Path, seen: &mut std::collections::HashSet<(u64, u64)>) {
+        let Ok(meta) = std::fs::metadata(dir) else {
+            return;
+        };
+        if !seen.insert((meta.dev(), meta.ino())) {
+            return;
+        }
+        let rel = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy();
+        self.dirs.push((rel.into_owned(), mtime(&meta)));
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let is_dir = match entry.file_type() {
+                Ok(t) if t.is_dir() => true,
+                Ok(t) if t.is_symlink() => entry.path().is_dir(),
+                _ => false,
+            };
+            if is_dir {
+                self.walk(root, &entry.path(), seen);
+            }
+        }
+    }
+
+    /// True when no directory it holds moved and `cases.toml` is as it was: a stat each.
+    fn matches(&self, root: &Path) -> bool {
+        // `sources/` made since (there was none then) is a change too.
+        let tree_same = !self.dirs.is_empty() || !root.join(SOURCES).exists();
+        tree_same
+            && file_stamp(&root.join(CASES)) == self.cases
+            && self.dirs.iter().all(|(path, time)| {
+                std::fs::metadata(root.join(path)).is_ok_and(|m| mtime(&m) == *time)
+            })
+    }
 }
 
 /// A field on one line: backslash, tab and line breaks written as `\\`, `\t`, `\n`, `\r`.
@@ -234,16 +303,21 @@ mod tests {
         };
         std::fs::write(dir.path().join("sources/transcript/a.md"), "een").unwrap();
         std::fs::write(dir.path().join("cases.toml"), "").unwrap();
-        let text = to_text(&catalogue, &TreeStamps::take(dir.path(), LAYOUT));
+        let taken = DirStamps::take(dir.path());
+        let text = to_text(&catalogue, &taken);
         assert!(!text.contains("a.md"), "no stamp per source:\n{text}");
         let (read, stamps) = from_text(&text).unwrap();
-        assert_eq!(read, catalogue);
-        assert!(stamps.dirs_match(dir.path(), LAYOUT));
-        std::fs::write(dir.path().join("cases.toml"), "[[case]]").unwrap();
+        assert_eq!((&read, &stamps), (&catalogue, &taken));
+        assert!(stamps.matches(dir.path()));
+        std::fs::create_dir(dir.path().join("sources/letter")).unwrap();
         assert!(
-            !stamps.dirs_match(dir.path(), LAYOUT),
-            "cases.toml is stamped"
+            !stamps.matches(dir.path()),
+            "a new directory under sources/"
         );
+        let stamps = DirStamps::take(dir.path());
+        assert!(stamps.matches(dir.path()));
+        std::fs::write(dir.path().join("cases.toml"), "[[case]]").unwrap();
+        assert!(!stamps.matches(dir.path()), "cases.toml is stamped");
     }
 
     #[test]
