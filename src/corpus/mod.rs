@@ -259,13 +259,14 @@ pub fn tree_order(sources: &[Source], keep: impl Fn(&Source) -> bool) -> Vec<usi
         let mut ids: Vec<usize> = (0..sources.len())
             .filter(|&i| sources[i].meta.kind == kind && keep(&sources[i]))
             .collect();
-        ids.sort_by_key(|&i| {
+        // Each key once, borrowed: thousands of sources are ordered on every refresh.
+        ids.sort_by_cached_key(|&i| {
             let meta = &sources[i].meta;
             (
                 meta.case.is_none(),
-                meta.case.clone(),
+                meta.case.as_deref(),
                 first_line(&meta.provenance),
-                meta.title.clone(),
+                meta.title.as_str(),
             )
         });
         order.extend(ids);

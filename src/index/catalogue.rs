@@ -47,12 +47,18 @@ impl Catalogue {
     /// The catalogue of a loaded corpus.
     pub fn of(corpus: &Corpus) -> Catalogue {
         let mut catalogue = Catalogue::default();
+        // The first case of an id, as `Cases::get` finds it, without a walk per source.
+        let mut labels = std::collections::HashMap::new();
+        for c in &corpus.cases.cases {
+            labels.entry(c.id.as_str()).or_insert(c.label.as_str());
+        }
         for i in crate::corpus::tree_order(&corpus.sources, |_| true) {
             let meta = &corpus.sources[i].meta;
             if let Some(case) = &meta.case
-                && let Some(found) = corpus.cases.get(case)
+                && !catalogue.cases.contains_key(case)
+                && let Some(label) = labels.get(case.as_str())
             {
-                catalogue.cases.insert(case.clone(), found.label.clone());
+                catalogue.cases.insert(case.clone(), (*label).to_string());
             }
             catalogue.sources.push(Entry {
                 id: meta.id.clone(),
