@@ -545,11 +545,16 @@ fn main() {
     );
 
     // --- Start to first frame, TUI memory ---------------------------------------------------
+    // The first frame is drawn from the index's catalogue while the workspace loads; the
+    // first interactive one once it has loaded (`--loaded`), as the TUI draws them.
     let mut starts = Vec::new();
+    let mut loaded_starts = Vec::new();
     let mut tui_rss = 0;
     for _ in 0..5 {
-        let (t, rss) = measured(visgraat(&config_path).arg("first-frame"));
+        let (t, _) = measured(visgraat(&config_path).arg("first-frame"));
         starts.push(t);
+        let (t, rss) = measured(visgraat(&config_path).args(["first-frame", "--loaded"]));
+        loaded_starts.push(t);
         tui_rss = tui_rss.max(rss);
     }
     // Without an index the TUI opens all the same and builds it behind the UI: the first
@@ -562,7 +567,7 @@ fn main() {
     .unwrap();
     let mut cold_starts = Vec::new();
     for _ in 0..5 {
-        let (t, _) = measured(visgraat(&no_index_config).arg("first-frame"));
+        let (t, _) = measured(visgraat(&no_index_config).args(["first-frame", "--loaded"]));
         cold_starts.push(t);
     }
     assert!(
@@ -593,12 +598,20 @@ fn main() {
     let app2 = App::new(ws2, size, false);
     let app_ms = ms(t.elapsed());
     drop(app2);
+    let (first_ms, loaded_ms) = (ms(median(starts)), ms(median(loaded_starts)));
     report.row(
-        "process start → first TUI frame (index exists), p50",
-        format!("{:.0} ms", ms(median(starts))),
-        "—".into(),
-        "—".into(),
+        "process start → first TUI frame (index exists; the tree from its catalogue), p50",
+        format!("{first_ms:.0} ms"),
+        format!("{loaded_ms:.0} ms (first interactive frame)"),
+        format!("{:.0}× sooner", loaded_ms / first_ms),
         "< 100 ms",
+    );
+    report.row(
+        "process start → first interactive TUI frame (workspace loaded), p50",
+        format!("{loaded_ms:.0} ms"),
+        "—".into(),
+        "—".into(),
+        "—",
     );
     report.row(
         "process start → first usable TUI frame (no index yet: built behind the UI), p50",

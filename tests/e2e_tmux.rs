@@ -139,3 +139,93 @@ fn opens_at_once_without_an_index_and_searches_when_it_is_built() {
     tmux.keys(&["Escape", "q"]);
     tmux.wait_for("EXITED 0");
 }
+
+/// A codings file of `p` made a named pipe: the workspace's load waits on it until the
+/// returned text is written into it, as on a slow disk.
+fn hold_the_load(p: &Project) -> (std::path::PathBuf, String) {
+    let dir = p.corpus().join("codings/voorbeeld");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let file = files.remove(0);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    (file, text)
+}
+
+/// Keys typed while the workspace is still loading wait, and are acted on in order once it
+/// has arrived; meanwhile the first frame shows the tree from the index's catalogue.
+#[test]
+fn keys_typed_while_loading_are_acted_on_in_order_once_the_workspace_arrives() {
+    if !tmux::available() {
+        eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let p = Project::shipped();
+    p.expect(0, &["index", "--quiet"]);
+    let config = visgraat::config::Config::load(&p.path().join("config.toml")).unwrap();
+    let catalogue = visgraat::index::catalogue::load_fresh(&config.corpus, &config.index).unwrap();
+    let (held, text) = hold_the_load(&p);
+
+    let tmux = Tmux::start(p.path(), 140, 40);
+    let loading = tmux.wait_for("project wordt gelezen, toetsen wachten");
+    let start_of = |i: usize| -> String { catalogue.sources[i].title.chars().take(15).collect() };
+    assert!(loading.contains(&start_of(0)), "{loading}");
+    // Down to the second source, open it: nothing happens yet.
+    tmux.keys(&["Down", "Enter"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let waiting = tmux.screen();
+    assert!(
+        waiting.contains("LADEN") && !waiting.contains("¶1"),
+        "{waiting}"
+    );
+
+    std::fs::write(&held, text).unwrap();
+    let reading = tmux.wait_for("¶1");
+    assert!(reading.contains("NORMAAL"), "{reading}");
+    let reader_title = reading
+        .lines()
+        .find(|l| l.contains("¶1"))
+        .unwrap()
+        .to_string();
+    assert!(reader_title.contains(&start_of(1)), "{reading}");
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_for("EXITED 0");
+}
+
+/// q quits at once while the workspace is loading, and so does Ctrl-c after keys that
+/// would have opened the search's text field (the terminal is given back each time).
+#[test]
+fn q_and_ctrl_c_quit_at_once_while_the_workspace_is_loading() {
+    if !tmux::available() {
+        eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let p = Project::shipped();
+    p.expect(0, &["index", "--quiet"]);
+    let (_held, _text) = hold_the_load(&p);
+    let tmux = Tmux::start(p.path(), 100, 30);
+    tmux.wait_for("project wordt gelezen, toetsen wachten");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("EXITED 0");
+    assert!(
+        !after.contains("LADEN"),
+        "the screen was restored:\n{after}"
+    );
+
+    let tmux = Tmux::start(p.path(), 100, 30);
+    tmux.wait_for("project wordt gelezen, toetsen wachten");
+    tmux.keys(&["/", "q", "C-c"]);
+    let after = tmux.wait_for("EXITED 0");
+    assert!(
+        !after.contains("LADEN"),
+        "the screen was restored:\n{after}"
+    );
+}

@@ -1,6 +1,7 @@
-//! Every page and popup, in Dutch and English, at 80×24 and 140×40 (snapshots of the pages)
-//! and at 60×20: no text of the other language on screen, and what matters is on screen at
-//! every size (the source tree, every search filter).
+//! Every page and popup, in Dutch and English, at 80×24 and 140×40 (snapshots of the pages,
+//! and of the first frame drawn while the workspace loads) and at 60×20: no text of the
+//! other language on screen, and what matters is on screen at every size (the source tree,
+//! every search filter).
 
 mod common;
 
@@ -65,8 +66,11 @@ fn data_of(app: &App) -> String {
 }
 
 fn check_language(app: &App, lang: Lang, what: &str) {
-    let screen = &screen(app);
-    let foreign = foreign_text(screen, lang, &data_of(app));
+    check_screen_language(&screen(app), lang, &data_of(app), what);
+}
+
+fn check_screen_language(screen: &str, lang: Lang, data: &str, what: &str) {
+    let foreign = foreign_text(screen, lang, data);
     assert!(
         foreign.is_empty(),
         "{what} in {lang:?} shows {foreign:?}:\n{screen}"
@@ -114,6 +118,53 @@ fn every_page_in_both_languages_at_two_sizes() {
                 );
             }
         }
+    }
+}
+
+/// The first frame, drawn before the workspace is loaded: from the index's catalogue it is
+/// the Documents page as it opens, but for the status line, which says it is loading;
+/// without a catalogue that matches the corpus, a plain loading frame. Both languages.
+#[test]
+fn the_first_frame_while_loading_in_both_languages() {
+    let p = common::Project::shipped();
+    p.expect(0, &["index", "--quiet"]);
+    let all_but_status = |screen: &str| {
+        let lines: Vec<&str> = screen.lines().collect();
+        lines[..lines.len() - 1].join("\n")
+    };
+    for lang in [Lang::Nl, Lang::En] {
+        for size in [(80, 24), (140, 40)] {
+            let preview = common::tui::preview(&p, name(lang), size);
+            assert!(preview.catalogue.is_some(), "the index build wrote it");
+            let s = common::tui::preview_screen(&preview);
+            let loaded = app(&p, lang, size);
+            let what = format!("the loading frame at {}x{}", size.0, size.1);
+            check_screen_language(&s, lang, &data_of(&loaded), &what);
+            assert_eq!(
+                all_but_status(&s),
+                all_but_status(&screen(&loaded)),
+                "{what}"
+            );
+            assert!(s.contains(i18n::messages(lang).loading), "{s}");
+            insta::assert_snapshot!(format!("loading_{}_{}x{}", name(lang), size.0, size.1), s);
+        }
+    }
+    // A source renamed since the index was refreshed: the catalogue is not used.
+    let sources = p.corpus().join("sources/intermezzo");
+    let first = std::fs::read_dir(&sources)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::rename(&first, sources.join("hernoemd.md")).unwrap();
+    for lang in [Lang::Nl, Lang::En] {
+        let preview = common::tui::preview(&p, name(lang), (80, 24));
+        assert!(preview.catalogue.is_none());
+        let s = common::tui::preview_screen(&preview);
+        assert!(s.contains(i18n::messages(lang).loading_project), "{s}");
+        check_screen_language(&s, lang, "", "the plain loading frame");
+        insta::assert_snapshot!(format!("loading_plain_{}_80x24", name(lang)), s);
     }
 }
 

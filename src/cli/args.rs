@@ -282,13 +282,17 @@ pub enum Command {
         #[arg(long)]
         trace: bool,
     },
-    /// Open the TUI's first frame without a terminal, print it and exit (start-up benchmark).
+    /// Draw the TUI's first frame without a terminal, print it and exit (start-up
+    /// benchmark): the frame drawn from the index's catalogue while the workspace loads.
     #[command(hide = true)]
     FirstFrame {
         #[arg(long, default_value_t = 140)]
         width: u16,
         #[arg(long, default_value_t = 40)]
         height: u16,
+        /// The first frame drawn once the workspace is loaded (the first that acts on keys).
+        #[arg(long)]
+        loaded: bool,
     },
 }
 

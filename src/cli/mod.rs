@@ -103,10 +103,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
     let config = Config::load(&cli.config)?;
     let Some(command) = cli.command else {
-        crate::tui::check_terminal()?;
-        // The bar goes before the TUI takes the screen.
-        let ws = Workspace::open_with(config, &progress::Bar::new(cli.quiet))?;
-        crate::tui::run(ws, &cli.config)?;
+        // The workspace is opened behind the TUI's first frame.
+        crate::tui::run(config, &cli.config)?;
         return Ok(ExitCode::SUCCESS);
     };
     // Ctrl-C stops long work at its next check, before it writes; the TUI reads Ctrl-C as a
@@ -270,8 +268,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             crate::tui::replay::run(config, &actions, trace, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::FirstFrame { width, height } => {
-            print!("{}", crate::tui::first_frame(config, (width, height))?);
+        Command::FirstFrame {
+            width,
+            height,
+            loaded,
+        } => {
+            let frame = crate::tui::first_frame(config, &cli.config, (width, height), loaded)?;
+            print!("{frame}");
             Ok(ExitCode::SUCCESS)
         }
     }

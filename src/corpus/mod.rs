@@ -249,6 +249,40 @@ pub(crate) fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync
 /// Files with extension `ext` under `dir`, recursively. Symbolic links are followed (a
 /// team may link a shared folder of transcripts in), but a directory already visited is
 /// reported as a link loop and skipped, so a loop cannot hang the load.
+/// The order the documents tree lists sources in (indices into `sources`): by kind, then the
+/// sources of a case grouped under it (by case id), then the rest; within each, by the first
+/// line their provenance names (sources cut from one document keep its order), then title.
+/// Only the sources `keep` accepts. The TUI's tree and the index's catalogue both use it.
+pub fn tree_order(sources: &[Source], keep: impl Fn(&Source) -> bool) -> Vec<usize> {
+    let mut order = Vec::with_capacity(sources.len());
+    for kind in source::SourceKind::ALL {
+        let mut ids: Vec<usize> = (0..sources.len())
+            .filter(|&i| sources[i].meta.kind == kind && keep(&sources[i]))
+            .collect();
+        // Each key once, borrowed: thousands of sources are ordered on every refresh.
+        ids.sort_by_cached_key(|&i| {
+            let meta = &sources[i].meta;
+            (
+                meta.case.is_none(),
+                meta.case.as_deref(),
+                first_line(&meta.provenance),
+                meta.title.as_str(),
+            )
+        });
+        order.extend(ids);
+    }
+    order
+}
+
+/// The first line number a provenance like "report.txt lines 613-663" names.
+fn first_line(provenance: &str) -> usize {
+    provenance
+        .split_once(" lines ")
+        .and_then(|(_, r)| r.split(['-', ',']).next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
 pub(crate) fn collect_files(
     dir: &Path,
     ext: &str,

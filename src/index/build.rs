@@ -402,6 +402,8 @@ fn update_inner(
     }
     // After the manifest: stamps that say "fresh" never stand beside an older index.
     new_stamps.save(dir)?;
+    // What the TUI's first frame shows, while this corpus is loaded anyway.
+    super::catalogue::save(corpus, dir)?;
     let reader = index.reader().map_err(|e| index_error(dir, e))?;
     report.documents = reader.searcher().num_docs();
     Ok(report)

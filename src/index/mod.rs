@@ -3,6 +3,7 @@
 
 pub mod analyzer;
 pub mod build;
+pub mod catalogue;
 pub mod compile;
 pub mod freshness;
 pub mod health;

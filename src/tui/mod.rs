@@ -13,6 +13,7 @@ pub mod pages;
 pub mod popups;
 pub mod replay;
 mod round;
+pub mod startup;
 pub mod text;
 pub mod theme;
 pub mod view;
@@ -40,6 +41,10 @@ use indexer::{IndexState, Job};
 
 enum Msg {
     Input(Event),
+    /// From the loader: how much of the sources it has read (percent).
+    Loading(u8),
+    /// From the loader: the workspace, opened behind the first frame.
+    Loaded(Box<Result<Workspace>>),
     /// From the index worker: its state, or a search's answer.
     Worker(indexer::Report),
     /// The files on disk, as the poller found them after a change, and whether a codings
@@ -62,14 +67,17 @@ pub fn check_terminal() -> Result<()> {
     }
 }
 
-/// Run the TUI on an opened workspace until the user quits. The index is built or refreshed
-/// behind the open UI. The terminal is restored on every exit, panics included.
-pub fn run(ws: Workspace, config_path: &std::path::Path) -> Result<()> {
+/// Run the TUI on the project of `config` until the user quits. The first frame is drawn at
+/// once (see `startup`) while the workspace is opened on a worker thread; the index is built
+/// or refreshed behind the open UI. The terminal is restored on every exit, panics included.
+pub fn run(config: Config, config_path: &std::path::Path) -> Result<()> {
     check_terminal()?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     // A bad binding is reported before the screen is taken.
     let keymap = keymap::Keymap::load(config_path)?;
     let mouse = keymap.mouse;
+    let (tx, rx) = mpsc::channel::<Msg>();
+    spawn_loader(config.clone(), tx.clone());
 
     // Mouse capture is ours to undo: chain a hook before ratatui installs its own.
     let previous = std::panic::take_hook();
@@ -81,7 +89,8 @@ pub fn run(ws: Workspace, config_path: &std::path::Path) -> Result<()> {
     if mouse {
         let _ = execute!(std::io::stdout(), EnableMouseCapture);
     }
-    let result = event_loop(&mut terminal, ws, color, keymap);
+    spawn_input(tx.clone());
+    let result = event_loop(&mut terminal, &config, color, keymap, tx, rx);
     if mouse {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
@@ -89,10 +98,35 @@ pub fn run(ws: Workspace, config_path: &std::path::Path) -> Result<()> {
     result
 }
 
+/// Open the workspace on a thread of its own; the UI hears of it as `Msg::Loaded`. A panic
+/// there ends the process as it would have on the UI thread (the panic hook has restored
+/// the terminal by then).
+fn spawn_loader(config: Config, tx: Sender<Msg>) {
+    thread::spawn(move || {
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let progress = startup::LoadProgress::new(|percent| {
+                let _ = tx.send(Msg::Loading(percent));
+            });
+            let ws = Workspace::open_with(config, &progress)?;
+            // The next start's first frame: the catalogue, if the index has none that
+            // matches (an index refreshed by an older visgraat, say). Only a cache: a
+            // failure to write it changes nothing else.
+            let _ = ws.keep_catalogue();
+            Ok(ws)
+        }));
+        match opened {
+            Ok(result) => {
+                let _ = tx.send(Msg::Loaded(Box::new(result)));
+            }
+            Err(_) => std::process::exit(101),
+        }
+    });
+}
+
 /// The index state the UI starts in: an index that exists is taken as usable until the
 /// worker says otherwise (it answers no search before it has checked); without one, the UI
 /// says at once that it is being built.
-fn initial_index_state(config: &Config) -> IndexState {
+pub(crate) fn initial_index_state(config: &Config) -> IndexState {
     if crate::index::build::has_manifest(&config.index) {
         IndexState::Ready
     } else {
@@ -103,35 +137,96 @@ fn initial_index_state(config: &Config) -> IndexState {
     }
 }
 
-/// What the TUI does up to its first frame (open the workspace, build the state, draw), on
-/// a test backend instead of a terminal: the start-up path, measurable without a terminal.
+/// What the TUI does up to its first frame, on a test backend instead of a terminal: the
+/// start-up path, measurable without a terminal. The workspace is opened on its thread as in
+/// the TUI while the first frame is drawn from the catalogue; with `loaded`, the frame drawn
+/// once the workspace has arrived (the first one that acts on keys) is returned instead.
 /// The index is not waited for, as in the TUI. Returns the frame as text.
-pub fn first_frame(config: Config, size: (u16, u16)) -> Result<String> {
-    let ws = Workspace::open(config)?;
-    let mut app = App::new(ws, size, false);
-    app.index = initial_index_state(&app.ws.config);
+pub fn first_frame(
+    config: Config,
+    config_path: &std::path::Path,
+    size: (u16, u16),
+    loaded: bool,
+) -> Result<String> {
+    let keymap = keymap::Keymap::load(config_path)?;
+    let (tx, rx) = mpsc::channel::<Msg>();
+    spawn_loader(config.clone(), tx);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1))
         .map_err(|e| Error::io("terminal", std::io::Error::other(e.to_string())))?;
+    let preview = startup::Preview::new(&config, keymap, size, false);
     terminal
-        .draw(|frame| view::render(&app, frame))
+        .draw(|frame| view::loading::render(&preview, frame))
         .map_err(|e| Error::io("terminal", std::io::Error::other(e.to_string())))?;
+    if loaded {
+        let ws = loop {
+            match rx.recv() {
+                Ok(Msg::Loaded(result)) => break (*result)?,
+                Ok(_) => {}
+                Err(_) => return Err(Error::Usage("the workspace could not be opened".into())),
+            }
+        };
+        let mut app = App::with_keymap(ws, size, false, preview.keymap);
+        app.index = initial_index_state(&app.ws.config);
+        terminal
+            .draw(|frame| view::render(&app, frame))
+            .map_err(|e| Error::io("terminal", std::io::Error::other(e.to_string())))?;
+    }
     Ok(format!("{}\n", terminal.backend()))
+}
+
+/// Draw the first frame, and again as input arrives, until the workspace is loaded: then
+/// the App, with the input that waited. None when the user quit meanwhile.
+fn wait_for_workspace(
+    terminal: &mut ratatui::DefaultTerminal,
+    preview: &mut startup::Preview,
+    rx: &mpsc::Receiver<Msg>,
+) -> Result<Option<Workspace>> {
+    loop {
+        terminal
+            .draw(|frame| view::loading::render(preview, frame))
+            .map_err(|e| Error::io("terminal", e))?;
+        let Ok(first) = rx.recv() else {
+            return Ok(None);
+        };
+        let mut loaded = None;
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            match msg {
+                Msg::Loaded(result) => loaded = Some(*result),
+                Msg::Loading(percent) => preview.percent = Some(percent),
+                Msg::Input(event) => {
+                    if !preview.input(event) {
+                        return Ok(None);
+                    }
+                }
+                // The worker and the poller start with the App.
+                Msg::Worker(_) | Msg::Disk(..) => {}
+            }
+        }
+        if let Some(result) = loaded {
+            return result.map(Some);
+        }
+    }
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
-    ws: Workspace,
+    config: &Config,
     color: bool,
     keymap: keymap::Keymap,
+    tx: Sender<Msg>,
+    rx: mpsc::Receiver<Msg>,
 ) -> Result<()> {
     let size = terminal.size().map_err(|e| Error::io("terminal", e))?;
-    let mut app = App::with_keymap(ws, (size.width, size.height), color, keymap);
+    let mut preview = startup::Preview::new(config, keymap, (size.width, size.height), color);
+    let Some(ws) = wait_for_workspace(terminal, &mut preview, &rx)? else {
+        return Ok(());
+    };
+    let mut app = App::with_keymap(ws, preview.size, color, preview.keymap);
     app.index = initial_index_state(&app.ws.config);
     // Nobody said who is coding (no --coder, $VISGRAAT_CODER or config): ask once.
     if !app.ws.config.coder_from.is_chosen() {
         app.ask_coder();
     }
-    let (tx, rx) = mpsc::channel::<Msg>();
     let jobs = spawn_indexer(app.ws.config.clone(), tx.clone());
     spawn_poller(
         app.ws.corpus.root.clone(),
@@ -140,25 +235,32 @@ fn event_loop(
             codings_files: app.codings_files_stamp,
             sources: app.sources_stamp,
         },
-        tx.clone(),
+        tx,
     );
-    spawn_input(tx);
+    // What was typed while loading, in order, as if typed now.
+    let mut backlog: Vec<Msg> = preview.waiting.into_iter().map(Msg::Input).collect();
     let mut dirty = true;
     let mut snapshot = None;
     let mut stamp_seen = app.disk_stamp;
     loop {
-        if dirty {
+        if dirty && backlog.is_empty() {
             terminal
                 .draw(|frame| view::render(&app, frame))
                 .map_err(|e| Error::io("terminal", e))?;
+            dirty = false;
         }
-        dirty = false;
-        let Ok(first) = rx.recv() else {
-            break;
+        let batch: Vec<Msg> = if backlog.is_empty() {
+            let Ok(first) = rx.recv() else {
+                break;
+            };
+            // Coalesce: handle everything that is waiting, then draw once.
+            std::iter::once(first).chain(rx.try_iter()).collect()
+        } else {
+            std::mem::take(&mut backlog)
         };
-        // Coalesce: handle everything that is waiting, then draw once.
-        for msg in std::iter::once(first).chain(rx.try_iter()) {
+        for msg in batch {
             match msg {
+                Msg::Loading(_) | Msg::Loaded(_) => {}
                 Msg::Input(ev) => {
                     if let Some(a) = to_action(&app, ev) {
                         if a == Action::Reload {

@@ -121,6 +121,19 @@ impl Workspace {
         self.refresh_index(false).map(Some)
     }
 
+    /// Write the index's catalogue of the sources (what the TUI's first frame is drawn
+    /// from) when the index has none that matches this corpus: an index refreshed by an
+    /// older visgraat, or by none since. Only beside an existing index; the index build
+    /// writes it otherwise.
+    pub fn keep_catalogue(&self) -> Result<()> {
+        use crate::index::catalogue;
+        let dir = &self.config.index;
+        if !build::has_manifest(dir) || catalogue::load_fresh(&self.corpus.root, dir).is_some() {
+            return Ok(());
+        }
+        catalogue::save(&self.corpus, dir)
+    }
+
     /// Write the re-anchoring that opening found (sure moves, codings marked for review or
     /// orphaned) to the codings files; with `backfill` (`check --fix`) also store the
     /// surroundings of codings made before they were kept. Returns how many files were

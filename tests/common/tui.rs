@@ -25,3 +25,22 @@ pub fn screen(app: &App) -> String {
     terminal.draw(|f| view::render(app, f)).unwrap();
     format!("{}", terminal.backend())
 }
+
+/// The TUI's first frame before its workspace is loaded (see `tui::startup`), on `p`.
+pub fn preview(p: &Project, language: &str, size: (u16, u16)) -> visgraat::tui::startup::Preview {
+    let mut config = Config::load(&p.path().join("config.toml")).unwrap();
+    config.language = language.into();
+    config.coder = "voorbeeld".into();
+    let keymap = visgraat::tui::keymap::Keymap::default();
+    visgraat::tui::startup::Preview::new(&config, keymap, size, false)
+}
+
+/// The first frame as the preview draws it.
+pub fn preview_screen(preview: &visgraat::tui::startup::Preview) -> String {
+    let (w, h) = preview.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| view::loading::render(preview, f))
+        .unwrap();
+    format!("{}", terminal.backend())
+}

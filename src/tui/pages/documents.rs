@@ -193,52 +193,42 @@ impl DocumentsPage {
     }
 }
 
-fn first_source_row(tree: &[TreeRow]) -> usize {
+pub fn first_source_row(tree: &[TreeRow]) -> usize {
     tree.iter()
         .position(|r| matches!(r, TreeRow::Source(_)))
         .unwrap_or(0)
 }
 
 fn build_tree(ws: &Workspace, limit: Option<&std::collections::BTreeSet<String>>) -> Vec<TreeRow> {
-    let mut tree = Vec::new();
-    for kind in SourceKind::ALL {
-        let mut ids: Vec<usize> = (0..ws.corpus.sources.len())
-            .filter(|&i| ws.corpus.sources[i].meta.kind == kind)
-            .filter(|&i| limit.is_none_or(|l| l.contains(&ws.corpus.sources[i].meta.id)))
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        // Sources of a case first, grouped under it; then the rest, in document order.
-        ids.sort_by_key(|&i| {
-            let meta = &ws.corpus.sources[i].meta;
-            (
-                meta.case.is_none(),
-                meta.case.clone(),
-                first_line(&meta.provenance),
-                meta.title.clone(),
-            )
-        });
-        tree.push(TreeRow::Kind(kind));
-        let mut current_case: Option<String> = None;
-        for i in ids {
-            let case = ws.corpus.sources[i].meta.case.clone();
-            if case.is_some() && case != current_case {
-                tree.push(TreeRow::Case(case.clone().unwrap_or_default()));
-            }
-            current_case = case;
-            tree.push(TreeRow::Source(i));
-        }
-    }
-    tree
+    let sources = &ws.corpus.sources;
+    let order =
+        crate::corpus::tree_order(sources, |s| limit.is_none_or(|l| l.contains(&s.meta.id)));
+    with_headings(order.into_iter().map(|i| {
+        let meta = &sources[i].meta;
+        (i, meta.kind, meta.case.as_deref())
+    }))
 }
 
-/// The first line number a provenance like "report.txt lines 613-663" names, so sources
-/// from one document keep the document's order.
-fn first_line(provenance: &str) -> usize {
-    provenance
-        .split_once(" lines ")
-        .and_then(|(_, r)| r.split(['-', ',']).next())
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(usize::MAX)
+/// The tree's rows for sources in tree order (`corpus::tree_order`), each given as its
+/// index, kind and case: a heading before each kind, and before each case within it.
+pub fn with_headings<'a>(
+    sources: impl IntoIterator<Item = (usize, SourceKind, Option<&'a str>)>,
+) -> Vec<TreeRow> {
+    let mut tree = Vec::new();
+    let mut current: Option<(SourceKind, Option<&str>)> = None;
+    for (i, kind, case) in sources {
+        let same_kind = current.is_some_and(|(k, _)| k == kind);
+        if !same_kind {
+            tree.push(TreeRow::Kind(kind));
+        }
+        let same_case = same_kind && current.is_some_and(|(_, c)| c == case);
+        if let Some(case) = case
+            && !same_case
+        {
+            tree.push(TreeRow::Case(case.to_string()));
+        }
+        current = Some((kind, case));
+        tree.push(TreeRow::Source(i));
+    }
+    tree
 }

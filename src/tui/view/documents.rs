@@ -41,16 +41,51 @@ fn tree(app: &App, frame: &mut Frame, area: ratatui::layout::Rect, theme: &Theme
         );
         title = format!("{title} — {key}: {}", app.msg().tree_hint);
     }
+    let pane = TreePane {
+        title,
+        focused,
+        selected: app.docs.selected,
+        rows: &app.docs.tree,
+    };
+    let case_label = |case: &str| {
+        app.ws
+            .corpus
+            .cases
+            .get(case)
+            .map_or(case, |c| c.label.as_str())
+            .to_string()
+    };
+    let source_title = |s: usize| app.source(s).meta.title.clone();
+    draw_tree(&pane, frame, area, theme, case_label, source_title);
+}
+
+/// The tree pane as drawn: also before the workspace is loaded, from the index's catalogue.
+pub(super) struct TreePane<'a> {
+    pub title: String,
+    pub focused: bool,
+    pub selected: usize,
+    pub rows: &'a [TreeRow],
+}
+
+/// The tree's visible rows, the selected one kept on screen; `case_label` and
+/// `source_title` name a case heading and a source row.
+pub(super) fn draw_tree(
+    pane: &TreePane,
+    frame: &mut Frame,
+    area: ratatui::layout::Rect,
+    theme: &Theme,
+    case_label: impl Fn(&str) -> String,
+    source_title: impl Fn(usize) -> String,
+) {
     let block = Block::bordered()
-        .title(title)
-        .border_style(theme.focus_border(focused));
+        .title(pane.title.clone())
+        .border_style(theme.focus_border(pane.focused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let visible = inner.height as usize;
-    let first = app.docs.selected.saturating_sub(visible.saturating_sub(1));
-    let lines: Vec<Line> = app
-        .docs
-        .tree
+    let first = pane.selected.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = pane
+        .rows
         .iter()
         .enumerate()
         .skip(first)
@@ -58,20 +93,10 @@ fn tree(app: &App, frame: &mut Frame, area: ratatui::layout::Rect, theme: &Theme
         .map(|(i, row)| {
             let (text, style) = match row {
                 TreeRow::Kind(kind) => (kind.as_str().to_string(), theme.title()),
-                TreeRow::Case(case) => {
-                    let label = app
-                        .ws
-                        .corpus
-                        .cases
-                        .get(case)
-                        .map_or(case.as_str(), |c| c.label.as_str());
-                    (format!(" ▸ {label}"), theme.dim())
-                }
-                TreeRow::Source(s) => {
-                    (format!("  {}", app.source(*s).meta.title), Style::default())
-                }
+                TreeRow::Case(case) => (format!(" ▸ {}", case_label(case)), theme.dim()),
+                TreeRow::Source(s) => (format!("  {}", source_title(*s)), Style::default()),
             };
-            let style = if i == app.docs.selected {
+            let style = if i == pane.selected {
                 style.patch(theme.selected())
             } else {
                 style
@@ -80,6 +105,22 @@ fn tree(app: &App, frame: &mut Frame, area: ratatui::layout::Rect, theme: &Theme
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The reader's pane with no source open: `text` in its place.
+pub(super) fn draw_empty_reader(
+    frame: &mut Frame,
+    area: ratatui::layout::Rect,
+    theme: &Theme,
+    text: &str,
+) {
+    let block = Block::bordered().border_style(theme.focus_border(false));
+    frame.render_widget(
+        Paragraph::new(text.to_string())
+            .block(block)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 /// Codings of the open source with their level, for styling.
@@ -104,14 +145,7 @@ fn reader(app: &App, frame: &mut Frame, size: (u16, u16), with_tree: bool, theme
     let area = layout::reader_area(size, with_tree);
     let focused = app.docs.focus == DocsFocus::Reader;
     let Some(r) = &app.docs.reader else {
-        let block = Block::bordered().border_style(theme.focus_border(false));
-        frame.render_widget(
-            Paragraph::new(app.msg().no_source)
-                .block(block)
-                .wrap(Wrap { trim: true }),
-            area,
-        );
-        return;
+        return draw_empty_reader(frame, area, theme, app.msg().no_source);
     };
     let source = app.source(r.source);
     let segments = r.segments();
@@ -279,6 +313,16 @@ fn side(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
             lines.push(Line::from(memo.text.clone()));
         }
     }
+    draw_side(frame, area, block, lines);
+}
+
+/// The side pane: the codes and memos of the current paragraph, wrapped.
+pub(super) fn draw_side(
+    frame: &mut Frame,
+    area: ratatui::layout::Rect,
+    block: Block,
+    lines: Vec<Line>,
+) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

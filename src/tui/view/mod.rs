@@ -7,6 +7,7 @@ mod evidence;
 mod fishbone;
 pub use fishbone::counts as fishbone_counts;
 pub mod help;
+pub mod loading;
 mod matrix;
 mod reasons;
 mod review;
@@ -22,8 +23,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::action::{InputMode, ViewId};
 use super::app::App;
+use super::i18n::Lang;
 use super::indexer::IndexState;
-use super::keymap::Context;
+use super::keymap::{Context, Keymap};
 use super::layout;
 use super::popups::{PickPurpose, Popup};
 use super::theme::Theme;
@@ -58,7 +60,11 @@ pub fn render(app: &App, frame: &mut Frame) {
 
 /// Each tab's label (" 1 Documenten"), with the key bound to it.
 pub(crate) fn tab_labels(app: &App) -> Vec<String> {
-    let m = app.msg();
+    tab_labels_in(app.lang, &app.keymap)
+}
+
+fn tab_labels_in(lang: Lang, keymap: &Keymap) -> Vec<String> {
+    let m = crate::tui::i18n::messages(lang);
     layout::VIEWS
         .iter()
         .map(|view| {
@@ -69,11 +75,9 @@ pub(crate) fn tab_labels(app: &App) -> Vec<String> {
                 ViewId::Codes => m.codes,
                 ViewId::Matrix => m.matrix,
                 ViewId::Review => m.review,
-                ViewId::Saturation => crate::tui::i18n::methods::methods(app.lang).saturation,
+                ViewId::Saturation => crate::tui::i18n::methods::methods(lang).saturation,
             };
-            let key = app
-                .keymap
-                .label(Context::Global, &crate::tui::action::Action::Show(*view));
+            let key = keymap.label(Context::Global, &crate::tui::action::Action::Show(*view));
             format!(" {key} {name}")
         })
         .collect()
@@ -81,24 +85,49 @@ pub(crate) fn tab_labels(app: &App) -> Vec<String> {
 
 /// The tabs' widths at the current size (clicks use the same).
 pub(crate) fn tab_widths(app: &App, size: (u16, u16)) -> Vec<u16> {
-    let labels: Vec<usize> = tab_labels(app).iter().map(|l| l.width()).collect();
+    tab_widths_in(&tab_labels(app), size)
+}
+
+fn tab_widths_in(labels: &[String], size: (u16, u16)) -> Vec<u16> {
+    let labels: Vec<usize> = labels.iter().map(|l| l.width()).collect();
     layout::tab_widths(&labels, size.0)
 }
 
 fn tabs(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
-    let m = app.msg();
+    let chrome = Chrome {
+        lang: app.lang,
+        keymap: &app.keymap,
+        view: app.view,
+        context: app.key_context(),
+    };
+    draw_tabs(&chrome, frame, size, theme);
+}
+
+/// What the frame around a page is drawn from: also before the workspace is loaded.
+pub(crate) struct Chrome<'a> {
+    pub lang: Lang,
+    pub keymap: &'a Keymap,
+    pub view: ViewId,
+    /// Whose keys the hints name.
+    pub context: Context,
+}
+
+/// The tabs on the first row, the help and quit hints at its right.
+pub(crate) fn draw_tabs(chrome: &Chrome, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
+    let m = crate::tui::i18n::messages(chrome.lang);
     let mut spans = Vec::new();
-    let widths = tab_widths(app, size);
-    for ((view, label), w) in layout::VIEWS.iter().zip(tab_labels(app)).zip(widths) {
+    let labels = tab_labels_in(chrome.lang, chrome.keymap);
+    let widths = tab_widths_in(&labels, size);
+    for ((view, label), w) in layout::VIEWS.iter().zip(labels).zip(widths) {
         let label = pad(&label, w as usize);
-        let style = if *view == app.view {
+        let style = if *view == chrome.view {
             theme.selected()
         } else {
             Style::default()
         };
         spans.push(Span::styled(label, style));
     }
-    let key = |a: crate::tui::action::Action| app.keymap.label(app.key_context(), &a);
+    let key = |a: crate::tui::action::Action| chrome.keymap.label(chrome.context, &a);
     let help = format!(
         "{} {} ",
         key(crate::tui::action::Action::ToggleHelp),
@@ -177,8 +206,12 @@ fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
 
 /// What the index worker is doing, while searches cannot be answered yet; None when ready.
 pub(crate) fn index_status(app: &App) -> Option<String> {
-    let m = app.msg();
-    match &app.index {
+    index_status_of(app.lang, &app.index)
+}
+
+fn index_status_of(lang: Lang, index: &IndexState) -> Option<String> {
+    let m = crate::tui::i18n::messages(lang);
+    match index {
         IndexState::Ready => None,
         IndexState::Working { building, percent } => Some(format!(
             "{} ({percent} %)",
