@@ -242,3 +242,44 @@ fn human_output_names_title_location_and_codes() {
     assert!(out.contains("team + Collega's vangen elkaar op"), "{out}");
     assert!(!out.contains('\x1b'), "no colour codes when piped");
 }
+
+/// The TUI's worker asks with the codings grouped by source (`search_indexed`): every hit,
+/// score and code is what a search over the plain codings gives, also for one coder.
+#[test]
+fn a_search_over_grouped_codings_answers_as_over_the_plain_ones() {
+    use std::sync::Arc;
+    use visgraat::coding::by_source::IndexedCodings;
+    use visgraat::index::search::Request;
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    let config = visgraat::config::Config::load(&p.path().join("config.toml")).unwrap();
+    let ws = visgraat::workspace::Workspace::open(config).unwrap();
+    let searcher = ws.searcher().unwrap();
+    let grouped = IndexedCodings::new(Arc::new(ws.codings.clone()));
+    let mut coded = 0;
+    for (query, coder) in [
+        ("werkdruk", None),
+        ("intake OR toelating", None),
+        ("studenten", Some("voorbeeld")),
+        ("docenten", Some("voorbeeld-2")),
+    ] {
+        let request = Request {
+            query: query.into(),
+            coder: coder.map(str::to_string),
+            limit: 50,
+            ..Request::default()
+        };
+        let plain = searcher
+            .search(&request, &ws.codings, &ws.corpus.codebook)
+            .unwrap();
+        let indexed = searcher
+            .search_indexed(&request, &grouped, &ws.corpus.codebook)
+            .unwrap();
+        assert_eq!(indexed, plain, "{query} {coder:?}");
+        coded += plain.iter().filter(|h| !h.codes.is_empty()).count();
+    }
+    assert!(
+        coded > 0,
+        "some hits carry codes, so the comparison means something"
+    );
+}

@@ -4,6 +4,7 @@
 
 pub mod anchor;
 pub mod book_edit;
+pub mod by_source;
 pub mod case_edit;
 pub mod code_lifecycle;
 pub mod framework;

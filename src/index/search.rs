@@ -17,7 +17,8 @@ use super::query;
 use super::schema::{self, Fields};
 use super::snippet::{self, Highlighter};
 use super::{analyzer, index_error};
-use crate::coding::CodingSet;
+use crate::coding::by_source::IndexedCodings;
+use crate::coding::{CodingSet, Placed};
 use crate::corpus::codebook::{Codebook, Level, Valence};
 use crate::corpus::quotes::Voice;
 use crate::corpus::source::SourceKind;
@@ -117,6 +118,37 @@ impl Searcher {
     }
 
     pub fn search(
+        &self,
+        req: &Request,
+        codings: &CodingSet,
+        codebook: &Codebook,
+    ) -> Result<Vec<Hit>> {
+        let mut hits = self.search_passages(req, codings, codebook)?;
+        attach_codes(&mut hits, codings, codebook, req.coder.as_deref());
+        Ok(hits)
+    }
+
+    /// [`Searcher::search`] over a snapshot whose codings are grouped by source: the hits'
+    /// codes are looked up instead of found by a pass over every coding (the TUI's worker,
+    /// which answers many searches from one snapshot).
+    pub fn search_indexed(
+        &self,
+        req: &Request,
+        codings: &IndexedCodings,
+        codebook: &Codebook,
+    ) -> Result<Vec<Hit>> {
+        let mut hits = self.search_passages(req, codings.set(), codebook)?;
+        attach_grouped(
+            &mut hits,
+            |source| codings.of_source(source).collect(),
+            codebook,
+            req.coder.as_deref(),
+        );
+        Ok(hits)
+    }
+
+    /// The hits of a search, without their codes (`codings` serve the coding filters).
+    fn search_passages(
         &self,
         req: &Request,
         codings: &CodingSet,
@@ -244,7 +276,6 @@ impl Searcher {
             these.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
             hits.extend(these);
         }
-        attach_codes(&mut hits, codings, codebook, req.coder.as_deref());
         Ok(hits)
     }
 
@@ -295,7 +326,7 @@ pub fn attach_codes(
     coder: Option<&str>,
 ) {
     // One pass over the codings for all hits (a pass per hit costs more at scale).
-    let mut of_source: HashMap<String, Vec<&crate::coding::Placed>> = hits
+    let mut of_source: HashMap<String, Vec<&Placed>> = hits
         .iter()
         .map(|h| (h.source.clone(), Vec::new()))
         .collect();
@@ -310,13 +341,25 @@ pub fn attach_codes(
                 wanted
             }
         };
-        if wanted
-            && coder.is_none_or(|k| c.coder == k)
-            && let Some(list) = of_source.get_mut(c.source.as_str())
-        {
+        if wanted && let Some(list) = of_source.get_mut(c.source.as_str()) {
             list.push(c);
         }
     }
+    attach_grouped(
+        hits,
+        |source| of_source.get(source).cloned().unwrap_or_default(),
+        codebook,
+        coder,
+    );
+}
+
+/// Set each hit's codes from the codings of its source, as `of_source` gives them.
+fn attach_grouped<'a>(
+    hits: &mut [Hit],
+    of_source: impl Fn(&str) -> Vec<&'a Placed>,
+    codebook: &Codebook,
+    coder: Option<&str>,
+) {
     let position: HashMap<&str, usize> = codebook
         .codes
         .iter()
@@ -325,10 +368,9 @@ pub fn attach_codes(
         .collect();
     for hit in hits.iter_mut() {
         let (start, end) = (hit.start as usize, hit.end as usize);
-        let mut codes: Vec<String> = of_source
-            .get(hit.source.as_str())
+        let mut codes: Vec<String> = of_source(hit.source.as_str())
             .into_iter()
-            .flatten()
+            .filter(|c| coder.is_none_or(|k| c.coder == k))
             .filter(|c| !c.coding.orphaned && c.coding.start < end && start < c.coding.end)
             .map(|c| c.coding.code.clone())
             .collect();

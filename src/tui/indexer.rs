@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 
 use crate::coding::CodingSet;
+use crate::coding::by_source::IndexedCodings;
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::corpus::codebook::Codebook;
@@ -198,6 +199,9 @@ pub fn run(config: Config, jobs: Receiver<Job>, reports: Sender<Report>) {
         let _ = reports.send(Report::Index(state));
     };
     let mut searcher: Option<Searcher> = None;
+    // The codings of the last snapshot, grouped by source once: the UI sends the same
+    // snapshot with every search until a write or a reload makes a new one.
+    let mut grouped: Option<IndexedCodings> = None;
     refresh(&config, &mut searcher, &send);
     let mut failed = searcher.is_none();
     while let Ok(first) = jobs.recv() {
@@ -222,8 +226,12 @@ pub fn run(config: Config, jobs: Receiver<Job>, reports: Sender<Report>) {
             codebook,
         }) = newest_search
         {
+            if !grouped.as_ref().is_some_and(|g| g.is_of(&codings)) {
+                grouped = Some(IndexedCodings::new(codings.clone()));
+            }
+            let indexed = grouped.as_ref().expect("just set");
             let result = answer(&config, &mut searcher, &send, &reports, |s| {
-                s.search(&request, &codings, &codebook)
+                s.search_indexed(&request, indexed, &codebook)
             });
             if reports.send(Report::Searched(generation, result)).is_err() {
                 break;
