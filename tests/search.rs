@@ -283,3 +283,45 @@ fn a_search_over_grouped_codings_answers_as_over_the_plain_ones() {
         "some hits carry codes, so the comparison means something"
     );
 }
+
+/// A search with a coding filter reads only the coded spans it needs (the filter's, then its
+/// hits' sources'), yet each hit carries every code on its passage, as without the filter.
+#[test]
+fn a_filtered_hit_carries_all_its_codes() {
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    let codes_of = |args: &[&str]| -> std::collections::BTreeMap<String, Vec<String>> {
+        p.search(args)
+            .iter()
+            .map(|h| {
+                let codes = h["codes"].as_array().unwrap();
+                (
+                    key(h),
+                    codes
+                        .iter()
+                        .map(|c| c.as_str().unwrap().to_string())
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let all = codes_of(&["intake", "--limit", "100"]);
+    // Twice: the first run writes the coded spans' cache, the second reads it.
+    for _ in 0..2 {
+        let filtered = codes_of(&["intake", "--limit", "100", "--factor", "beleid"]);
+        assert!(!filtered.is_empty());
+        for (hit, codes) in &filtered {
+            assert!(
+                codes.iter().any(|c| c.starts_with("beleid")),
+                "{hit}: {codes:?}"
+            );
+            assert_eq!(Some(codes), all.get(hit), "{hit}");
+        }
+        assert!(
+            filtered
+                .values()
+                .any(|c| c.iter().any(|c| !c.starts_with("beleid"))),
+            "some hit also has a code of another level, so the comparison means something"
+        );
+    }
+}

@@ -4,13 +4,14 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use crate::coding::CodingSet;
+use crate::coding::span_cache::CodedSpans;
 use crate::config::Config;
 use crate::corpus::cases::Cases;
 use crate::corpus::codebook::{Codebook, Valence};
 use crate::corpus::quotes::Voice;
 use crate::corpus::source::SourceKind;
 use crate::error::Error;
-use crate::index::search::Request;
+use crate::index::search::{Request, attach_codes, selects};
 use crate::workspace::{self};
 
 use super::{
@@ -84,13 +85,20 @@ pub(super) fn search(
     let (hits, report) = workspace::search_fresh(config, bar, |searcher| {
         // Without a coding filter only the hits' codes need codings: read just their files.
         if request.filters_codings() {
-            // Spans are all a filter needs: from their cache when no codings file changed.
-            let (codings, problems) =
-                crate::coding::span_cache::load(&config.corpus, &config.index);
+            // Spans are all a filter needs: from their cache when no codings file changed,
+            // and of them only the ones the filter selects, then those of the hits' sources.
+            let (spans, problems) = CodedSpans::load(&config.corpus, &config.index);
             warn_problems(&problems);
-            healing_search(config, searcher, bar, |s| {
-                s.search(&request, &codings, &codebook)
-            })
+            let selected = spans.select(|coder, _, code| selects(&request, &codebook, coder, code));
+            let mut hits = healing_search(config, searcher, bar, |s| {
+                s.search(&request, &selected, &codebook)
+            })?;
+            let sources: std::collections::HashSet<&str> =
+                hits.iter().map(|h| h.source.as_str()).collect();
+            let of_hits = spans.select(|_, source, _| sources.contains(source));
+            drop(sources);
+            attach_codes(&mut hits, &of_hits, &codebook, args.coder.as_deref());
+            Ok(hits)
         } else {
             let mut hits = healing_search(config, searcher, bar, |s| {
                 s.search(&request, &CodingSet::default(), &codebook)
@@ -98,12 +106,7 @@ pub(super) fn search(
             let sources: Vec<&str> = hits.iter().map(|h| h.source.as_str()).collect();
             let (codings, problems) = CodingSet::load_sources(&config.corpus, &sources);
             warn_problems(&problems);
-            crate::index::search::attach_codes(
-                &mut hits,
-                &codings,
-                &codebook,
-                args.coder.as_deref(),
-            );
+            attach_codes(&mut hits, &codings, &codebook, args.coder.as_deref());
             Ok(hits)
         }
     })?;

@@ -13,39 +13,84 @@ use crate::index::freshness::{CODINGS, TreeStamps};
 const FILE: &str = "visgraat-coded-spans";
 const HEADER: &str = "visgraat-coded-spans 1";
 
-/// The codings of the corpus at `corpus` for filtering: from the cache in `index_dir` when
-/// no codings file changed since it was written — then each coding holds only its code,
-/// span and orphaned flag (no quote, memo or surroundings), all a filter and a hit's codes
-/// need — else every file is read (and the cache written for next time). Problems as
-/// [`CodingSet::load`]; a set with problems is never cached, so they are reported each time.
-pub fn load(corpus: &Path, index_dir: &Path) -> (CodingSet, Vec<Error>) {
-    if let Some(cached) = load_cached(corpus, index_dir) {
-        return (cached, Vec::new());
-    }
-    // Stamped before reading: a file changed meanwhile leaves a stale stamp, never a stale set.
-    let stamps = TreeStamps::take(corpus, CODINGS);
-    let (set, problems) = CodingSet::load(corpus);
-    if problems.is_empty() && index_dir.is_dir() {
-        // Only a cache: an index directory that cannot be written costs speed, not results.
-        let _ = save(index_dir, &stamps, &set);
-    }
-    (set, problems)
+/// The coded spans of a project, for filtering: the cache's lines when no codings file
+/// changed since it was written, else every codings file read (and the cache written for
+/// next time). A search takes from them only what it needs ([`CodedSpans::select`]): the
+/// codings its filter selects, then those of its hits' sources — not all of them.
+pub enum CodedSpans {
+    /// The cache's text and where its coding lines start.
+    Cached {
+        text: String,
+        codings_at: usize,
+    },
+    Read(CodingSet),
 }
 
-/// The cached set, when the cache exists and every codings file has its stamp. The stat per
-/// file runs beside the parsing of the cache.
-fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodingSet> {
+impl CodedSpans {
+    /// From the cache in `index_dir` when it holds, else from the files. Problems as
+    /// [`CodingSet::load`]; a set with problems is never cached, so they are reported each
+    /// time.
+    pub fn load(corpus: &Path, index_dir: &Path) -> (CodedSpans, Vec<Error>) {
+        if let Some(cached) = load_cached(corpus, index_dir) {
+            return (cached, Vec::new());
+        }
+        // Stamped before reading: a file changed meanwhile leaves a stale stamp, never a
+        // stale set.
+        let stamps = TreeStamps::take(corpus, CODINGS);
+        let (set, problems) = CodingSet::load(corpus);
+        if problems.is_empty() && index_dir.is_dir() {
+            // Only a cache: an index directory that cannot be written costs speed, not
+            // results.
+            let _ = save(index_dir, &stamps, &set);
+        }
+        (CodedSpans::Read(set), problems)
+    }
+
+    /// The codings for which `keep(coder, source, code)` holds, in the files' order; those
+    /// from the cache hold only their code, span and orphaned flag (no quote, memo or
+    /// surroundings), all a filter and a hit's codes need.
+    pub fn select(&self, keep: impl Fn(&str, &str, &str) -> bool) -> CodingSet {
+        match self {
+            CodedSpans::Read(set) => CodingSet {
+                codings: set
+                    .codings
+                    .iter()
+                    .filter(|p| keep(&p.coder, &p.source, &p.coding.code))
+                    .cloned()
+                    .collect(),
+                ..CodingSet::default()
+            },
+            CodedSpans::Cached { text, codings_at } => {
+                parse_spans(&text[*codings_at..], keep).unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// Every coding, as [`CodedSpans::load`] gives them.
+pub fn load(corpus: &Path, index_dir: &Path) -> (CodingSet, Vec<Error>) {
+    let (spans, problems) = CodedSpans::load(corpus, index_dir);
+    (spans.select(|_, _, _| true), problems)
+}
+
+/// The cache, when it exists, is whole, and every codings file has its stamp. The stat per
+/// file (none when a watcher answers for them) runs beside the check that the coding lines
+/// parse.
+fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodedSpans> {
     let text = std::fs::read_to_string(index_dir.join(FILE)).ok()?;
     let mut lines = text.lines();
     if lines.next()? != HEADER {
         return None;
     }
     let mut stamps = TreeStamps::default();
-    let mut spans = Vec::new();
+    let mut codings_at = text.len();
+    let mut at = HEADER.len() + 1;
     for line in lines {
         if !stamps.read_line(line)? {
-            spans.push(line);
+            codings_at = at;
+            break;
         }
+        at += line.len() + 1;
     }
     stamps.finish_reading();
     if !stamps.dirs_match(corpus, CODINGS) {
@@ -57,20 +102,30 @@ fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodingSet> {
             crate::index::watcher::ask(corpus).is_some_and(|d| d.codings == stamps.files_digest())
                 || stamps.files_match(corpus, CODINGS)
         });
-        let set = parse_spans(&spans);
-        check.join().unwrap_or(false).then_some(set).flatten()
+        // A garbled line (a cut or hand-edited cache) refuses the whole cache.
+        let whole = parse_spans(&text[codings_at.min(text.len())..], |_, _, _| false).is_some();
+        (check.join().unwrap_or(false) && whole).then_some(())
+    })?;
+    Some(CodedSpans::Cached {
+        codings_at: codings_at.min(text.len()),
+        text,
     })
 }
 
-fn parse_spans(lines: &[&str]) -> Option<CodingSet> {
+/// The coding lines of the cache for which `keep(coder, source, code)` holds; None when a
+/// line is garbled.
+fn parse_spans(lines: &str, keep: impl Fn(&str, &str, &str) -> bool) -> Option<CodingSet> {
     let created: toml::value::Datetime = "1970-01-01".parse().ok()?;
     let mut set = CodingSet::default();
-    for line in lines {
+    for line in lines.lines() {
         let mut fields = line.strip_prefix("c\t")?.split('\t');
         let (coder, source, code) = (fields.next()?, fields.next()?, fields.next()?);
         let start = fields.next()?.parse().ok()?;
         let end = fields.next()?.parse().ok()?;
         let orphaned = fields.next()? == "1";
+        if !keep(coder, source, code) {
+            continue;
+        }
         set.codings.push(Placed {
             coder: coder.to_string(),
             source: source.to_string(),
@@ -165,8 +220,19 @@ mod tests {
         let (first, _) = load(corpus, &index);
         assert!(index.join(FILE).exists(), "written on first use");
         let cached = load_cached(corpus, &index).expect("the cache holds");
-        assert_eq!(spans(&cached), spans(&from_files));
+        assert!(matches!(cached, CodedSpans::Cached { .. }));
+        assert_eq!(spans(&cached.select(|_, _, _| true)), spans(&from_files));
         assert_eq!(spans(&first), spans(&from_files));
+
+        // A selection from the cache is the selection from the files, in their order.
+        let source = from_files.codings[0].source.clone();
+        let keep = |coder: &str, s: &str, _: &str| s == source && coder != "nobody";
+        let from_cache = cached.select(keep);
+        assert!(!from_cache.codings.is_empty());
+        assert_eq!(
+            spans(&from_cache),
+            spans(&CodedSpans::Read(from_files.clone()).select(keep))
+        );
 
         // A hand edit in place of one codings file (no rename): the cache no longer holds.
         let file = std::fs::read_dir(corpus.join("codings"))
@@ -181,6 +247,24 @@ mod tests {
             .open(&file)
             .unwrap();
         std::io::Write::write_all(&mut handle, b"\n# met de hand\n").unwrap();
+        assert!(load_cached(corpus, &index).is_none());
+    }
+
+    #[test]
+    fn a_garbled_cache_is_not_used() {
+        let dir = project();
+        let (corpus, index) = (dir.path(), dir.path().join("index"));
+        let _ = load(corpus, &index);
+        let text = std::fs::read_to_string(index.join(FILE)).unwrap();
+        // A span start that is no number (a hand edit, a cut write), on the last line.
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let last = lines.last_mut().unwrap();
+        assert!(last.starts_with("c\t"), "{last}");
+        let mut fields: Vec<&str> = last.split('\t').collect();
+        fields[4] = "begin";
+        *last = fields.join("\t");
+        let garbled = lines.join("\n") + "\n";
+        std::fs::write(index.join(FILE), garbled).unwrap();
         assert!(load_cached(corpus, &index).is_none());
     }
 }

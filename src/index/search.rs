@@ -381,6 +381,22 @@ fn attach_grouped<'a>(
     }
 }
 
+/// True when a coding by `coder` with `code` is one the request's coding filters select.
+pub fn selects(req: &Request, codebook: &Codebook, coder: &str, code: &str) -> bool {
+    if req.coder.as_deref().is_some_and(|c| c != coder)
+        || req.code.as_deref().is_some_and(|c| c != code)
+    {
+        return false;
+    }
+    if req.level.is_none() && req.valence.is_none() {
+        return true;
+    }
+    codebook.code(code).is_some_and(|code| {
+        (req.level.is_none() || code.level == req.level)
+            && (req.valence.is_none() || code.valence == req.valence)
+    })
+}
+
 /// The codings a request selects, as coded spans per source.
 fn select_codings(
     req: &Request,
@@ -389,26 +405,11 @@ fn select_codings(
 ) -> BTreeMap<String, Vec<(usize, usize)>> {
     let mut out: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     for placed in codings.codings.iter().filter(|c| !c.coding.orphaned) {
-        if req.coder.as_deref().is_some_and(|c| c != placed.coder) {
-            continue;
+        if selects(req, codebook, &placed.coder, &placed.coding.code) {
+            out.entry(placed.source.clone())
+                .or_default()
+                .push((placed.coding.start, placed.coding.end));
         }
-        if req.code.as_deref().is_some_and(|c| c != placed.coding.code) {
-            continue;
-        }
-        if req.level.is_some() || req.valence.is_some() {
-            let Some(code) = codebook.code(&placed.coding.code) else {
-                continue;
-            };
-            if req.level.is_some() && code.level != req.level {
-                continue;
-            }
-            if req.valence.is_some() && code.valence != req.valence {
-                continue;
-            }
-        }
-        out.entry(placed.source.clone())
-            .or_default()
-            .push((placed.coding.start, placed.coding.end));
     }
     out
 }
