@@ -285,7 +285,9 @@ fn a_search_over_grouped_codings_answers_as_over_the_plain_ones() {
 }
 
 /// A search with a coding filter reads only the coded spans it needs (the filter's, then its
-/// hits' sources'), yet each hit carries every code on its passage, as without the filter.
+/// hits' sources') and keeps the passages a filter selects beside the index, yet each hit
+/// carries every code on its passage, as without the filter — also when what was kept is
+/// garbled.
 #[test]
 fn a_filtered_hit_carries_all_its_codes() {
     let p = Project::shipped();
@@ -306,8 +308,20 @@ fn a_filtered_hit_carries_all_its_codes() {
             .collect()
     };
     let all = codes_of(&["intake", "--limit", "100"]);
-    // Twice: the first run writes the coded spans' cache, the second reads it.
-    for _ in 0..2 {
+    // Three times: the first run writes the coded spans' cache and the filter's sets
+    // (index/visgraat-filters), the second reads them, the third finds them garbled.
+    for run in 0..3 {
+        if run == 2 {
+            let kept = p.path().join("index/visgraat-filters");
+            let files: Vec<_> = std::fs::read_dir(&kept).unwrap().flatten().collect();
+            assert!(!files.is_empty(), "the filter's sets are kept");
+            for file in files {
+                let mut bytes = std::fs::read(file.path()).unwrap();
+                let middle = bytes.len() / 2;
+                bytes[middle] ^= 0xff;
+                std::fs::write(file.path(), bytes).unwrap();
+            }
+        }
         let filtered = codes_of(&["intake", "--limit", "100", "--factor", "beleid"]);
         assert!(!filtered.is_empty());
         for (hit, codes) in &filtered {

@@ -105,7 +105,9 @@ impl Searcher {
             dir: dir.to_path_buf(),
             reader,
             fields,
-            span_cache: Default::default(),
+            span_cache: std::sync::Arc::new(super::span_filter::Cache::beside(
+                dir.join("visgraat-filters"),
+            )),
         })
     }
 

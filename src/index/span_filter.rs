@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use tantivy::query::{
@@ -21,14 +22,110 @@ pub type Spans = BTreeMap<String, Vec<(usize, usize)>>;
 /// Matched documents per index segment and set of spans: typing a query with the same
 /// filter (the TUI's search line) asks for the same set again and again. Keyed by a hash of
 /// the spans, so a new coding is a new key.
+///
+/// With a folder (`Cache::beside`), the sets are also kept on disk, so that a process that
+/// lives for one search (`visgraat search --factor team`) finds them too. A set depends only
+/// on the spans and the segment, which never changes once written, so a kept set can never
+/// be out of step; a new coding is a new key, and a kept set that fails its checksum is
+/// computed again.
 #[derive(Debug, Default)]
 pub struct Cache {
     sets: Mutex<HashMap<(u64, tantivy::index::SegmentId), Arc<BitSet>>>,
+    disk: Option<PathBuf>,
 }
 
 impl Cache {
     /// Enough for a few filters over a few hundred segments.
     const MAX_SETS: usize = 1024;
+    /// Files kept on disk before the older half is removed.
+    const MAX_FILES: usize = 512;
+
+    /// A cache that also keeps its sets in `dir` (created on first use).
+    pub fn beside(dir: PathBuf) -> Cache {
+        Cache {
+            sets: Mutex::default(),
+            disk: Some(dir),
+        }
+    }
+
+    fn file(&self, key: (u64, tantivy::index::SegmentId)) -> Option<PathBuf> {
+        let dir = self.disk.as_ref()?;
+        Some(dir.join(format!("{:016x}-{}", key.0, key.1.uuid_string())))
+    }
+
+    /// The set kept on disk for `key`, if whole.
+    fn read(&self, key: (u64, tantivy::index::SegmentId)) -> Option<BitSet> {
+        let bytes = std::fs::read(self.file(key)?).ok()?;
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+        if checksum(body).to_le_bytes() != sum {
+            return None;
+        }
+        let (max, bits) = body.split_at_checked(4)?;
+        let max = u32::from_le_bytes(max.try_into().ok()?);
+        if bits.len() != max.div_ceil(8) as usize {
+            return None;
+        }
+        let mut set = BitSet::with_max_value(max.max(1));
+        for (i, &byte) in bits.iter().enumerate().filter(|(_, b)| **b != 0) {
+            for bit in 0..8 {
+                if byte & (1 << bit) != 0 {
+                    set.insert(u32::try_from(i * 8 + bit).ok()?);
+                }
+            }
+        }
+        Some(set)
+    }
+
+    /// Keep `set` on disk for `key`: a temp file renamed into place (a cache: a lost or
+    /// torn file is computed again, so no fsync).
+    fn write(&self, key: (u64, tantivy::index::SegmentId), set: &BitSet) {
+        let (Some(dir), Some(path)) = (self.disk.as_ref(), self.file(key)) else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        // The largest doc id the set may hold, then a bit per doc.
+        let max = set.max_value();
+        let mut body = max.to_le_bytes().to_vec();
+        let mut bits = vec![0u8; max.div_ceil(8) as usize];
+        for doc in (0..max).filter(|&doc| set.contains(doc)) {
+            bits[doc as usize / 8] |= 1 << (doc % 8);
+        }
+        body.extend_from_slice(&bits);
+        let sum = checksum(&body);
+        body.extend_from_slice(&sum.to_le_bytes());
+        let temp = dir.join(format!(".{}.{}.tmp", key.0, std::process::id()));
+        if std::fs::write(&temp, &body).is_ok() && std::fs::rename(&temp, &path).is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        prune(dir, Cache::MAX_FILES);
+    }
+}
+
+/// A checksum of a kept set (FNV-1a: the same in every build, unlike the std hasher).
+fn checksum(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Remove the older half of the files in `dir` when it holds more than `max`.
+fn prune(dir: &std::path::Path, max: usize) {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = listing
+        .flatten()
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= max {
+        return;
+    }
+    files.sort();
+    for (_, path) in files.iter().take(files.len() / 2) {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -120,7 +217,14 @@ impl Weight for SpanFilter {
         let matched = match cached {
             Some(set) => set,
             None => {
-                let set = Arc::new(self.matched(reader)?);
+                let set = match self.cache.read(key) {
+                    Some(kept) => Arc::new(kept),
+                    None => {
+                        let set = self.matched(reader)?;
+                        self.cache.write(key, &set);
+                        Arc::new(set)
+                    }
+                };
                 if let Ok(mut sets) = self.cache.sets.lock() {
                     if sets.len() >= Cache::MAX_SETS {
                         sets.clear();
