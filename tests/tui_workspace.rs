@@ -330,3 +330,27 @@ fn cases_are_made_described_and_assigned_from_the_tree_and_undone() {
     assert!(app.ws.corpus.cases.get("fg-test").is_none());
     p.expect(0, &["check"]);
 }
+
+/// The disk watch may report an own write half way — its temp file beside the codings, the
+/// first of two files renamed. That is no one else's change: the disk as it is once the
+/// write is done decides. Another process's write still is one.
+#[test]
+fn an_own_write_caught_half_way_is_not_taken_for_someone_elses() {
+    use visgraat::workspace::Stamps;
+    let p = Project::shipped();
+    let app = open_app(&p);
+    let coder_dir = p.corpus().join("codings/voorbeeld");
+    let temp = coder_dir.join(".intermezzo-intake.toml.4242.tmp");
+    std::fs::write(&temp, "half").unwrap();
+    let half_way = Stamps::take(&p.corpus());
+    assert_ne!(
+        half_way.project, app.disk_stamp,
+        "the temp file moves the stamp"
+    );
+    std::fs::remove_file(&temp).unwrap();
+    assert_eq!(app.changed_elsewhere(&half_way), (false, false));
+
+    visgraat::atomic::write(&coder_dir.join("extra.toml"), b"").unwrap();
+    let theirs = Stamps::take(&p.corpus());
+    assert_eq!(app.changed_elsewhere(&theirs), (false, true));
+}

@@ -393,6 +393,19 @@ impl App {
             .map(|i| self.source(i).meta.id.clone())
     }
 
+    /// Whether the sources, and the project's own files, changed by someone else's hand
+    /// since this App last looked, given the stamps the disk watch reported. The watch may
+    /// have caught an own write half way (its temp file, the first of two files renamed), so
+    /// the disk as it is now decides, not the stamps reported.
+    pub fn changed_elsewhere(&self, seen: &Stamps) -> (bool, bool) {
+        let root = &self.ws.corpus.root;
+        let sources = seen.sources != self.sources_stamp
+            && crate::workspace::sources_stamp(root) != self.sources_stamp;
+        let project = seen.project != self.disk_stamp
+            && crate::workspace::disk_stamp(root) != self.disk_stamp;
+        (sources, project)
+    }
+
     /// Bring the pages in step with the workspace after it read files again: the tree and
     /// the reader when it read the sources (`selected_id` was selected before), the stamps,
     /// and what pages derive from the data.

@@ -289,12 +289,12 @@ fn event_loop(
                 }
                 Msg::Disk(stamps, in_place) => {
                     // Own writes move the stamps too: only someone else's change reloads.
-                    let sources = stamps.sources != app.sources_stamp;
+                    let (sources, project) = app.changed_elsewhere(&stamps);
                     if in_place {
                         // The stamp the snapshot is kept by did not move: copy anew.
                         snapshot = None;
                     }
-                    if sources || in_place || stamps.project != app.disk_stamp {
+                    if sources || in_place || project {
                         app.reload(sources, true);
                         if sources {
                             let _ = jobs.send(Job::Refresh);
