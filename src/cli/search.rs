@@ -87,6 +87,7 @@ pub(super) fn search(
         if request.filters_codings() {
             // Spans are all a filter needs: from their cache when no codings file changed,
             // and of them only the ones the filter selects, then those of the hits' sources.
+            searcher.keep_filter_sets_on_disk();
             let (spans, problems) = CodedSpans::load(&config.corpus, &config.index);
             warn_problems(&problems);
             let selected = spans.select(|coder, _, code| selects(&request, &codebook, coder, code));

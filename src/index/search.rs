@@ -105,10 +105,17 @@ impl Searcher {
             dir: dir.to_path_buf(),
             reader,
             fields,
-            span_cache: std::sync::Arc::new(super::span_filter::Cache::beside(
-                dir.join("visgraat-filters"),
-            )),
+            span_cache: Default::default(),
         })
+    }
+
+    /// Keep the passages each coding filter selects beside the index too, for the next
+    /// process (`visgraat search`, which lives for one search); a long-lived searcher keeps
+    /// them in memory only, so a new coding costs it no file written.
+    pub fn keep_filter_sets_on_disk(&mut self) {
+        self.span_cache = std::sync::Arc::new(super::span_filter::Cache::beside(
+            self.dir.join("visgraat-filters"),
+        ));
     }
 
     pub fn num_docs(&self) -> u64 {
