@@ -106,23 +106,7 @@ impl Inotify {
 
     /// True when events are waiting (within `timeout`; None: as long as it takes).
     pub fn wait(&self, timeout: Option<Duration>) -> std::io::Result<bool> {
-        let mut poll = libc::pollfd {
-            fd: self.fd.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = timeout.map_or(-1, |t| i32::try_from(t.as_millis()).unwrap_or(i32::MAX));
-        loop {
-            // SAFETY: one valid pollfd, its count 1.
-            let n = unsafe { libc::poll(&mut poll, 1, ms) };
-            if n >= 0 {
-                return Ok(n > 0);
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(e);
-            }
-        }
+        Ok(readable(&[self.fd.as_raw_fd()], timeout)?[0])
     }
 
     /// Read every event waiting, without blocking, into `events`.
@@ -204,6 +188,33 @@ impl Inotify {
             if !self.wait(Some(settle))? {
                 return Ok(Some(events));
             }
+        }
+    }
+}
+
+/// Which of `fds` are readable, once one is or `timeout` passed (None: as long as it takes).
+pub fn readable(
+    fds: &[std::os::fd::RawFd],
+    timeout: Option<Duration>,
+) -> std::io::Result<Vec<bool>> {
+    let mut polls: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|&fd| libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        })
+        .collect();
+    let ms = timeout.map_or(-1, |t| i32::try_from(t.as_millis()).unwrap_or(i32::MAX));
+    loop {
+        // SAFETY: `polls` is valid for its length, which is its count.
+        let n = unsafe { libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, ms) };
+        if n >= 0 {
+            return Ok(polls.iter().map(|p| p.revents != 0).collect());
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
         }
     }
 }

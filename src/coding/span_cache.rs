@@ -67,12 +67,6 @@ impl CodedSpans {
     }
 }
 
-/// Every coding, as [`CodedSpans::load`] gives them.
-pub fn load(corpus: &Path, index_dir: &Path) -> (CodingSet, Vec<Error>) {
-    let (spans, problems) = CodedSpans::load(corpus, index_dir);
-    (spans.select(|_, _, _| true), problems)
-}
-
 /// The cache, when it exists, is whole, and every codings file has its stamp. The stat per
 /// file (none when a watcher answers for them) runs beside the check that the coding lines
 /// parse.
@@ -217,7 +211,7 @@ mod tests {
         let (corpus, index) = (dir.path(), dir.path().join("index"));
         let (from_files, problems) = CodingSet::load(corpus);
         assert!(problems.is_empty() && !from_files.codings.is_empty());
-        let (first, _) = load(corpus, &index);
+        let first = CodedSpans::load(corpus, &index).0.select(|_, _, _| true);
         assert!(index.join(FILE).exists(), "written on first use");
         let cached = load_cached(corpus, &index).expect("the cache holds");
         assert!(matches!(cached, CodedSpans::Cached { .. }));
@@ -254,7 +248,7 @@ mod tests {
     fn a_garbled_cache_is_not_used() {
         let dir = project();
         let (corpus, index) = (dir.path(), dir.path().join("index"));
-        let _ = load(corpus, &index);
+        let _ = CodedSpans::load(corpus, &index);
         let text = std::fs::read_to_string(index.join(FILE)).unwrap();
         // A span start that is no number (a hand edit, a cut write), on the last line.
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();

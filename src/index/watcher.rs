@@ -310,12 +310,12 @@ impl CorpusWatch {
             let wait = left.map_or(STOP_CHECK, |left| {
                 left.clamp(Duration::from_millis(1), STOP_CHECK)
             });
-            let (events_waiting, client_waiting) = poll_two(
-                self.inotify.as_raw_fd(),
-                listener.as_raw_fd(),
-                i32::try_from(wait.as_millis()).unwrap_or(i32::MAX),
+            let ready = crate::inotify::readable(
+                &[self.inotify.as_raw_fd(), listener.as_raw_fd()],
+                Some(wait),
             )
             .map_err(|e| Error::io(&self.root, e))?;
+            let (events_waiting, client_waiting) = (ready[0], ready[1]);
             if events_waiting {
                 let mut events = Events::default();
                 self.inotify
@@ -373,33 +373,6 @@ fn answer(stream: &UnixStream, digests: Digests) -> std::io::Result<()> {
         "{PROTOCOL} corpus {} codings {}",
         digests.corpus, digests.codings
     )
-}
-
-/// Wait for either descriptor to be readable (at most `ms` milliseconds).
-fn poll_two(a: i32, b: i32, ms: i32) -> std::io::Result<(bool, bool)> {
-    let mut fds = [
-        libc::pollfd {
-            fd: a,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            fd: b,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-    ];
-    loop {
-        // SAFETY: two valid pollfds, their count 2.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
-        if n >= 0 {
-            return Ok((fds[0].revents != 0, fds[1].revents != 0));
-        }
-        let e = std::io::Error::last_os_error();
-        if e.kind() != std::io::ErrorKind::Interrupted {
-            return Err(e);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -32,13 +32,45 @@ pub struct DiskWatch {
     codings_dir: PathBuf,
     project_files: [PathBuf; 4],
     inotify: Inotify,
-    /// Each counted item by path, and the three sums.
-    project: HashMap<PathBuf, u64>,
-    sources: HashMap<PathBuf, u64>,
-    codings_files: HashMap<PathBuf, u64>,
-    /// The codings directories' entries (the coders, and their files), counted in `project`.
-    entries: HashMap<PathBuf, u64>,
-    stamps: Stamps,
+    /// The project files, and the codings directories' entries (the coders, and their
+    /// files): together the `project` stamp.
+    project: Counted,
+    entries: Counted,
+    sources: Counted,
+    codings_files: Counted,
+}
+
+/// Items by path and their sum: a stamp kept current one item at a time.
+#[derive(Default)]
+struct Counted {
+    items: HashMap<PathBuf, u64>,
+    sum: u64,
+}
+
+impl Counted {
+    /// Count `path` as `item`, or no longer (None).
+    fn set(&mut self, path: &Path, item: Option<u64>) {
+        let old = match item {
+            Some(item) => self.items.insert(path.to_path_buf(), item),
+            None => self.items.remove(path),
+        };
+        self.sum = self
+            .sum
+            .wrapping_sub(old.unwrap_or(0))
+            .wrapping_add(item.unwrap_or(0));
+    }
+
+    /// Stop counting every path at or under `path`.
+    fn remove_under(&mut self, path: &Path) {
+        let sum = &mut self.sum;
+        self.items.retain(|p, item| {
+            let keep = !p.starts_with(path);
+            if !keep {
+                *sum = sum.wrapping_sub(*item);
+            }
+            keep
+        });
+    }
 }
 
 /// What watching could not do; the caller polls instead.
@@ -61,11 +93,10 @@ impl DiskWatch {
             codings_dir: crate::coding::codings_dir(corpus_root),
             project_files: stamps::project_files(corpus_root),
             inotify,
-            project: HashMap::new(),
-            sources: HashMap::new(),
-            codings_files: HashMap::new(),
-            entries: HashMap::new(),
-            stamps: Stamps::default(),
+            project: Counted::default(),
+            entries: Counted::default(),
+            sources: Counted::default(),
+            codings_files: Counted::default(),
         };
         watch.rescan()?;
         Ok(watch)
@@ -73,7 +104,11 @@ impl DiskWatch {
 
     /// The stamps as the watch knows them.
     pub fn stamps(&self) -> Stamps {
-        self.stamps
+        Stamps {
+            project: self.project.sum.wrapping_add(self.entries.sum),
+            codings_files: self.codings_files.sum,
+            sources: self.sources.sum,
+        }
     }
 
     /// Wait until something changed on disk (at most `timeout`; None: as long as it takes),
@@ -84,14 +119,14 @@ impl DiskWatch {
             .next_burst(timeout, SETTLE)
             .map_err(WatchError)?
         else {
-            return Ok(self.stamps);
+            return Ok(self.stamps());
         };
         if events.overflow {
             self.rescan()?;
         } else {
             self.apply(events.paths)?;
         }
-        Ok(self.stamps)
+        Ok(self.stamps())
     }
 
     /// Stat again what the events named. Paths that are gone are taken out first, so a
@@ -112,24 +147,15 @@ impl DiskWatch {
 
     /// Forget every item at or under `path`, and its watches.
     fn forget(&mut self, path: &Path) {
-        let under = |p: &Path| p.starts_with(path);
-        for (map, sum) in [
-            (&mut self.sources, &mut self.stamps.sources),
-            (&mut self.codings_files, &mut self.stamps.codings_files),
-            (&mut self.entries, &mut self.stamps.project),
+        for counted in [
+            &mut self.sources,
+            &mut self.codings_files,
+            &mut self.entries,
         ] {
-            map.retain(|p, item| {
-                let keep = !under(p);
-                if !keep {
-                    *sum = sum.wrapping_sub(*item);
-                }
-                keep
-            });
+            counted.remove_under(path);
         }
-        if let Some(item) = self.project.get_mut(path) {
-            let absent = stamps::project_item(path, None);
-            self.stamps.project = self.stamps.project.wrapping_sub(*item).wrapping_add(absent);
-            *item = absent;
+        if self.project.items.contains_key(path) {
+            self.set_project(path, None);
         }
         self.inotify.forget_under(path);
     }
@@ -175,11 +201,10 @@ impl DiskWatch {
     /// queue overflowed and events were lost).
     fn rescan(&mut self) -> Result<(), WatchError> {
         self.inotify.clear();
-        self.project.clear();
-        self.sources.clear();
-        self.codings_files.clear();
-        self.entries.clear();
-        self.stamps = Stamps::default();
+        self.project = Counted::default();
+        self.entries = Counted::default();
+        self.sources = Counted::default();
+        self.codings_files = Counted::default();
         let root = self.root.clone();
         self.add_watch(&root)?;
         for file in self.project_files.clone() {
@@ -233,31 +258,20 @@ impl DiskWatch {
     }
 
     fn set_project(&mut self, path: &Path, meta: Option<&std::fs::Metadata>) {
-        let item = stamps::project_item(path, meta);
-        let old = self.project.insert(path.to_path_buf(), item).unwrap_or(0);
-        self.stamps.project = self.stamps.project.wrapping_sub(old).wrapping_add(item);
+        self.project
+            .set(path, Some(stamps::project_item(path, meta)));
     }
 
     /// Count a file of a tree (None: it is no longer a file there).
     fn set_file(&mut self, path: &Path, tree: Tree, meta: Option<&std::fs::Metadata>) {
-        let (map, sum, ext) = match tree {
-            Tree::Sources => (&mut self.sources, &mut self.stamps.sources, "md"),
-            Tree::Codings => (
-                &mut self.codings_files,
-                &mut self.stamps.codings_files,
-                "toml",
-            ),
+        let (counted, ext) = match tree {
+            Tree::Sources => (&mut self.sources, "md"),
+            Tree::Codings => (&mut self.codings_files, "toml"),
         };
         let item = meta
             .filter(|m| !m.is_dir() && path.extension().is_some_and(|e| e == ext))
             .map(|m| stamps::file_item(path, m));
-        let old = match item {
-            Some(item) => map.insert(path.to_path_buf(), item),
-            None => map.remove(path),
-        };
-        *sum = sum
-            .wrapping_sub(old.unwrap_or(0))
-            .wrapping_add(item.unwrap_or(0));
+        counted.set(path, item);
     }
 
     /// Count a directory entry of the codings folder or of a coder's folder (what
@@ -275,15 +289,7 @@ impl DiskWatch {
             .ok()
             .zip(path.file_name())
             .map(|(meta, name)| stamps::entry_item(dir, name, meta.ino()));
-        let old = match item {
-            Some(item) => self.entries.insert(path.to_path_buf(), item),
-            None => self.entries.remove(path),
-        };
-        self.stamps.project = self
-            .stamps
-            .project
-            .wrapping_sub(old.unwrap_or(0))
-            .wrapping_add(item.unwrap_or(0));
+        self.entries.set(path, item);
     }
 }
 
