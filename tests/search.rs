@@ -284,6 +284,70 @@ fn a_search_over_grouped_codings_answers_as_over_the_plain_ones() {
     );
 }
 
+/// A coding filter asked again of the same snapshot reuses its selection; a new snapshot
+/// (a coding written, removed or changed) is selected anew, so a filter never answers from
+/// codings that are gone.
+#[test]
+fn a_filter_over_a_new_snapshot_sees_its_codings() {
+    use std::sync::Arc;
+    use visgraat::coding::by_source::IndexedCodings;
+    use visgraat::corpus::level::Level;
+    use visgraat::index::search::Request;
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    let config = visgraat::config::Config::load(&p.path().join("config.toml")).unwrap();
+    let ws = visgraat::workspace::Workspace::open(config).unwrap();
+    let searcher = ws.searcher().unwrap();
+    let request = Request {
+        query: "studenten OR docenten OR werkdruk".into(),
+        level: Some(Level::parse("team").unwrap()),
+        limit: 200,
+        ..Request::default()
+    };
+    let keys = |hits: Vec<visgraat::index::search::Hit>| -> Vec<String> {
+        hits.into_iter().map(|h| h.key).collect()
+    };
+    let first = IndexedCodings::new(Arc::new(ws.codings.clone()));
+    let before = keys(
+        searcher
+            .search_indexed(&request, &first, &ws.corpus.codebook)
+            .unwrap(),
+    );
+    let again = keys(
+        searcher
+            .search_indexed(&request, &first, &ws.corpus.codebook)
+            .unwrap(),
+    );
+    assert!(!before.is_empty(), "the shipped codings code team factors");
+    assert_eq!(again, before);
+    // The next snapshot without the team codings: the filter finds nothing any more.
+    let mut fewer = ws.codings.clone();
+    fewer.codings.retain(|placed| {
+        ws.corpus
+            .codebook
+            .code(&placed.coding.code)
+            .is_none_or(|code| code.level != request.level)
+    });
+    assert!(fewer.codings.len() < ws.codings.codings.len());
+    let second = IndexedCodings::new(Arc::new(fewer.clone()));
+    let after = searcher
+        .search_indexed(&request, &second, &ws.corpus.codebook)
+        .unwrap();
+    let plain = searcher
+        .search(&request, &fewer, &ws.corpus.codebook)
+        .unwrap();
+    assert!(after.is_empty(), "{:?}", keys(after));
+    assert!(plain.is_empty());
+    // And back: the first snapshot again is selected anew and finds them again.
+    let third = IndexedCodings::new(Arc::new(ws.codings.clone()));
+    let back = keys(
+        searcher
+            .search_indexed(&request, &third, &ws.corpus.codebook)
+            .unwrap(),
+    );
+    assert_eq!(back, before);
+}
+
 /// A search with a coding filter reads only the coded spans it needs (the filter's, then its
 /// hits' sources') and keeps the passages a filter selects beside the index, yet each hit
 /// carries every code on its passage, as without the filter — also when what was kept is

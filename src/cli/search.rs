@@ -11,7 +11,7 @@ use crate::corpus::codebook::{Codebook, Valence};
 use crate::corpus::quotes::Voice;
 use crate::corpus::source::SourceKind;
 use crate::error::Error;
-use crate::index::search::{Request, attach_codes, selects};
+use crate::index::search::{Request, Selection, attach_codes};
 use crate::workspace::{self};
 
 use super::{
@@ -90,7 +90,8 @@ pub(super) fn search(
             searcher.keep_filter_sets_on_disk();
             let (spans, problems) = CodedSpans::load(&config.corpus, &config.index);
             warn_problems(&problems);
-            let selected = spans.select(|coder, _, code| selects(&request, &codebook, coder, code));
+            let selection = Selection::of(&request, &codebook);
+            let selected = spans.select(|coder, _, code| selection.selects(coder, code));
             let mut hits = healing_search(config, searcher, bar, |s| {
                 s.search(&request, &selected, &codebook)
             })?;

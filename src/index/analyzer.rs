@@ -7,8 +7,8 @@
 //! The analyzers share the chain. `nl_text` indexes the text field: every word's exact
 //! (folded) form, and at the same position, where the stem differs, the stem marked with
 //! [`STEM_MARK`] — one positional field serves exact words, stems, exact and stemmed phrases.
-//! `nl_stem` and `nl_exact` analyse queries and highlight; `nl_tail` writes stems backwards,
-//! so that a prefix query finds the compounds a word ends (welzijn → docentenwelzijn).
+//! `nl_stem` and `nl_exact` analyse queries and highlight. The compounds a word ends
+//! (welzijn → docentenwelzijn) are looked up in the text field's terms (`index::tails`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -21,7 +21,6 @@ use tantivy::tokenizer::{
 
 pub const STEM: &str = "nl_stem";
 pub const EXACT: &str = "nl_exact";
-pub const TAIL: &str = "nl_tail";
 pub const TEXT: &str = "nl_text";
 
 /// Marks a stem token in the text field. No word token holds it (the tokenizer keeps letters
@@ -61,7 +60,7 @@ thread_local! {
 
 /// Words stemmed on this thread, by word: text is Zipf-distributed, so most tokens are
 /// words seen before, and a lookup costs far less than stemming again (the build looks up
-/// every token twice: text and tail). Bounded: cleared when full.
+/// every token once, and the query side the same few words again). Bounded: cleared when full.
 const STEM_CACHE_WORDS: usize = 200_000;
 
 thread_local! {
@@ -126,7 +125,6 @@ fn stem_into(word: &str, out: &mut String) {
 pub fn register(manager: &tantivy::tokenizer::TokenizerManager) {
     manager.register(STEM, stem_analyzer());
     manager.register(EXACT, exact_analyzer());
-    manager.register(TAIL, tail_analyzer());
     manager.register(TEXT, text_analyzer());
 }
 
@@ -154,17 +152,6 @@ pub fn text_analyzer() -> TextAnalyzer {
 
 pub fn exact_analyzer() -> TextAnalyzer {
     base().filter(AsciiFoldingFilter).build()
-}
-
-pub fn tail_analyzer() -> TextAnalyzer {
-    base()
-        .filter(MapToken(stem_into))
-        .filter(AsciiFoldingFilter)
-        // Only a stem longer than the shortest word that looks for its compounds can be such
-        // a compound; the short, frequent function words would be most of this field.
-        .filter(KeepLonger(crate::index::snippet::MIN_TAIL_CHARS))
-        .filter(MapToken(reverse_into))
-        .build()
 }
 
 /// A token filter that follows each (lowercased) word with its marked stem, at the word's
@@ -230,68 +217,6 @@ impl<T: TokenStream> TokenStream for ExactAndStemStream<T> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
-}
-
-/// A token filter that drops tokens of at most `n` chars.
-#[derive(Clone, Copy)]
-pub struct KeepLonger(usize);
-
-impl TokenFilter for KeepLonger {
-    type Tokenizer<T: Tokenizer> = KeepLongerTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> KeepLongerTokenizer<T> {
-        KeepLongerTokenizer {
-            inner: tokenizer,
-            n: self.0,
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct KeepLongerTokenizer<T> {
-    inner: T,
-    n: usize,
-}
-
-impl<T: Tokenizer> Tokenizer for KeepLongerTokenizer<T> {
-    type TokenStream<'a> = KeepLongerTokenStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        KeepLongerTokenStream {
-            tail: self.inner.token_stream(text),
-            n: self.n,
-        }
-    }
-}
-
-pub struct KeepLongerTokenStream<T> {
-    tail: T,
-    n: usize,
-}
-
-impl<T: TokenStream> TokenStream for KeepLongerTokenStream<T> {
-    fn advance(&mut self) -> bool {
-        while self.tail.advance() {
-            let text = &self.tail.token().text;
-            // Fewer bytes than n + 1 means fewer chars too: skip the count then.
-            if text.len() > self.n && text.chars().count() > self.n {
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-fn reverse_into(text: &str, out: &mut String) {
-    out.extend(text.chars().rev());
 }
 
 /// The tokens of `text` under `analyzer`, with their byte offsets in `text`.
@@ -424,14 +349,5 @@ mod tests {
             (marked("financieel"), 2),
         ];
         assert_eq!(t, expected);
-    }
-
-    #[test]
-    fn tail_reverses_folded_stems() {
-        let t: Vec<String> = tokens(&mut tail_analyzer(), "Docentenwelzijn")
-            .into_iter()
-            .map(|t| t.text)
-            .collect();
-        assert_eq!(t, ["njizlewnetnecod"]);
     }
 }

@@ -350,7 +350,6 @@ fn update_inner(
                 fields.title => code.label.as_str(),
                 fields.kind => code.group.as_str(),
                 fields.note.text => format!("{}\n{}", code.label, code.definition),
-                fields.note.tail => format!("{}\n{}", code.label, code.definition),
             ))
             .map_err(|e| index_error(dir, e))?;
         }
@@ -384,7 +383,6 @@ fn update_inner(
                 fields.kind => memo.target.split(':').next().unwrap_or_default(),
                 fields.speaker => memo.author.as_str(),
                 fields.note.text => memo.text.as_str(),
-                fields.note.tail => memo.text.as_str(),
             ))
             .map_err(|e| index_error(dir, e))?;
         }
@@ -405,6 +403,13 @@ fn update_inner(
     // What the TUI's first frame shows, while this corpus is loaded anyway.
     super::catalogue::save(corpus, dir)?;
     let reader = index.reader().map_err(|e| index_error(dir, e))?;
+    // The compounds a word ends, per new segment (its terms reversed), so that no search
+    // has to build them.
+    super::tails::keep_for(
+        dir,
+        &reader.searcher(),
+        &[fields.passage.text, fields.note.text],
+    );
     report.documents = reader.searcher().num_docs();
     Ok(report)
 }
@@ -467,7 +472,6 @@ fn add_source(
             f.start => seg.start as u64,
             f.end => seg.end as u64,
             f.passage.text => seg.text.as_str(),
-            f.passage.tail => seg.text.as_str(),
         );
         if let Some(case) = corpus.case_of(src, seg) {
             d.add_text(f.case, case);
@@ -498,7 +502,6 @@ fn add_source(
             f.start => quote.start as u64,
             f.end => quote.end as u64,
             f.note.text => quote.text.as_str(),
-            f.note.tail => quote.text.as_str(),
         );
         if let Some(seg) = seg {
             d.add_u64(f.ordinal, u64::from(seg.ordinal));

@@ -1,12 +1,13 @@
-//! From a parsed user query to a tantivy query over one family of text fields (passages, or
-//! quotes, codes and memos). The text field holds each word's exact form and, where it
+//! From a parsed user query to a tantivy query over one text field (passages, or quotes,
+//! codes and memos). The text field holds each word's exact form and, where it
 //! differs, its marked stem at the same position (`analyzer::text_analyzer`). A word is its
 //! exact form (boosted) or its stem — a union of terms, which tantivy answers with block-max
-//! WAND when the word stands alone — and, in the second phase only, the compounds it ends.
+//! WAND when the word stands alone — and, in the last phase only, the compounds it ends
+//! (looked up among the field's terms: `index::tails`).
 //! Phrases match exact forms (boosted) or stems in order.
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyzer;
@@ -15,8 +16,8 @@ use super::schema::TextFields;
 use super::snippet::{Highlighter, MIN_TAIL_CHARS};
 use super::stem_phrase::{Position, StemPhraseQuery};
 
-/// At most this many compounds per word (by term order) take part through the tail field.
-const MAX_TAIL_EXPANSIONS: u32 = 1000;
+/// At most this many compounds per word (by reversed term order) take part.
+pub const MAX_TAIL_EXPANSIONS: usize = 1000;
 
 /// How much more an exact form counts than another form of its stem.
 const EXACT_BOOST: f32 = 3.0;
@@ -30,6 +31,8 @@ pub struct Compiler<'a> {
     pub all_of_type: Term,
     /// Whether words also match the compounds they end (the last phase).
     pub tails: bool,
+    /// The text field's terms that may be compounds ending in a stem (`index::tails`).
+    pub compounds: &'a dyn Fn(&str) -> Vec<String>,
     /// Whether a word matches its exact form only (the first phase); an excluded word still
     /// excludes all its forms, so the first phase finds a subset of the next.
     pub exact_only: bool,
@@ -125,12 +128,12 @@ impl Compiler<'_> {
         // Excluding a word excludes its compounds too, in both phases, so the first phase's
         // hits are always hits of the whole query.
         if (self.tails || negated) && long {
-            // Compounds ending in the word: their reversed stems start with the reversed
-            // stem (a term-range scan, no automaton to build).
-            let reversed: String = stem.chars().rev().collect();
-            let mut tail = PhrasePrefixQuery::new(vec![Term::from_field_text(f.tail, &reversed)]);
-            tail.set_max_expansions(MAX_TAIL_EXPANSIONS);
-            should.push((Occur::Should, boosted(Box::new(tail), 0.3)));
+            let compounds = (self.compounds)(stem);
+            if !compounds.is_empty() {
+                let terms = compounds.iter().map(|t| Term::from_field_text(f.text, t));
+                let set: Box<dyn Query> = Box::new(TermSetQuery::new(terms));
+                should.push((Occur::Should, boosted(set, 0.3)));
+            }
         }
         Box::new(BooleanQuery::new(should))
     }
@@ -257,25 +260,24 @@ mod tests {
             "text",
             positional(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions),
         );
-        let tail = b.add_text_field(
-            "text_tail",
-            positional(analyzer::TAIL, IndexRecordOption::Basic),
-        );
         let doc_type = b.add_text_field("doc_type", STRING);
         let index = Index::create_in_ram(b.build());
         analyzer::register(index.tokenizers());
         let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
         for t in texts {
             writer
-                .add_document(doc!(text => *t, tail => *t, doc_type => "segment"))
+                .add_document(doc!(text => *t, doc_type => "segment"))
                 .unwrap();
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
+        let tails = crate::index::tails::Tails::default();
+        let compounds = |stem: &str| tails.compounds(&searcher, text, stem, MAX_TAIL_EXPANSIONS);
         let query = Compiler {
-            text: TextFields { text, tail },
+            text: TextFields { text },
             all_of_type: Term::from_field_text(doc_type, "segment"),
             tails: false,
+            compounds: &compounds,
             exact_only,
             highlighter: &mut Highlighter::default(),
         }

@@ -13,6 +13,7 @@ pub mod search;
 pub mod snippet;
 pub mod span_filter;
 pub mod stem_phrase;
+pub mod tails;
 pub mod watcher;
 
 use std::path::Path;
@@ -38,12 +39,8 @@ pub(crate) fn fields(index: &Index) -> Result<Fields> {
             message: format!("field {name} missing: rebuild with `visgraat index --rebuild`"),
         })
     };
-    let text_fields = |names: [&str; 2]| -> Result<schema::TextFields> {
-        Ok(schema::TextFields {
-            text: get(names[0])?,
-            tail: get(names[1])?,
-        })
-    };
+    let text_fields =
+        |name: &str| -> Result<schema::TextFields> { Ok(schema::TextFields { text: get(name)? }) };
     Ok(Fields {
         doc_type: get("doc_type")?,
         key: get("key")?,
@@ -60,7 +57,7 @@ pub(crate) fn fields(index: &Index) -> Result<Fields> {
         ordinal: get("ordinal")?,
         start: get("start")?,
         end: get("end")?,
-        passage: text_fields(schema::PASSAGE_FIELDS)?,
-        note: text_fields(schema::NOTE_FIELDS)?,
+        passage: text_fields(schema::PASSAGE_FIELD)?,
+        note: text_fields(schema::NOTE_FIELD)?,
     })
 }

@@ -19,7 +19,7 @@ pub const CODE: &str = "code";
 pub const MEMO: &str = "memo";
 
 /// Bump when the schema or what goes into documents changes: a new fingerprint rebuilds.
-const SCHEMA_VERSION: &str = "visgraat-schema-5";
+const SCHEMA_VERSION: &str = "visgraat-schema-6";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -44,19 +44,18 @@ pub struct Fields {
     pub note: TextFields,
 }
 
-/// One document's text: one positional field and the compound tails.
+/// One document's text: one positional field. The compounds a word ends are looked up in
+/// its terms at query time (`index::tails`).
 #[derive(Debug, Clone, Copy)]
 pub struct TextFields {
     /// Exact (folded) forms and, at the same positions, marked stems where they differ
     /// (`analyzer::text_analyzer`); the stored text.
     pub text: Field,
-    /// Reversed stems longer than four chars: the compounds a word ends.
-    pub tail: Field,
 }
 
-/// The names of a text family's fields (text, tail).
-pub const PASSAGE_FIELDS: [&str; 2] = ["text", "text_tail"];
-pub const NOTE_FIELDS: [&str; 2] = ["note_text", "note_tail"];
+/// The name of a text family's field.
+pub const PASSAGE_FIELD: &str = "text";
+pub const NOTE_FIELD: &str = "note_text";
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -67,19 +66,14 @@ pub fn build() -> (Schema, Fields) {
                 .set_index_option(record),
         )
     };
-    let mut text_fields = |names: [&str; 2]| TextFields {
+    let mut text_field = |name: &str| TextFields {
         text: b.add_text_field(
-            names[0],
+            name,
             text_opts(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions).set_stored(),
         ),
-        // Matched as a set of terms with a constant score: no frequencies needed.
-        tail: b.add_text_field(
-            names[1],
-            text_opts(analyzer::TAIL, IndexRecordOption::Basic),
-        ),
     };
-    let passage = text_fields(PASSAGE_FIELDS);
-    let note = text_fields(NOTE_FIELDS);
+    let passage = text_field(PASSAGE_FIELD);
+    let note = text_field(NOTE_FIELD);
     // Only the fields a query or a deletion looks up are indexed (key, code, start and end
     // are read from the document or the fast fields, never searched).
     let fields = Fields {

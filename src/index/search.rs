@@ -2,8 +2,9 @@
 //! and coder filters come from the in-memory codings (never from the index): they become
 //! the set of passages whose span overlaps a matching coding.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -16,6 +17,7 @@ use super::compile::{self, Compiler, term};
 use super::query;
 use super::schema::{self, Fields};
 use super::snippet::{self, Highlighter};
+use super::span_filter::{PreparedSpans, SpanFilter};
 use super::{analyzer, index_error};
 use crate::coding::by_source::IndexedCodings;
 use crate::coding::{CodingSet, Placed};
@@ -85,6 +87,8 @@ pub struct Searcher {
     reader: IndexReader,
     fields: Fields,
     span_cache: std::sync::Arc<super::span_filter::Cache>,
+    tails: super::tails::Tails,
+    selected: Mutex<SelectedSpans>,
 }
 
 pub const SNIPPET_CHARS: usize = 220;
@@ -106,6 +110,8 @@ impl Searcher {
             reader,
             fields,
             span_cache: Default::default(),
+            tails: super::tails::Tails::beside(dir),
+            selected: Mutex::default(),
         })
     }
 
@@ -132,7 +138,10 @@ impl Searcher {
         codings: &CodingSet,
         codebook: &Codebook,
     ) -> Result<Vec<Hit>> {
-        let mut hits = self.search_passages(req, codings, codebook)?;
+        let selected = req
+            .filters_codings()
+            .then(|| Selection::of(req, codebook).spans(codings));
+        let mut hits = self.search_passages(req, selected)?;
         attach_codes(&mut hits, codings, codebook, req.coder.as_deref());
         Ok(hits)
     }
@@ -146,7 +155,14 @@ impl Searcher {
         codings: &IndexedCodings,
         codebook: &Codebook,
     ) -> Result<Vec<Hit>> {
-        let mut hits = self.search_passages(req, codings.set(), codebook)?;
+        let selected = req.filters_codings().then(|| {
+            let selection = Selection::of(req, codebook);
+            match self.selected.lock() {
+                Ok(mut memo) => memo.get(codings.set(), &selection),
+                Err(_) => selection.spans(codings.set()),
+            }
+        });
+        let mut hits = self.search_passages(req, selected)?;
         attach_grouped(
             &mut hits,
             |source| codings.of_source(source).collect(),
@@ -156,13 +172,9 @@ impl Searcher {
         Ok(hits)
     }
 
-    /// The hits of a search, without their codes (`codings` serve the coding filters).
-    fn search_passages(
-        &self,
-        req: &Request,
-        codings: &CodingSet,
-        codebook: &Codebook,
-    ) -> Result<Vec<Hit>> {
+    /// The hits of a search, without their codes; `selected`: the spans of the codings its
+    /// coding filters select.
+    fn search_passages(&self, req: &Request, selected: Option<PreparedSpans>) -> Result<Vec<Hit>> {
         let node = query::parse(&req.query.nfc().collect::<String>())?;
         let f = &self.fields;
         let doc_type = if req.codes {
@@ -180,6 +192,11 @@ impl Searcher {
         } else {
             f.note
         };
+        let searcher = self.reader.searcher();
+        let compounds = |stem: &str| {
+            self.tails
+                .compounds(&searcher, text.text, stem, compile::MAX_TAIL_EXPANSIONS)
+        };
         let mut highlighter = Highlighter::default();
         let nothing =
             || Error::Query("nothing to search for: the query has no letters or digits".into());
@@ -192,6 +209,7 @@ impl Searcher {
                 text,
                 all_of_type: Term::from_field_text(f.doc_type, doc_type),
                 tails,
+                compounds: &compounds,
                 exact_only,
                 highlighter,
             }
@@ -221,23 +239,19 @@ impl Searcher {
         if let Some(voice) = req.voice {
             filters.push((Occur::Must, term(f.voice, voice.as_str())));
         }
-        let selected = req
-            .filters_codings()
-            .then(|| select_codings(req, codings, codebook));
         if let Some(selected) = selected {
             if selected.is_empty() {
                 return Ok(Vec::new());
             }
             filters.push((
                 Occur::Must,
-                Box::new(super::span_filter::SpanFilter::new(
-                    selected,
+                Box::new(SpanFilter::new(
+                    &selected,
                     f.source,
                     self.span_cache.clone(),
                 )),
             ));
         }
-        let searcher = self.reader.searcher();
         let limit = req.limit.max(1);
         let run = |user: Box<dyn Query>| -> Result<Vec<(f32, tantivy::DocAddress)>> {
             let collector = TopDocs::with_limit(limit).order_by_score();
@@ -390,35 +404,81 @@ fn attach_grouped<'a>(
     }
 }
 
-/// True when a coding by `coder` with `code` is one the request's coding filters select.
-pub fn selects(req: &Request, codebook: &Codebook, coder: &str, code: &str) -> bool {
-    if req.coder.as_deref().is_some_and(|c| c != coder)
-        || req.code.as_deref().is_some_and(|c| c != code)
-    {
-        return false;
-    }
-    if req.level.is_none() && req.valence.is_none() {
-        return true;
-    }
-    codebook.code(code).is_some_and(|code| {
-        (req.level.is_none() || code.level == req.level)
-            && (req.valence.is_none() || code.valence == req.valence)
-    })
+/// What decides which codings a request's coding filters select: the coder, the code and,
+/// for a factor or valence, the code book's codes that have it — so the book is read once
+/// per request, not once per coding. Equal selections select the same codings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Selection {
+    coder: Option<String>,
+    code: Option<String>,
+    /// The ids of the codes with the asked factor and valence; None when neither is asked.
+    of_factor: Option<BTreeSet<String>>,
 }
 
-/// The codings a request selects, as coded spans per source.
-fn select_codings(
-    req: &Request,
-    codings: &CodingSet,
-    codebook: &Codebook,
-) -> BTreeMap<String, Vec<(usize, usize)>> {
-    let mut out: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    for placed in codings.codings.iter().filter(|c| !c.coding.orphaned) {
-        if selects(req, codebook, &placed.coder, &placed.coding.code) {
-            out.entry(placed.source.clone())
-                .or_default()
-                .push((placed.coding.start, placed.coding.end));
+impl Selection {
+    pub fn of(req: &Request, codebook: &Codebook) -> Selection {
+        let of_factor = (req.level.is_some() || req.valence.is_some()).then(|| {
+            codebook
+                .codes
+                .iter()
+                .filter(|code| {
+                    (req.level.is_none() || code.level == req.level)
+                        && (req.valence.is_none() || code.valence == req.valence)
+                })
+                .map(|code| code.id.clone())
+                .collect()
+        });
+        Selection {
+            coder: req.coder.clone(),
+            code: req.code.clone(),
+            of_factor,
         }
     }
-    out
+
+    /// True when a coding by `coder` with `code` is one of those selected.
+    pub fn selects(&self, coder: &str, code: &str) -> bool {
+        self.coder.as_deref().is_none_or(|c| c == coder)
+            && self.code.as_deref().is_none_or(|c| c == code)
+            && self.of_factor.as_ref().is_none_or(|ids| ids.contains(code))
+    }
+
+    /// The coded spans per source of the codings selected.
+    fn spans(&self, codings: &CodingSet) -> PreparedSpans {
+        let mut out: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+        for placed in codings.codings.iter().filter(|c| !c.coding.orphaned) {
+            if self.selects(&placed.coder, &placed.coding.code) {
+                out.entry(placed.source.clone())
+                    .or_default()
+                    .push((placed.coding.start, placed.coding.end));
+            }
+        }
+        PreparedSpans::new(out)
+    }
+}
+
+/// The spans of the selections asked of one codings snapshot: a filter typed again and again
+/// (the TUI's search line) is selected once. Holds the snapshot, so it is never taken for a
+/// newer one at the same address.
+#[derive(Default)]
+struct SelectedSpans {
+    of: Option<Arc<CodingSet>>,
+    spans: HashMap<Selection, PreparedSpans>,
+}
+
+impl SelectedSpans {
+    /// Enough for the filters of a session; past it, start again.
+    const MAX: usize = 64;
+
+    fn get(&mut self, snapshot: &Arc<CodingSet>, selection: &Selection) -> PreparedSpans {
+        if !self.of.as_ref().is_some_and(|of| Arc::ptr_eq(of, snapshot))
+            || self.spans.len() >= Self::MAX
+        {
+            self.of = Some(snapshot.clone());
+            self.spans.clear();
+        }
+        self.spans
+            .entry(selection.clone())
+            .or_insert_with(|| selection.spans(snapshot))
+            .clone()
+    }
 }

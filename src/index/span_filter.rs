@@ -128,6 +128,32 @@ fn prune(dir: &std::path::Path, max: usize) {
     }
 }
 
+/// Coded spans sorted, with the key their matched sets are kept under: made once per
+/// selection, however many searches ask for it.
+#[derive(Debug, Clone)]
+pub struct PreparedSpans {
+    spans: Arc<Spans>,
+    key: u64,
+}
+
+impl PreparedSpans {
+    pub fn new(mut spans: Spans) -> PreparedSpans {
+        for list in spans.values_mut() {
+            list.sort_unstable();
+        }
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        spans.hash(&mut hasher);
+        PreparedSpans {
+            spans: Arc::new(spans),
+            key: hasher.finish(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SpanFilter {
     spans: Arc<Spans>,
@@ -137,15 +163,10 @@ pub struct SpanFilter {
 }
 
 impl SpanFilter {
-    pub fn new(mut spans: Spans, source: Field, cache: Arc<Cache>) -> SpanFilter {
-        for list in spans.values_mut() {
-            list.sort_unstable();
-        }
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        spans.hash(&mut hasher);
+    pub fn new(spans: &PreparedSpans, source: Field, cache: Arc<Cache>) -> SpanFilter {
         SpanFilter {
-            spans: Arc::new(spans),
-            key: hasher.finish(),
+            spans: spans.spans.clone(),
+            key: spans.key,
             source,
             cache,
         }
