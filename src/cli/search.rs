@@ -91,9 +91,9 @@ pub(super) fn search(
             let (spans, problems) = CodedSpans::load(&config.corpus, &config.index);
             warn_problems(&problems);
             let selection = Selection::of(&request, &codebook);
-            let selected = spans.select(|coder, _, code| selection.selects(coder, code));
+            let selected = spans.spans(|coder, _, code| selection.selects(coder, code));
             let mut hits = healing_search(config, searcher, bar, |s| {
-                s.search(&request, &selected, &codebook)
+                s.search_spans(&request, selected.clone())
             })?;
             let sources: std::collections::HashSet<&str> =
                 hits.iter().map(|h| h.source.as_str()).collect();

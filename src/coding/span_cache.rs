@@ -9,9 +9,10 @@ use std::path::Path;
 use super::{Coding, CodingSet, Placed};
 use crate::error::Error;
 use crate::index::freshness::{CODINGS, TreeStamps};
+use crate::index::span_filter::{PreparedSpans, Spans};
 
 const FILE: &str = "visgraat-coded-spans";
-const HEADER: &str = "visgraat-coded-spans 1";
+const HEADER: &str = "visgraat-coded-spans 2";
 
 /// The coded spans of a project, for filtering: the cache's lines when no codings file
 /// changed since it was written, else every codings file read (and the cache written for
@@ -21,7 +22,8 @@ pub enum CodedSpans {
     /// The cache's text and where its coding lines start.
     Cached {
         text: String,
-        codings_at: usize,
+        /// Every coding line, parsed once (where its fields lie in `text`).
+        lines: Vec<SpanLine>,
     },
     Read(CodingSet),
 }
@@ -60,63 +62,149 @@ impl CodedSpans {
                     .collect(),
                 ..CodingSet::default()
             },
-            CodedSpans::Cached { text, codings_at } => {
-                parse_spans(&text[*codings_at..], keep).unwrap_or_default()
-            }
+            CodedSpans::Cached { text, lines } => select_lines(text, lines, keep),
         }
     }
 }
 
+impl CodedSpans {
+    /// The spans, per source, of the codings for which `keep(coder, source, code)` holds and
+    /// that are not orphaned: what a coding filter selects, with no coding built.
+    pub fn spans(&self, keep: impl Fn(&str, &str, &str) -> bool) -> PreparedSpans {
+        let mut out: Spans = Spans::new();
+        let mut add = |source: &str, span: (usize, usize)| match out.get_mut(source) {
+            Some(list) => list.push(span),
+            None => {
+                out.insert(source.to_string(), vec![span]);
+            }
+        };
+        match self {
+            CodedSpans::Read(set) => {
+                for p in set.codings.iter().filter(|p| !p.coding.orphaned) {
+                    if keep(&p.coder, &p.source, &p.coding.code) {
+                        add(&p.source, (p.coding.start, p.coding.end));
+                    }
+                }
+            }
+            CodedSpans::Cached { text, lines } => {
+                for line in lines.iter().filter(|l| !l.orphaned) {
+                    let source = &text[line.source.clone()];
+                    if keep(&text[line.coder.clone()], source, &text[line.code.clone()]) {
+                        add(source, (line.start, line.end));
+                    }
+                }
+            }
+        }
+        PreparedSpans::new(out)
+    }
+}
+
 /// The cache, when it exists, is whole, and every codings file has its stamp. The stat per
-/// file (none when a watcher answers for them) runs beside the check that the coding lines
-/// parse.
+/// file (none when a watcher answers for the digest in the cache's header: the files' lines
+/// are then not even parsed) runs beside the check that the coding lines parse.
 fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodedSpans> {
     let text = std::fs::read_to_string(index_dir.join(FILE)).ok()?;
     let mut lines = text.lines();
     if lines.next()? != HEADER {
         return None;
     }
-    let mut stamps = TreeStamps::default();
-    let mut codings_at = text.len();
-    let mut at = HEADER.len() + 1;
+    let digest_line = lines.next()?;
+    let digest = u64::from_str_radix(digest_line.strip_prefix("digest ")?, 16).ok()?;
+    // The directories' lines, then the files', then the codings'.
+    let mut dirs = TreeStamps::default();
+    let mut at = HEADER.len() + 1 + digest_line.len() + 1;
     for line in lines {
-        if !stamps.read_line(line)? {
-            codings_at = at;
+        if !line.starts_with("d ") {
             break;
         }
+        dirs.read_line(line)?;
         at += line.len() + 1;
     }
-    stamps.finish_reading();
-    if !stamps.dirs_match(corpus, CODINGS) {
+    dirs.finish_reading();
+    let files_at = at.min(text.len());
+    let codings_at = if text[files_at..].starts_with("c\t") {
+        files_at
+    } else {
+        text[files_at..]
+            .find("\nc\t")
+            .map_or(text.len(), |i| files_at + i + 1)
+    };
+    if !dirs.dirs_match(corpus, CODINGS) {
         return None;
     }
-    std::thread::scope(|scope| {
+    let parsed = std::thread::scope(|scope| {
         // A watcher that answers for the files' stamps spares the stat per file.
         let check = scope.spawn(|| {
-            crate::index::watcher::ask(corpus).is_some_and(|d| d.codings == stamps.files_digest())
-                || stamps.files_match(corpus, CODINGS)
+            if crate::index::watcher::ask(corpus).is_some_and(|d| d.codings == digest) {
+                return true;
+            }
+            let mut stamps = dirs.clone();
+            for line in text[files_at..codings_at].lines() {
+                if stamps.read_line(line) != Some(true) {
+                    return false;
+                }
+            }
+            stamps.finish_reading();
+            stamps.files_digest() == digest && stamps.files_match(corpus, CODINGS)
         });
         // A garbled line (a cut or hand-edited cache) refuses the whole cache.
-        let whole = parse_spans(&text[codings_at.min(text.len())..], |_, _, _| false).is_some();
-        (check.join().unwrap_or(false) && whole).then_some(())
+        let parsed = parse_lines(&text, codings_at);
+        check.join().unwrap_or(false).then_some(parsed)?
     })?;
     Some(CodedSpans::Cached {
-        codings_at: codings_at.min(text.len()),
         text,
+        lines: parsed,
     })
 }
 
-/// The coding lines of the cache for which `keep(coder, source, code)` holds; None when a
-/// line is garbled.
-fn parse_spans(lines: &str, keep: impl Fn(&str, &str, &str) -> bool) -> Option<CodingSet> {
-    let created: toml::value::Datetime = "1970-01-01".parse().ok()?;
-    let mut set = CodingSet::default();
-    for line in lines.lines() {
+/// One coding line of the cache: where its coder, source and code lie in the cache's text,
+/// and its span.
+#[derive(Debug)]
+pub struct SpanLine {
+    coder: std::ops::Range<usize>,
+    source: std::ops::Range<usize>,
+    code: std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+    orphaned: bool,
+}
+
+/// The coding lines of the cache from `at` on; None when one is garbled.
+fn parse_lines(text: &str, at: usize) -> Option<Vec<SpanLine>> {
+    let mut out = Vec::new();
+    for line in text.get(at..)?.split_terminator('\n') {
+        let range = |field: &str| {
+            let from = field.as_ptr() as usize - text.as_ptr() as usize;
+            from..from + field.len()
+        };
         let mut fields = line.strip_prefix("c\t")?.split('\t');
         let (coder, source, code) = (fields.next()?, fields.next()?, fields.next()?);
-        let start = fields.next()?.parse().ok()?;
-        let end = fields.next()?.parse().ok()?;
-        let orphaned = fields.next()? == "1";
+        out.push(SpanLine {
+            coder: range(coder),
+            source: range(source),
+            code: range(code),
+            start: fields.next()?.parse().ok()?,
+            end: fields.next()?.parse().ok()?,
+            orphaned: fields.next()? == "1",
+        });
+    }
+    Some(out)
+}
+
+/// The coding lines for which `keep(coder, source, code)` holds, as codings.
+fn select_lines(
+    text: &str,
+    lines: &[SpanLine],
+    keep: impl Fn(&str, &str, &str) -> bool,
+) -> CodingSet {
+    let created: toml::value::Datetime = "1970-01-01".parse().expect("a date");
+    let mut set = CodingSet::default();
+    for line in lines {
+        let (coder, source, code) = (
+            &text[line.coder.clone()],
+            &text[line.source.clone()],
+            &text[line.code.clone()],
+        );
         if !keep(coder, source, code) {
             continue;
         }
@@ -126,12 +214,12 @@ fn parse_spans(lines: &str, keep: impl Fn(&str, &str, &str) -> bool) -> Option<C
             coding: Coding {
                 id: String::new(),
                 code: code.to_string(),
-                start,
-                end,
+                start: line.start,
+                end: line.end,
                 quote: String::new(),
                 memo: String::new(),
                 created,
-                orphaned,
+                orphaned: line.orphaned,
                 prefix: String::new(),
                 suffix: String::new(),
                 original_quote: None,
@@ -139,12 +227,12 @@ fn parse_spans(lines: &str, keep: impl Fn(&str, &str, &str) -> bool) -> Option<C
             },
         });
     }
-    Some(set)
+    set
 }
 
 fn save(index_dir: &Path, stamps: &TreeStamps, set: &CodingSet) -> crate::error::Result<()> {
     use std::fmt::Write;
-    let mut text = format!("{HEADER}\n");
+    let mut text = format!("{HEADER}\ndigest {:016x}\n", stamps.files_digest());
     stamps.write_lines(&mut text);
     for placed in &set.codings {
         let fields = [&placed.coder, &placed.source, &placed.coding.code];

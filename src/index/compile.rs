@@ -24,6 +24,15 @@ const EXACT_BOOST: f32 = 3.0;
 /// How much an occurrence of a phrase's exact forms adds, against its stemmed forms.
 const EXACT_PHRASE_BOOST: f32 = 2.0;
 
+/// What a phase's query takes in beyond the exact forms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Widened {
+    /// Another form of a word's stem that occurs.
+    pub forms: bool,
+    /// A compound a word ends.
+    pub compounds: bool,
+}
+
 /// Builds the query of one phase.
 pub struct Compiler<'a> {
     pub text: TextFields,
@@ -33,6 +42,12 @@ pub struct Compiler<'a> {
     pub tails: bool,
     /// The text field's terms that may be compounds ending in a stem (`index::tails`).
     pub compounds: &'a dyn Fn(&str) -> Vec<String>,
+    /// Whether a term occurs in the index at all.
+    pub occurs: &'a dyn Fn(&Term) -> bool,
+    /// Set while compiling when a word that is not excluded takes in terms beyond its exact
+    /// form that occur: another form of its stem, or (with `tails`) a compound. Without any,
+    /// this phase finds what the one before found, and need not run.
+    pub widened: Widened,
     /// Whether a word matches its exact form only (the first phase); an excluded word still
     /// excludes all its forms, so the first phase finds a subset of the next.
     pub exact_only: bool,
@@ -119,6 +134,9 @@ impl Compiler<'_> {
         }
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (term, boost) in stem_terms(exact, stem) {
+            if !negated && term != exact && (self.occurs)(&Term::from_field_text(f.text, &term)) {
+                self.widened.forms = true;
+            }
             let q = term_freq(f.text, &term);
             should.push((
                 Occur::Should,
@@ -130,6 +148,7 @@ impl Compiler<'_> {
         if (self.tails || negated) && long {
             let compounds = (self.compounds)(stem);
             if !compounds.is_empty() {
+                self.widened.compounds |= !negated;
                 let terms = compounds.iter().map(|t| Term::from_field_text(f.text, t));
                 let set: Box<dyn Query> = Box::new(TermSetQuery::new(terms));
                 should.push((Occur::Should, boosted(set, 0.3)));
@@ -278,6 +297,8 @@ mod tests {
             all_of_type: Term::from_field_text(doc_type, "segment"),
             tails: false,
             compounds: &compounds,
+            occurs: &|_| true,
+            widened: Widened::default(),
             exact_only,
             highlighter: &mut Highlighter::default(),
         }

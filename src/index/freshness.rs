@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Result;
 
 const FILE: &str = "visgraat-stamps";
-const HEADER: &str = "visgraat-stamps 1";
+const HEADER: &str = "visgraat-stamps 2";
 
 /// A file's size and modification time (nanoseconds since the epoch).
 pub type Stamp = (u64, i128);
@@ -135,13 +135,24 @@ impl TreeStamps {
     }
 
     /// A fingerprint of every file's stamp (not the directories'): equal for two stamps
-    /// exactly when [`TreeStamps::files_match`] would hold between them. A watcher that keeps
-    /// its stamps current answers with it (`index::watcher`).
+    /// exactly when [`TreeStamps::files_match`] would hold between them (but for a 64-bit
+    /// collision). A watcher that keeps its stamps current answers with it (`index::watcher`),
+    /// and the stamps files keep it in their header. FNV-1a over the stamps: the same in
+    /// every build, unlike the std hasher.
     pub fn files_digest(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        self.files.hash(&mut hasher);
-        hasher.finish()
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for &b in bytes {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for (path, (len, time)) in &self.files {
+            eat(path.as_bytes());
+            eat(&[0]);
+            eat(&len.to_le_bytes());
+            eat(&time.to_le_bytes());
+        }
+        h
     }
 
     /// Set (Some) or remove (None) the stamp of one file, by path relative to the root.
@@ -183,13 +194,20 @@ impl TreeStamps {
         Some(self.dirs[at].1)
     }
 
-    /// The stamps as lines (`d TIME PATH`, `f LEN TIME PATH`), for a file of their own.
+    /// The stamps as lines, for a file of their own: the directories (`d TIME PATH`), the
+    /// single files beside the trees (`s LEN TIME PATH`: a path without a directory), then
+    /// the files of the trees (`f LEN TIME PATH`) — so that what [`TreeStamps::dirs_match`]
+    /// needs comes first and the rest can be left unread.
     pub fn write_lines(&self, out: &mut String) {
         use std::fmt::Write;
         for (path, time) in &self.dirs {
             let _ = writeln!(out, "d {time} {path}");
         }
-        for (path, (len, time)) in &self.files {
+        let single = |path: &str| !path.contains('/');
+        for (path, (len, time)) in self.files.iter().filter(|(p, _)| single(p)) {
+            let _ = writeln!(out, "s {len} {time} {path}");
+        }
+        for (path, (len, time)) in self.files.iter().filter(|(p, _)| !single(p)) {
             let _ = writeln!(out, "f {len} {time} {path}");
         }
     }
@@ -211,7 +229,7 @@ impl TreeStamps {
                 let (time, path) = rest.split_once(' ')?;
                 self.dirs.push((path.to_string(), time.parse().ok()?));
             }
-            "f" => {
+            "f" | "s" => {
                 let mut parts = rest.splitn(3, ' ');
                 let len = parts.next()?.parse().ok()?;
                 let time = parts.next()?.parse().ok()?;
@@ -271,40 +289,78 @@ pub const CODINGS: Layout = Layout {
 };
 
 /// The stamps of the corpus files the index is built from, kept beside the index.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+///
+/// Loaded from its file, only the directories and single files are parsed — all that
+/// [`CorpusStamps::dirs_match`] needs, and with the digest from the file's header all that a
+/// search beside a watcher needs; the thousands of file lines are parsed when first asked for.
+#[derive(Debug, Default, Clone)]
 pub struct CorpusStamps {
     /// The schema and analysis the index was built with (`schema::fingerprint`).
     pub fingerprint: String,
-    stamps: TreeStamps,
+    /// The directories and single files.
+    head: TreeStamps,
+    /// Every stamp (None: the kept lines are garbled): taken, or parsed from `rest`.
+    all: std::sync::OnceLock<Option<TreeStamps>>,
+    /// The kept lines of the trees' files, not parsed yet.
+    rest: String,
+    /// Every file's stamp's digest, as the file's header gives it.
+    digest: Option<u64>,
+}
+
+impl PartialEq for CorpusStamps {
+    fn eq(&self, other: &CorpusStamps) -> bool {
+        self.fingerprint == other.fingerprint && self.all() == other.all()
+    }
 }
 
 impl CorpusStamps {
     /// Stamp every corpus file the index depends on: the walk the corpus loader makes.
     pub fn take(root: &Path, fingerprint: &str) -> CorpusStamps {
+        let stamps = TreeStamps::take(root, CORPUS);
         CorpusStamps {
             fingerprint: fingerprint.to_string(),
-            stamps: TreeStamps::take(root, CORPUS),
+            head: stamps.clone(),
+            all: Some(stamps).into(),
+            ..CorpusStamps::default()
         }
+    }
+
+    /// Every stamp; None when the kept lines are garbled.
+    fn all(&self) -> Option<&TreeStamps> {
+        self.all
+            .get_or_init(|| {
+                let mut all = self.head.clone();
+                for line in self.rest.lines() {
+                    if !all.read_line(line)? {
+                        return None;
+                    }
+                }
+                all.finish_reading();
+                Some(all)
+            })
+            .as_ref()
     }
 
     /// See [`TreeStamps::dirs_match`]: a dozen stats.
     pub fn dirs_match(&self, root: &Path) -> bool {
-        self.stamps.dirs_match(root, CORPUS)
+        self.head.dirs_match(root, CORPUS)
     }
 
     /// See [`TreeStamps::files_match`]: a stat per file.
     pub fn files_match(&self, root: &Path) -> bool {
-        self.stamps.files_match(root, CORPUS)
+        self.all().is_some_and(|all| all.files_match(root, CORPUS))
     }
 
     /// The stamp of one file (path relative to the corpus), if it was stamped.
     pub fn file(&self, rel: &str) -> Option<Stamp> {
-        self.stamps.file(rel)
+        self.all()?.file(rel)
     }
 
-    /// See [`TreeStamps::files_digest`].
+    /// See [`TreeStamps::files_digest`]; from the kept file's header when it has one.
     pub fn files_digest(&self) -> u64 {
-        self.stamps.files_digest()
+        // Garbled lines: a digest no watcher gives, so the stats decide (and fail).
+        self.digest
+            .unwrap_or_else(|| self.all().map_or(0, TreeStamps::files_digest))
     }
 
     /// Read the stamps kept beside the index; None when there are none or they are garbled
@@ -315,23 +371,42 @@ impl CorpusStamps {
         if lines.next()? != HEADER {
             return None;
         }
-        let mut stamps = CorpusStamps {
-            fingerprint: lines.next()?.strip_prefix("fingerprint ")?.to_string(),
-            ..CorpusStamps::default()
-        };
+        let fingerprint = lines.next()?.strip_prefix("fingerprint ")?.to_string();
+        let digest = u64::from_str_radix(lines.next()?.strip_prefix("digest ")?, 16).ok()?;
+        let mut head = TreeStamps::default();
+        let mut rest = "";
         for line in lines {
-            if !stamps.stamps.read_line(line)? {
+            if line.starts_with("f ") {
+                // The lines from here on, as they are in `text`.
+                let at = line.as_ptr() as usize - text.as_ptr() as usize;
+                rest = &text[at..];
+                break;
+            }
+            if !head.read_line(line)? {
                 return None;
             }
         }
-        stamps.stamps.finish_reading();
-        Some(stamps)
+        head.finish_reading();
+        Some(CorpusStamps {
+            fingerprint,
+            head,
+            all: std::sync::OnceLock::new(),
+            rest: rest.to_string(),
+            digest: Some(digest),
+        })
     }
 
     /// Keep the stamps beside the index (atomically: a reader sees the old or the new ones).
     pub fn save(&self, index_dir: &Path) -> Result<()> {
-        let mut text = format!("{HEADER}\nfingerprint {}\n", self.fingerprint);
-        self.stamps.write_lines(&mut text);
+        let Some(all) = self.all() else {
+            return Ok(());
+        };
+        let mut text = format!(
+            "{HEADER}\nfingerprint {}\ndigest {:016x}\n",
+            self.fingerprint,
+            all.files_digest()
+        );
+        all.write_lines(&mut text);
         if std::fs::read_to_string(index_dir.join(FILE))
             .ok()
             .as_deref()
@@ -363,6 +438,32 @@ mod tests {
         let stamps = CorpusStamps::take(dir.path(), "fp");
         stamps.save(dir.path()).unwrap();
         assert_eq!(CorpusStamps::load(dir.path()), Some(stamps));
+    }
+
+    #[test]
+    fn a_loaded_file_gives_its_digest_without_parsing_and_refuses_garbled_lines() {
+        let dir = corpus();
+        let stamps = CorpusStamps::take(dir.path(), "fp");
+        stamps.save(dir.path()).unwrap();
+        let loaded = CorpusStamps::load(dir.path()).unwrap();
+        assert!(
+            loaded.all.get().is_none(),
+            "the file lines are not parsed yet"
+        );
+        assert_eq!(loaded.files_digest(), stamps.files_digest());
+        assert!(loaded.all.get().is_none(), "nor for the digest");
+        assert!(
+            loaded.dirs_match(dir.path()),
+            "directories and single files suffice"
+        );
+        assert!(loaded.all.get().is_none());
+        assert!(loaded.files_match(dir.path()));
+        // A garbled file line: the stats cannot vouch for the files.
+        let path = dir.path().join(FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("f ", "f x")).unwrap();
+        let garbled = CorpusStamps::load(dir.path()).unwrap();
+        assert!(!garbled.files_match(dir.path()));
     }
 
     #[test]

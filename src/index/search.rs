@@ -146,6 +146,13 @@ impl Searcher {
         Ok(hits)
     }
 
+    /// The hits of a search whose coding filters select `selected` (the spans of the
+    /// codings they select), without their codes: a process that reads only the coded
+    /// spans it needs (`visgraat search`) attaches them.
+    pub fn search_spans(&self, req: &Request, selected: PreparedSpans) -> Result<Vec<Hit>> {
+        self.search_passages(req, req.filters_codings().then_some(selected))
+    }
+
     /// [`Searcher::search`] over a snapshot whose codings are grouped by source: the hits'
     /// codes are looked up instead of found by a pass over every coding (the TUI's worker,
     /// which answers many searches from one snapshot).
@@ -204,25 +211,28 @@ impl Searcher {
         // room: the words' exact forms alone (one term per word: tantivy prunes a word to its
         // top hits like the bare term), then the words with all forms of their stems, then
         // with the compounds the words end (welzijn → docentenwelzijn).
+        let occurs = |term: &Term| searcher.doc_freq(term).map_or(true, |n| n > 0);
         let compile = |tails: bool, exact_only: bool, highlighter: &mut Highlighter| {
-            Compiler {
+            let mut compiler = Compiler {
                 text,
                 all_of_type: Term::from_field_text(f.doc_type, doc_type),
                 tails,
                 compounds: &compounds,
+                occurs: &occurs,
+                widened: compile::Widened::default(),
                 exact_only,
                 highlighter,
-            }
-            .compile(&node, false)
-            .ok_or_else(nothing)
+            };
+            let query = compiler.compile(&node, false).ok_or_else(nothing)?;
+            Ok::<_, Error>((query, compiler.widened))
         };
         let exact_first = if compile::has_plain_word(&node) {
-            Some(compile(false, true, &mut Highlighter::default())?)
+            Some(compile(false, true, &mut Highlighter::default())?.0)
         } else {
             None
         };
-        let direct = compile(false, false, &mut Highlighter::default())?;
-        let with_compounds = compile(true, false, &mut highlighter)?;
+        let (direct, direct_widened) = compile(false, false, &mut Highlighter::default())?;
+        let (with_compounds, compounds_widened) = compile(true, false, &mut highlighter)?;
         let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if doc_type != schema::SEGMENT {
             filters.push((Occur::Must, term(f.doc_type, doc_type)));
@@ -266,12 +276,14 @@ impl Searcher {
             };
             found.map_err(|e| index_error(&self.dir, e))
         };
-        // No word long enough to have compounds: the last phase would be the one before again.
-        let has_compounds = !highlighter.tails.is_empty();
+        // A phase that takes in nothing beyond the one before would find it again: with no
+        // other form of a word's stem in the index, the words' exact forms were all there
+        // is; with no compound of them, the last phase is the one before.
+        let run_direct = exact_first.is_none() || direct_widened.forms;
         let queries = exact_first
             .into_iter()
-            .chain(Some(direct))
-            .chain(has_compounds.then_some(with_compounds));
+            .chain(run_direct.then_some(direct))
+            .chain(compounds_widened.compounds.then_some(with_compounds));
         let mut phases: Vec<Vec<(f32, tantivy::DocAddress)>> = Vec::new();
         let mut seen: std::collections::HashSet<tantivy::DocAddress> = Default::default();
         for query in queries {
