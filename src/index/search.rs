@@ -231,8 +231,9 @@ impl Searcher {
         } else {
             None
         };
-        let (direct, direct_widened) = compile(false, false, &mut Highlighter::default())?;
-        let (with_compounds, compounds_widened) = compile(true, false, &mut highlighter)?;
+        let exact_first_absent = exact_first.is_none();
+        // The words' stems and the compounds to highlight are the same in every phase.
+        let (direct, direct_widened) = compile(false, false, &mut highlighter)?;
         let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if doc_type != schema::SEGMENT {
             filters.push((Occur::Must, term(f.doc_type, doc_type)));
@@ -276,27 +277,42 @@ impl Searcher {
             };
             found.map_err(|e| index_error(&self.dir, e))
         };
-        // A phase that takes in nothing beyond the one before would find it again: with no
-        // other form of a word's stem in the index, the words' exact forms were all there
-        // is; with no compound of them, the last phase is the one before.
-        let run_direct = exact_first.is_none() || direct_widened.forms;
-        let queries = exact_first
-            .into_iter()
-            .chain(run_direct.then_some(direct))
-            .chain(compounds_widened.compounds.then_some(with_compounds));
-        let mut phases: Vec<Vec<(f32, tantivy::DocAddress)>> = Vec::new();
+        type Found = Vec<(f32, tantivy::DocAddress)>;
+        let mut phases: Vec<Found> = Vec::new();
         let mut seen: std::collections::HashSet<tantivy::DocAddress> = Default::default();
-        for query in queries {
+        // One phase: its hits not found before, while there is room.
+        let take = |query: Box<dyn Query>,
+                    phases: &mut Vec<Found>,
+                    seen: &mut std::collections::HashSet<tantivy::DocAddress>|
+         -> Result<()> {
             if seen.len() >= limit {
-                break;
+                return Ok(());
             }
-            let more: Vec<(f32, tantivy::DocAddress)> = run(query)?
+            let more: Found = run(query)?
                 .into_iter()
                 .filter(|(_, a)| !seen.contains(a))
                 .take(limit - seen.len())
                 .collect();
             seen.extend(more.iter().map(|(_, a)| *a));
             phases.push(more);
+            Ok(())
+        };
+        // A phase that takes in nothing beyond the one before would find it again: with no
+        // other form of a word's stem in the index, the words' exact forms were all there
+        // is; with no compound of them, the last phase is the one before.
+        if let Some(query) = exact_first {
+            take(query, &mut phases, &mut seen)?;
+        }
+        if exact_first_absent || direct_widened.forms {
+            take(direct, &mut phases, &mut seen)?;
+        }
+        if seen.len() < limit && !highlighter.tails.is_empty() {
+            // Compiled only when reached: a stem that ends many words has many compounds to
+            // look up, more work than the phases before.
+            let (with_compounds, widened) = compile(true, false, &mut Highlighter::default())?;
+            if widened.compounds {
+                take(with_compounds, &mut phases, &mut seen)?;
+            }
         }
         let mut hits = Vec::with_capacity(limit);
         for phase in phases {
