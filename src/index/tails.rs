@@ -1,5 +1,5 @@
 //! Compound tails, looked up at query time: the compounds a word ends (welzijn →
-//! docentenwelzijn). Per index segment and text field, a dictionary of the field's terms
+//! docentenwelzijn). Per index segment and text field, a sorted list of the field's terms
 //! written backwards, so that the words ending in a stem are one range of it. It is built
 //! from the segment's own term dictionary — once: a segment never changes once written — and
 //! kept beside the index (`index/visgraat-tails/`), so a process that lives for one search
@@ -139,8 +139,8 @@ impl TailList {
             .get(keys_at + start..keys_at.checked_add(end)?)
     }
 
-    /// Add the text field's terms (at most `max` in all) that end in `stem` and may be a
-    /// compound of it: marked stems, and words as written that are their own stem.
+    /// Add the text field's terms (at most `max` in all) that end in `stem`, are longer, and
+    /// may be a compound of it: marked stems, and words as written that are their own stem.
     fn compounds_into(&self, stem: &str, max: usize, out: &mut BTreeSet<String>) {
         let reversed: String = stem.chars().rev().collect();
         let prefix = reversed.as_bytes();
@@ -171,6 +171,11 @@ impl TailList {
             let Some((&SEPARATOR, longer)) = rest.split_last() else {
                 continue;
             };
+            // The stem itself is no compound of it: its forms are matched beside (and it is
+            // the most frequent term of the range, whose postings a set query would read).
+            if longer.is_empty() {
+                continue;
+            }
             let Ok(text) = std::str::from_utf8(&key[..prefix.len() + longer.len()]) else {
                 continue;
             };
@@ -363,6 +368,10 @@ mod tests {
         assert!(
             welzijn.contains(&"docentenwelzijn".to_string()),
             "{welzijn:?}"
+        );
+        assert!(
+            !welzijn.contains(&"welzijn".to_string()),
+            "the stem itself is no compound"
         );
         let druk = tails.compounds(&searcher, text, "druk", 100);
         assert_eq!(
