@@ -243,6 +243,16 @@ fn human_output_names_title_location_and_codes() {
     assert!(!out.contains('\x1b'), "no colour codes when piped");
 }
 
+/// The shipped project, indexed, opened as the TUI opens it (the project's folder lives as
+/// long as the first value).
+fn shipped_workspace() -> (Project, visgraat::workspace::Workspace) {
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    let config = visgraat::config::Config::load(&p.path().join("config.toml")).unwrap();
+    let ws = visgraat::workspace::Workspace::open(config).unwrap();
+    (p, ws)
+}
+
 /// The TUI's worker asks with the codings grouped by source (`search_indexed`): every hit,
 /// score and code is what a search over the plain codings gives, also for one coder.
 #[test]
@@ -250,10 +260,7 @@ fn a_search_over_grouped_codings_answers_as_over_the_plain_ones() {
     use std::sync::Arc;
     use visgraat::coding::by_source::IndexedCodings;
     use visgraat::index::search::Request;
-    let p = Project::shipped();
-    p.expect(0, &["index"]);
-    let config = visgraat::config::Config::load(&p.path().join("config.toml")).unwrap();
-    let ws = visgraat::workspace::Workspace::open(config).unwrap();
+    let (_p, ws) = shipped_workspace();
     let searcher = ws.searcher().unwrap();
     let grouped = IndexedCodings::new(Arc::new(ws.codings.clone()));
     let mut coded = 0;
@@ -293,10 +300,7 @@ fn a_filter_over_a_new_snapshot_sees_its_codings() {
     use visgraat::coding::by_source::IndexedCodings;
     use visgraat::corpus::level::Level;
     use visgraat::index::search::Request;
-    let p = Project::shipped();
-    p.expect(0, &["index"]);
-    let config = visgraat::config::Config::load(&p.path().join("config.toml")).unwrap();
-    let ws = visgraat::workspace::Workspace::open(config).unwrap();
+    let (_p, ws) = shipped_workspace();
     let searcher = ws.searcher().unwrap();
     let request = Request {
         query: "studenten OR docenten OR werkdruk".into(),

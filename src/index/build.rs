@@ -389,6 +389,7 @@ fn update_inner(
         report.memos_reindexed = true;
     }
     crate::progress::check(progress)?;
+    let committed = writer.is_some();
     if let Some(mut w) = writer {
         progress.stage(Stage::Committing, 0);
         w.commit().map_err(|e| index_error(dir, e))?;
@@ -404,12 +405,15 @@ fn update_inner(
     super::catalogue::save(corpus, dir)?;
     let reader = index.reader().map_err(|e| index_error(dir, e))?;
     // The compounds a word ends, per new segment (its terms reversed), so that no search
-    // has to build them.
-    super::tails::keep_for(
-        dir,
-        &reader.searcher(),
-        &[fields.passage.text, fields.note.text],
-    );
+    // has to build them. Segments change only with a commit; a list lost without one (a
+    // crash between the two) is built by the first search that needs it.
+    if committed {
+        super::tails::keep_for(
+            dir,
+            &reader.searcher(),
+            &[fields.passage.text, fields.note.text],
+        );
+    }
     report.documents = reader.searcher().num_docs();
     Ok(report)
 }

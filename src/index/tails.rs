@@ -49,7 +49,10 @@ impl TailList {
         let inverted = reader.inverted_index(field)?;
         let terms = inverted.terms().num_terms();
         let mut bytes: Vec<u8> = Vec::with_capacity(terms * 12);
-        let mut keys: Vec<(u32, u32)> = Vec::with_capacity(terms);
+        // Each key's first eight bytes as a number, and where it lies in `bytes`: sorted by
+        // the number, then by the rest, most comparisons are one integer's, not a call to
+        // compare bytes.
+        let mut keys: Vec<(u64, (u32, u32))> = Vec::with_capacity(terms);
         let mut stream = inverted.terms().stream()?;
         let mut buf = [0u8; 4];
         while let Some((term, _)) = stream.next() {
@@ -71,22 +74,14 @@ impl TailList {
                 bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             }
             bytes.extend_from_slice(&[SEPARATOR, mark]);
-            keys.push((start, len));
+            let key = &bytes[start as usize..];
+            let mut head = [0u8; 8];
+            head[..key.len().min(8)].copy_from_slice(&key[..key.len().min(8)]);
+            keys.push((u64::from_be_bytes(head), (start, len)));
         }
         let key = |&(start, len): &(u32, u32)| &bytes[start as usize..(start + len) as usize];
-        // Sorted by the first eight bytes as a number, then by the rest: most comparisons
-        // are then one integer's, not a call to compare bytes.
-        let mut sorted: Vec<(u64, (u32, u32))> = keys
-            .iter()
-            .map(|k| {
-                let mut head = [0u8; 8];
-                let k8 = &key(k)[..key(k).len().min(8)];
-                head[..k8.len()].copy_from_slice(k8);
-                (u64::from_be_bytes(head), *k)
-            })
-            .collect();
-        sorted.sort_unstable_by(|(ha, a), (hb, b)| ha.cmp(hb).then_with(|| key(a).cmp(key(b))));
-        let mut keys: Vec<(u32, u32)> = sorted.into_iter().map(|(_, k)| k).collect();
+        keys.sort_unstable_by(|(ha, a), (hb, b)| ha.cmp(hb).then_with(|| key(a).cmp(key(b))));
+        let mut keys: Vec<(u32, u32)> = keys.into_iter().map(|(_, k)| k).collect();
         keys.dedup_by(|a, b| key(a) == key(b));
         let total: usize = keys.iter().map(|&(_, len)| len as usize).sum();
         let mut out = Vec::with_capacity(MAGIC.len() + 4 + 4 * keys.len() + total);
