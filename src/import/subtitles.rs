@@ -114,9 +114,9 @@ fn clock(s: &str) -> Option<(String, f64)> {
     Some((format!("{h:02}:{m:02}:{sec:02}"), seconds))
 }
 
-/// A cue line without its markup: the voice it names (`<v Name>`), and its text with tags
-/// removed and entities decoded; for the word check (`keep_voice`) the voice's name stays in
-/// the text, where it stood.
+/// A cue line without its markup: the voice it names first (`<v Name>`), and its text with
+/// tags removed and entities decoded; for the word check (`keep_voice`) the voice's name
+/// stays in the text, where it stood.
 fn strip_markup(line: &str, keep_voice: bool) -> (Option<String>, String) {
     let mut voice = None;
     let mut out = String::new();
@@ -143,9 +143,17 @@ fn strip_markup(line: &str, keep_voice: bool) -> (Option<String>, String) {
             && let Some((_, name)) = v.split_once(' ')
             && !name.trim().is_empty()
         {
-            voice = Some(decode_entities(name.trim()));
-            if keep_voice {
-                out.push(' ');
+            // The line's first voice names its speaker; a later one in the same line
+            // (`<v Ans>Ja. <v Bram>Nee.`, or a tag left open) keeps its name as words of
+            // the text, where it stood: a line is one turn, and no word is lost.
+            let later = voice.is_some();
+            if voice.is_none() {
+                voice = Some(decode_entities(name.trim()));
+            }
+            if keep_voice || later {
+                if !out.ends_with(char::is_whitespace) {
+                    out.push(' ');
+                }
                 out.push_str(name.trim());
                 out.push(' ');
             }
@@ -344,5 +352,18 @@ mod tests {
             body(vtt),
             "[00:00:01] Sanne de Boer (ROC Oost): Collega's & ik.\n\n[00:00:03] Jansen p: Klopt.\n"
         );
+    }
+
+    #[test]
+    fn a_second_voice_in_a_line_keeps_its_name_as_words() {
+        let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ans>Ja. <v Bram>Nee.\n\n\
+                   00:00:04.000 --> 00:00:05.000\n<v.loud Moderator><c.yellow><v werkdruk</c>\n";
+        let (paragraphs, read_text) = read(vtt);
+        assert_eq!(
+            render(&paragraphs),
+            "[00:00:01] Ans: Ja. Bram Nee.\n\n[00:00:04] Moderator: werkdruk</c\n"
+        );
+        // Found by the import property test: the open tag's name is words of the text.
+        crate::import::word_check::check(&read_text, &paragraphs).expect("every word kept");
     }
 }
