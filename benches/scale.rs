@@ -10,10 +10,11 @@ mod common;
 // The crate root is this file: its modules are found beside it unless told.
 #[path = "scale/bare.rs"]
 mod bare;
+#[path = "scale/queries.rs"]
+mod queries;
 #[path = "scale/watcher.rs"]
 mod watcher;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,7 +30,6 @@ use visgraat::coding::by_source::IndexedCodings;
 use visgraat::coding::{self, CodingSet};
 use visgraat::config::Config;
 use visgraat::corpus::Corpus;
-use visgraat::corpus::codebook::Level;
 use visgraat::corpus::source::Source;
 use visgraat::index::build;
 use visgraat::index::search::Request;
@@ -56,18 +56,31 @@ struct BenchQuery {
 struct Args {
     size: String,
     seed: u64,
+    /// `--only queries`: the query latency alone, over the index and bare index an earlier
+    /// run left (for work on query speed; the full run measures everything).
+    queries_only: bool,
+    /// `--query TEXT`: with `--only queries`, only the queries that contain TEXT.
+    query: Option<String>,
 }
 
 fn args() -> Args {
     let mut a = Args {
         size: "1MB".into(),
         seed: 1,
+        queries_only: false,
+        query: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--size" => a.size = it.next().expect("--size SIZE"),
             "--seed" => a.seed = it.next().expect("--seed N").parse().expect("a number"),
+            "--only" => {
+                let what = it.next().expect("--only queries");
+                assert_eq!(what, "queries", "only `--only queries` is known");
+                a.queries_only = true;
+            }
+            "--query" => a.query = Some(it.next().expect("--query TEXT")),
             _ => {} // cargo passes --bench
         }
     }
@@ -182,6 +195,19 @@ fn main() {
     ));
     report.note("| figure | visgraat | baseline | ratio | target |".into());
     report.note("|---|---|---|---|---|".into());
+    if args.queries_only {
+        queries_only(
+            &mut report,
+            &args,
+            root,
+            &config_path,
+            &config,
+            &corpus,
+            &dir,
+            body_bytes,
+        );
+        return;
+    }
 
     // --- Full index build -------------------------------------------------------------------
     let runs = if bytes >= 50_000_000 { 1 } else { 3 };
@@ -341,72 +367,8 @@ fn main() {
     );
 
     // --- Query latency ----------------------------------------------------------------------
-    let set: QuerySet =
-        toml::from_str(&std::fs::read_to_string(root.join("benches/queries.toml")).unwrap())
-            .unwrap();
-    let repeats = 60;
-    // As the TUI's search worker asks: the codings snapshot grouped by source once.
-    let snapshot = IndexedCodings::new(std::sync::Arc::new(ws.codings.clone()));
-    let mut by_class: BTreeMap<String, (Vec<Duration>, Vec<Duration>)> = BTreeMap::new();
-    for q in &set.query {
-        let request = Request {
-            query: q.query.clone(),
-            case: q.case.clone(),
-            level: q
-                .factor
-                .as_deref()
-                .map(|f| Level::parse(f).expect("a level")),
-            code: q.code.clone(),
-            quotes: q.class == "quotes",
-            limit: 20,
-            ..Request::default()
-        };
-        let (ours, theirs) = by_class.entry(q.class.clone()).or_default();
-        for _ in 0..3 {
-            searcher
-                .search_indexed(&request, &snapshot, &ws.corpus.codebook)
-                .unwrap();
-            bare.query(q);
-        }
-        for _ in 0..repeats {
-            let t = Instant::now();
-            let hits = searcher
-                .search_indexed(&request, &snapshot, &ws.corpus.codebook)
-                .unwrap();
-            ours.push(t.elapsed());
-            std::hint::black_box(hits);
-            let t = Instant::now();
-            std::hint::black_box(bare.query(q));
-            theirs.push(t.elapsed());
-        }
-    }
-    let target_of = |class: &str| match class {
-        "phrase" => "≤ 2× bare at p50 and p99; p99 < 10 ms",
-        _ => "≤ 2× bare at p50 and p99; p99 < 2 ms",
-    };
-    for (class, (mut ours, mut theirs)) in by_class {
-        let (p50, p95, p99) = (
-            percentile(&mut ours, 0.5),
-            percentile(&mut ours, 0.95),
-            percentile(&mut ours, 0.99),
-        );
-        let (b50, b99) = (percentile(&mut theirs, 0.5), percentile(&mut theirs, 0.99));
-        report.row(
-            &format!("query `{class}`: p50 / p95 / p99, top 20 with snippets"),
-            format!("{:.3} / {:.3} / {:.3} ms", ms(p50), ms(p95), ms(p99)),
-            format!(
-                "bare tantivy: {:.3} / {:.3} ms (p50 / p99)",
-                ms(b50),
-                ms(b99)
-            ),
-            format!(
-                "{:.2}× p50, {:.2}× p99",
-                ms(p50) / ms(b50),
-                ms(p99) / ms(b99)
-            ),
-            target_of(&class),
-        );
-    }
+    let set = queries::query_set(root);
+    let per_query = queries::latency(&mut report, &set, &searcher, &ws, &bare);
 
     // --- Against ripgrep --------------------------------------------------------------------
     let sources_dir = config.corpus.join("sources");
@@ -447,6 +409,7 @@ fn main() {
             eprintln!("{label}: rg {:.1} ms, search {:.1} ms", ms(rg), ms(process));
             (rg, process, filtered)
         };
+        let snapshot = IndexedCodings::new(std::sync::Arc::new(ws.codings.clone()));
         let mut inproc = Vec::new();
         for q in set.query.iter().filter(|q| q.rg.is_some()) {
             for _ in 0..5 {
@@ -636,11 +599,47 @@ fn main() {
     report.note(format!(
         "\nStart-up, step by step (in process): load the corpus {corpus_ms:.0} ms, load the codings {codings_ms:.0} ms, check every coding against its text {heal_ms:.0} ms, check the index is fresh (directories {dirs_ms:.1} ms, then a stat per corpus file {fresh_ms:.0} ms); the workspace opens them side by side in {open_ms:.0} ms; the TUI state {app_ms:.0} ms."
     ));
+    report.note("\nQueries one by one, p50 / p99 (60 runs each):".into());
+    for line in per_query {
+        report.note(line);
+    }
     let out = root
         .join("target/bench")
         .join(format!("report-{}.md", args.size.to_lowercase()));
     std::fs::write(&out, report.lines.join("\n") + "\n").unwrap();
     eprintln!("report written to {}", out.display());
+}
+
+/// `--only queries`: the query latency over the index an earlier run built (brought up to
+/// date first) and the bare index it left, or a new one.
+#[allow(clippy::too_many_arguments)]
+fn queries_only(
+    report: &mut Report,
+    args: &Args,
+    root: &Path,
+    config_path: &Path,
+    config: &Config,
+    corpus: &Corpus,
+    dir: &Path,
+    body_bytes: usize,
+) {
+    measured(visgraat(config_path).arg("index"));
+    let bare_dir = dir.join("bare-index");
+    let bare = BareIndex::open(&bare_dir).unwrap_or_else(|| {
+        let _ = std::fs::remove_dir_all(&bare_dir);
+        BareIndex::build(corpus, &bare_dir, body_bytes)
+    });
+    let ws = Workspace::open(config.clone()).unwrap();
+    let searcher = ws.searcher().unwrap();
+    let mut set = queries::query_set(root);
+    if let Some(text) = &args.query {
+        set.query.retain(|q| q.query.contains(text.as_str()));
+    }
+    let per_query = queries::latency(report, &set, &searcher, &ws, &bare);
+    report.note("\nQueries one by one, p50 / p99 (60 runs each):".into());
+    for line in per_query {
+        report.note(line);
+    }
 }
 
 fn first_word(source: &Source) -> String {

@@ -1,6 +1,6 @@
 //! The scale benchmark's baseline index: bare tantivy with visgraat's analyzer.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
@@ -26,7 +26,7 @@ pub struct BareIndex {
 }
 
 impl BareIndex {
-    pub fn build(corpus: &Corpus, dir: &PathBuf, body_bytes: usize) -> BareIndex {
+    pub fn build(corpus: &Corpus, dir: &Path, body_bytes: usize) -> BareIndex {
         std::fs::create_dir_all(dir).unwrap();
         let mut schema = Schema::builder();
         let text = schema.add_text_field(
@@ -73,6 +73,24 @@ impl BareIndex {
             text,
             case,
         }
+    }
+
+    /// The bare index an earlier run left in `dir`, if it is whole.
+    pub fn open(dir: &Path) -> Option<BareIndex> {
+        let index = Index::open_in_dir(dir).ok()?;
+        analyzer::register(index.tokenizers());
+        let schema = index.schema();
+        let (text, case) = (
+            schema.get_field("text").ok()?,
+            schema.get_field("case").ok()?,
+        );
+        let reader = index.reader().ok()?;
+        Some(BareIndex {
+            index,
+            reader,
+            text,
+            case,
+        })
     }
 
     pub fn query(&self, q: &BenchQuery) -> Vec<String> {
