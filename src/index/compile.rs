@@ -7,14 +7,17 @@
 //! Phrases match exact forms (boosted) or stems in order.
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyzer;
+use super::exclusion::{Excluded, ExcludedSets};
 use super::query::Node;
 use super::schema::TextFields;
 use super::snippet::{Highlighter, MIN_TAIL_CHARS};
 use super::stem_phrase::{Position, StemPhraseQuery};
+use super::tails::Compounds;
+use super::term_set::TermSet;
 
 /// At most this many compounds per word (by reversed term order) take part.
 pub const MAX_TAIL_EXPANSIONS: usize = 1000;
@@ -41,7 +44,7 @@ pub struct Compiler<'a> {
     /// Whether words also match the compounds they end (the last phase).
     pub tails: bool,
     /// The text field's terms that may be compounds ending in a stem (`index::tails`).
-    pub compounds: &'a dyn Fn(&str) -> Vec<String>,
+    pub compounds: &'a dyn Fn(&str) -> std::sync::Arc<Compounds>,
     /// Whether a term occurs in the index at all.
     pub occurs: &'a dyn Fn(&Term) -> bool,
     /// Set while compiling when a word that is not excluded takes in terms beyond its exact
@@ -52,6 +55,8 @@ pub struct Compiler<'a> {
     /// excludes all its forms, so the first phase finds a subset of the next.
     pub exact_only: bool,
     pub highlighter: &'a mut Highlighter,
+    /// The excluded parts' matches, shared by the phases of one search.
+    pub excluded: &'a std::sync::Arc<ExcludedSets>,
 }
 
 impl Compiler<'_> {
@@ -89,8 +94,27 @@ impl Compiler<'_> {
                         Node::Not(inner) => (Occur::MustNot, inner.as_ref(), !negated),
                         other => (Occur::Must, other, negated),
                     };
+                    if occur == Occur::MustNot
+                        && neg
+                        && let Some(stem) = one_word(inner)
+                    {
+                        let excluded = self.excluded_word(&stem);
+                        clauses.extend(excluded.into_iter().map(|q| (Occur::MustNot, q)));
+                        continue;
+                    }
                     if let Some(q) = self.compile(inner, neg) {
                         positive |= occur == Occur::Must;
+                        // An excluded part with no exclusion inside compiles the same in
+                        // every phase (all forms, all compounds): matched once per search.
+                        let q = if occur == Occur::MustNot && neg && !has_not(inner) {
+                            Box::new(Excluded::new(
+                                format!("{inner:?}"),
+                                q,
+                                self.excluded.clone(),
+                            )) as Box<dyn Query>
+                        } else {
+                            q
+                        };
                         clauses.push((occur, q));
                     }
                 }
@@ -149,12 +173,36 @@ impl Compiler<'_> {
             let compounds = (self.compounds)(stem);
             if !compounds.is_empty() {
                 self.widened.compounds |= !negated;
-                let terms = compounds.iter().map(|t| Term::from_field_text(f.text, t));
-                let set: Box<dyn Query> = Box::new(TermSetQuery::new(terms));
+                let set: Box<dyn Query> = Box::new(TermSet::new(f.text, compounds));
                 should.push((Occur::Should, boosted(set, 0.3)));
             }
         }
         Box::new(BooleanQuery::new(should))
+    }
+
+    /// An excluded word, as clauses to exclude: every form of its stem (a term or two —
+    /// each occurrence of a word also carries its stem — which tantivy skips through as the
+    /// rest of the query finds candidates) and, for a stem long enough, the compounds it
+    /// ends (many rare terms: matched into one set, once per search).
+    fn excluded_word(&mut self, stem: &str) -> Vec<Box<dyn Query>> {
+        let f = self.text.text;
+        // The exact form is one of them: where it is not its own stem, each of its
+        // occurrences carries its marked stem.
+        let mut clauses: Vec<Box<dyn Query>> = stem_forms(stem)
+            .iter()
+            .map(|form| term_basic(Term::from_field_text(f, form)))
+            .collect();
+        if stem.chars().count() >= MIN_TAIL_CHARS {
+            let compounds = (self.compounds)(stem);
+            if !compounds.is_empty() {
+                clauses.push(Box::new(Excluded::new(
+                    format!("compounds of {stem}"),
+                    Box::new(TermSet::new(f, compounds)),
+                    self.excluded.clone(),
+                )));
+            }
+        }
+        clauses
     }
 
     fn phrase(
@@ -187,6 +235,28 @@ impl Compiler<'_> {
             1 => term_freq(f, &exact[0]),
             _ => Box::new(StemPhraseQuery::new(positions, EXACT_PHRASE_BOOST)),
         })
+    }
+}
+
+/// A word of one token: its stem.
+fn one_word(node: &Node) -> Option<String> {
+    let Node::Word(word) = node else {
+        return None;
+    };
+    let exact = analyze(&mut analyzer::exact_analyzer(), word);
+    let stems = analyze(&mut analyzer::stem_analyzer(), word);
+    match (exact.as_slice(), stems.as_slice()) {
+        ([_], [s]) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Whether `node` holds an exclusion.
+fn has_not(node: &Node) -> bool {
+    match node {
+        Node::Word(_) | Node::Phrase(_) => false,
+        Node::Not(_) => true,
+        Node::And(items) | Node::Or(items) => items.iter().any(has_not),
     }
 }
 
@@ -267,49 +337,83 @@ mod tests {
     }
 
     fn ranked_in_phase(texts: &[&str], q: &str, exact_only: bool) -> Vec<u32> {
-        let mut b = Schema::builder();
-        let positional = |tokenizer: &str, record| {
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(tokenizer)
-                    .set_index_option(record),
-            )
-        };
-        let text = b.add_text_field(
-            "text",
-            positional(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions),
-        );
-        let doc_type = b.add_text_field("doc_type", STRING);
-        let index = Index::create_in_ram(b.build());
-        analyzer::register(index.tokenizers());
-        let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
-        for t in texts {
-            writer
-                .add_document(doc!(text => *t, doc_type => "segment"))
-                .unwrap();
+        let index = RamIndex::of(texts);
+        index.ranked(q, exact_only, false, &std::sync::Arc::default())
+    }
+
+    /// A passage index in memory, one segment.
+    struct RamIndex {
+        searcher: tantivy::Searcher,
+        text: tantivy::schema::Field,
+        doc_type: tantivy::schema::Field,
+    }
+
+    impl RamIndex {
+        fn of(texts: &[&str]) -> RamIndex {
+            let mut b = Schema::builder();
+            let text = b.add_text_field(
+                "text",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(analyzer::TEXT)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                ),
+            );
+            let doc_type = b.add_text_field("doc_type", STRING);
+            let index = Index::create_in_ram(b.build());
+            analyzer::register(index.tokenizers());
+            let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
+            for t in texts {
+                writer
+                    .add_document(doc!(text => *t, doc_type => "segment"))
+                    .unwrap();
+            }
+            writer.commit().unwrap();
+            let searcher = index.reader().unwrap().searcher();
+            RamIndex {
+                searcher,
+                text,
+                doc_type,
+            }
         }
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let tails = crate::index::tails::Tails::default();
-        let compounds = |stem: &str| tails.compounds(&searcher, text, stem, MAX_TAIL_EXPANSIONS);
-        let query = Compiler {
-            text: TextFields { text },
-            all_of_type: Term::from_field_text(doc_type, "segment"),
-            tails: false,
-            compounds: &compounds,
-            occurs: &|_| true,
-            widened: Widened::default(),
-            exact_only,
-            highlighter: &mut Highlighter::default(),
+
+        /// The doc ids (in rank order) that `q` finds in one phase.
+        fn ranked(
+            &self,
+            q: &str,
+            exact_only: bool,
+            tails: bool,
+            excluded: &std::sync::Arc<ExcludedSets>,
+        ) -> Vec<u32> {
+            let found_tails = crate::index::tails::Tails::default();
+            let compounds = |stem: &str| {
+                std::sync::Arc::new(found_tails.compounds(
+                    &self.searcher,
+                    self.text,
+                    stem,
+                    MAX_TAIL_EXPANSIONS,
+                ))
+            };
+            let query = Compiler {
+                text: TextFields { text: self.text },
+                all_of_type: Term::from_field_text(self.doc_type, "segment"),
+                tails,
+                compounds: &compounds,
+                occurs: &|_| true,
+                widened: Widened::default(),
+                exact_only,
+                highlighter: &mut Highlighter::default(),
+                excluded,
+            }
+            .compile(&query::parse(q).unwrap(), false)
+            .unwrap();
+            self.searcher
+                .search(&query, &TopDocs::with_limit(10).order_by_score())
+                .unwrap()
+                .into_iter()
+                .map(|(_, a)| a.doc_id)
+                .collect()
         }
-        .compile(&query::parse(q).unwrap(), false)
-        .unwrap();
-        searcher
-            .search(&query, &TopDocs::with_limit(10).order_by_score())
-            .unwrap()
-            .into_iter()
-            .map(|(_, a)| a.doc_id)
-            .collect()
     }
 
     #[test]
@@ -367,5 +471,43 @@ mod tests {
         let mut found = ranked_in_phase(&texts, "begeleiding studenten", true);
         found.sort_unstable();
         assert_eq!(found, [0]);
+    }
+
+    #[test]
+    fn an_exclusion_is_matched_once_for_all_phases_of_a_search() {
+        let index = RamIndex::of(&[
+            "begeleiding in de gemeente",
+            "begeleiding door de buurgemeente",
+            "begeleiding van gemeenten",
+            "begeleiding in de klas",
+            "de begeleiden van studenten",
+        ]);
+        let excluded = std::sync::Arc::default();
+        let sorted = |mut found: Vec<u32>| {
+            found.sort_unstable();
+            found
+        };
+        let exact = index.ranked("begeleiding -gemeente", true, false, &excluded);
+        let forms = index.ranked("begeleiding -gemeente", false, false, &excluded);
+        let compounds = index.ranked("begeleiding -gemeente", false, true, &excluded);
+        assert_eq!(sorted(exact), [3]);
+        assert_eq!(sorted(forms), [3, 4]);
+        assert_eq!(sorted(compounds), [3, 4]);
+        assert_eq!(
+            excluded.matched(),
+            1,
+            "the compounds of gemeente, in one segment, matched in the first phase only"
+        );
+        // A word without compounds is excluded by its forms alone, lazily; an excluded
+        // phrase is matched once too; an exclusion with one inside is not kept.
+        index.ranked("begeleiding -klas", false, false, &excluded);
+        assert_eq!(excluded.matched(), 1);
+        let phrase = index.ranked("begeleiding -\"in de klas\"", false, false, &excluded);
+        assert_eq!(sorted(phrase), [0, 1, 2, 4]);
+        index.ranked("begeleiding -\"in de klas\"", true, false, &excluded);
+        assert_eq!(excluded.matched(), 2);
+        let nested = index.ranked("begeleiding -(gemeente -klas)", false, false, &excluded);
+        assert_eq!(sorted(nested), [3, 4]);
+        assert_eq!(excluded.matched(), 2);
     }
 }

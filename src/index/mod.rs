@@ -5,6 +5,7 @@ pub mod analyzer;
 pub mod build;
 pub mod catalogue;
 pub mod compile;
+pub mod exclusion;
 pub mod freshness;
 pub mod health;
 pub mod query;
@@ -14,6 +15,7 @@ pub mod snippet;
 pub mod span_filter;
 pub mod stem_phrase;
 pub mod tails;
+pub mod term_set;
 pub mod watcher;
 
 use std::path::Path;

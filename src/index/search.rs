@@ -18,6 +18,7 @@ use super::query;
 use super::schema::{self, Fields};
 use super::snippet::{self, Highlighter};
 use super::span_filter::{PreparedSpans, SpanFilter};
+use super::tails::Compounds;
 use super::{analyzer, index_error};
 use crate::coding::by_source::IndexedCodings;
 use crate::coding::{CodingSet, Placed};
@@ -200,9 +201,20 @@ impl Searcher {
             f.note
         };
         let searcher = self.reader.searcher();
+        // Looked up once per stem and search, however many phases ask.
+        let found = std::cell::RefCell::new(HashMap::<String, Arc<Compounds>>::new());
         let compounds = |stem: &str| {
-            self.tails
-                .compounds(&searcher, text.text, stem, compile::MAX_TAIL_EXPANSIONS)
+            if let Some(known) = found.borrow().get(stem) {
+                return known.clone();
+            }
+            let these = Arc::new(self.tails.compounds(
+                &searcher,
+                text.text,
+                stem,
+                compile::MAX_TAIL_EXPANSIONS,
+            ));
+            found.borrow_mut().insert(stem.to_string(), these.clone());
+            these
         };
         let mut highlighter = Highlighter::default();
         let nothing =
@@ -212,6 +224,7 @@ impl Searcher {
         // top hits like the bare term), then the words with all forms of their stems, then
         // with the compounds the words end (welzijn → docentenwelzijn).
         let occurs = |term: &Term| searcher.doc_freq(term).map_or(true, |n| n > 0);
+        let excluded = std::sync::Arc::default();
         let compile = |tails: bool, exact_only: bool, highlighter: &mut Highlighter| {
             let mut compiler = Compiler {
                 text,
@@ -222,6 +235,7 @@ impl Searcher {
                 widened: compile::Widened::default(),
                 exact_only,
                 highlighter,
+                excluded: &excluded,
             };
             let query = compiler.compile(&node, false).ok_or_else(nothing)?;
             Ok::<_, Error>((query, compiler.widened))

@@ -134,9 +134,11 @@ impl TailList {
             .get(keys_at + start..keys_at.checked_add(end)?)
     }
 
-    /// Add the text field's terms (at most `max` in all) that end in `stem`, are longer, and
-    /// may be a compound of it: marked stems, and words as written that are their own stem.
-    fn compounds_into(&self, stem: &str, max: usize, out: &mut BTreeSet<String>) {
+    /// The segment's terms that end in `stem`, are longer, and may be a compound of it:
+    /// marked stems, and words as written that are their own stem. Each is added to `all`
+    /// while it holds fewer than `max`; those in `all` are returned.
+    fn compounds_into(&self, stem: &str, max: usize, all: &mut BTreeSet<String>) -> Vec<String> {
+        let mut own = Vec::new();
         let reversed: String = stem.chars().rev().collect();
         let prefix = reversed.as_bytes();
         // The first key not below the prefix (a damaged key counts as below: the search
@@ -151,9 +153,6 @@ impl TailList {
             }
         }
         for i in low..count {
-            if out.len() >= max {
-                break;
-            }
             let Some(key) = self.key(i) else {
                 break;
             };
@@ -175,16 +174,40 @@ impl TailList {
                 continue;
             };
             let text: String = text.chars().rev().collect();
-            match mark {
-                MARKED => {
-                    out.insert(analyzer::marked(&text));
-                }
-                WRITTEN if analyzer::stem(&text) == text.as_str() => {
-                    out.insert(text);
-                }
-                _ => {}
+            let term = match mark {
+                MARKED => analyzer::marked(&text),
+                WRITTEN if analyzer::stem(&text) == text.as_str() => text,
+                _ => continue,
+            };
+            if all.contains(&term) || (all.len() < max && all.insert(term.clone())) {
+                own.push(term);
             }
         }
+        own
+    }
+}
+
+/// The compounds of a stem: all of them, and each segment's own (a segment's terms are
+/// looked up in that segment only: most compounds occur in few segments).
+#[derive(Debug, Clone, Default)]
+pub struct Compounds {
+    words: Vec<String>,
+    by_segment: HashMap<SegmentId, Vec<String>>,
+}
+
+impl Compounds {
+    /// All of them, sorted.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The ones in `segment`; for a segment whose list could not be read, all of them.
+    pub fn in_segment(&self, segment: SegmentId) -> &[String] {
+        self.by_segment.get(&segment).unwrap_or(&self.words)
     }
 }
 
@@ -207,21 +230,28 @@ impl Tails {
     }
 
     /// The text field's terms that may be compounds ending in `stem`, in every segment of
-    /// `searcher` (at most `max`).
+    /// `searcher` (at most `max` different ones).
     pub fn compounds(
         &self,
         searcher: &Searcher,
         field: Field,
         stem: &str,
         max: usize,
-    ) -> Vec<String> {
-        let mut out = BTreeSet::new();
+    ) -> Compounds {
+        let mut all = BTreeSet::new();
+        let mut by_segment = HashMap::new();
         for reader in searcher.segment_readers() {
             if let Some(list) = self.list(reader, field) {
-                list.compounds_into(stem, max, &mut out);
+                by_segment.insert(
+                    reader.segment_id(),
+                    list.compounds_into(stem, max, &mut all),
+                );
             }
         }
-        out.into_iter().collect()
+        Compounds {
+            words: all.into_iter().collect(),
+            by_segment,
+        }
     }
 
     fn list(&self, reader: &SegmentReader, field: Field) -> Option<Arc<TailList>> {
@@ -359,7 +389,10 @@ mod tests {
         ]);
         let searcher = index.reader().unwrap().searcher();
         let tails = Tails::default();
-        let welzijn = tails.compounds(&searcher, text, "welzijn", 100);
+        let welzijn = tails
+            .compounds(&searcher, text, "welzijn", 100)
+            .words()
+            .to_vec();
         assert!(
             welzijn.contains(&"docentenwelzijn".to_string()),
             "{welzijn:?}"
@@ -368,14 +401,20 @@ mod tests {
             !welzijn.contains(&"welzijn".to_string()),
             "the stem itself is no compound"
         );
-        let druk = tails.compounds(&searcher, text, "druk", 100);
+        let druk = tails
+            .compounds(&searcher, text, "druk", 100)
+            .words()
+            .to_vec();
         assert_eq!(
             druk,
             [analyzer::marked("werkdruk")],
             "the marked stem, not the word"
         );
         // "lopen" ends in "open" as written, but its stem (lop) does not: no compound.
-        let open = tails.compounds(&searcher, text, "open", 100);
+        let open = tails
+            .compounds(&searcher, text, "open", 100)
+            .words()
+            .to_vec();
         assert!(!open.contains(&"lopen".to_string()), "{open:?}");
     }
 
@@ -388,10 +427,10 @@ mod tests {
         let kept: Vec<_> = std::fs::read_dir(dir.path().join(DIR)).unwrap().collect();
         assert_eq!(kept.len(), 1);
         let found = Tails::beside(dir.path()).compounds(&searcher, text, "welzijn", 10);
-        assert_eq!(found, ["docentenwelzijn"]);
+        assert_eq!(found.words(), ["docentenwelzijn"]);
         let path = kept[0].as_ref().unwrap().path();
         std::fs::write(&path, b"garbled").unwrap();
         let found = Tails::beside(dir.path()).compounds(&searcher, text, "welzijn", 10);
-        assert_eq!(found, ["docentenwelzijn"]);
+        assert_eq!(found.words(), ["docentenwelzijn"]);
     }
 }
