@@ -59,7 +59,7 @@ struct Args {
     /// `--only queries`: the query latency alone, over the index and bare index an earlier
     /// run left (for work on query speed; the full run measures everything).
     queries_only: bool,
-    /// `--query TEXT`: with `--only queries`, only the queries that contain TEXT.
+    /// `--query TEXT`: with `--only queries`, only the query TEXT, or the queries that contain it.
     query: Option<String>,
 }
 
@@ -633,7 +633,12 @@ fn queries_only(
     let searcher = ws.searcher().unwrap();
     let mut set = queries::query_set(root);
     if let Some(text) = &args.query {
-        set.query.retain(|q| q.query.contains(text.as_str()));
+        // The query itself when the set has it, else every query that contains the text.
+        if set.query.iter().any(|q| q.query == *text) {
+            set.query.retain(|q| q.query == *text);
+        } else {
+            set.query.retain(|q| q.query.contains(text.as_str()));
+        }
     }
     let per_query = queries::latency(report, &set, &searcher, &ws, &bare);
     report.note("\nQueries one by one, p50 / p99 (60 runs each):".into());

@@ -21,6 +21,17 @@ pub struct Position {
 }
 
 impl Position {
+    /// The terms of the stem's forms, each once.
+    fn stem_terms(&self) -> Vec<&Term> {
+        let mut terms: Vec<&Term> = Vec::with_capacity(self.stems.len());
+        for term in &self.stems {
+            if !terms.contains(&term) {
+                terms.push(term);
+            }
+        }
+        terms
+    }
+
     /// Every term of the position, the exact form first, each once.
     fn terms(&self) -> Vec<&Term> {
         let mut terms = vec![&self.exact];
@@ -107,8 +118,12 @@ impl StemPhraseWeight {
         let inverted = reader.inverted_index(field)?;
         let mut lists = Vec::with_capacity(self.positions.len());
         for position in &self.positions {
+            // The stem's forms find the phrase: every occurrence of the exact form carries
+            // its marked stem, or is the stem itself. The exact form's own list is read
+            // only for the documents that hold the phrase, to score the exact phrase: in
+            // the walk it only doubled the lists to seek and the positions to merge.
             let mut postings = Vec::with_capacity(2);
-            for term in position.terms() {
+            for term in position.stem_terms() {
                 if let Some(p) =
                     inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
                 {
@@ -118,7 +133,12 @@ impl StemPhraseWeight {
             if postings.is_empty() {
                 return Ok(None);
             }
-            lists.push(AnyOf::new(postings));
+            let exact_alone = if position.stems.contains(&position.exact) {
+                None
+            } else {
+                inverted.read_postings(&position.exact, IndexRecordOption::WithFreqsAndPositions)?
+            };
+            lists.push(AnyOf::new(postings, exact_alone));
         }
         let fieldnorms = match &self.similarity {
             Some(_) => reader.fieldnorms_readers().get_field(field)?,
@@ -153,21 +173,27 @@ impl Weight for StemPhraseWeight {
 }
 
 /// The union of a few posting lists, as one posting list: the positions of all of them in
-/// the current document. One of them may be the position's exact form.
+/// the current document. One of them may be the position's exact form; else the exact
+/// form's list stands beside them, read only when asked for its positions.
 pub struct AnyOf {
     lists: Vec<(SegmentPostings, bool)>,
+    exact_alone: Option<SegmentPostings>,
     doc: DocId,
 }
 
 impl AnyOf {
-    fn new(mut lists: Vec<(SegmentPostings, bool)>) -> AnyOf {
+    fn new(mut lists: Vec<(SegmentPostings, bool)>, exact_alone: Option<SegmentPostings>) -> AnyOf {
         lists.retain(|(p, _)| p.doc() != TERMINATED);
         let doc = lists
             .iter()
             .map(|(p, _)| p.doc())
             .min()
             .unwrap_or(TERMINATED);
-        AnyOf { lists, doc }
+        AnyOf {
+            lists,
+            exact_alone,
+            doc,
+        }
     }
 
     /// The positions of the exact form in the current document (none when it is not there).
@@ -180,6 +206,14 @@ impl AnyOf {
             .find(|(l, exact)| *exact && l.doc() == doc)
         {
             list.append_positions_with_offset(0, output);
+        } else if let Some(list) = &mut self.exact_alone {
+            // Documents are asked for in order.
+            if list.doc() < doc {
+                list.seek(doc);
+            }
+            if list.doc() == doc {
+                list.append_positions_with_offset(0, output);
+            }
         }
     }
 }
@@ -254,6 +288,9 @@ impl Postings for AnyOf {
 /// number of times the phrase occurs.
 pub struct PhraseScorer {
     lists: Vec<AnyOf>,
+    /// The lists by their number of documents, fewest first: the first drives the walk,
+    /// and a candidate is checked against the rarer lists first, which skip furthest.
+    by_size: Vec<usize>,
     /// The list with the fewest documents.
     driver: usize,
     doc: DocId,
@@ -270,10 +307,11 @@ impl PhraseScorer {
         similarity: Option<(Bm25Weight, Bm25Weight)>,
         fieldnorms: FieldNormReader,
     ) -> PhraseScorer {
-        let driver = (0..lists.len())
-            .min_by_key(|&i| lists[i].size_hint())
-            .unwrap_or(0);
+        let mut by_size: Vec<usize> = (0..lists.len()).collect();
+        by_size.sort_by_key(|&i| lists[i].size_hint());
+        let driver = by_size.first().copied().unwrap_or(0);
         let mut scorer = PhraseScorer {
+            by_size,
             driver,
             lists,
             doc: 0,
@@ -293,7 +331,8 @@ impl PhraseScorer {
         let driver = self.driver;
         let mut candidate = self.lists[driver].doc();
         'next: while candidate != TERMINATED {
-            for list in &mut self.lists {
+            for &i in &self.by_size {
+                let list = &mut self.lists[i];
                 let doc = if list.doc() < candidate {
                     list.seek(candidate)
                 } else {
@@ -316,25 +355,34 @@ impl PhraseScorer {
     }
 
     /// How often the phrase occurs in the document all lists stand on (with `exact`: the
-    /// exact forms only).
+    /// exact forms only). The rarest word's positions first: a common word ("de", "met")
+    /// has many, and they are only looked through where a phrase may start.
     fn phrase_freq(&mut self, exact: bool) -> u32 {
-        let (first, rest) = self.lists.split_first_mut().expect("two positions or more");
-        if exact {
-            first.exact_positions(&mut self.starts);
-        } else {
-            first.positions_with_offset(0, &mut self.starts);
-        }
-        for (i, list) in rest.iter_mut().enumerate() {
+        let read = |list: &mut AnyOf, out: &mut Vec<u32>| {
+            if exact {
+                list.exact_positions(out);
+            } else {
+                list.positions_with_offset(0, out);
+            }
+        };
+        let first = self.by_size[0];
+        read(&mut self.lists[first], &mut self.positions);
+        // Where the phrase would start, for each place of its rarest word.
+        let shift = first as u32;
+        self.starts.clear();
+        self.starts.extend(
+            self.positions
+                .iter()
+                .filter(|&&p| p >= shift)
+                .map(|&p| p - shift),
+        );
+        for &i in &self.by_size[1..] {
             if self.starts.is_empty() {
                 return 0;
             }
-            let shift = i as u32 + 1;
-            if exact {
-                list.exact_positions(&mut self.positions);
-            } else {
-                list.positions_with_offset(0, &mut self.positions);
-            }
-            // Keep the phrase starts whose word `shift` places on is in this list too.
+            read(&mut self.lists[i], &mut self.positions);
+            // Keep the phrase starts whose word `i` places on is in this list too.
+            let shift = i as u32;
             let mut at = 0;
             self.starts.retain(|&start| {
                 let wanted = start + shift;
