@@ -7,10 +7,11 @@
 //! Phrases match exact forms (boosted) or stems in order.
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyzer;
+use super::boosted::Boosted;
 use super::exclusion::{Excluded, ExcludedSets};
 use super::query::Node;
 use super::schema::TextFields;
@@ -319,7 +320,7 @@ fn term_freq(field: Field, value: &str) -> Box<dyn Query> {
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(q, boost))
+    Box::new(Boosted::new(q, boost))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! Holds segments, quotes, codes and memos; never codings.
 
 pub mod analyzer;
+pub mod boosted;
 pub mod build;
 pub mod catalogue;
 pub mod compile;
