@@ -196,16 +196,7 @@ fn main() {
     report.note("| figure | visgraat | baseline | ratio | target |".into());
     report.note("|---|---|---|---|---|".into());
     if args.queries_only {
-        queries_only(
-            &mut report,
-            &args,
-            root,
-            &config_path,
-            &config,
-            &corpus,
-            &dir,
-            body_bytes,
-        );
+        queries_only(&mut report, &args, root, &dir, &config);
         return;
     }
 
@@ -599,10 +590,7 @@ fn main() {
     report.note(format!(
         "\nStart-up, step by step (in process): load the corpus {corpus_ms:.0} ms, load the codings {codings_ms:.0} ms, check every coding against its text {heal_ms:.0} ms, check the index is fresh (directories {dirs_ms:.1} ms, then a stat per corpus file {fresh_ms:.0} ms); the workspace opens them side by side in {open_ms:.0} ms; the TUI state {app_ms:.0} ms."
     ));
-    report.note("\nQueries one by one, p50 / p99 (60 runs each):".into());
-    for line in per_query {
-        report.note(line);
-    }
+    queries::note_each(&mut report, per_query);
     let out = root
         .join("target/bench")
         .join(format!("report-{}.md", args.size.to_lowercase()));
@@ -612,22 +600,14 @@ fn main() {
 
 /// `--only queries`: the query latency over the index an earlier run built (brought up to
 /// date first) and the bare index it left, or a new one.
-#[allow(clippy::too_many_arguments)]
-fn queries_only(
-    report: &mut Report,
-    args: &Args,
-    root: &Path,
-    config_path: &Path,
-    config: &Config,
-    corpus: &Corpus,
-    dir: &Path,
-    body_bytes: usize,
-) {
-    measured(visgraat(config_path).arg("index"));
+fn queries_only(report: &mut Report, args: &Args, root: &Path, dir: &Path, config: &Config) {
+    measured(visgraat(&dir.join("config.toml")).arg("index"));
     let bare_dir = dir.join("bare-index");
     let bare = BareIndex::open(&bare_dir).unwrap_or_else(|| {
         let _ = std::fs::remove_dir_all(&bare_dir);
-        BareIndex::build(corpus, &bare_dir, body_bytes)
+        let corpus = Corpus::load(&config.corpus).expect("corpus loads");
+        let body_bytes = corpus.sources.iter().map(|s| s.body.len()).sum();
+        BareIndex::build(&corpus, &bare_dir, body_bytes)
     });
     let ws = Workspace::open(config.clone()).unwrap();
     let searcher = ws.searcher().unwrap();
@@ -641,10 +621,7 @@ fn queries_only(
         }
     }
     let per_query = queries::latency(report, &set, &searcher, &ws, &bare);
-    report.note("\nQueries one by one, p50 / p99 (60 runs each):".into());
-    for line in per_query {
-        report.note(line);
-    }
+    queries::note_each(report, per_query);
 }
 
 fn first_word(source: &Source) -> String {

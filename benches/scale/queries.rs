@@ -124,6 +124,16 @@ pub fn latency(
     per_query
 }
 
+/// The lines per query, under a heading of their own.
+pub fn note_each(report: &mut Report, per_query: Vec<String>) {
+    report.note(format!(
+        "\nQueries one by one, p50 / p99 ({REPEATS} runs each):"
+    ));
+    for line in per_query {
+        report.note(line);
+    }
+}
+
 /// The query set of the benchmark.
 pub fn query_set(root: &Path) -> QuerySet {
     toml::from_str(&std::fs::read_to_string(root.join("benches/queries.toml")).unwrap()).unwrap()
