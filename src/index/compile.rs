@@ -326,7 +326,7 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::TopDocs;
-    use tantivy::schema::{STRING, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::schema::{STRING, Schema};
     use tantivy::{Index, doc};
 
     use super::*;
@@ -352,14 +352,7 @@ mod tests {
     impl RamIndex {
         fn of(texts: &[&str]) -> RamIndex {
             let mut b = Schema::builder();
-            let text = b.add_text_field(
-                "text",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(analyzer::TEXT)
-                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-                ),
-            );
+            let text = b.add_text_field("text", crate::index::schema::text_options());
             let doc_type = b.add_text_field("doc_type", STRING);
             let index = Index::create_in_ram(b.build());
             analyzer::register(index.tokenizers());

@@ -11,7 +11,7 @@ use tantivy::index::SegmentId;
 use tantivy::query::{
     BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
-use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader};
+use tantivy::{BitSet, DocId, Score, SegmentReader};
 
 /// The documents each excluded part matched, per segment: one search's, dropped with it.
 #[derive(Debug, Default)]
@@ -120,13 +120,12 @@ impl Weight for ExcludedWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("matches an excluded part", 1.0))
-        } else {
-            Err(tantivy::TantivyError::InvalidArgument(
-                "the document matches no excluded part".into(),
-            ))
-        }
+        super::explain_by_seek(
+            self,
+            reader,
+            doc,
+            "matches an excluded part",
+            "the document matches no excluded part",
+        )
     }
 }

@@ -26,6 +26,24 @@ use tantivy::Index;
 use crate::error::{Error, Result};
 use schema::Fields;
 
+/// The explanation of a constant-score weight (a set of documents): matched or not, by
+/// seeking its scorer to the document.
+pub(crate) fn explain_by_seek(
+    weight: &dyn tantivy::query::Weight,
+    reader: &tantivy::SegmentReader,
+    doc: tantivy::DocId,
+    matched: &'static str,
+    unmatched: &'static str,
+) -> tantivy::Result<tantivy::query::Explanation> {
+    use tantivy::DocSet;
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.seek(doc) == doc {
+        Ok(tantivy::query::Explanation::new(matched, 1.0))
+    } else {
+        Err(tantivy::TantivyError::InvalidArgument(unmatched.into()))
+    }
+}
+
 pub(crate) fn index_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Index {
         path: path.to_path_buf(),

@@ -57,20 +57,20 @@ pub struct TextFields {
 pub const PASSAGE_FIELD: &str = "text";
 pub const NOTE_FIELD: &str = "note_text";
 
+/// How a text field is indexed: exact forms and marked stems at their positions
+/// (`analyzer::TEXT`), with frequencies and positions for phrases.
+pub fn text_options() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer::TEXT)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text_opts = |tokenizer: &str, record: IndexRecordOption| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tokenizer)
-                .set_index_option(record),
-        )
-    };
     let mut text_field = |name: &str| TextFields {
-        text: b.add_text_field(
-            name,
-            text_opts(analyzer::TEXT, IndexRecordOption::WithFreqsAndPositions).set_stored(),
-        ),
+        text: b.add_text_field(name, text_options().set_stored()),
     };
     let passage = text_field(PASSAGE_FIELD);
     let note = text_field(NOTE_FIELD);

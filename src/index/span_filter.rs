@@ -262,14 +262,13 @@ impl Weight for SpanFilter {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("overlaps a selected coding", 1.0))
-        } else {
-            Err(tantivy::TantivyError::InvalidArgument(
-                "the document overlaps no selected coding".into(),
-            ))
-        }
+        super::explain_by_seek(
+            self,
+            reader,
+            doc,
+            "overlaps a selected coding",
+            "the document overlaps no selected coding",
+        )
     }
 }
 

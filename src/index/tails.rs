@@ -356,21 +356,14 @@ pub fn keep_for(index_dir: &Path, searcher: &Searcher, fields: &[Field]) {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::schema::Schema;
     use tantivy::{Index, doc};
 
     use super::*;
 
     fn index(texts: &[&str]) -> (Index, Field) {
         let mut b = Schema::builder();
-        let text = b.add_text_field(
-            "text",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(analyzer::TEXT)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            ),
-        );
+        let text = b.add_text_field("text", crate::index::schema::text_options());
         let index = Index::create_in_ram(b.build());
         analyzer::register(index.tokenizers());
         let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();

@@ -15,7 +15,7 @@ use tantivy::query::{
     BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, Term};
+use tantivy::{BitSet, DocId, Score, SegmentReader, Term};
 
 use super::tails::Compounds;
 
@@ -82,14 +82,13 @@ impl Weight for TermSet {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("holds one of the terms", 1.0))
-        } else {
-            Err(tantivy::TantivyError::InvalidArgument(
-                "the document holds none of the terms".into(),
-            ))
-        }
+        super::explain_by_seek(
+            self,
+            reader,
+            doc,
+            "holds one of the terms",
+            "the document holds none of the terms",
+        )
     }
 }
 
@@ -100,20 +99,13 @@ mod tests {
     use crate::index::tails::Tails;
     use tantivy::collector::DocSetCollector;
     use tantivy::query::TermSetQuery;
-    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::schema::Schema;
     use tantivy::{Index, Term, doc};
 
     #[test]
     fn matches_what_tantivys_term_set_matches_in_every_segment() {
         let mut schema = Schema::builder();
-        let text = schema.add_text_field(
-            "text",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(analyzer::TEXT)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            ),
-        );
+        let text = schema.add_text_field("text", crate::index::schema::text_options());
         let index = Index::create_in_ram(schema.build());
         analyzer::register(index.tokenizers());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
