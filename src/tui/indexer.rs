@@ -158,8 +158,16 @@ impl Progress for Tracker<'_> {
 
 /// Refresh the index if it is stale and (re)open the searcher; the UI hears how it goes.
 fn refresh(config: &Config, searcher: &mut Option<Searcher>, send: &(dyn Fn(IndexState) + Sync)) {
-    if searcher.is_some() && build::is_fresh(&config.corpus, &config.index) {
-        return;
+    if let Some(open) = searcher.as_ref()
+        && build::is_fresh(&config.corpus, &config.index)
+    {
+        // Fresh, perhaps because another process refreshed it (`visgraat import`, a
+        // search): the reader is moved on to the index's newest commit, or it would go on
+        // answering from the segments it opened with.
+        if open.reload().is_ok() {
+            send(IndexState::Ready);
+            return;
+        }
     }
     if searcher.is_none()
         && build::is_fresh(&config.corpus, &config.index)
