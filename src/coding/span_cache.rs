@@ -8,11 +8,11 @@ use std::path::Path;
 
 use super::{Coding, CodingSet, Placed};
 use crate::error::Error;
-use crate::index::freshness::{CODINGS, TreeStamps};
+use crate::index::freshness::{CODINGS, TreeStamps, files_digest_now};
 use crate::index::span_filter::{PreparedSpans, Spans};
 
 const FILE: &str = "visgraat-coded-spans";
-const HEADER: &str = "visgraat-coded-spans 2";
+const HEADER: &str = "visgraat-coded-spans 3";
 
 /// The coded spans of a project, for filtering: the cache's lines when no codings file
 /// changed since it was written, else every codings file read (and the cache written for
@@ -99,9 +99,9 @@ impl CodedSpans {
     }
 }
 
-/// The cache, when it exists, is whole, and every codings file has its stamp. The stat per
-/// file (none when a watcher answers for the digest in the cache's header: the files' lines
-/// are then not even parsed) runs beside the check that the coding lines parse.
+/// The cache, when it exists, is whole, and every codings file has its stamp: the digest in
+/// the cache's header, from a watcher when one answers for it, else from a stat per file,
+/// beside the check that the coding lines parse.
 fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodedSpans> {
     let text = std::fs::read_to_string(index_dir.join(FILE)).ok()?;
     let mut lines = text.lines();
@@ -110,7 +110,7 @@ fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodedSpans> {
     }
     let digest_line = lines.next()?;
     let digest = u64::from_str_radix(digest_line.strip_prefix("digest ")?, 16).ok()?;
-    // The directories' lines, then the files', then the codings'.
+    // The directories' lines, then the codings'.
     let mut dirs = TreeStamps::default();
     let mut at = HEADER.len() + 1 + digest_line.len() + 1;
     for line in lines {
@@ -121,31 +121,15 @@ fn load_cached(corpus: &Path, index_dir: &Path) -> Option<CodedSpans> {
         at += line.len() + 1;
     }
     dirs.finish_reading();
-    let files_at = at.min(text.len());
-    let codings_at = if text[files_at..].starts_with("c\t") {
-        files_at
-    } else {
-        text[files_at..]
-            .find("\nc\t")
-            .map_or(text.len(), |i| files_at + i + 1)
-    };
+    let codings_at = at.min(text.len());
     if !dirs.dirs_match(corpus, CODINGS) {
         return None;
     }
     let parsed = std::thread::scope(|scope| {
         // A watcher that answers for the files' stamps spares the stat per file.
         let check = scope.spawn(|| {
-            if crate::index::watcher::ask(corpus).is_some_and(|d| d.codings == digest) {
-                return true;
-            }
-            let mut stamps = dirs.clone();
-            for line in text[files_at..codings_at].lines() {
-                if stamps.read_line(line) != Some(true) {
-                    return false;
-                }
-            }
-            stamps.finish_reading();
-            stamps.files_digest() == digest && stamps.files_match(corpus, CODINGS)
+            crate::index::watcher::ask(corpus).is_some_and(|d| d.codings == digest)
+                || files_digest_now(corpus, CODINGS) == digest
         });
         // A garbled line (a cut or hand-edited cache) refuses the whole cache.
         let parsed = parse_lines(&text, codings_at);
@@ -233,7 +217,7 @@ fn select_lines(
 fn save(index_dir: &Path, stamps: &TreeStamps, set: &CodingSet) -> crate::error::Result<()> {
     use std::fmt::Write;
     let mut text = format!("{HEADER}\ndigest {:016x}\n", stamps.files_digest());
-    stamps.write_lines(&mut text);
+    stamps.write_dir_lines(&mut text);
     for placed in &set.codings {
         let fields = [&placed.coder, &placed.source, &placed.coding.code];
         // A name with a tab or newline cannot be written as a line: no cache then.
