@@ -184,7 +184,7 @@ impl Compiler<'_> {
     /// An excluded word, as clauses to exclude: every form of its stem (a term or two —
     /// each occurrence of a word also carries its stem — which tantivy skips through as the
     /// rest of the query finds candidates) and, for a stem long enough, the compounds it
-    /// ends (many rare terms: matched into one set, once per search).
+    /// ends (many rare terms: matched into one set per segment, kept by the searcher).
     fn excluded_word(&mut self, stem: &str) -> Vec<Box<dyn Query>> {
         let f = self.text.text;
         // The exact form is one of them: where it is not its own stem, each of its
@@ -196,11 +196,7 @@ impl Compiler<'_> {
         if stem.chars().count() >= MIN_TAIL_CHARS {
             let compounds = (self.compounds)(stem);
             if !compounds.is_empty() {
-                clauses.push(Box::new(Excluded::new(
-                    format!("compounds of {stem}"),
-                    Box::new(TermSet::new(f, compounds)),
-                    self.excluded.clone(),
-                )));
+                clauses.push(Box::new(TermSet::new(f, compounds)));
             }
         }
         clauses
@@ -347,6 +343,8 @@ mod tests {
         searcher: tantivy::Searcher,
         text: tantivy::schema::Field,
         doc_type: tantivy::schema::Field,
+        /// The searcher's tails, and with them its compounds' matched sets.
+        tails: crate::index::tails::Tails,
     }
 
     impl RamIndex {
@@ -368,6 +366,7 @@ mod tests {
                 searcher,
                 text,
                 doc_type,
+                tails: Default::default(),
             }
         }
 
@@ -379,14 +378,9 @@ mod tests {
             tails: bool,
             excluded: &std::sync::Arc<ExcludedSets>,
         ) -> Vec<u32> {
-            let found_tails = crate::index::tails::Tails::default();
             let compounds = |stem: &str| {
-                std::sync::Arc::new(found_tails.compounds(
-                    &self.searcher,
-                    self.text,
-                    stem,
-                    MAX_TAIL_EXPANSIONS,
-                ))
+                self.tails
+                    .compounds(&self.searcher, self.text, stem, MAX_TAIL_EXPANSIONS)
             };
             let query = Compiler {
                 text: TextFields { text: self.text },
@@ -481,6 +475,18 @@ mod tests {
             found.sort_unstable();
             found
         };
+        let compound_sets = || {
+            index
+                .tails
+                .compounds(
+                    &index.searcher,
+                    index.text,
+                    &analyzer::stem("gemeente"),
+                    MAX_TAIL_EXPANSIONS,
+                )
+                .sets()
+                .count_matched()
+        };
         let exact = index.ranked("begeleiding -gemeente", true, false, &excluded);
         let forms = index.ranked("begeleiding -gemeente", false, false, &excluded);
         let compounds = index.ranked("begeleiding -gemeente", false, true, &excluded);
@@ -488,20 +494,60 @@ mod tests {
         assert_eq!(sorted(forms), [3, 4]);
         assert_eq!(sorted(compounds), [3, 4]);
         assert_eq!(
-            excluded.matched(),
+            compound_sets(),
             1,
             "the compounds of gemeente, in one segment, matched in the first phase only"
         );
+        // And kept for the next search.
+        index.ranked(
+            "begeleiding -gemeente",
+            false,
+            false,
+            &std::sync::Arc::default(),
+        );
+        assert_eq!(compound_sets(), 1);
         // A word without compounds is excluded by its forms alone, lazily; an excluded
-        // phrase is matched once too; an exclusion with one inside is not kept.
+        // phrase is matched once per search; an exclusion with one inside is not kept.
         index.ranked("begeleiding -klas", false, false, &excluded);
-        assert_eq!(excluded.matched(), 1);
+        assert_eq!(excluded.matched() + compound_sets(), 1);
         let phrase = index.ranked("begeleiding -\"in de klas\"", false, false, &excluded);
         assert_eq!(sorted(phrase), [0, 1, 2, 4]);
         index.ranked("begeleiding -\"in de klas\"", true, false, &excluded);
-        assert_eq!(excluded.matched(), 2);
+        assert_eq!(excluded.matched(), 1);
         let nested = index.ranked("begeleiding -(gemeente -klas)", false, false, &excluded);
         assert_eq!(sorted(nested), [3, 4]);
-        assert_eq!(excluded.matched(), 2);
+        assert_eq!(excluded.matched(), 1);
+    }
+
+    #[test]
+    fn a_compound_set_is_kept_per_segment_and_by_the_terms_it_holds() {
+        let index = RamIndex::of(&["de buurgemeente", "een gemeente", "de randgemeente"]);
+        let first = index.ranked("gemeente", false, true, &std::sync::Arc::default());
+        let again = index.ranked("gemeente", false, true, &std::sync::Arc::default());
+        assert_eq!(first, again);
+        assert_eq!(first.len(), 3);
+        let compounds = index.tails.compounds(
+            &index.searcher,
+            index.text,
+            &analyzer::stem("gemeente"),
+            MAX_TAIL_EXPANSIONS,
+        );
+        assert_eq!(
+            compounds.sets().count_matched(),
+            1,
+            "matched once, then kept"
+        );
+        // Fewer terms (a smaller cap on compounds) is another set.
+        let fewer =
+            index
+                .tails
+                .compounds(&index.searcher, index.text, &analyzer::stem("gemeente"), 1);
+        let set = super::TermSet::new(index.text, fewer);
+        let found = index
+            .searcher
+            .search(&set, &tantivy::collector::DocSetCollector)
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(compounds.sets().count_matched(), 2);
     }
 }

@@ -18,7 +18,6 @@ use super::query;
 use super::schema::{self, Fields};
 use super::snippet::{self, Highlighter};
 use super::span_filter::{PreparedSpans, SpanFilter};
-use super::tails::Compounds;
 use super::{analyzer, index_error};
 use crate::coding::by_source::IndexedCodings;
 use crate::coding::{CodingSet, Placed};
@@ -201,20 +200,10 @@ impl Searcher {
             f.note
         };
         let searcher = self.reader.searcher();
-        // Looked up once per stem and search, however many phases ask.
-        let found = std::cell::RefCell::new(HashMap::<String, Arc<Compounds>>::new());
+        // Kept by the searcher's tails, however many phases and searches ask.
         let compounds = |stem: &str| {
-            if let Some(known) = found.borrow().get(stem) {
-                return known.clone();
-            }
-            let these = Arc::new(self.tails.compounds(
-                &searcher,
-                text.text,
-                stem,
-                compile::MAX_TAIL_EXPANSIONS,
-            ));
-            found.borrow_mut().insert(stem.to_string(), these.clone());
-            these
+            self.tails
+                .compounds(&searcher, text.text, stem, compile::MAX_TAIL_EXPANSIONS)
         };
         let mut highlighter = Highlighter::default();
         let nothing =

@@ -1,6 +1,6 @@
 //! A query for any of a word's compounds (`index::tails` lists them per segment), each
 //! looked up in the term dictionary of the segments it occurs in, matched with a constant
-//! score.
+//! score; the documents a segment's compounds match are kept for the searcher's life.
 //!
 //! tantivy's `TermSetQuery` gives the same matches, but builds an automaton over the terms
 //! and walks the term dictionary with it, per segment: for the compounds of a common stem
@@ -9,10 +9,14 @@
 //! Looked up one by one in every segment, they were still a third of that search; most
 //! compounds occur in few segments, so each segment looks up its own.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
+use tantivy::index::SegmentId;
 use tantivy::query::{
-    BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+    BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocId, Score, SegmentReader, Term};
@@ -56,27 +60,13 @@ impl Query for TermSet {
 
 impl Weight for TermSet {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut matched = BitSet::with_max_value(reader.max_doc().max(1));
-        let index = reader.inverted_index(self.field)?;
-        for word in self.compounds.in_segment(reader.segment_id()) {
-            let Some(info) = index.get_term_info(&Term::from_field_text(self.field, word))? else {
-                continue;
-            };
-            let mut postings =
-                index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-            loop {
-                let docs = postings.docs();
-                if docs.is_empty() {
-                    break;
-                }
-                for &doc in docs {
-                    matched.insert(doc);
-                }
-                postings.advance();
-            }
+        let words = self.compounds.in_segment(reader.segment_id());
+        let matched = self.compounds.sets().matched(reader, self.field, words)?;
+        if matched.len() == 0 {
+            return Ok(Box::new(EmptyScorer));
         }
         Ok(Box::new(ConstScorer::new(
-            BitSetDocSet::from(matched),
+            BitSetDocSet::from((*matched).clone()),
             boost,
         )))
     }
@@ -89,6 +79,87 @@ impl Weight for TermSet {
             "holds one of the terms",
             "the document holds none of the terms",
         )
+    }
+}
+
+/// The documents that each segment's compounds of a word match, kept for as long as the
+/// searcher lives. Reading a common stem's compounds (`gemeente` ends hundreds of words) was
+/// most of what an exclusion or a compound phase cost, and typing a query asks for the same
+/// sets again and again (`begeleiding -gemeente st…`); Lucene's query cache keeps a filter's
+/// documents per segment for the same reason. A segment never changes once written and the
+/// key names the very terms looked up, so a kept set is never out of step.
+#[derive(Debug, Default)]
+pub struct MatchedSets {
+    kept: Mutex<Kept>,
+    /// How many sets were matched rather than found kept: for tests.
+    matched: AtomicUsize,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    sets: HashMap<(SegmentId, Field, u64), Arc<BitSet>>,
+    bytes: usize,
+}
+
+impl MatchedSets {
+    /// Past this many bytes of sets (a bit per document of each segment), the kept ones are
+    /// dropped and matched again as asked for: segments merged away leave sets nobody asks
+    /// for, and a searcher lives for the whole TUI session.
+    const MAX_BYTES: usize = 32 << 20;
+
+    /// How many segment sets were matched rather than found kept.
+    pub fn count_matched(&self) -> usize {
+        self.matched.load(Ordering::Relaxed)
+    }
+
+    /// The documents of `reader` that hold any of `words` in `field`.
+    fn matched(
+        &self,
+        reader: &SegmentReader,
+        field: Field,
+        words: &[String],
+    ) -> tantivy::Result<Arc<BitSet>> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        words.hash(&mut hasher);
+        let key = (reader.segment_id(), field, hasher.finish());
+        if let Some(set) = self
+            .kept
+            .lock()
+            .ok()
+            .and_then(|k| k.sets.get(&key).cloned())
+        {
+            return Ok(set);
+        }
+        let mut set = BitSet::with_max_value(reader.max_doc().max(1));
+        let index = reader.inverted_index(field)?;
+        for word in words {
+            let Some(info) = index.get_term_info(&Term::from_field_text(field, word))? else {
+                continue;
+            };
+            let mut postings =
+                index.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+            loop {
+                let docs = postings.docs();
+                if docs.is_empty() {
+                    break;
+                }
+                for &doc in docs {
+                    set.insert(doc);
+                }
+                postings.advance();
+            }
+        }
+        self.matched.fetch_add(1, Ordering::Relaxed);
+        let set = Arc::new(set);
+        if let Ok(mut kept) = self.kept.lock() {
+            let bytes = (set.max_value() as usize).div_ceil(8);
+            if kept.bytes + bytes > MatchedSets::MAX_BYTES {
+                *kept = Kept::default();
+            }
+            kept.bytes += bytes;
+            kept.sets.insert(key, set.clone());
+        }
+        Ok(set)
     }
 }
 
@@ -140,7 +211,7 @@ mod tests {
             )
             .unwrap();
         let ours = searcher
-            .search(&TermSet::new(text, compounds.into()), &DocSetCollector)
+            .search(&TermSet::new(text, compounds), &DocSetCollector)
             .unwrap();
         assert_eq!(ours.len(), 3, "{ours:?}");
         assert_eq!(ours, theirs);
