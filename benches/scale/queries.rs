@@ -33,18 +33,7 @@ pub fn latency(
     let mut by_class: BTreeMap<String, (Vec<Duration>, Vec<Duration>)> = BTreeMap::new();
     let mut per_query = Vec::new();
     for q in &set.query {
-        let request = Request {
-            query: q.query.clone(),
-            case: q.case.clone(),
-            level: q
-                .factor
-                .as_deref()
-                .map(|f| Level::parse(f).expect("a level")),
-            code: q.code.clone(),
-            quotes: q.class == "quotes",
-            limit: 20,
-            ..Request::default()
-        };
+        let request = request(q);
         for _ in 0..3 {
             searcher
                 .search_indexed(&request, &snapshot, &ws.corpus.codebook)
@@ -122,6 +111,67 @@ pub fn latency(
         );
     }
     per_query
+}
+
+/// The request the TUI's worker makes for a query of the set.
+fn request(q: &super::BenchQuery) -> Request {
+    Request {
+        query: q.query.clone(),
+        case: q.case.clone(),
+        level: q
+            .factor
+            .as_deref()
+            .map(|f| Level::parse(f).expect("a level")),
+        code: q.code.clone(),
+        quotes: q.class == "quotes",
+        limit: 20,
+        ..Request::default()
+    }
+}
+
+/// Runs of each query on newly opened indexes.
+const FIRST_RUNS: usize = 5;
+
+/// The first search of each query on a newly opened searcher, which has nothing kept yet (no
+/// compounds, compound sets or filter sets: the cost a repeated query no longer pays), beside
+/// bare tantivy's first on a newly opened index: a row per class.
+pub fn first_searches(
+    report: &mut Report,
+    set: &QuerySet,
+    ws: &Workspace,
+    index_dir: &Path,
+    bare_dir: &Path,
+) {
+    let snapshot = IndexedCodings::new(std::sync::Arc::new(ws.codings.clone()));
+    let mut by_class: BTreeMap<String, (Vec<Duration>, Vec<Duration>)> = BTreeMap::new();
+    for q in &set.query {
+        let request = request(q);
+        let (ours, theirs) = by_class.entry(q.class.clone()).or_default();
+        for _ in 0..FIRST_RUNS {
+            let searcher = Searcher::open(index_dir).expect("the index opens");
+            let t = Instant::now();
+            std::hint::black_box(
+                searcher
+                    .search_indexed(&request, &snapshot, &ws.corpus.codebook)
+                    .unwrap(),
+            );
+            ours.push(t.elapsed());
+            let bare = BareIndex::open(bare_dir).expect("the bare index opens");
+            let t = Instant::now();
+            std::hint::black_box(bare.query(q));
+            theirs.push(t.elapsed());
+        }
+    }
+    for (class, (mut ours, mut theirs)) in by_class {
+        let (p50, b50) = (percentile(&mut ours, 0.5), percentile(&mut theirs, 0.5));
+        report.row(
+            &format!("query `{class}`, first search on a newly opened searcher, p50"),
+            format!("{:.3} ms", ms(p50)),
+            format!("bare tantivy, newly opened: {:.3} ms", ms(b50)),
+            format!("{:.2}×", ms(p50) / ms(b50)),
+            "—",
+        );
+    }
 }
 
 /// The lines per query, under a heading of their own.
