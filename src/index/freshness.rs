@@ -7,9 +7,12 @@
 //! `workspace::search_fresh`), so it costs no time on two cores.
 
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::file_walk::{FileHash, Seen, joined, walk};
 use crate::error::Result;
+
+pub use super::file_walk::files_digest_now;
 
 const FILE: &str = "visgraat-stamps";
 const HEADER: &str = "visgraat-stamps 3";
@@ -42,11 +45,11 @@ pub fn stamp_of(meta: &std::fs::Metadata) -> Stamp {
     (meta.len(), mtime(meta))
 }
 
-fn mtime(meta: &std::fs::Metadata) -> i128 {
+pub(super) fn mtime(meta: &std::fs::Metadata) -> i128 {
     i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec())
 }
 
-fn rel(root: &Path, path: &Path) -> String {
+pub(super) fn rel(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
         .unwrap_or(path)
         .to_string_lossy()
@@ -57,17 +60,10 @@ impl TreeStamps {
     /// Stamp every file of `layout` under `root`: a stat per file and directory.
     pub fn take(root: &Path, layout: Layout) -> TreeStamps {
         let mut stamps = TreeStamps::default();
-        for name in layout.single {
-            if let Ok(meta) = std::fs::metadata(root.join(name)) {
-                stamps
-                    .files
-                    .push(((*name).to_string(), (meta.len(), mtime(&meta))));
-            }
-        }
-        for (tree, ext) in layout.trees {
-            let mut seen = std::collections::HashSet::new();
-            stamps.walk(root, &root.join(tree), ext, &mut seen);
-        }
+        walk(root, layout, true, &mut |seen| match seen {
+            Seen::Dir(path, time) => stamps.dirs.push((path.to_string(), time)),
+            Seen::File(dir, name, stamp) => stamps.files.push((joined(dir, name), stamp)),
+        });
         stamps.sort();
         stamps
     }
@@ -75,37 +71,6 @@ impl TreeStamps {
     fn sort(&mut self) {
         self.dirs.sort_unstable();
         self.files.sort_unstable();
-    }
-
-    fn walk(
-        &mut self,
-        root: &Path,
-        dir: &Path,
-        ext: &str,
-        seen: &mut std::collections::HashSet<(u64, u64)>,
-    ) {
-        let Ok(meta) = std::fs::metadata(dir) else {
-            return;
-        };
-        if !seen.insert((meta.dev(), meta.ino())) {
-            return;
-        }
-        self.dirs.push((rel(root, dir), mtime(&meta)));
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
-        for (path, meta) in stat_all(entries) {
-            let Ok(meta) = meta else {
-                continue;
-            };
-            if meta.is_dir() {
-                self.walk(root, &path, ext, seen);
-            } else if path.extension().is_some_and(|e| e == ext) {
-                self.files
-                    .push((rel(root, &path), (meta.len(), mtime(&meta))));
-            }
-        }
     }
 
     /// True when no directory and no single file changed since these stamps were taken: no
@@ -240,129 +205,6 @@ impl TreeStamps {
         }
         Some(true)
     }
-}
-
-/// One file's part of a files digest ([`TreeStamps::files_digest`]): FNV-1a over its path
-/// (relative to the root) and stamp — the same in every build, unlike the std hasher — then
-/// mixed (the splitmix64 finaliser) so that summing the parts loses nothing of FNV's spread.
-#[derive(Clone, Copy)]
-struct FileHash(u64);
-
-impl Default for FileHash {
-    fn default() -> FileHash {
-        FileHash(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl FileHash {
-    fn eat(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(mut self, (len, time): Stamp) -> u64 {
-        self.eat(&[0]);
-        self.eat(&len.to_le_bytes());
-        self.eat(&time.to_le_bytes());
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-/// The files digest ([`TreeStamps::files_digest`]) of the files of `layout` under `root` as
-/// they are now: a stat per file and directory, and nothing else — no path or stamp is kept,
-/// sorted or compared, which was two thirds of the time a search waited for (a stat per
-/// file of the 100 MB benchmark corpus: 9 ms taking and comparing stamps, 3 ms the stats).
-pub fn files_digest_now(root: &Path, layout: Layout) -> u64 {
-    let mut sum = 0u64;
-    for name in layout.single {
-        if let Ok(meta) = std::fs::metadata(root.join(name)) {
-            let mut hash = FileHash::default();
-            hash.eat(name.as_bytes());
-            sum = sum.wrapping_add(hash.finish(stamp_of(&meta)));
-        }
-    }
-    for (tree, ext) in layout.trees {
-        let mut seen = std::collections::HashSet::new();
-        digest_walk(root, &root.join(tree), ext, &mut seen, &mut sum);
-    }
-    sum
-}
-
-/// [`files_digest_now`] over one directory, as [`TreeStamps::take`] walks it.
-fn digest_walk(
-    root: &Path,
-    dir: &Path,
-    ext: &str,
-    seen: &mut std::collections::HashSet<(u64, u64)>,
-    sum: &mut u64,
-) {
-    let Ok(meta) = std::fs::metadata(dir) else {
-        return;
-    };
-    if !seen.insert((meta.dev(), meta.ino())) {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut in_dir = FileHash::default();
-    in_dir.eat(rel(root, dir).as_bytes());
-    in_dir.eat(b"/");
-    for entry in entries.flatten() {
-        let meta = match entry.file_type() {
-            Ok(t) if t.is_symlink() => std::fs::metadata(entry.path()),
-            _ => entry.metadata(),
-        };
-        let Ok(meta) = meta else {
-            continue;
-        };
-        let name = entry.file_name();
-        if meta.is_dir() {
-            digest_walk(root, &dir.join(&name), ext, seen, sum);
-        } else if Path::new(&name).extension().is_some_and(|e| e == ext) {
-            let mut hash = in_dir;
-            hash.eat(name.to_string_lossy().as_bytes());
-            *sum = sum.wrapping_add(hash.finish(stamp_of(&meta)));
-        }
-    }
-}
-
-/// Above this many entries a directory's entries are stat'ed on two threads: the stats are
-/// kernel work that two cores do in half the time, and a search waits for them.
-const PARALLEL_STATS_FROM: usize = 512;
-
-/// Each entry's path and stat. The entry's own stat needs no walk of the path from the root;
-/// only a link is followed.
-fn stat_all(entries: Vec<std::fs::DirEntry>) -> Vec<(PathBuf, std::io::Result<std::fs::Metadata>)> {
-    let stat = |entries: &[std::fs::DirEntry]| -> Vec<_> {
-        entries
-            .iter()
-            .map(|entry| {
-                let path = entry.path();
-                let meta = match entry.file_type() {
-                    Ok(t) if t.is_symlink() => std::fs::metadata(&path),
-                    _ => entry.metadata(),
-                };
-                (path, meta)
-            })
-            .collect()
-    };
-    if entries.len() < PARALLEL_STATS_FROM {
-        return stat(&entries);
-    }
-    let (first, second) = entries.split_at(entries.len() / 2);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| stat(second));
-        let mut all = stat(first);
-        // A thread that cannot be joined stat'ed nothing: its files count as gone, which
-        // only ever makes the index look stale.
-        all.extend(other.join().unwrap_or_default());
-        all
-    })
 }
 
 /// The corpus files the index is built from: the sources, the quotes, and the code book,

@@ -7,6 +7,7 @@ pub mod build;
 pub mod catalogue;
 pub mod compile;
 pub mod exclusion;
+mod file_walk;
 pub mod freshness;
 pub mod health;
 pub mod query;
