@@ -407,3 +407,28 @@ fn a_filtered_hit_carries_all_its_codes() {
         );
     }
 }
+
+#[test]
+fn a_search_that_refreshes_for_a_new_code_says_the_code_book_was_re_indexed() {
+    let p = Project::shipped();
+    p.search(&["werkdruk"]);
+    p.expect(
+        0,
+        &[
+            "codes",
+            "add",
+            "Koffiepauze",
+            "--level",
+            "team",
+            "--valence",
+            "+",
+            "--definition",
+            "Synthetisch: een pauze samen",
+        ],
+    );
+    let said = p.stderr(0, &["search", "werkdruk", "--limit", "1"]);
+    assert!(
+        said.contains("index refreshed (0 added, 0 updated, 0 removed, code book re-indexed)"),
+        "{said}"
+    );
+}

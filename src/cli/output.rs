@@ -42,18 +42,24 @@ pub fn index_report(r: &IndexReport, sources: usize, took: Duration) -> String {
         r.updated.len(),
         r.removed.len(),
         r.unchanged,
-        match (r.codes_reindexed, r.memos_reindexed) {
-            (true, true) => ", code book and memos re-indexed",
-            (true, false) => ", code book re-indexed",
-            (false, true) => ", memos re-indexed",
-            (false, false) => "",
-        },
+        also_reindexed(r),
         r.documents
     );
     for id in r.updated.iter().take(10) {
         let _ = write!(out, "\n  updated {id}");
     }
     out
+}
+
+/// ", code book re-indexed" and the like, after the counts of sources: what else a refresh
+/// took in.
+pub fn also_reindexed(r: &IndexReport) -> &'static str {
+    match (r.codes_reindexed, r.memos_reindexed) {
+        (true, true) => ", code book and memos re-indexed",
+        (true, false) => ", code book re-indexed",
+        (false, true) => ", memos re-indexed",
+        (false, false) => "",
+    }
 }
 
 /// "beleid −" for a fishbone code, the group id otherwise.

@@ -114,10 +114,11 @@ pub(super) fn search(
     })?;
     if let Some(report) = report.filter(|r| r.did_work()) {
         eprintln!(
-            "visgraat: index refreshed ({} added, {} updated, {} removed)",
+            "visgraat: index refreshed ({} added, {} updated, {} removed{})",
             report.added.len(),
             report.updated.len(),
-            report.removed.len()
+            report.removed.len(),
+            output::also_reindexed(&report)
         );
     }
     if args.json {
