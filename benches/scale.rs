@@ -176,6 +176,9 @@ fn main() {
             r.vocabulary
         );
     }
+    // No watcher started behind a search (`watch = "auto"` would start one for this many
+    // files): every figure but the watched ones is of a search alone.
+    watcher::set_watch(&config_path, "off");
     let config = Config::load(&config_path).expect("config");
     let t = Instant::now();
     let corpus = Corpus::load(&config.corpus).expect("corpus loads");
@@ -453,7 +456,10 @@ fn main() {
             filtered,
             "alone (a stat per file beside the answer)",
         );
-        match Watcher::start(&config_path) {
+        // The watcher a search starts behind its answer (`watch = "auto"`, the default),
+        // as a user gets it: the first search stats the files and starts it, the next ones
+        // ask it.
+        match Watcher::started_by_a_search(&config_path) {
             Some(watcher) => {
                 let (rg, process, filtered) = processes("watched");
                 drop(watcher);
@@ -462,10 +468,10 @@ fn main() {
                     rg,
                     process,
                     filtered,
-                    "beside `visgraat watch`",
+                    "beside the watcher the first search started",
                 );
             }
-            None => report.note("(`visgraat watch` could not start: no watched figures)".into()),
+            None => report.note("(no watcher started: no watched figures)".into()),
         }
     } else {
         report.note("(ripgrep is not installed: no rg baseline)".into());

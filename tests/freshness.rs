@@ -394,3 +394,64 @@ fn with_a_watcher_the_next_search_needs_no_stats_and_still_finds_every_change() 
     watcher.stop_with_ctrl_c();
     assert_eq!(files_fresh(&p), Some(FilesFresh::Stated));
 }
+
+/// Set `watch` in the project's config.toml (first, so that it is a top-level key).
+fn set_watch(p: &Project, value: &str) {
+    let path = p.path().join("config.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, format!("watch = \"{value}\"\n{text}")).unwrap();
+}
+
+/// Wait (up to ten seconds) until the next search would know freshness as `want`.
+fn wait_for(p: &Project, want: Option<visgraat::workspace::FilesFresh>) {
+    let start = std::time::Instant::now();
+    while files_fresh(p) != want {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "still {:?}, not {want:?}",
+            files_fresh(p)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_search_that_stats_the_files_starts_a_watcher_that_the_next_searches_ask() {
+    use visgraat::workspace::FilesFresh;
+    let p = Project::shipped();
+    set_watch(&p, "on");
+    p.expect(0, &["index"]);
+    assert_eq!(files_fresh(&p), Some(FilesFresh::Stated), "no watcher yet");
+    // The search answers (its pipe closes although the watcher it starts lives on) ...
+    assert!(keys(&p, NEW_WORD).is_empty());
+    // ... and the watcher it started answers the next ones.
+    wait_for(&p, Some(FilesFresh::Watched));
+    edit_in_place(&p.path().join(INTAKE));
+    assert_eq!(keys(&p, NEW_WORD).len(), 1, "the edit in place is found");
+    assert_eq!(files_fresh(&p), Some(FilesFresh::Watched));
+
+    let stopped = p.run(&["watch", "--stop"]);
+    assert_eq!(stopped.status.code(), Some(0), "{stopped:?}");
+    wait_for(&p, Some(FilesFresh::Stated));
+    assert_eq!(
+        p.run(&["watch", "--stop"]).status.code(),
+        Some(1),
+        "none left"
+    );
+}
+
+#[test]
+fn a_small_project_or_watch_off_starts_no_watcher() {
+    use visgraat::workspace::FilesFresh;
+    for watch in [None, Some("off")] {
+        let p = Project::shipped();
+        if let Some(value) = watch {
+            set_watch(&p, value);
+        }
+        p.expect(0, &["index"]);
+        assert!(keys(&p, NEW_WORD).is_empty());
+        // A watcher starts within milliseconds; give one time to show up.
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(files_fresh(&p), Some(FilesFresh::Stated), "{watch:?}");
+    }
+}

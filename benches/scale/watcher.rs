@@ -7,33 +7,63 @@ use std::time::{Duration, Instant};
 
 use super::{BIN, Report, median, ms};
 
-/// A `visgraat watch` of the benchmark corpus, stopped when dropped.
-pub struct Watcher(std::process::Child);
+/// The `visgraat watch` that a search of the benchmark corpus started (`watch = "auto"`),
+/// stopped (`watch --stop`, and `watch = "off"` again) when dropped.
+pub struct Watcher<'a>(&'a Path);
 
-impl Watcher {
-    /// Started and listening (it says so on stderr), or None.
-    pub fn start(config: &Path) -> Option<Watcher> {
-        use std::io::BufRead;
-        let mut child = Command::new(BIN)
-            .arg("--config")
-            .arg(config)
-            .arg("watch")
-            .stderr(Stdio::piped())
-            .spawn()
-            .ok()?;
-        let mut line = String::new();
-        std::io::BufReader::new(child.stderr.as_mut()?)
-            .read_line(&mut line)
-            .ok()?;
-        line.contains("watching").then_some(Watcher(child))
+impl Watcher<'_> {
+    /// Search once with `watch = "auto"`, then wait until the watcher it started answers;
+    /// None when none does within ten seconds.
+    pub fn started_by_a_search(config: &Path) -> Option<Watcher<'_>> {
+        set_watch(config, "auto");
+        let watcher = Watcher(config);
+        let search = |args: &[&str]| {
+            Command::new(BIN)
+                .arg("--config")
+                .arg(config)
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .ok()
+        };
+        // Twice: a first search that found the index stale refreshes it and starts none.
+        search(&["search", "werkdruk"])?;
+        search(&["search", "werkdruk"])?;
+        let corpus = visgraat::config::Config::load(config).ok()?.corpus;
+        let t = Instant::now();
+        while visgraat::index::watcher::ask(&corpus).is_none() {
+            if t.elapsed() > Duration::from_secs(10) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(watcher)
     }
 }
 
-impl Drop for Watcher {
+impl Drop for Watcher<'_> {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = Command::new(BIN)
+            .arg("--config")
+            .arg(self.0)
+            .args(["watch", "--stop"])
+            .stderr(Stdio::null())
+            .status();
+        set_watch(self.0, "off");
     }
+}
+
+/// Set `watch` in the benchmark's config.toml (a line of its own, first, so that it is a
+/// top-level key).
+pub fn set_watch(config: &Path, value: &str) {
+    let text = std::fs::read_to_string(config).unwrap_or_default();
+    let rest: String = text
+        .lines()
+        .filter(|l| !l.starts_with("watch ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(config, format!("watch = \"{value}\"\n{rest}")).unwrap();
 }
 
 /// The TUI's disk watch (inotify) against the poll it replaced (a walk of every source and

@@ -66,6 +66,9 @@ pub enum Command {
         /// Stop after this many minutes without a search (default: run until stopped).
         #[arg(long, value_name = "MINUTES")]
         idle: Option<u64>,
+        /// Stop the watcher that runs for this project (one a search started, too).
+        #[arg(long, conflicts_with = "idle")]
+        stop: bool,
     },
     /// Code a span of a source: by --match TEXT, or by START END char offsets.
     Code {

@@ -113,8 +113,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let bar = progress::Bar::new(cli.quiet);
     match command {
         Command::Index { rebuild } => index(config, rebuild, &bar),
-        Command::Search(args) => search::search(&config, &args, &bar),
-        Command::Watch { idle } => watch(&config, idle),
+        Command::Search(args) => search::search(&config, &cli.config, &args, &bar),
+        Command::Watch { idle, stop } => watch(&config, idle, stop),
         Command::Code {
             source,
             args,
@@ -281,7 +281,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 /// `visgraat watch`: serve the files' stamps to searches until stopped.
-fn watch(config: &Config, idle: Option<u64>) -> Result<ExitCode, Error> {
+fn watch(config: &Config, idle: Option<u64>, stop: bool) -> Result<ExitCode, Error> {
+    if stop {
+        return Ok(if crate::index::watcher::stop(&config.corpus) {
+            eprintln!(
+                "visgraat: stopped the watcher of {}",
+                config.corpus.display()
+            );
+            ExitCode::SUCCESS
+        } else {
+            eprintln!("visgraat: no watcher runs for {}", config.corpus.display());
+            ExitCode::from(1)
+        });
+    }
     let watch = crate::index::watcher::CorpusWatch::new(&config.corpus)?;
     let idle = idle.map(|minutes| std::time::Duration::from_secs(minutes.saturating_mul(60)));
     watch.serve(

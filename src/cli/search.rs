@@ -1,6 +1,7 @@
 //! `visgraat search`: a query with filters, printed as hits or JSON.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::coding::CodingSet;
@@ -12,7 +13,7 @@ use crate::corpus::quotes::Voice;
 use crate::corpus::source::SourceKind;
 use crate::error::Error;
 use crate::index::search::{Request, Selection, attach_codes};
-use crate::workspace::{self};
+use crate::workspace::{self, Checked, Searched};
 
 use super::{
     SearchArgs, healing_search, output, parse_choice, parse_level, progress, warn_problems,
@@ -20,6 +21,7 @@ use super::{
 
 pub(super) fn search(
     config: &Config,
+    config_path: &Path,
     args: &SearchArgs,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
@@ -82,7 +84,11 @@ pub(super) fn search(
         memos: args.memos,
         limit: args.limit as usize,
     };
-    let (hits, report) = workspace::search_fresh(config, bar, |searcher| {
+    let Searched {
+        found: hits,
+        report,
+        checked,
+    } = workspace::search_fresh(config, bar, |searcher| {
         // Without a coding filter only the hits' codes need codings: read just their files.
         if request.filters_codings() {
             // Spans are all a filter needs: from their cache when no codings file changed,
@@ -131,9 +137,46 @@ pub(super) fn search(
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         print!("{}", output::hits(&hits, &codebook, color));
     }
+    if let Checked::Stated { files } = checked
+        && config.watch.starts_after(files)
+    {
+        use std::io::Write;
+        // The answer is out before the watcher starts: it costs this search nothing.
+        let _ = std::io::stdout().flush();
+        start_watcher(config_path, &config.corpus);
+    }
     Ok(if hits.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// How long a watcher that a search started waits for the next search before it stops.
+const STARTED_WATCHER_IDLE_MINUTES: &str = "30";
+
+/// Start a `visgraat watch` of the project behind this search (`watch` in config.toml), so
+/// that the next searches need no stat per file. Detached: its own process group (Ctrl-C in
+/// the terminal does not reach it, and a closed terminal does not take it along), no
+/// standard streams (a pipe this search writes to closes when the search ends). A second
+/// one started meanwhile finds the socket taken and exits; one that cannot watch (a network
+/// file system, no inotify) exits too, and searches go on with the stats.
+fn start_watcher(config_path: &Path, corpus: &Path) {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    if crate::inotify::on_network_file_system(corpus) {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let _ = Command::new(exe)
+        .arg("--config")
+        .arg(config_path)
+        .args(["watch", "--idle", STARTED_WATCHER_IDLE_MINUTES])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn();
 }

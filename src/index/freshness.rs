@@ -289,6 +289,15 @@ impl CorpusStamps {
         self.all()?.file(rel)
     }
 
+    /// How many files are stamped: what a stat per file costs. Counted from the kept lines
+    /// without parsing them.
+    pub fn file_count(&self) -> usize {
+        match self.all.get() {
+            Some(Some(all)) => all.files.len(),
+            _ => self.head.files.len() + self.rest.lines().count(),
+        }
+    }
+
     /// See [`TreeStamps::files_digest`]; from the kept file's header when it has one.
     pub fn files_digest(&self) -> u64 {
         // Garbled lines: a digest no watcher gives, so the stats decide (and fail).

@@ -11,7 +11,9 @@
 //! make a search faster, never make it answer from a stale index.
 //!
 //! The watcher listens on an abstract Unix socket named after the user, the program's
-//! version and the project's folder, and only a watcher of the same user is believed.
+//! version and the project's folder, and only a watcher of the same user is believed; it
+//! stops when its own user asks (`visgraat watch --stop`). A search that had to stat a large
+//! project's files starts one behind its answer (`watch` in config.toml, `cli::search`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
@@ -331,7 +333,9 @@ impl CorpusWatch {
                     last_asked = Instant::now();
                     let digests = self.digests()?;
                     // A client that went away costs nothing: the next one is served.
-                    let _ = answer(&stream, digests);
+                    if let Ok(Asked::Stop) = answer(&stream, digests) {
+                        return Ok(());
+                    }
                 }
             }
         }
@@ -358,21 +362,58 @@ fn counts(layout: Layout, rel: &str) -> bool {
         })
 }
 
-fn answer(stream: &UnixStream, digests: Digests) -> std::io::Result<()> {
+/// What a client asked for.
+enum Asked {
+    Digests,
+    /// That the watcher stop (`visgraat watch --stop`): only the watcher's own user may.
+    Stop,
+    Nothing,
+}
+
+fn answer(stream: &UnixStream, digests: Digests) -> std::io::Result<Asked> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(ANSWER_WITHIN))?;
     stream.set_write_timeout(Some(ANSWER_WITHIN))?;
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line)?;
-    if line.trim_end() != "digests" {
-        return Ok(());
-    }
     let mut out = stream;
-    writeln!(
-        out,
-        "{PROTOCOL} corpus {} codings {}",
-        digests.corpus, digests.codings
-    )
+    match line.trim_end() {
+        "digests" => {
+            writeln!(
+                out,
+                "{PROTOCOL} corpus {} codings {}",
+                digests.corpus, digests.codings
+            )?;
+            Ok(Asked::Digests)
+        }
+        // SAFETY: getuid cannot fail.
+        "stop" if peer_uid(stream) == Some(unsafe { libc::getuid() }) => {
+            writeln!(out, "{PROTOCOL} stopping")?;
+            Ok(Asked::Stop)
+        }
+        _ => Ok(Asked::Nothing),
+    }
+}
+
+/// Stop the watcher of the project at `corpus_root`: true when one ran (of this user) and
+/// said it stops.
+pub fn stop(corpus_root: &Path) -> bool {
+    let Ok(addr) = address(corpus_root) else {
+        return false;
+    };
+    let Ok(stream) = UnixStream::connect_addr(&addr) else {
+        return false;
+    };
+    // SAFETY: getuid cannot fail.
+    if peer_uid(&stream) != Some(unsafe { libc::getuid() }) {
+        return false;
+    }
+    let asked = stream.set_read_timeout(Some(ANSWER_WITHIN)).is_ok()
+        && (&stream).write_all(b"stop\n").is_ok();
+    let mut line = String::new();
+    asked
+        && BufReader::new(&stream).read_line(&mut line).is_ok()
+        && line.trim_end() == format!("{PROTOCOL} stopping")
 }
 
 #[cfg(test)]

@@ -228,22 +228,55 @@ pub fn search_fresh<T>(
     config: &Config,
     progress: &dyn Progress,
     search: impl Fn(&mut Searcher) -> Result<T>,
-) -> Result<(T, Option<IndexReport>)> {
+) -> Result<Searched<T>> {
     if let Some(stamps) = build::dirs_fresh(&config.corpus, &config.index) {
         // The check starts first: opening the index is part of what it runs beside. A
         // watcher (`visgraat watch`) that answers for the files' stamps spares the stat per
         // file; one that answers otherwise, or none, leaves the check to the stats.
         let answered = std::thread::scope(|scope| {
-            let check = scope.spawn(|| files_fresh(config, &stamps).is_some());
+            let check = scope.spawn(|| files_fresh(config, &stamps));
             let found = Searcher::open(&config.index).map(|mut s| search(&mut s));
-            (check.join().unwrap_or(false), found)
+            (check.join().ok().flatten(), found)
         });
-        if let (true, Ok(found)) = answered {
-            return found.map(|found| (found, None));
+        if let (Some(how), Ok(found)) = answered {
+            return found.map(|found| Searched {
+                found,
+                report: None,
+                checked: match how {
+                    FilesFresh::Watched => Checked::Watched,
+                    FilesFresh::Stated => Checked::Stated {
+                        files: stamps.file_count(),
+                    },
+                },
+            });
         }
     }
     let (mut searcher, report) = refreshed_searcher(config, progress)?;
-    Ok((search(&mut searcher)?, report))
+    Ok(Searched {
+        found: search(&mut searcher)?,
+        report,
+        checked: Checked::Refreshed,
+    })
+}
+
+/// What [`search_fresh`] found, and how it knew the index was in step with the corpus.
+#[derive(Debug)]
+pub struct Searched<T> {
+    pub found: T,
+    /// The refresh's work, when the index had to be refreshed first.
+    pub report: Option<IndexReport>,
+    pub checked: Checked,
+}
+
+/// How a search knew the index was in step with the corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// A watcher answered for every file's stamp: no stat per file.
+    Watched,
+    /// A stat per file, of this many files: what a watcher would have spared.
+    Stated { files: usize },
+    /// A directory or file had changed: the index was refreshed first.
+    Refreshed,
 }
 
 /// How a search knew that no corpus file changed since the index was refreshed.
