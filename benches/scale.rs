@@ -456,9 +456,9 @@ fn main() {
             filtered,
             "alone (a stat per file beside the answer)",
         );
-        // The watcher a search starts behind its answer (`watch = "auto"`, the default),
-        // as a user gets it: the first search stats the files and starts it, the next ones
-        // ask it.
+        // The watcher a search starts behind its answer (what the default `watch = "auto"`
+        // does for a corpus this size), as a user gets it: the first search stats the files
+        // and starts it, the next ones ask it.
         match Watcher::started_by_a_search(&config_path) {
             Some(watcher) => {
                 let (rg, process, filtered) = processes("watched");
