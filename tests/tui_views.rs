@@ -255,17 +255,31 @@ fn stale_search_results_are_dropped() {
 }
 
 #[test]
+fn ctrl_u_clears_the_search_line_and_searches_again() {
+    let mut f = fixture(120, 30);
+    f.send([Action::FocusSearch]);
+    f.type_text("werkdruk");
+    assert_eq!(f.app.search.query, "werkdruk");
+    let before = f.app.search.generation;
+    f.send([Action::ClearLine]);
+    assert_eq!(f.app.search.query, "");
+    assert!(f.app.search.editing, "still typing");
+    assert!(
+        f.app.search.generation > before,
+        "the cleared line is searched"
+    );
+}
+
+#[test]
 fn code_book_edits_follow_through_and_undo() {
     let mut f = fixture(120, 30);
     f.send([Action::Show(ViewId::Codes)]);
     assert_eq!(f.app.ws.corpus.codebook.codes[0].id, "beleid-avg");
     let root = f.app.ws.corpus.root.clone();
 
-    // Rename the label.
+    // Rename the label: Ctrl-U clears the prompt's old text.
     f.send([Action::RenameCode]);
-    for _ in 0.."AVG remt de overdracht".chars().count() {
-        f.send([Action::Backspace]);
-    }
+    f.send([Action::ClearLine]);
     f.type_text("Privacyregels remmen");
     f.send([Action::Enter]);
     assert_eq!(

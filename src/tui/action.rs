@@ -67,6 +67,8 @@ pub enum Action {
     FocusSearch,
     Input(char),
     Backspace,
+    /// Clear a text field (Ctrl-U, as in a shell's line editing).
+    ClearLine,
     ToggleFilter(Filter),
     CycleCase,
     AddCode,

@@ -290,7 +290,8 @@ impl Keymap {
     }
 
     /// The action of `key` in `context`, falling back to the global table; in a text field
-    /// characters are typed, not looked up.
+    /// characters are typed, not looked up, and Ctrl-U clears the field (as in a shell;
+    /// elsewhere it is page up).
     pub fn action(&self, key: &KeyEvent, context: Context, mode: InputMode) -> Option<Action> {
         let k = Key::of_event(key)?;
         if mode == InputMode::Text
@@ -298,6 +299,12 @@ impl Keymap {
             && let KeyCodeOrd::Char(c) = k.code
         {
             return Some(Action::Input(c));
+        }
+        if mode == InputMode::Text
+            && key.code == KeyCode::Char('u')
+            && key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            return Some(Action::ClearLine);
         }
         let lookup = |c: Context| self.bindings.get(&c).and_then(|m| m.get(&k)).cloned();
         if mode == InputMode::Text {
@@ -415,6 +422,15 @@ mod tests {
         assert_eq!(
             map.action(&ctrl_r, Context::Search, InputMode::Text),
             Some(Action::Redo)
+        );
+        let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        assert_eq!(
+            map.action(&ctrl_u, Context::Search, InputMode::Text),
+            Some(Action::ClearLine)
+        );
+        assert_eq!(
+            map.action(&ctrl_u, Context::Search, InputMode::Normal),
+            Some(Action::PageUp)
         );
     }
 

@@ -54,6 +54,7 @@ pub fn describe(action: &Action) -> (&'static str, &'static str) {
         FocusSearch => ("zoeken", "search"),
         Input(_) => ("typen", "type"),
         Backspace => ("teken wissen", "delete a character"),
+        ClearLine => ("regel wissen", "clear the line"),
         ToggleFilter(f) => match f {
             Filter::Kind => ("filter: soort", "filter: kind"),
             Filter::Case => ("filter: casus", "filter: case"),

@@ -60,6 +60,10 @@ impl SearchState {
                     self.query.pop();
                     return vec![Command::Search];
                 }
+                Action::ClearLine => {
+                    self.query.clear();
+                    return vec![Command::Search];
+                }
                 Action::Down | Action::NextPane | Action::Enter | Action::Back => {
                     self.editing = false
                 }

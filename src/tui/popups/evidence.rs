@@ -89,6 +89,10 @@ pub(super) fn update(
                 state.claim.pop();
                 state.answered = false;
             }
+            Action::ClearLine => {
+                state.claim.clear();
+                state.answered = false;
+            }
             Action::Enter if !state.claim.trim().is_empty() => {
                 state.editing = false;
                 return (Some(Popup::Evidence(state)), vec![Command::AskEvidence]);

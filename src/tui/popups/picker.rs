@@ -54,6 +54,10 @@ pub(super) fn update(
             filter.pop();
             selected = 0;
         }
+        Action::ClearLine => {
+            filter.clear();
+            selected = 0;
+        }
         Action::Up | Action::ScrollUp => selected = selected.saturating_sub(1),
         Action::Down | Action::ScrollDown => {
             selected = (selected + 1).min(matches.len().saturating_sub(1))

@@ -15,6 +15,7 @@ fn edit_line(text: &mut String, action: &Action) -> bool {
         Action::Backspace => {
             text.pop();
         }
+        Action::ClearLine => text.clear(),
         _ => return false,
     }
     true
