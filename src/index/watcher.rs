@@ -62,19 +62,30 @@ fn address(corpus_root: &Path) -> std::io::Result<SocketAddr> {
     SocketAddr::from_abstract_name(socket_name(&root))
 }
 
-/// Ask the watcher of the project at `corpus_root`, if one runs: None when none answers
-/// (within a fraction of a second) or it is not this user's.
-pub fn ask(corpus_root: &Path) -> Option<Digests> {
+/// Send `request` (one line) to the watcher of the project at `corpus_root` and read its
+/// answer line: None when none runs, none answers within a fraction of a second, or it is
+/// not this user's.
+fn request(corpus_root: &Path, request: &str) -> Option<String> {
     let stream = UnixStream::connect_addr(&address(corpus_root).ok()?).ok()?;
+    // SAFETY: getuid cannot fail.
     if peer_uid(&stream)? != unsafe { libc::getuid() } {
         return None;
     }
     stream.set_read_timeout(Some(ANSWER_WITHIN)).ok()?;
     stream.set_write_timeout(Some(ANSWER_WITHIN)).ok()?;
-    (&stream).write_all(b"digests\n").ok()?;
+    (&stream)
+        .write_all(format!("{request}\n").as_bytes())
+        .ok()?;
     let mut line = String::new();
     BufReader::new(&stream).read_line(&mut line).ok()?;
-    let rest = line.trim_end().strip_prefix(PROTOCOL)?;
+    Some(line.trim_end().to_string())
+}
+
+/// Ask the watcher of the project at `corpus_root`, if one runs: None when none answers
+/// (within a fraction of a second) or it is not this user's.
+pub fn ask(corpus_root: &Path) -> Option<Digests> {
+    let line = request(corpus_root, "digests")?;
+    let rest = line.strip_prefix(PROTOCOL)?;
     let mut words = rest.split_whitespace();
     let (Some("corpus"), Some(corpus), Some("codings"), Some(codings)) =
         (words.next(), words.next(), words.next(), words.next())
@@ -85,6 +96,12 @@ pub fn ask(corpus_root: &Path) -> Option<Digests> {
         corpus: corpus.parse().ok()?,
         codings: codings.parse().ok()?,
     })
+}
+
+/// Stop the watcher of the project at `corpus_root`: true when one ran (of this user) and
+/// said it stops.
+pub fn stop(corpus_root: &Path) -> bool {
+    request(corpus_root, "stop").is_some_and(|line| line == format!("{PROTOCOL} stopping"))
 }
 
 /// The user id of the process at the other end of `stream`.
@@ -333,7 +350,7 @@ impl CorpusWatch {
                     last_asked = Instant::now();
                     let digests = self.digests()?;
                     // A client that went away costs nothing: the next one is served.
-                    if let Ok(Asked::Stop) = answer(&stream, digests) {
+                    if answer(&stream, digests).unwrap_or(false) {
                         return Ok(());
                     }
                 }
@@ -362,15 +379,9 @@ fn counts(layout: Layout, rel: &str) -> bool {
         })
 }
 
-/// What a client asked for.
-enum Asked {
-    Digests,
-    /// That the watcher stop (`visgraat watch --stop`): only the watcher's own user may.
-    Stop,
-    Nothing,
-}
-
-fn answer(stream: &UnixStream, digests: Digests) -> std::io::Result<Asked> {
+/// Answer one client; true when it asked the watcher to stop (`visgraat watch --stop`),
+/// which only the watcher's own user may.
+fn answer(stream: &UnixStream, digests: Digests) -> std::io::Result<bool> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(ANSWER_WITHIN))?;
     stream.set_write_timeout(Some(ANSWER_WITHIN))?;
@@ -378,42 +389,19 @@ fn answer(stream: &UnixStream, digests: Digests) -> std::io::Result<Asked> {
     BufReader::new(stream).read_line(&mut line)?;
     let mut out = stream;
     match line.trim_end() {
-        "digests" => {
-            writeln!(
-                out,
-                "{PROTOCOL} corpus {} codings {}",
-                digests.corpus, digests.codings
-            )?;
-            Ok(Asked::Digests)
-        }
+        "digests" => writeln!(
+            out,
+            "{PROTOCOL} corpus {} codings {}",
+            digests.corpus, digests.codings
+        )?,
         // SAFETY: getuid cannot fail.
         "stop" if peer_uid(stream) == Some(unsafe { libc::getuid() }) => {
             writeln!(out, "{PROTOCOL} stopping")?;
-            Ok(Asked::Stop)
+            return Ok(true);
         }
-        _ => Ok(Asked::Nothing),
+        _ => {}
     }
-}
-
-/// Stop the watcher of the project at `corpus_root`: true when one ran (of this user) and
-/// said it stops.
-pub fn stop(corpus_root: &Path) -> bool {
-    let Ok(addr) = address(corpus_root) else {
-        return false;
-    };
-    let Ok(stream) = UnixStream::connect_addr(&addr) else {
-        return false;
-    };
-    // SAFETY: getuid cannot fail.
-    if peer_uid(&stream) != Some(unsafe { libc::getuid() }) {
-        return false;
-    }
-    let asked = stream.set_read_timeout(Some(ANSWER_WITHIN)).is_ok()
-        && (&stream).write_all(b"stop\n").is_ok();
-    let mut line = String::new();
-    asked
-        && BufReader::new(&stream).read_line(&mut line).is_ok()
-        && line.trim_end() == format!("{PROTOCOL} stopping")
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -418,20 +418,15 @@ mod tests {
             map.action(&q, Context::Codes, InputMode::Text),
             Some(Action::Input('q'))
         );
-        let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
-        assert_eq!(
-            map.action(&ctrl_r, Context::Search, InputMode::Text),
-            Some(Action::Redo)
-        );
-        let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
-        assert_eq!(
-            map.action(&ctrl_u, Context::Search, InputMode::Text),
-            Some(Action::ClearLine)
-        );
-        assert_eq!(
-            map.action(&ctrl_u, Context::Search, InputMode::Normal),
-            Some(Action::PageUp)
-        );
+        // Control keys in a text field: the global table, but Ctrl-U clears the field.
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        for (c, mode, want) in [
+            ('r', InputMode::Text, Action::Redo),
+            ('u', InputMode::Text, Action::ClearLine),
+            ('u', InputMode::Normal, Action::PageUp),
+        ] {
+            assert_eq!(map.action(&ctrl(c), Context::Search, mode), Some(want));
+        }
     }
 
     #[test]
