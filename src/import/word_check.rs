@@ -180,7 +180,17 @@ pub fn check(read: &str, paragraphs: &[Paragraph]) -> Result<Tally, Difference> 
             {
                 i += current.len();
             }
-            if starts_with(i, &label) {
+            // The same speaker's label, written again where a long turn is split, need not
+            // be in the file: where the words written after it follow here, the file's word
+            // is the first of them, not the label (`<v interviewer>ja` then a cue of the same
+            // voice, split off by its time, that says `interviewer:`).
+            let words_follow = |i: usize| {
+                output.get(o + len).is_some_and(|next| {
+                    next.label.is_none() && input.get(i).is_some_and(|w| w.text == next.text)
+                })
+            };
+            let repeat_not_read = label == current && !label_then_words(i) && words_follow(i);
+            if starts_with(i, &label) && !repeat_not_read {
                 i += len;
             } else if label != current {
                 // A label that is not in the file here, nor the speaker's own label again.
@@ -251,6 +261,33 @@ mod tests {
         let repeat = "Interviewer 1: ja\nInterviewer 1: nee\nInterviewer: goed";
         let written = [turn("Interviewer 1", "ja nee"), turn("Interviewer", "goed")];
         assert!(check(repeat, &written).is_ok());
+    }
+
+    #[test]
+    fn a_repeated_label_is_not_taken_for_the_same_word_said() {
+        // Found by `webvtt_keeps_every_word`: a voice's turn split by a pause, the label
+        // written again, and the cue after the pause saying the label's word.
+        let read = "interviewer werkdruk\ninterviewer:";
+        let written = [
+            turn("Interviewer", "werkdruk"),
+            turn("Interviewer", "interviewer:"),
+        ];
+        assert!(check(read, &written).is_ok());
+        // The label again in the file, before its words, is still read as the label.
+        let again = "Interviewer: werkdruk\nInterviewer: ja";
+        let written = [turn("Interviewer", "werkdruk"), turn("Interviewer", "ja")];
+        assert!(check(again, &written).is_ok());
+        // And a word lost after a repeated label is still found.
+        let read = "interviewer werkdruk\ninterviewer: interviewer zegt";
+        let lost = check(
+            read,
+            &[
+                turn("Interviewer", "werkdruk"),
+                turn("Interviewer", "interviewer"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(lost.read, "zegt");
     }
 
     #[test]
