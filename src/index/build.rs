@@ -7,10 +7,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tantivy::{Index, IndexWriter, Term, doc};
+use tantivy::{Index, IndexSettings, IndexWriter, Term, doc};
 
 use super::freshness::CorpusStamps;
-use super::schema::{self, Fields};
+use super::schema;
+use super::write_directory::WriteDirectory;
+use super::writer::{add_source, ensure_writer};
 use super::{analyzer, health, index_error};
 use crate::corpus::source::Source;
 use crate::corpus::{Corpus, quotes};
@@ -18,11 +20,8 @@ use crate::error::{Error, Result};
 use crate::progress::{Progress, Stage};
 
 const MANIFEST: &str = "visgraat-manifest.toml";
-const WRITER_BUDGET: usize = 64 * 1024 * 1024;
 /// How long a second indexer waits for the first before giving up.
-const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
-/// Below this much text, index on one thread (deterministic ranking of ties).
-const PARALLEL_FROM_BYTES: usize = 32 * 1024 * 1024;
+pub(super) const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
@@ -116,21 +115,24 @@ fn open_existing(
     dir: &Path,
     fingerprint: &str,
     checksums: bool,
-) -> std::result::Result<(Index, Manifest), String> {
+) -> std::result::Result<(Index, WriteDirectory, Manifest), String> {
     let manifest = read_manifest(dir).ok_or("no index yet")?;
     if manifest.fingerprint != fingerprint {
         return Err("the schema or Dutch analysis changed".into());
     }
-    health::verify(dir)?;
+    let (index, directory) = health::catching(|| {
+        WriteDirectory::open(dir)
+            .and_then(|directory| Index::open(directory.clone()).map(|index| (index, directory)))
+            .map_err(|e| format!("the index could not be opened ({e})"))
+    })?;
+    health::verify(&index)?;
     if checksums {
         health::checksums(dir)?;
     }
-    let index =
-        Index::open_in_dir(dir).map_err(|e| format!("the index could not be opened ({e})"))?;
-    Ok((index, manifest))
+    Ok((index, directory, manifest))
 }
 
-fn create_fresh(dir: &Path) -> Result<Index> {
+fn create_fresh(dir: &Path) -> Result<(Index, WriteDirectory)> {
     if dir.exists() {
         for entry in std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?
@@ -153,7 +155,10 @@ fn create_fresh(dir: &Path) -> Result<Index> {
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let (schema, _) = schema::build();
-    Index::create_in_dir(dir, schema).map_err(|e| index_error(dir, e))
+    let directory = WriteDirectory::open(dir).map_err(|e| index_error(dir, e))?;
+    let index = Index::create(directory.clone(), schema, IndexSettings::default())
+        .map_err(|e| index_error(dir, e))?;
+    Ok((index, directory))
 }
 
 /// The lock file inside the index directory: a refresh holds it exclusively, opening a
@@ -260,20 +265,34 @@ fn update_inner(
     let _lock = lock_with(dir, true, progress)?;
     let fingerprint = schema::fingerprint();
     let mut report = IndexReport::default();
-    let opened = if force_rebuild {
-        Err(String::new())
-    } else {
-        open_existing(dir, &fingerprint, checksums)
-    };
-    let (index, old) = match (force_rebuild, opened) {
+    // The stat per corpus file, and reading the stamps of the last refresh, run beside the
+    // opening and probing of the index: neither needs the other.
+    let (opened, (kept_stamps, new_stamps)) = std::thread::scope(|scope| {
+        let stamps = scope.spawn(|| {
+            let kept = CorpusStamps::load(dir);
+            (kept, CorpusStamps::take(&corpus.root, &fingerprint))
+        });
+        let opened = if force_rebuild {
+            Err(String::new())
+        } else {
+            open_existing(dir, &fingerprint, checksums)
+        };
+        let stamps = stamps
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (opened, stamps)
+    });
+    let (index, directory, old) = match (force_rebuild, opened) {
         (false, Ok(found)) => found,
         (true, _) => {
             report.rebuilt = Some("--rebuild was asked for".into());
-            (create_fresh(dir)?, Manifest::default())
+            let (index, directory) = create_fresh(dir)?;
+            (index, directory, Manifest::default())
         }
         (false, Err(reason)) => {
             report.rebuilt = Some(reason);
-            (create_fresh(dir)?, Manifest::default())
+            let (index, directory) = create_fresh(dir)?;
+            (index, directory, Manifest::default())
         }
     };
     analyzer::register(index.tokenizers());
@@ -285,12 +304,10 @@ fn update_inner(
         sources: BTreeMap::new(),
     };
     let old_stamps = match report.rebuilt {
-        None => CorpusStamps::load(dir).unwrap_or_default(),
+        None => kept_stamps.unwrap_or_default(),
         Some(_) => CorpusStamps::default(),
     };
-    let new_stamps = CorpusStamps::take(&corpus.root, &new.fingerprint);
     let mut writer: Option<IndexWriter> = None;
-    let corpus_bytes: usize = corpus.sources.iter().map(|s| s.body.len()).sum();
     // A source whose file, quote file and the cases file all have the size and time they had
     // at the last refresh keeps its hash: hashing 100 MB again would be most of the work.
     let rel = |path: &Path| {
@@ -302,32 +319,48 @@ fn update_inner(
     let same_stamp = |key: &str| old_stamps.file(key) == new_stamps.file(key);
     let cases_same = same_stamp("cases.toml");
     progress.stage(Stage::Indexing, corpus.sources.len() as u64);
+    // First what changed, then the writer: its threads follow the text to index, so that one
+    // edited source makes one small segment, not one per thread.
+    let mut changed: Vec<(&Source, bool)> = Vec::new();
     for src in &corpus.sources {
         crate::progress::check(progress)?;
-        let id = src.meta.id.clone();
+        let id = &src.meta.id;
+        let Some(old_hash) = old.sources.get(id) else {
+            // New (or all of them, in a rebuild): indexed whatever its hash, which is taken
+            // while the writer's threads index it.
+            changed.push((src, false));
+            continue;
+        };
         let quotes_key = format!("quotes/{id}.toml");
         let unchanged_files = cases_same
             && same_stamp(&rel(&src.path))
             && new_stamps.file(&rel(&src.path)).is_some()
             && same_stamp(&quotes_key);
-        let h = match old.sources.get(&id) {
-            Some(old_hash) if unchanged_files => old_hash.clone(),
-            _ => source_hash(corpus, src),
+        let h = if unchanged_files {
+            old_hash.clone()
+        } else {
+            source_hash(corpus, src)
         };
-        match old.sources.get(&id) {
-            Some(old_hash) if *old_hash == h => report.unchanged += 1,
-            previous => {
-                let w = ensure_writer(&mut writer, &index, dir, corpus_bytes)?;
-                if previous.is_some() {
-                    w.delete_term(Term::from_field_text(fields.source, &id));
-                    report.updated.push(id.clone());
-                } else {
-                    report.added.push(id.clone());
-                }
-                add_source(w, &fields, corpus, src).map_err(|e| index_error(dir, e))?;
-            }
+        if h == *old_hash {
+            report.unchanged += 1;
+            progress.advance(1);
+        } else {
+            changed.push((src, true));
         }
-        new.sources.insert(id, h);
+        new.sources.insert(id.clone(), h);
+    }
+    let bytes_to_index: usize = changed.iter().map(|(src, _)| src.body.len()).sum();
+    for (src, previous) in changed {
+        crate::progress::check(progress)?;
+        let w = ensure_writer(&mut writer, &index, dir, bytes_to_index)?;
+        add_source(w, &fields, corpus, src, previous).map_err(|e| index_error(dir, e))?;
+        let id = src.meta.id.clone();
+        if previous {
+            report.updated.push(id);
+        } else {
+            new.sources.insert(id.clone(), source_hash(corpus, src));
+            report.added.push(id);
+        }
         progress.advance(1);
     }
     for id in old
@@ -335,12 +368,12 @@ fn update_inner(
         .keys()
         .filter(|id| !new.sources.contains_key(*id))
     {
-        let w = ensure_writer(&mut writer, &index, dir, corpus_bytes)?;
+        let w = ensure_writer(&mut writer, &index, dir, bytes_to_index)?;
         w.delete_term(Term::from_field_text(fields.source, id));
         report.removed.push(id.clone());
     }
     if old.codebook != new.codebook {
-        let w = ensure_writer(&mut writer, &index, dir, corpus_bytes)?;
+        let w = ensure_writer(&mut writer, &index, dir, bytes_to_index)?;
         w.delete_term(Term::from_field_text(fields.doc_type, schema::CODE));
         for code in &corpus.codebook.codes {
             w.add_document(doc!(
@@ -356,7 +389,7 @@ fn update_inner(
         report.codes_reindexed = true;
     }
     if old.memos != new.memos {
-        let w = ensure_writer(&mut writer, &index, dir, corpus_bytes)?;
+        let w = ensure_writer(&mut writer, &index, dir, bytes_to_index)?;
         w.delete_term(Term::from_field_text(fields.doc_type, schema::MEMO));
         for memo in &corpus.memos.memos {
             let (kind, id) = crate::coding::memos::parse_target(&memo.target)
@@ -390,140 +423,53 @@ fn update_inner(
     }
     crate::progress::check(progress)?;
     let committed = writer.is_some();
-    if let Some(mut w) = writer {
-        progress.stage(Stage::Committing, 0);
-        w.commit().map_err(|e| index_error(dir, e))?;
-        w.wait_merging_threads().map_err(|e| index_error(dir, e))?;
-    }
-    let text = toml::to_string(&new).map_err(|e| Error::invalid(dir, None, e.to_string()))?;
-    if std::fs::read_to_string(dir.join(MANIFEST)).ok().as_deref() != Some(text.as_str()) {
-        crate::atomic::write(&dir.join(MANIFEST), text.as_bytes())?;
-    }
-    // After the manifest: stamps that say "fresh" never stand beside an older index.
-    new_stamps.save(dir)?;
-    // What the TUI's first frame shows, while this corpus is loaded anyway.
-    super::catalogue::save(corpus, dir)?;
-    let reader = index.reader().map_err(|e| index_error(dir, e))?;
-    // The compounds a word ends, per new segment (its terms reversed), so that no search
-    // has to build them. Segments change only with a commit; a list lost without one (a
-    // crash between the two) is built by the first search that needs it.
-    if committed {
-        super::tails::keep_for(
-            dir,
-            &reader.searcher(),
-            &[fields.passage.text, fields.note.text],
-        );
-    }
-    report.documents = reader.searcher().num_docs();
+    // The manifest's text, and the catalogue (what the TUI's first frame shows, written
+    // while this corpus is loaded anyway), need only the corpus: they are made while the
+    // commit waits on the disk.
+    let (committing, beside) = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| {
+            super::catalogue::save(corpus, dir)?;
+            toml::to_string(&new).map_err(|e| Error::invalid(dir, None, e.to_string()))
+        });
+        let committing = match writer {
+            Some(mut w) => {
+                progress.stage(Stage::Committing, 0);
+                w.commit()
+                    .and_then(|_| w.wait_merging_threads())
+                    .map_err(|e| index_error(dir, e))
+            }
+            None => Ok(()),
+        };
+        let beside = beside
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (committing, beside)
+    });
+    committing?;
+    let text = beside?;
+    directory.flush().map_err(|e| Error::io(dir, e))?;
+    let reader: tantivy::IndexReader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| index_error(dir, e))?;
+    let searcher = reader.searcher();
+    std::thread::scope(|scope| {
+        // The compounds a word ends, per new segment (its terms reversed), so that no search
+        // has to build them; made while the manifest and the stamps are written. Segments
+        // change only with a commit; a list lost without one (a crash between the two) is
+        // built by the first search that needs it.
+        if committed {
+            scope.spawn(|| {
+                super::tails::keep_for(dir, &searcher, &[fields.passage.text, fields.note.text]);
+            });
+        }
+        if std::fs::read_to_string(dir.join(MANIFEST)).ok().as_deref() != Some(text.as_str()) {
+            crate::atomic::write(&dir.join(MANIFEST), text.as_bytes())?;
+        }
+        // After the manifest: stamps that say "fresh" never stand beside an older index.
+        new_stamps.save(dir)
+    })?;
+    report.documents = searcher.num_docs();
     Ok(report)
-}
-
-/// The writer, opened on first use so that a refresh with nothing to do never takes the lock.
-fn ensure_writer<'w>(
-    writer: &'w mut Option<IndexWriter>,
-    index: &Index,
-    dir: &Path,
-    corpus_bytes: usize,
-) -> Result<&'w mut IndexWriter> {
-    if writer.is_none() {
-        // One indexing thread puts documents into segments in corpus order, so equal scores
-        // rank the same way on every build; large corpora use every core.
-        let threads = if corpus_bytes < PARALLEL_FROM_BYTES {
-            1
-        } else {
-            std::thread::available_parallelism()
-                .map_or(2, usize::from)
-                .min(4)
-        };
-        // One writer per index: a second process waits for the first (up to a while)
-        // instead of failing on tantivy's lock.
-        let waited = std::time::Instant::now();
-        let w = loop {
-            match index.writer_with_num_threads(threads, WRITER_BUDGET * threads) {
-                Ok(w) => break w,
-                Err(tantivy::TantivyError::LockFailure(..)) if waited.elapsed() < WRITER_WAIT => {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                Err(tantivy::TantivyError::LockFailure(..)) => {
-                    return Err(Error::Index {
-                        path: dir.to_path_buf(),
-                        message: "another visgraat process has been writing the index for a long time; try again when it is done".into(),
-                    })
-                }
-                Err(e) => return Err(index_error(dir, e)),
-            }
-        };
-        *writer = Some(w);
-    }
-    Ok(writer.as_mut().expect("writer was just opened"))
-}
-
-fn add_source(
-    w: &mut IndexWriter,
-    f: &Fields,
-    corpus: &Corpus,
-    src: &Source,
-) -> tantivy::Result<()> {
-    let segments = src.segments();
-    for seg in &segments {
-        let mut d = doc!(
-            f.doc_type => schema::SEGMENT,
-            f.key => format!("{}#{}", src.meta.id, seg.ordinal),
-            f.source => src.meta.id.as_str(),
-            f.title => src.meta.title.as_str(),
-            f.kind => src.meta.kind.as_str(),
-            f.ordinal => u64::from(seg.ordinal),
-            f.start => seg.start as u64,
-            f.end => seg.end as u64,
-            f.passage.text => seg.text.as_str(),
-        );
-        if let Some(case) = corpus.case_of(src, seg) {
-            d.add_text(f.case, case);
-        }
-        if let Some(speaker) = &seg.speaker {
-            d.add_text(f.speaker, speaker);
-            d.add_text(f.speaker_key, speaker.to_lowercase());
-        }
-        if let Some(page) = seg.page {
-            d.add_u64(f.page, u64::from(page.page));
-            if let Some(max) = page.page_max {
-                d.add_u64(f.page_max, u64::from(max));
-            }
-        }
-        w.add_document(d)?;
-    }
-    for quote in corpus.quotes_of(&src.meta.id) {
-        let seg = segments
-            .iter()
-            .find(|s| s.start <= quote.start && quote.start < s.end.max(s.start + 1));
-        let mut d = doc!(
-            f.doc_type => schema::QUOTE,
-            f.key => quote.id.as_str(),
-            f.source => src.meta.id.as_str(),
-            f.title => src.meta.title.as_str(),
-            f.kind => src.meta.kind.as_str(),
-            f.voice => quote.voice.as_str(),
-            f.start => quote.start as u64,
-            f.end => quote.end as u64,
-            f.note.text => quote.text.as_str(),
-        );
-        if let Some(seg) = seg {
-            d.add_u64(f.ordinal, u64::from(seg.ordinal));
-            if let Some(case) = corpus.case_of(src, seg) {
-                d.add_text(f.case, case);
-            }
-            if let Some(speaker) = &seg.speaker {
-                d.add_text(f.speaker, speaker);
-                d.add_text(f.speaker_key, speaker.to_lowercase());
-            }
-            if let Some(page) = seg.page {
-                d.add_u64(f.page, u64::from(page.page));
-                if let Some(max) = page.page_max {
-                    d.add_u64(f.page_max, u64::from(max));
-                }
-            }
-        }
-        w.add_document(d)?;
-    }
-    Ok(())
 }

@@ -15,9 +15,9 @@ fn damaged(e: impl std::fmt::Display) -> String {
 
 /// Run `probe`, reporting a panic as damage: tantivy may panic on garbage. The panic hook is
 /// silenced meanwhile, so a damaged file does not print a panic message.
-fn catching(
-    probe: impl FnOnce() -> std::result::Result<(), String> + std::panic::UnwindSafe,
-) -> std::result::Result<(), String> {
+pub(super) fn catching<T>(
+    probe: impl FnOnce() -> std::result::Result<T, String> + std::panic::UnwindSafe,
+) -> std::result::Result<T, String> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let outcome = std::panic::catch_unwind(probe);
@@ -30,13 +30,19 @@ fn catching(
 
 /// Read a little of every segment (stored documents, the text postings, a fast field), so a
 /// truncated or garbled file is found now rather than in the middle of a search.
-pub fn verify(dir: &Path) -> std::result::Result<(), String> {
-    catching(|| {
-        let index =
-            Index::open_in_dir(dir).map_err(|e| format!("the index could not be opened ({e})"))?;
+/// The refresh that probes has the index open already, and writes through it.
+pub fn verify(index: &Index) -> std::result::Result<(), String> {
+    // What a panic leaves of the index is not used again: a damaged index is rebuilt.
+    let index = std::panic::AssertUnwindSafe(index);
+    catching(move || {
+        let index = *index;
         analyzer::register(index.tokenizers());
-        let fields = super::fields(&index).map_err(|e| e.to_string())?;
-        let reader = index.reader().map_err(damaged)?;
+        let fields = super::fields(index).map_err(|e| e.to_string())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(damaged)?;
         let searcher = reader.searcher();
         for segment in searcher.segment_readers() {
             let store = segment.get_store_reader(0).map_err(damaged)?;

@@ -19,6 +19,8 @@ pub mod stem_phrase;
 pub mod tails;
 pub mod term_set;
 pub mod watcher;
+mod write_directory;
+mod writer;
 
 use std::path::Path;
 
