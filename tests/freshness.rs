@@ -455,3 +455,60 @@ fn a_small_project_or_watch_off_starts_no_watcher() {
         assert_eq!(files_fresh(&p), Some(FilesFresh::Stated), "{watch:?}");
     }
 }
+
+#[test]
+fn a_second_watcher_stops_at_the_lock_before_it_walks() {
+    let p = Project::shipped();
+    p.expect(0, &["index"]);
+    let config = Config::load(&p.path().join("config.toml")).unwrap();
+    // Held as a watcher holds it from before its first walk to its end.
+    let claim = visgraat::index::watch_claim::claim(&config.index)
+        .unwrap()
+        .expect("nothing holds it");
+    let second = p.run(&["watch", "--idle", "1"]);
+    assert_eq!(second.status.code(), Some(2), "{second:?}");
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("watched already"),
+        "{second:?}"
+    );
+    drop(claim);
+    let watcher = Watcher::start(&p);
+    watcher.stop_with_ctrl_c();
+}
+
+#[test]
+fn after_a_watcher_could_not_watch_searches_start_none_for_an_hour() {
+    use visgraat::index::watch_claim;
+    use visgraat::workspace::FilesFresh;
+    let p = Project::shipped();
+    set_watch(&p, "on");
+    p.expect(0, &["index"]);
+    let config = Config::load(&p.path().join("config.toml")).unwrap();
+    // What a watcher leaves that inotify's limits stopped.
+    watch_claim::note_failure(&config.index, "inotify: no space left on device");
+    assert!(keys(&p, NEW_WORD).is_empty());
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(files_fresh(&p), Some(FilesFresh::Stated), "none started");
+    let check = p.run(&["check"]);
+    assert!(
+        String::from_utf8_lossy(&check.stdout)
+            .contains("could not watch (inotify: no space left on device)"),
+        "{check:?}"
+    );
+    // An hour on, a search tries again, and the watcher that starts clears the note.
+    let note = std::fs::File::options()
+        .write(true)
+        .open(config.index.join("visgraat-watch-failed"))
+        .unwrap();
+    note.set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 60 * 60))
+        .unwrap();
+    drop(note);
+    assert!(keys(&p, NEW_WORD).is_empty());
+    wait_for(&p, Some(FilesFresh::Watched));
+    assert_eq!(
+        watch_claim::recent_failure(&config.index, std::time::SystemTime::now()),
+        None
+    );
+    assert!(!config.index.join("visgraat-watch-failed").exists());
+    assert_eq!(p.run(&["watch", "--stop"]).status.code(), Some(0));
+}

@@ -92,13 +92,21 @@ pub(crate) fn run(
             None
         }
     };
-    let notes = crate::check::notes(&ws.corpus);
+    let mut notes = crate::check::notes(&ws.corpus);
+    if let Some(reason) =
+        crate::index::watch_claim::recent_failure(&ws.config.index, std::time::SystemTime::now())
+    {
+        notes.push(format!(
+            "{}: note: the watcher a search started could not watch ({reason}); searches stat every file meanwhile and start none for an hour (`visgraat watch` shows why at once)",
+            ws.config.index.display()
+        ));
+    }
     let quotes: usize = ws.corpus.quotes.values().map(Vec::len).sum();
     if json {
         super::print_json(&serde_json::json!({
             "ok": problems.is_empty(),
             "problems": problems,
-            "notes": notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": notes,
             "sources": ws.corpus.sources.len(),
             "quotes": quotes,
             "codes": ws.corpus.codebook.codes.len(),

@@ -294,11 +294,22 @@ fn watch(config: &Config, idle: Option<u64>, stop: bool) -> Result<ExitCode, Err
             ExitCode::from(1)
         });
     }
-    let watch = crate::index::watcher::CorpusWatch::new(&config.corpus)?;
+    use crate::index::watch_claim;
+    // Claimed before the first walk: a second watcher stops here, not after walking.
+    let Some(_claim) = watch_claim::claim(&config.index)? else {
+        return Err(Error::Usage(format!(
+            "{} is watched already (another `visgraat watch` runs for it)",
+            config.corpus.display()
+        )));
+    };
+    let watch = crate::index::watcher::CorpusWatch::new(&config.corpus).inspect_err(|e| {
+        watch_claim::note_failure(&config.index, &e.to_string());
+    })?;
     let idle = idle.map(|minutes| std::time::Duration::from_secs(minutes.saturating_mul(60)));
     watch.serve(
         idle,
         || {
+            watch_claim::clear_failure(&config.index);
             eprintln!(
                 "visgraat: watching {} — searches now skip the stat per file; Ctrl-C stops",
                 config.corpus.display()

@@ -143,7 +143,7 @@ pub(super) fn search(
         use std::io::Write;
         // The answer is out before the watcher starts: it costs this search nothing.
         let _ = std::io::stdout().flush();
-        start_watcher(config_path, &config.corpus);
+        start_watcher(config_path, &config.corpus, &config.index);
     }
     Ok(if hits.is_empty() {
         ExitCode::from(1)
@@ -158,13 +158,19 @@ const STARTED_WATCHER_IDLE_MINUTES: &str = "30";
 /// Start a `visgraat watch` of the project behind this search (`watch` in config.toml), so
 /// that the next searches need no stat per file. Detached: its own process group (Ctrl-C in
 /// the terminal does not reach it, and a closed terminal does not take it along), no
-/// standard streams (a pipe this search writes to closes when the search ends). A second
-/// one started meanwhile finds the socket taken and exits; one that cannot watch (a network
-/// file system, no inotify) exits too, and searches go on with the stats.
-fn start_watcher(config_path: &Path, corpus: &Path) {
+/// standard streams (a pipe this search writes to closes when the search ends). None is
+/// started while one holds the watcher's lock (it is starting), nor within an hour of one
+/// that could not watch (inotify's limits; `index::watch_claim`); a second one started
+/// meanwhile finds the lock taken and exits before it walks. Searches meanwhile go on with
+/// the stats.
+fn start_watcher(config_path: &Path, corpus: &Path, index: &Path) {
+    use crate::index::watch_claim;
     use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
-    if crate::inotify::on_network_file_system(corpus) {
+    if crate::inotify::on_network_file_system(corpus)
+        || watch_claim::held(index)
+        || watch_claim::recent_failure(index, std::time::SystemTime::now()).is_some()
+    {
         return;
     }
     let Ok(exe) = std::env::current_exe() else {

@@ -139,10 +139,9 @@ fn create_fresh(dir: &Path) -> Result<(Index, WriteDirectory)> {
             .flatten()
         {
             let path = entry.path();
-            if path
-                .file_name()
-                .is_some_and(|n| n == ".gitkeep" || n == LOCK_FILE)
-            {
+            if path.file_name().is_some_and(|n| {
+                n == ".gitkeep" || n == LOCK_FILE || n == super::watch_claim::LOCK_FILE
+            }) {
                 continue;
             }
             let removed = if path.is_dir() {

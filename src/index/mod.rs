@@ -18,6 +18,7 @@ pub mod span_filter;
 pub mod stem_phrase;
 pub mod tails;
 pub mod term_set;
+pub mod watch_claim;
 pub mod watcher;
 mod write_directory;
 mod writer;
