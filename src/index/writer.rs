@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use tantivy::indexer::LogMergePolicy;
-use tantivy::{Index, IndexWriter, Term, doc};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term, doc};
 
 use super::build::WRITER_WAIT;
 use super::index_error;
 use super::schema::{self, Fields};
 use crate::corpus::Corpus;
-use crate::corpus::source::Source;
+use crate::corpus::source::{Segment, Source};
 use crate::error::{Error, Result};
 
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
@@ -103,19 +103,7 @@ pub(super) fn add_source(
             f.end => seg.end as u64,
             f.passage.text => seg.text.as_str(),
         );
-        if let Some(case) = corpus.case_of(src, seg) {
-            d.add_text(f.case, case);
-        }
-        if let Some(speaker) = &seg.speaker {
-            d.add_text(f.speaker, speaker);
-            d.add_text(f.speaker_key, speaker.to_lowercase());
-        }
-        if let Some(page) = seg.page {
-            d.add_u64(f.page, u64::from(page.page));
-            if let Some(max) = page.page_max {
-                d.add_u64(f.page_max, u64::from(max));
-            }
-        }
+        add_passage_fields(&mut d, f, corpus, src, seg);
         w.add_document(d)?;
     }
     for quote in corpus.quotes_of(&src.meta.id) {
@@ -135,21 +123,32 @@ pub(super) fn add_source(
         );
         if let Some(seg) = seg {
             d.add_u64(f.ordinal, u64::from(seg.ordinal));
-            if let Some(case) = corpus.case_of(src, seg) {
-                d.add_text(f.case, case);
-            }
-            if let Some(speaker) = &seg.speaker {
-                d.add_text(f.speaker, speaker);
-                d.add_text(f.speaker_key, speaker.to_lowercase());
-            }
-            if let Some(page) = seg.page {
-                d.add_u64(f.page, u64::from(page.page));
-                if let Some(max) = page.page_max {
-                    d.add_u64(f.page_max, u64::from(max));
-                }
-            }
+            add_passage_fields(&mut d, f, corpus, src, seg);
         }
         w.add_document(d)?;
     }
     Ok(())
+}
+
+/// What a passage, and a quote from it, take from the passage: its case, speaker and page.
+fn add_passage_fields(
+    d: &mut TantivyDocument,
+    f: &Fields,
+    corpus: &Corpus,
+    src: &Source,
+    seg: &Segment,
+) {
+    if let Some(case) = corpus.case_of(src, seg) {
+        d.add_text(f.case, case);
+    }
+    if let Some(speaker) = &seg.speaker {
+        d.add_text(f.speaker, speaker);
+        d.add_text(f.speaker_key, speaker.to_lowercase());
+    }
+    if let Some(page) = seg.page {
+        d.add_u64(f.page, u64::from(page.page));
+        if let Some(max) = page.page_max {
+            d.add_u64(f.page_max, u64::from(max));
+        }
+    }
 }
