@@ -51,7 +51,12 @@ impl Inotify {
         // SAFETY: inotify_init1 has no preconditions; a negative result is an error.
         let raw = unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) };
         if raw < 0 {
-            return Err(std::io::Error::last_os_error());
+            return Err(at_limit(
+                std::io::Error::last_os_error(),
+                libc::EMFILE,
+                "max_user_instances",
+                1024,
+            ));
         }
         Ok(Inotify {
             // SAFETY: `raw` is a fresh descriptor that nothing else owns.
@@ -71,7 +76,12 @@ impl Inotify {
         // SAFETY: a valid C string and our own descriptor.
         let wd = unsafe { libc::inotify_add_watch(self.fd.as_raw_fd(), c.as_ptr(), MASK) };
         if wd < 0 {
-            return Err(std::io::Error::last_os_error());
+            return Err(at_limit(
+                std::io::Error::last_os_error(),
+                libc::ENOSPC,
+                "max_user_watches",
+                524_288,
+            ));
         }
         self.dirs.insert(wd, dir.to_path_buf());
         self.watched.insert(dir.to_path_buf(), wd);
@@ -245,4 +255,53 @@ pub fn on_network_file_system(path: &Path) -> bool {
     }
     #[allow(clippy::unnecessary_cast)] // f_type's type differs between targets
     NETWORK.contains(&(fs.f_type as i64))
+}
+
+/// The kernel reports inotify's limits as "no space left on device" (watches) and "too
+/// many open files" (instances), which read like a full disk: `error` is `errno` of limit
+/// `setting` (under `fs.inotify`), said so, with its value and how to raise it.
+fn at_limit(error: std::io::Error, errno: i32, setting: &str, suggested: u32) -> std::io::Error {
+    if error.raw_os_error() != Some(errno) {
+        return error;
+    }
+    let value = std::fs::read_to_string(format!("/proc/sys/fs/inotify/{setting}"))
+        .map_or_else(|_| "?".to_string(), |v| v.trim().to_string());
+    std::io::Error::new(
+        error.kind(),
+        format!(
+            "the kernel's limit fs.inotify.{setting} ({value}) is reached; raise it, e.g. `sudo sysctl fs.inotify.{setting}={suggested}`"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_is_named_not_taken_for_a_full_disk() {
+        let said = at_limit(
+            std::io::Error::from_raw_os_error(libc::ENOSPC),
+            libc::ENOSPC,
+            "max_user_watches",
+            524_288,
+        )
+        .to_string();
+        assert!(said.contains("fs.inotify.max_user_watches ("), "{said}");
+        assert!(
+            said.contains("sysctl fs.inotify.max_user_watches=524288"),
+            "{said}"
+        );
+        let other = at_limit(
+            std::io::Error::from_raw_os_error(libc::EACCES),
+            libc::ENOSPC,
+            "max_user_watches",
+            524_288,
+        );
+        assert_eq!(
+            other.raw_os_error(),
+            Some(libc::EACCES),
+            "other errors stay"
+        );
+    }
 }
