@@ -10,6 +10,8 @@ mod common;
 // The crate root is this file: its modules are found beside it unless told.
 #[path = "scale/bare.rs"]
 mod bare;
+#[path = "scale/build_rows.rs"]
+mod build_rows;
 #[path = "scale/queries.rs"]
 mod queries;
 #[path = "scale/watcher.rs"]
@@ -204,47 +206,13 @@ fn main() {
     }
 
     // --- Full index build -------------------------------------------------------------------
-    // Interleaved, so that both see the same machine, and the quickest of each kept: one
-    // build of each moved the ratio from 1.46× to 1.87× on this kind of machine, same code.
-    let runs = if bytes >= 50_000_000 { 2 } else { 3 };
-    let (mut build_times, mut bare_times) = (Vec::new(), Vec::new());
-    let mut build_rss = 0;
-    let bare_dir = dir.join("bare-index");
-    let mut bare = None;
-    for _ in 0..runs {
-        let (t, rss) = measured(visgraat(&config_path).args(["index", "--rebuild"]));
-        build_times.push(t);
-        build_rss = build_rss.max(rss);
-        let _ = std::fs::remove_dir_all(&bare_dir);
-        let t = Instant::now();
-        let b = BareIndex::build(&corpus, &bare_dir, body_bytes);
-        bare_times.push(t.elapsed());
-        bare = Some(b);
-    }
-    let bare = bare.expect("built");
-    let build = build_times.into_iter().min().expect("a build");
-    let bare_build = bare_times.into_iter().min().expect("a build");
-    report.row(
-        "full index build (whole `visgraat index --rebuild` process; quickest of runs interleaved with bare)",
-        format!(
-            "{:.2} s, {:.1} MB/s",
-            build.as_secs_f64(),
-            mb / build.as_secs_f64()
-        ),
-        format!(
-            "bare tantivy, same analyzer: {:.2} s, {:.1} MB/s",
-            bare_build.as_secs_f64(),
-            mb / bare_build.as_secs_f64()
-        ),
-        format!("{:.2}×", build.as_secs_f64() / bare_build.as_secs_f64()),
-        "≤ 1.5×",
-    );
-    report.row(
-        "peak RSS, index build",
-        format!("{:.0} MB", build_rss as f64 / 1024.0),
-        "—".into(),
-        "—".into(),
-        "—",
+    let bare = build_rows::rows(
+        &mut report,
+        &corpus,
+        &config,
+        &config_path,
+        &dir,
+        body_bytes,
     );
 
     // --- Incremental re-index ---------------------------------------------------------------
@@ -371,7 +339,13 @@ fn main() {
     // --- Query latency ----------------------------------------------------------------------
     let set = queries::query_set(root);
     let per_query = queries::latency(&mut report, &set, &searcher, &ws, &bare);
-    queries::first_searches(&mut report, &set, &ws, &config.index, &bare_dir);
+    queries::first_searches(
+        &mut report,
+        &set,
+        &ws,
+        &config.index,
+        &dir.join("bare-index"),
+    );
 
     // --- Against ripgrep --------------------------------------------------------------------
     let sources_dir = config.corpus.join("sources");
