@@ -21,7 +21,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bare::BareIndex;
 use common::percentile;
 use watcher::Watcher;
 
@@ -201,7 +200,7 @@ fn main() {
     report.note("| figure | visgraat | baseline | ratio | target |".into());
     report.note("|---|---|---|---|---|".into());
     if args.queries_only {
-        queries_only(&mut report, &args, root, &dir, &config);
+        queries::only(&mut report, &args, root, &dir, &config);
         return;
     }
 
@@ -585,33 +584,6 @@ fn main() {
         .join(format!("report-{}.md", args.size.to_lowercase()));
     std::fs::write(&out, report.lines.join("\n") + "\n").unwrap();
     eprintln!("report written to {}", out.display());
-}
-
-/// `--only queries`: the query latency over the index an earlier run built (brought up to
-/// date first) and the bare index it left, or a new one.
-fn queries_only(report: &mut Report, args: &Args, root: &Path, dir: &Path, config: &Config) {
-    measured(visgraat(&dir.join("config.toml")).arg("index"));
-    let bare_dir = dir.join("bare-index");
-    let bare = BareIndex::open(&bare_dir).unwrap_or_else(|| {
-        let _ = std::fs::remove_dir_all(&bare_dir);
-        let corpus = Corpus::load(&config.corpus).expect("corpus loads");
-        let body_bytes = corpus.sources.iter().map(|s| s.body.len()).sum();
-        BareIndex::build(&corpus, &bare_dir, body_bytes)
-    });
-    let ws = Workspace::open(config.clone()).unwrap();
-    let searcher = ws.searcher().unwrap();
-    let mut set = queries::query_set(root);
-    if let Some(text) = &args.query {
-        // The query itself when the set has it, else every query that contains the text.
-        if set.query.iter().any(|q| q.query == *text) {
-            set.query.retain(|q| q.query == *text);
-        } else {
-            set.query.retain(|q| q.query.contains(text.as_str()));
-        }
-    }
-    let per_query = queries::latency(report, &set, &searcher, &ws, &bare);
-    queries::first_searches(report, &set, &ws, &config.index, &bare_dir);
-    queries::note_each(report, per_query);
 }
 
 fn first_word(source: &Source) -> String {

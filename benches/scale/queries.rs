@@ -8,6 +8,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use visgraat::coding::by_source::IndexedCodings;
+use visgraat::config::Config;
+use visgraat::corpus::Corpus;
 use visgraat::corpus::codebook::Level;
 use visgraat::index::search::{Request, Searcher};
 use visgraat::workspace::Workspace;
@@ -187,4 +189,31 @@ pub fn note_each(report: &mut Report, per_query: Vec<String>) {
 /// The query set of the benchmark.
 pub fn query_set(root: &Path) -> QuerySet {
     toml::from_str(&std::fs::read_to_string(root.join("benches/queries.toml")).unwrap()).unwrap()
+}
+
+/// `--only queries`: the query latency over the index an earlier run built (brought up to
+/// date first) and the bare index it left, or a new one.
+pub fn only(report: &mut Report, args: &super::Args, root: &Path, dir: &Path, config: &Config) {
+    super::measured(super::visgraat(&dir.join("config.toml")).arg("index"));
+    let bare_dir = dir.join("bare-index");
+    let bare = BareIndex::open(&bare_dir).unwrap_or_else(|| {
+        let _ = std::fs::remove_dir_all(&bare_dir);
+        let corpus = Corpus::load(&config.corpus).expect("corpus loads");
+        let body_bytes = corpus.sources.iter().map(|s| s.body.len()).sum();
+        BareIndex::build(&corpus, &bare_dir, body_bytes)
+    });
+    let ws = Workspace::open(config.clone()).unwrap();
+    let searcher = ws.searcher().unwrap();
+    let mut set = query_set(root);
+    if let Some(text) = &args.query {
+        // The query itself when the set has it, else every query that contains the text.
+        if set.query.iter().any(|q| q.query == *text) {
+            set.query.retain(|q| q.query == *text);
+        } else {
+            set.query.retain(|q| q.query.contains(text.as_str()));
+        }
+    }
+    let per_query = latency(report, &set, &searcher, &ws, &bare);
+    first_searches(report, &set, &ws, &config.index, &bare_dir);
+    note_each(report, per_query);
 }
