@@ -19,8 +19,8 @@ use unicode_normalization::UnicodeNormalization;
 
 mod hyphen;
 
-use hyphen::{decide_hyphen, fold};
 pub use hyphen::{HyphenDecision, HyphenExceptions, HyphenJoin, WordEvidence};
+use hyphen::{decide_hyphen, fold};
 
 /// A footnote marker the digits-after-a-word rule cannot see: a note whose body the
 /// extraction lost, a repeated reference on a later page, or a marker glued to a number.
