@@ -1,0 +1,309 @@
+//! The coding flow driven through `App::update` over the fixture corpus: coding in the
+//! reader with undo and redo, a new coding seen at once in search and fishbone, stale search
+//! results dropped, the search line cleared, code-book edits, coders shown and switched, memos.
+
+use visgraat::tui::action::{Action, ViewId};
+use visgraat::tui::app::Effect;
+use visgraat::tui::popups::Popup;
+
+use crate::fixture;
+
+#[test]
+fn coding_in_the_reader_saves_and_undo_redo_work() {
+    let mut f = fixture(120, 26);
+    f.send([Action::Enter, Action::ParagraphNext]);
+    let before = f.app.ws.codings.codings.len();
+    // Select "De korte" by extending word by word from the turn's start.
+    f.send([
+        Action::WordNext,
+        Action::WordNext,
+        Action::WordNext,
+        Action::WordNext,
+        Action::WordNext,
+    ]);
+    f.send([
+        Action::ToggleSelect,
+        Action::WordNext,
+        Action::WordNext,
+        Action::Code,
+    ]);
+    assert!(matches!(f.app.popup, Some(Popup::CodePicker { .. })));
+    f.type_text("korte");
+    f.send([Action::Enter]);
+    assert!(matches!(f.app.popup, Some(Popup::Memo { .. })));
+    f.type_text("synthetisch memo");
+    f.send([Action::Enter]);
+    assert_eq!(f.app.ws.codings.codings.len(), before + 1);
+    let added = f.app.ws.codings.codings.last().unwrap().clone();
+    assert_eq!(added.coding.quote, "De korte");
+    assert_eq!(added.coding.code, "team-korte-lijnen");
+    assert_eq!(added.coding.memo, "synthetisch memo");
+    let file = f
+        .app
+        .ws
+        .corpus
+        .root
+        .join("codings/ana/synthetic-focusgroep-a.toml");
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("quote = \"De korte\"")
+    );
+
+    f.send([Action::Undo]);
+    assert_eq!(f.app.ws.codings.codings.len(), before);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("quote = \"De korte\"")
+    );
+    f.send([Action::Redo]);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("quote = \"De korte\"")
+    );
+
+    // Recode and remove the coding under the cursor; both undoable.
+    f.send([Action::Recode]);
+    f.type_text("werkdruk");
+    f.send([Action::Enter]);
+    let recoded = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        recoded.contains("code = \"individu-werkdruk\"\nstart = 72\nend = 80"),
+        "{recoded}"
+    );
+    f.send([Action::Undo]);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("code = \"team-korte-lijnen\"\nstart = 72\nend = 80")
+    );
+    f.send([Action::RemoveCoding]);
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("end = 80"));
+    f.send([Action::Undo]);
+    assert!(std::fs::read_to_string(&file).unwrap().contains("end = 80"));
+}
+
+#[test]
+fn new_coding_shows_at_once_in_filtered_search_and_fishbone() {
+    let mut f = fixture(120, 26);
+    f.send([Action::FocusSearch]);
+    f.type_text("jeugdzorg");
+    f.send([Action::ToggleFilter(visgraat::tui::action::Filter::Factor)]);
+    assert_eq!(
+        f.app.search.filters.level,
+        Some(visgraat::corpus::codebook::Level::Beleid)
+    );
+    assert!(
+        f.app.search.results.is_empty(),
+        "no beleid coding on that turn yet"
+    );
+    // Code the turn with a beleid code from the reader.
+    f.send([Action::Back, Action::Show(ViewId::Documents), Action::Enter]);
+    f.send([
+        Action::ParagraphNext,
+        Action::ParagraphNext,
+        Action::ToggleSelect,
+        Action::WordNext,
+        Action::Code,
+    ]);
+    f.type_text("avg");
+    f.send([Action::Enter, Action::Enter]);
+    assert_eq!(
+        f.app.search.results.len(),
+        1,
+        "the filtered search reran at once"
+    );
+    f.send([Action::Show(ViewId::Fishbone)]);
+    assert!(f.screen().contains("beleid (+1 −2)"), "{}", f.screen());
+}
+
+#[test]
+fn stale_search_results_are_dropped() {
+    let mut f = fixture(100, 24);
+    f.send([Action::FocusSearch]);
+    f.app.update(Action::Input('w'));
+    let first = std::mem::take(&mut f.app.effects);
+    f.type_text("erkdruk");
+    let Effect::Search { generation, .. } = &first[0] else {
+        panic!()
+    };
+    f.app.search_done(*generation, Ok(Vec::new()));
+    assert_eq!(
+        f.app.search.results.len(),
+        1,
+        "the old answer did not overwrite the new one"
+    );
+}
+
+#[test]
+fn ctrl_u_clears_the_search_line_and_searches_again() {
+    let mut f = fixture(120, 30);
+    f.send([Action::FocusSearch]);
+    f.type_text("werkdruk");
+    assert_eq!(f.app.search.query, "werkdruk");
+    let before = f.app.search.generation;
+    f.send([Action::ClearLine]);
+    assert_eq!(f.app.search.query, "");
+    assert!(f.app.search.editing, "still typing");
+    assert!(
+        f.app.search.generation > before,
+        "the cleared line is searched"
+    );
+}
+
+#[test]
+fn code_book_edits_follow_through_and_undo() {
+    let mut f = fixture(120, 30);
+    f.send([Action::Show(ViewId::Codes)]);
+    assert_eq!(f.app.ws.corpus.codebook.codes[0].id, "beleid-avg");
+    let root = f.app.ws.corpus.root.clone();
+
+    // Rename the label: Ctrl-U clears the prompt's old text.
+    f.send([Action::RenameCode]);
+    f.send([Action::ClearLine]);
+    f.type_text("Privacyregels remmen");
+    f.send([Action::Enter]);
+    assert_eq!(
+        f.app.ws.corpus.codebook.codes[0].label,
+        "Privacyregels remmen"
+    );
+    assert!(
+        std::fs::read_to_string(root.join("codebook.toml"))
+            .unwrap()
+            .contains("label = \"Privacyregels remmen\"")
+    );
+
+    // Merge beleid-avg into individu-werkdruk: bram's coding follows.
+    f.send([Action::MergeCode]);
+    f.type_text("hoge werkdruk");
+    f.send([Action::Enter]);
+    assert!(f.app.ws.corpus.codebook.code("beleid-avg").is_none());
+    let bram =
+        std::fs::read_to_string(root.join("codings/bram/synthetic-focusgroep-a.toml")).unwrap();
+    assert!(
+        bram.contains("code = \"individu-werkdruk\"") && !bram.contains("beleid-avg"),
+        "{bram}"
+    );
+    f.send([Action::Undo]);
+    assert!(f.app.ws.corpus.codebook.code("beleid-avg").is_some());
+    let bram =
+        std::fs::read_to_string(root.join("codings/bram/synthetic-focusgroep-a.toml")).unwrap();
+    assert!(bram.contains("code = \"beleid-avg\""));
+    f.send([Action::Undo]);
+    assert_eq!(
+        f.app.ws.corpus.codebook.codes[0].label,
+        "AVG remt de overdracht"
+    );
+    f.send([Action::Redo]);
+    assert_eq!(
+        f.app.ws.corpus.codebook.codes[0].label,
+        "Privacyregels remmen"
+    );
+
+    // A new code beside it, a move to another level, and a case's own sheet.
+    f.send([Action::AddCode]);
+    f.type_text("Geen toegang tot dossiers");
+    f.send([Action::Enter]);
+    f.type_text("Het team mag dossiers van de vorige school niet inzien.");
+    f.send([Action::Enter]);
+    let added = f
+        .app
+        .ws
+        .corpus
+        .codebook
+        .code("beleid-geen-toegang-tot-dossiers")
+        .expect("new code")
+        .clone();
+    assert_eq!(
+        added.valence,
+        Some(visgraat::corpus::codebook::Valence::Belemmerend)
+    );
+    f.send([Action::Down, Action::NextLevel]);
+    assert_eq!(
+        f.app.ws.corpus.codebook.codes[1].level,
+        Some(visgraat::corpus::codebook::Level::Team)
+    );
+    f.send([Action::CycleCase, Action::ToggleOnSheet]);
+    let cases = std::fs::read_to_string(root.join("cases.toml")).unwrap();
+    assert!(
+        cases.contains("beleid-geen-toegang-tot-dossiers"),
+        "{cases}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_visgraat"))
+        .arg("check")
+        .current_dir(root.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn one_coder_or_all_are_shown_and_the_active_coder_switches() {
+    let mut f = fixture(110, 30);
+    assert!(f.screen().contains("codeur: ana · toont: alle codeurs"));
+    f.send([Action::CycleShownCoder]);
+    assert_eq!(f.app.shown_coder.as_deref(), Some("ana"));
+    f.send([Action::CycleShownCoder, Action::CycleShownCoder]);
+    assert_eq!(
+        f.app.shown_coder, None,
+        "after the last coder: everyone again"
+    );
+    f.send([Action::CycleActiveCoder]);
+    assert_eq!(f.app.ws.config.coder, "bram");
+    // A coding made now is bram's.
+    f.send([Action::Show(ViewId::Documents), Action::Enter]);
+    let id = f.app.docs.reader.as_ref().map(|r| r.source).unwrap();
+    let source = f.app.source(id).meta.id.clone();
+    f.send([Action::ToggleSelect, Action::WordNext, Action::Code]);
+    f.type_text("intake");
+    f.send([Action::Enter, Action::Enter]);
+    let path = visgraat::coding::file_path(&f.app.ws.corpus.root, "bram", &source);
+    assert!(
+        std::fs::read_to_string(path)
+            .unwrap()
+            .contains("beleid-intake"),
+        "saved as bram's"
+    );
+}
+
+#[test]
+fn memos_on_codes_and_sources_are_shown_written_and_undone() {
+    let mut f = fixture(130, 30);
+    let root = f.app.ws.corpus.root.clone();
+    f.send([Action::Show(ViewId::Codes), Action::Memo]);
+    f.type_text("Synthetisch: vaak samen met werkdruk.");
+    f.send([Action::Enter]);
+    let code = f.app.ws.corpus.codebook.codes[f.app.codes.selected]
+        .id
+        .clone();
+    let memos = visgraat::coding::memos::load(&root).unwrap();
+    let target = format!("code:{code}");
+    let memo = memos.of(&target).next().expect("saved");
+    assert_eq!(memo.author, "ana");
+    assert!(f.screen().contains("Synthetisch: vaak samen met werkdruk."));
+    f.send([Action::Undo]);
+    assert!(
+        visgraat::coding::memos::load(&root)
+            .unwrap()
+            .memos
+            .is_empty()
+    );
+    f.send([Action::Redo]);
+    assert_eq!(visgraat::coding::memos::load(&root).unwrap().memos.len(), 1);
+
+    // On a source, from the tree; shown beside the reader.
+    f.send([Action::Show(ViewId::Documents), Action::Memo]);
+    f.type_text("Synthetisch: bron met veel AVG.");
+    f.send([Action::Enter, Action::Enter]);
+    assert!(
+        f.screen().contains("Synthetisch: bron met veel AVG."),
+        "{}",
+        f.screen()
+    );
+}
