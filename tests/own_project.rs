@@ -282,6 +282,35 @@ fn the_errors_of_a_new_user_are_clear_and_exit_2() {
         said.contains("visgraat case add fg-f") && said.contains("--new-case"),
         "{said}"
     );
+    // A file that is refused makes no case (it used to be made before the file was read);
+    // the first file that is imported makes it, and says so.
+    std::fs::write(root.path().join("leeg.txt"), "").unwrap();
+    let said = err(
+        &project,
+        &["import", "../leeg.txt", "--new-case", "fg-leeg"],
+    );
+    assert!(said.contains("holds no text"), "{said}");
+    let cases = || std::fs::read_to_string(project.join("corpus/cases.toml")).unwrap();
+    assert!(!cases().contains("fg-leeg"), "{}", cases());
+    let args: Vec<String> = [
+        "import",
+        "../leeg.txt",
+        "../tests/fixtures/import/synthetic-focusgroep-team-f.md",
+        "--new-case",
+        "fg-f",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    let out = visgraat(&project, &args, &user);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the empty file still fails: {out:?}"
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("added case fg-f"), "{said}");
+    assert!(cases().contains("id = \"fg-f\""), "{}", cases());
     // A code in use is not deleted; a bad attribute name is refused.
     let said = err(&project, &["codes", "delete", "team-werkdruk"]);
     assert!(said.contains("--into OTHER"), "{said}");

@@ -68,6 +68,7 @@ pub(super) fn import_files(
         ))
     })?;
     let cases_path = config.corpus.join("cases.toml");
+    let mut make_case = false;
     let case_option = match &case {
         CaseChoice::Keep => CaseOption::Keep,
         CaseChoice::None => CaseOption::Set(None),
@@ -75,12 +76,11 @@ pub(super) fn import_files(
             let cases = Cases::load(&cases_path)?;
             if cases.get(id).is_none() {
                 if case == CaseChoice::MakeIfNew(id.clone()) {
-                    crate::coding::case_edit::add_case(&config.corpus, &cases, id, None, &[])?;
-                    if !json {
-                        println!(
-                            "added case {id} (`visgraat case set {id} --label … --attr …` describes it)"
-                        );
-                    }
+                    // Made by the first file that is imported, so that a refused file
+                    // leaves no empty case behind.
+                    crate::corpus::source::validate_id(id)
+                        .map_err(|m| Error::Usage(format!("case id {id:?}: {m}")))?;
+                    make_case = true;
                 } else {
                     let ids: Vec<&str> = cases.cases.iter().map(|c| c.id.as_str()).collect();
                     let known = if ids.is_empty() {
@@ -93,7 +93,11 @@ pub(super) fn import_files(
                     )));
                 }
             }
-            CaseOption::Set(Some(id.clone()))
+            if make_case {
+                CaseOption::Make(id.clone())
+            } else {
+                CaseOption::Set(Some(id.clone()))
+            }
         }
     };
     let mut report: Vec<serde_json::Value> = Vec::new();
@@ -155,6 +159,7 @@ pub(super) fn import_files(
                 "file": file,
                 "status": status,
                 "source": path,
+                "case_added": imported.as_ref().ok().and_then(|d| d.made_case.as_ref()),
                 "summary": imported.as_ref().ok().map(|d| summary(&d.reading)),
                 "error": imported.as_ref().err().map(ToString::to_string),
             }));
@@ -163,6 +168,11 @@ pub(super) fn import_files(
         }
         match imported {
             Ok(done) => bar.suspend(|| {
+                if let Some(id) = &done.made_case {
+                    println!(
+                        "added case {id} (`visgraat case set {id} --label … --attr …` describes it)"
+                    );
+                }
                 let (what, path) = match &done.written {
                     Written::Added(p) => ("added", p),
                     Written::Updated(p) => ("updated", p),

@@ -279,6 +279,8 @@ pub struct Imported {
     pub written: Written,
     pub reading: Reading,
     pub replaced: Replaced,
+    /// The case this import made ([`CaseOption::Make`] of a case the project did not have).
+    pub made_case: Option<String>,
 }
 
 /// Which case an imported source is in.
@@ -290,6 +292,9 @@ pub enum CaseOption {
     Keep,
     /// This case, or none.
     Set(Option<String>),
+    /// This case, made (its label its id, no attributes) when the project does not have it,
+    /// just before the source is written: a file that is refused makes no case.
+    Make(String),
 }
 
 /// How to import a file.
@@ -388,8 +393,13 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
         .join(kind.as_str())
         .join(format!("{id}.md"));
     let existing = crate::text_file::read_optional(&target)?;
+    let to_make = match &options.case {
+        CaseOption::Make(id) => Some(id.clone()),
+        _ => None,
+    };
     let case = match options.case {
         CaseOption::Set(case) => case,
+        CaseOption::Make(id) => Some(id),
         CaseOption::Keep => existing
             .as_deref()
             .and_then(|text| source::Source::parse(&target, text).ok())
@@ -404,6 +414,19 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
         date: None,
         provenance,
         pages: reading.pages.clone(),
+    };
+    // The file is read and its id usable: only the writes are left.
+    let made_case = match to_make {
+        Some(id) => {
+            let cases = crate::corpus::cases::Cases::load(&corpus.join("cases.toml"))?;
+            if cases.get(&id).is_some() {
+                None
+            } else {
+                crate::coding::case_edit::add_case(corpus, &cases, &id, None, &[])?;
+                Some(id)
+            }
+        }
+        None => None,
     };
     if kind == SourceKind::Transcript {
         let mut speakers: Vec<String> = source::segments(&body, kind, &[])
@@ -429,5 +452,6 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
         written,
         reading,
         replaced,
+        made_case,
     })
 }
