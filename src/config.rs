@@ -22,6 +22,12 @@ struct ConfigFile {
     pseudonym_key: PathBuf,
     #[serde(default)]
     watch: Watch,
+    /// The TUI's settings, read and checked by its keymap (`tui::keymap`), which reads the
+    /// user's config and then this one; named here so that a project may set them.
+    #[serde(default, rename = "keys")]
+    _keys: Option<toml::Table>,
+    #[serde(default, rename = "mouse")]
+    _mouse: Option<bool>,
 }
 
 fn default_corpus() -> PathBuf {
@@ -311,6 +317,21 @@ mod tests {
             err.contains("config.toml:1") && err.contains("auto"),
             "{err}"
         );
+
+        // The TUI's own settings may stand in the project's config too (README, keymap.toml);
+        // a typo beside them is still refused.
+        std::fs::write(
+            &path,
+            "mouse = false\n[keys.documents]\nz = \"code\"\n[keys.global]\nF12 = { show = \"codes\" }\n",
+        )
+        .unwrap();
+        assert_eq!(Config::load(&path).unwrap().watch, Watch::Auto);
+        std::fs::write(&path, "mouse = \"nee\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("config.toml:1"), "{err}");
+        std::fs::write(&path, "muose = false\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("unknown field"), "{err}");
 
         assert!(!Watch::Auto.starts_after(Watch::AUTO_FROM_FILES - 1));
         assert!(Watch::Auto.starts_after(Watch::AUTO_FROM_FILES));

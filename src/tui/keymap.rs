@@ -123,15 +123,22 @@ const NAMED: [(&str, KeyCode, &str); 13] = [
 ];
 
 impl Key {
+    /// A key by its name in a config: names are not case-sensitive ("F12", "Enter",
+    /// "Ctrl-R" as "f12", "enter", "ctrl-r"), a single character is ("G" is shift-g).
     pub fn parse(name: &str) -> Option<Key> {
-        let (ctrl, rest) = match name.strip_prefix("ctrl-") {
-            Some(rest) if !rest.is_empty() => (true, rest),
+        let (ctrl, rest) = match name.get(..5) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("ctrl-") && name.len() > 5 => {
+                (true, &name[5..])
+            }
             _ => (false, name),
         };
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
+            // The terminal reports a control key's letter in lower case (`of_event`).
+            (Some(c), None) if ctrl => KeyCodeOrd::Char(c.to_ascii_lowercase()),
             (Some(c), None) => KeyCodeOrd::Char(c),
             _ => {
+                let rest = rest.to_ascii_lowercase();
                 if let Some(n) = rest.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
                     (1..=12).contains(&n).then_some(KeyCodeOrd::F(n))?
                 } else {
@@ -445,6 +452,28 @@ mod tests {
         );
         assert_eq!(map.label(Context::Documents, &Action::Code), "z");
         assert_eq!(map.custom(Context::Documents).len(), 2);
+    }
+
+    #[test]
+    fn key_names_are_not_case_sensitive_but_characters_are() {
+        assert_eq!(Key::parse("F12"), Key::parse("f12"));
+        assert_eq!(Key::parse("Enter"), Key::parse("enter"));
+        assert_eq!(Key::parse("PageDown"), Key::parse("pagedown"));
+        assert_eq!(Key::parse("Ctrl-R"), Key::parse("ctrl-r"));
+        assert!(Key::parse("F12").is_some() && Key::parse("F13").is_none());
+        assert_ne!(Key::parse("G"), Key::parse("g"));
+        // The README's example, as written there.
+        let mut map = Keymap::default();
+        map.overlay(
+            Path::new("config.toml"),
+            "[keys.global]\nF12 = { show = \"codes\" }\n",
+        )
+        .unwrap();
+        let f12 = key(KeyCode::F(12));
+        assert_eq!(
+            map.action(&f12, Context::Documents, InputMode::Normal),
+            Some(Action::Show(ViewId::Codes))
+        );
     }
 
     #[test]
