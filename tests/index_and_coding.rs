@@ -222,6 +222,29 @@ fn stats_counts_per_case_and_coder() {
         startcollege["team/bevorderend"], 1,
         "only the Entree team's own coding counts for its case"
     );
+    // The factor table's heads stand over their numbers (they stood 18 columns left of
+    // them); widths in characters, as a terminal shows them.
+    let lines: Vec<&str> = out.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.starts_with("Factor codes"))
+        .expect("the factor table");
+    let ends = |line: &str| -> Vec<usize> {
+        let chars: Vec<char> = line.chars().collect();
+        (0..chars.len())
+            .filter(|&i| chars[i] != ' ' && chars.get(i + 1).is_none_or(|c| *c == ' '))
+            .map(|i| i + 1)
+            .collect()
+    };
+    let head_ends = ends(lines[head]);
+    let row = lines[head + 1];
+    let row_ends = ends(row);
+    assert_eq!(
+        head_ends[head_ends.len() - 3..],
+        row_ends[row_ends.len() - 3..],
+        "{}\n{row}",
+        lines[head]
+    );
 }
 
 #[test]

@@ -222,12 +222,18 @@ pub fn stats(s: &FishboneStats, corpus: &Corpus, by_case: bool, by_coder: bool) 
             bone.passages
         );
     }
-    let _ = writeln!(out, "\nFactor codes{:>66}", "codings passages cases");
+    // The header takes the widths of the rows below it; "sheets": the cases whose own
+    // fishbone sheet names the factor.
+    let _ = writeln!(
+        out,
+        "\n{:<76}{:>7}{:>9}{:>7}",
+        "Factor codes", "codings", "passages", "sheets"
+    );
     for bone in &s.bones {
         for c in &bone.codes {
             let _ = writeln!(
                 out,
-                "{:<15}{:<61}{:>5}{:>9}{:>6}",
+                "{:<15}{:<61}{:>7}{:>9}{:>7}",
                 format!("{} {}", bone.level.as_str(), bone.valence.glyph()),
                 abbreviate(&c.label, 60),
                 c.codings,
@@ -241,7 +247,7 @@ pub fn stats(s: &FishboneStats, corpus: &Corpus, by_case: bool, by_coder: bool) 
         for c in &g.codes {
             let _ = writeln!(
                 out,
-                "  {:<74}{:>5}{:>9}",
+                "  {:<74}{:>7}{:>9}",
                 abbreviate(&c.label, 72),
                 c.codings,
                 c.passages
