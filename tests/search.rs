@@ -57,6 +57,21 @@ fn search_finds_stemmed_forms() {
 }
 
 #[test]
+fn a_hit_of_more_than_one_line_keeps_its_indent() {
+    // A code's snippet is its label and, on the next line, its definition.
+    let p = Project::shipped();
+    let out = p.expect(0, &["search", "--codes", "werkdruk"]);
+    let body: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.is_empty() && !l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(body.len() >= 4, "{out}");
+    for line in body {
+        assert!(line.starts_with("    "), "{line:?} in\n{out}");
+    }
+}
+
+#[test]
 fn search_is_accent_insensitive() {
     let p = Project::shipped();
     let hits = p.search(&["financiele", "--limit", "50"]);

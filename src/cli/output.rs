@@ -177,7 +177,10 @@ pub fn hits(hits: &[Hit], codebook: &Codebook, color: bool) -> String {
             meta.join(", "),
             hit.key
         );
-        let _ = writeln!(out, "    {}", styled(&hit.snippet, &hit.highlights, color));
+        // A snippet of more than one line (a code's label and definition, a passage with
+        // line breaks) keeps its indent on every line.
+        let snippet = styled(&hit.snippet, &hit.highlights, color).replace('\n', "\n    ");
+        let _ = writeln!(out, "    {snippet}");
         if !hit.codes.is_empty() {
             let codes: Vec<String> = hit
                 .codes
