@@ -29,10 +29,15 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         .assessment()
         .map_or(mm.saturation.to_string(), |s| title(mm, s));
     let block = Block::bordered()
-        .title(pad(
-            &format!("{title} · t"),
-            main.width.saturating_sub(2) as usize,
-        ))
+        // Cut to the border with "…" when too long, but not padded: the border runs on.
+        .title(
+            pad(
+                &format!("{title} · t"),
+                main.width.saturating_sub(2) as usize,
+            )
+            .trim_end()
+            .to_string(),
+        )
         .border_style(theme.focus_border(true));
     let inner = block.inner(main);
     frame.render_widget(block, main);
