@@ -137,6 +137,7 @@ pub(super) fn search(
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         print!("{}", output::hits(&hits, &codebook, color));
     }
+    warn_skipped(&crate::index::skipped::load(&config.index));
     if let Checked::Stated { files } = checked
         && config.watch.starts_after(files)
     {
@@ -150,6 +151,26 @@ pub(super) fn search(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The corpus files the index's last refresh could not read: the answer leaves them out.
+fn warn_skipped(skipped: &[String]) {
+    const NAMED: usize = 3;
+    for problem in skipped.iter().take(NAMED) {
+        eprintln!("visgraat: warning: {problem}");
+    }
+    if !skipped.is_empty() {
+        let more = skipped.len().saturating_sub(NAMED);
+        eprintln!(
+            "visgraat: the answer leaves out what {} problem(s) in the corpus skipped{}; run `visgraat check` for the list",
+            skipped.len(),
+            if more > 0 {
+                format!(" ({more} more than named here)")
+            } else {
+                String::new()
+            }
+        );
+    }
 }
 
 /// How long a watcher that a search started waits for the next search before it stops.

@@ -466,6 +466,7 @@ fn update_inner(
         if std::fs::read_to_string(dir.join(MANIFEST)).ok().as_deref() != Some(text.as_str()) {
             crate::atomic::write(&dir.join(MANIFEST), text.as_bytes())?;
         }
+        super::skipped::save(dir, &corpus.problems)?;
         // After the manifest: stamps that say "fresh" never stand beside an older index.
         new_stamps.save(dir)
     })?;

@@ -13,6 +13,7 @@ pub mod health;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod skipped;
 pub mod snippet;
 pub mod span_filter;
 pub mod stem_phrase;
