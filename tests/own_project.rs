@@ -196,6 +196,13 @@ fn a_corrected_transcript_keeps_its_case_and_json_reports_what_happened() {
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         visgraat(&project, &args, &user)
     };
+    // Every coded passage of the README's project lies in a case: the bone × case matrix
+    // has no column of zeros for passages of none.
+    let m: serde_json::Value =
+        serde_json::from_slice(&run(&["matrix", "level-case", "--format", "json"]).stdout).unwrap();
+    let columns = m["columns"].as_array().unwrap();
+    assert!(!columns.is_empty(), "{m}");
+    assert!(!columns.iter().any(|c| c == "(no case)"), "{m}");
     // A corrected file imported again without --case stays in its case.
     let fixture = repo_root().join("tests/fixtures/import/synthetic-focusgroep-team-b.txt");
     let corrected = project.join("synthetic-focusgroep-team-b.txt");

@@ -174,6 +174,13 @@ pub fn level_by_case(corpus: &Corpus, codings: &CodingSet, coder: Option<&str>) 
     }
     let total: usize = cells.iter().flatten().sum();
     let without: usize = cells.iter().map(|r| r[columns.len() - 1]).sum();
+    // A project whose every coded passage lies in a case needs no column of zeros for none.
+    if without == 0 {
+        columns.pop();
+        for row in &mut cells {
+            row.pop();
+        }
+    }
     let note = (total > 0 && without * 2 > total).then(|| {
         format!(
             "{without} of {total} coded passages belong to no case: the text ties most material to no focus group, so the case columns show only a small part of it"
