@@ -177,7 +177,13 @@ fn filters_by_factor_valence_code_and_coder() {
     let hits = p.search(&["intake", "--valence", "+", "--factor", "beleid"]);
     assert_eq!(key(&hits[0]), "intermezzo-intake#2");
     assert!(!p.search(&["werkdruk", "--coder", "voorbeeld"]).is_empty());
-    p.expect(1, &["search", "werkdruk", "--coder", "nobody"]);
+    let err = p.stderr(1, &["search", "werkdruk", "--coder", "nobody"]);
+    assert!(
+        err.contains("coder \"nobody\" has made no codings (the coders are voorbeeld"),
+        "not only \"no hits\": {err}"
+    );
+    let err = p.stderr(0, &["search", "werkdruk", "--coder", "voorbeeld"]);
+    assert!(!err.contains("no codings"), "{err}");
     let err = p.stderr(2, &["search", "x", "--code", "beleid-avg"]);
     assert!(
         err.contains("did you mean beleid-avg-bemoeilijkt-warme-overdracht"),

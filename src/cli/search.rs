@@ -69,6 +69,9 @@ pub(super) fn search(
             )));
         }
     }
+    if let Some(coder) = &args.coder {
+        warn_unknown_coder(&config.corpus, coder);
+    }
     let request = Request {
         query: args.query.clone(),
         kind,
@@ -151,6 +154,30 @@ pub(super) fn search(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A coder with no codings at all (no directory under codings/) finds no hits: say so, and
+/// who the coders are, rather than only "no hits".
+fn warn_unknown_coder(corpus: &Path, coder: &str) {
+    let codings = corpus.join("codings");
+    if codings.join(coder).is_dir() {
+        return;
+    }
+    let mut coders: Vec<String> = std::fs::read_dir(&codings)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    coders.sort();
+    let known = if coders.is_empty() {
+        "nobody has coded yet".to_string()
+    } else {
+        format!("the coders are {}", coders.join(", "))
+    };
+    eprintln!("visgraat: warning: coder {coder:?} has made no codings ({known})");
 }
 
 /// The corpus files the index's last refresh could not read: the answer leaves them out.
