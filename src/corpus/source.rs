@@ -202,6 +202,13 @@ impl Source {
 /// The front matter of a source's text (BOM gone, line ends LF): its metadata, the bytes it
 /// takes up with its fences, and the 1-based line where the body starts.
 fn parse_front(path: &Path, text: &str) -> Result<(SourceMeta, usize, usize)> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            path,
+            Some(1),
+            "the file is empty: a source starts with a `+++` line opening its TOML front matter",
+        ));
+    }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != FENCE {
@@ -492,6 +499,16 @@ mod tests {
     fn missing_front_matter_names_line() {
         let err = Source::parse(Path::new("x.md"), "hallo").unwrap_err();
         assert!(err.to_string().starts_with("x.md:1:"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_file_is_called_empty() {
+        for text in ["", "\n\n  \n"] {
+            let err = Source::parse(Path::new("leeg.md"), text)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("leeg.md:1: the file is empty"), "{err}");
+        }
     }
 
     #[test]
