@@ -112,11 +112,14 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<InitReport> {
          language = {language}\n\
          provenance = \"Own focus groups of this project (describe how the material was gathered).\"\n\
          citation = \"{{title}}, {{location}}.\"\n\
+         # What the fishbone's bones lead to, written in its head: the outcome your study asks about.\n\
+         fishbone_head = {head}\n\
          \n\
          [citations]\n\
          transcript = \"{{case}}, {{speaker}}, {{timestamp}} ({{title}}, {{paragraph}}).\"\n",
         title = toml_edit::Value::from(title.as_str()),
         language = toml_edit::Value::from(options.language.as_str()),
+        head = toml_edit::Value::from(crate::analysis::fishbone::DEFAULT_HEAD),
     );
     let config = format!(
         "# visgraat project settings. Paths are relative to this file.\n\
@@ -204,7 +207,13 @@ mod tests {
                 "{template:?}: {:?}",
                 corpus.problems
             );
-            assert_eq!(corpus.project.unwrap().title, "mijn-project");
+            let project = corpus.project.unwrap();
+            assert_eq!(project.title, "mijn-project");
+            // The head is written out, so that a new project sees where to name its own.
+            assert_eq!(
+                project.fishbone_head.as_deref(),
+                Some(crate::analysis::fishbone::DEFAULT_HEAD)
+            );
             let codes = corpus.codebook.codes.len();
             assert_eq!(codes > 0, template == Template::Monitor, "{template:?}");
             let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
