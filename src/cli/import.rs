@@ -259,6 +259,12 @@ fn summary(reading: &crate::import::Reading) -> String {
         Some(w) => format!("words {} in, {} out", w.words_in, w.words_out),
         None => "word check not applied to PDF text".to_string(),
     });
+    if reading.notes_left_out > 0 {
+        parts.push(format!(
+            "{} NOTE block(s) left out (comments, not speech)",
+            reading.notes_left_out
+        ));
+    }
     parts.join("; ")
 }
 

@@ -59,6 +59,9 @@ pub struct Reading {
     /// Words read and written; None for PDF text, whose repair drops page debris on purpose
     /// (its reviewed rules, not this check, guard it).
     pub words: Option<Tally>,
+    /// The NOTE blocks of a WebVTT file: comments for whoever made the file, not speech, so
+    /// left out (and not part of the word check); the summary says how many.
+    pub notes_left_out: usize,
 }
 
 impl Reading {
@@ -119,7 +122,9 @@ pub fn read_text(file: &Path, form: Form, text: &str) -> Result<Reading> {
     match form {
         Form::WebVtt | Form::SubRip => {
             let (paragraphs, visible) = subtitles::read(&text);
-            finish(file, form, None, &visible, paragraphs)
+            let mut reading = finish(file, form, None, &visible, paragraphs)?;
+            reading.notes_left_out = subtitles::notes(&text);
+            Ok(reading)
         }
         Form::PdfText => Ok(pdf_reading(&text)),
         Form::Text => finish(file, form, None, &text, plain::read(&text)),
@@ -162,6 +167,7 @@ fn finish(
         body,
         pages: Vec::new(),
         words: Some(words),
+        notes_left_out: 0,
     })
 }
 
@@ -184,6 +190,7 @@ fn pdf_reading(text: &str) -> Reading {
         body: body.nfc().collect(),
         pages,
         words: None,
+        notes_left_out: 0,
     }
 }
 

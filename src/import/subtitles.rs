@@ -31,6 +31,8 @@ struct Parsed {
     before: Vec<String>,
     cues: Vec<Cue>,
     visible: String,
+    /// NOTE blocks (WebVTT's comments), left out.
+    notes: usize,
 }
 
 fn parse(text: &str) -> Parsed {
@@ -39,6 +41,7 @@ fn parse(text: &str) -> Parsed {
         before: Vec::new(),
         cues: Vec::new(),
         visible: String::new(),
+        notes: 0,
     };
     let mut skipping = false; // in the header or a NOTE, STYLE or REGION block
     for (i, raw) in lines.iter().enumerate() {
@@ -57,6 +60,7 @@ fn parse(text: &str) -> Parsed {
                     .iter()
                     .any(|w| line == *w || line.starts_with(&format!("{w} "))))
         {
+            parsed.notes += usize::from(line == "NOTE" || line.starts_with("NOTE "));
             skipping = true;
             continue;
         }
@@ -263,6 +267,11 @@ fn voice_label(name: &str) -> Option<String> {
 }
 
 /// The paragraphs of a subtitle file and the text the word check reads.
+/// How many NOTE blocks (comments) a WebVTT file holds: [`read`] leaves them out.
+pub fn notes(text: &str) -> usize {
+    parse(text).notes
+}
+
 pub fn read(text: &str) -> (Vec<Paragraph>, String) {
     let parsed = parse(text);
     let all_lines = parsed
@@ -330,6 +339,8 @@ mod tests {
             body(vtt),
             "[00:00:05] Moderator: Welkom allemaal. Wat helpt jullie?\n\n[00:01:02] Docent 1: De korte lijnen, zeker weten.\n"
         );
+        assert_eq!(notes(vtt), 1, "the NOTE block is counted, not read");
+        assert_eq!(notes("WEBVTT\n\nNOTES are not notes\n"), 0);
         let srt = "1\n00:00:05,000 --> 00:00:08,000\nModerator: Welkom.\n\n2\n00:00:09,000 --> 00:00:10,000\nNog even.\n\n\
                    3\n00:00:12,000 --> 00:00:15,000\nP3: Ja.\n";
         assert_eq!(
