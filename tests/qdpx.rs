@@ -268,3 +268,42 @@ fn case_attributes_travel_with_their_types() {
     std::fs::write(&path, &qde).unwrap();
     assert_valid(&path, "Project.xsd");
 }
+
+/// A project as `visgraat init` makes it (its code book ends in the fishbone's `[[group]]`).
+fn init_project() -> Project {
+    let p = Project {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    p.expect(0, &["init", ".", "--title", "Synthetisch"]);
+    p
+}
+
+#[test]
+fn an_export_imports_into_a_project_made_by_init() {
+    // Found by a new-user trial: the import appended `group = []` after the `[[group]]` of
+    // init's code book, inside that table, so `check` skipped the group and every code.
+    let a = init_project();
+    a.expect(
+        0,
+        &[
+            "codes",
+            "add",
+            "Synthetische werkdruk",
+            "--level",
+            "team",
+            "--valence",
+            "-",
+            "--definition",
+            "Synthetisch.",
+        ],
+    );
+    let out = export(&a, "a.qdpx");
+    let b = init_project();
+    let said = b.expect(0, &["import", out.to_str().unwrap()]);
+    assert!(said.contains("1 new codes"), "{said}");
+    b.expect(0, &["check"]);
+    let book = std::fs::read_to_string(b.corpus().join("codebook.toml")).unwrap();
+    assert!(!book.contains("group = []"), "{book}");
+    let codes = b.expect(0, &["codes", "list"]);
+    assert!(codes.contains("Synthetische werkdruk"), "{codes}");
+}
