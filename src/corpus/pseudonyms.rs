@@ -167,7 +167,7 @@ impl PseudonymKey {
         while at < words.len() {
             let found = patterns
                 .iter()
-                .find(|p| matches(&words[at..], &p.tokens, text, Case::Capitalised));
+                .find(|p| matches(&words[at..], &p.tokens, text, Case::Capitalised).is_some());
             match found {
                 Some(Pattern { tokens, .. }) => {
                     let (from, to) = (words[at].0, words[at + tokens.len() - 1].1);
@@ -198,14 +198,22 @@ impl PseudonymKey {
             let mut from_byte = 0;
             loop {
                 let words = word_spans(&out);
-                let Some((from, to)) = (0..words.len()).find_map(|i| {
-                    (words[i].0 >= from_byte && matches(&words[i..], tokens, &out, case))
-                        .then(|| (words[i].0, words[i + tokens.len() - 1].1))
+                let Some((from, to, possessive)) = (0..words.len()).find_map(|i| {
+                    (words[i].0 >= from_byte)
+                        .then(|| matches(&words[i..], tokens, &out, case))
+                        .flatten()
+                        .map(|possessive| (words[i].0, words[i + tokens.len() - 1].1, possessive))
                 }) else {
                     break;
                 };
-                out.replace_range(from..to, pseudonym);
-                from_byte = from + pseudonym.len();
+                // "Brams aanpak": the genitive stays, written as after a number ("Deelnemer 1's").
+                let replacement = if possessive {
+                    format!("{pseudonym}'s")
+                } else {
+                    pseudonym.to_string()
+                };
+                out.replace_range(from..to, &replacement);
+                from_byte = from + replacement.len();
                 match counts.iter_mut().find(|(p, _)| p == *pseudonym) {
                     Some((_, n)) => *n += 1,
                     None => counts.push((pseudonym.to_string(), 1)),
@@ -216,25 +224,35 @@ impl PseudonymKey {
     }
 }
 
-/// True when the words at the start of `words` are the name `tokens`: in text, a word the
+/// Whether the words at the start of `words` are the name `tokens` (None: they are not;
+/// Some(true): its last word with a genitive s, "Brams", "Jansens"): in text, a word the
 /// key writes with a capital must have one there too (particles aside).
 fn matches(
     words: &[(usize, usize, String)],
     tokens: &[(String, bool)],
     text: &str,
     case: Case,
-) -> bool {
-    words.len() >= tokens.len()
-        && words
-            .iter()
-            .zip(tokens)
-            .all(|((start, _, word), (token, capital))| {
-                word == token
-                    && (case == Case::Any
-                        || !capital
-                        || PARTICLES.contains(&token.as_str())
-                        || text[*start..].starts_with(char::is_uppercase))
-            })
+) -> Option<bool> {
+    if words.len() < tokens.len() {
+        return None;
+    }
+    let mut possessive = false;
+    for (n, ((start, _, word), (token, capital))) in words.iter().zip(tokens).enumerate() {
+        let genitive = n + 1 == tokens.len()
+            && word.len() == token.len() + 1
+            && word.starts_with(token.as_str())
+            && word.ends_with('s');
+        let same = word == token || genitive;
+        let cased = case == Case::Any
+            || !capital
+            || PARTICLES.contains(&token.as_str())
+            || text[*start..].starts_with(char::is_uppercase);
+        if !(same && cased) {
+            return None;
+        }
+        possessive = word != token;
+    }
+    Some(possessive)
 }
 
 /// The words of `text` (runs of letters and digits) as (byte start, byte end, folded word):
@@ -321,6 +339,23 @@ mod tests {
     }
 
     #[test]
+    fn a_name_with_a_genitive_s_is_a_name_too() {
+        // Found by a new-user trial: "Brams aanpak" kept the name.
+        let mut key = PseudonymKey::default();
+        let body = "Bram Jansen: Ja.\n\nModerator: Is Brams aanpak anders dan Jansens idee? En Bram's plan?\n\nModerator: Bramsen en Jansenss blijven.\n";
+        let (out, _) = pseudonymise(body, &mut key);
+        assert_eq!(
+            out,
+            "Deelnemer 1: Ja.\n\nModerator: Is Deelnemer 1's aanpak anders dan Deelnemer 1's idee? En Deelnemer 1's plan?\n\nModerator: Bramsen en Jansenss blijven.\n"
+        );
+        assert_eq!(
+            key.leaks("Brams fiets\nbrams"),
+            vec![(1, "Brams".to_string())],
+            "the check finds them too"
+        );
+    }
+
+    #[test]
     fn names_in_file_names_become_pseudonyms() {
         let mut key = PseudonymKey::default();
         pseudonymise(
@@ -338,7 +373,9 @@ mod tests {
         assert_eq!(name("teun-van-der-berg"), "Deelnemer 2");
         assert_eq!(name("van-der-berg en berg"), "Deelnemer 2 en Deelnemer 2");
         // Word-bounded: names inside other words stay, and so do roles.
-        assert_eq!(name("sannes-jansenweg"), "sannes-jansenweg");
+        assert_eq!(name("sanneke-jansenweg"), "sanneke-jansenweg");
+        // A genitive s is the name's, though: "sannes" is Sanne's.
+        assert_eq!(name("sannes-verhaal"), "Deelnemer 1's-verhaal");
         assert_eq!(name("moderator-teun"), "moderator-Deelnemer 2");
         let file = format!("{}.txt", name("interview-sanne-jansen"));
         assert_eq!(
