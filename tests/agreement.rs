@@ -56,6 +56,11 @@ fn the_example_coders_agree_and_disagree_where_they_did() {
     assert!(err.contains("two or more coders"), "{err}");
     let err = p.stderr(2, &["agreement", "--coders", "voorbeeld,niemand"]);
     assert!(err.contains("no codings by \"niemand\""), "{err}");
+    // A coder named twice was compared with themself, as one who coded nothing.
+    for coders in ["voorbeeld,voorbeeld", "voorbeeld,voorbeeld-2,voorbeeld"] {
+        let err = p.stderr(2, &["agreement", "--coders", coders]);
+        assert!(err.contains("\"voorbeeld\" is named twice"), "{err}");
+    }
 }
 
 fn agreement_json(p: &Project, args: &[&str]) -> serde_json::Value {

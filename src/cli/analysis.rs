@@ -87,6 +87,7 @@ pub(super) fn agreement(
             all.join(", ")
         )));
     }
+    refuse_repeated(&coders)?;
     if coders.len() < 2 {
         return Err(Error::Usage(format!(
             "agreement compares two or more coders; this corpus has codings by {}",
@@ -148,4 +149,19 @@ pub(super) fn stats(
         print!("{}", output::stats(&stats, &ws.corpus, by_case, by_coder));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A coder named twice in `--coders` would be compared with themself (and was counted as
+/// having coded nothing the second time): refused.
+pub(super) fn refuse_repeated(coders: &[String]) -> Result<(), Error> {
+    match coders
+        .iter()
+        .enumerate()
+        .find(|(i, c)| coders[..*i].contains(c))
+    {
+        Some((_, twice)) => Err(Error::Usage(format!(
+            "coder {twice:?} is named twice in --coders: agreement compares different coders"
+        ))),
+        None => Ok(()),
+    }
 }

@@ -147,6 +147,7 @@ pub(super) fn agreement(
             known.join(", ")
         )));
     }
+    super::analysis::refuse_repeated(&coders)?;
     let round = rounds::load(&ws.config.corpus, number)?;
     let coders = if coders.is_empty() {
         icr::round_coders(&ws.codings, &round)
