@@ -125,6 +125,38 @@ fn ndjson_has_a_passage_per_line_with_codes_and_dutch_stems() {
         &["export", "--format", "ndjson", "-o", out.to_str().unwrap()],
     );
     assert!(said.starts_with("679 passage(s)"), "{said}");
+    // A filter a format would ignore is refused, not silently dropped (found in a new-user
+    // trial: `--case` gave every passage); `--query` applies.
+    let o = out.to_str().unwrap();
+    for (format, filter) in [
+        ("ndjson", ["--case", "docententeam-groot-roc-startcollege"]),
+        ("ndjson", ["--factor", "team"]),
+        ("xlsx", ["--case", "docententeam-groot-roc-startcollege"]),
+        ("qdpx", ["--coder", "voorbeeld"]),
+    ] {
+        let err = p.stderr(
+            2,
+            &["export", "--format", format, "-o", o, filter[0], filter[1]],
+        );
+        assert!(
+            err.contains(&format!(
+                "{} does not apply to --format {format}",
+                filter[0]
+            )),
+            "{err}"
+        );
+    }
+    let said = p.expect(
+        0,
+        &[
+            "export", "--format", "ndjson", "-o", o, "--query", "werkdruk",
+        ],
+    );
+    assert!(!said.starts_with("679 "), "{said}");
+    p.expect(
+        0,
+        &["export", "--format", "ndjson", "-o", out.to_str().unwrap()],
+    );
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&out)
         .unwrap()
         .lines()

@@ -119,6 +119,7 @@ pub(super) fn run_args(config: Config, args: ExportArgs, bar: &Bar) -> Result<Ex
     let (book, _) = crate::corpus::codebook::Codebook::load(&config.corpus.join("codebook.toml"));
     let level = super::parse_level(&book, args.factor.as_deref(), "factor")?;
     let valence = parse_choice(args.valence.as_deref(), "valence", Valence::parse, "+ or -")?;
+    refuse_unused_filters(&args)?;
     let selection = Selection {
         code: args.code.clone(),
         level,
@@ -130,6 +131,46 @@ pub(super) fn run_args(config: Config, args: ExportArgs, bar: &Bar) -> Result<Ex
         within: None,
     };
     run(config, &args, selection, bar)
+}
+
+/// The filters a format would ignore are refused, so that no export looks filtered that is
+/// not (`--format ndjson --case X` wrote every passage; seen in a new-user trial).
+fn refuse_unused_filters(args: &ExportArgs) -> Result<(), Error> {
+    let takes: &[&str] = match args.format.as_str() {
+        // A project exchange file and a code book hold the whole project.
+        "qdpx" | "qdc" => &[],
+        "ndjson" => &["--query"],
+        "xlsx" => &["--coder"],
+        _ => return Ok(()),
+    };
+    let given = [
+        ("--query", args.query.is_some()),
+        ("--code", args.code.is_some()),
+        ("--factor", args.factor.is_some()),
+        ("--valence", args.valence.is_some()),
+        ("--coder", args.coder.is_some()),
+        ("--case", args.case.is_some()),
+        ("--kind", args.kind.is_some()),
+        ("--speaker", args.speaker.is_some()),
+    ];
+    match given
+        .iter()
+        .find(|(flag, set)| *set && !takes.contains(flag))
+    {
+        Some((flag, _)) => Err(Error::Usage(format!(
+            "{flag} does not apply to --format {}: {}",
+            args.format,
+            if takes.is_empty() {
+                "it holds the whole project".to_string()
+            } else {
+                format!(
+                    "it takes only {}; md, docx and csv take every filter",
+                    takes.join(", ")
+                )
+            }
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn run(
