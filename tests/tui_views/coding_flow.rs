@@ -307,3 +307,30 @@ fn memos_on_codes_and_sources_are_shown_written_and_undone() {
         f.screen()
     );
 }
+
+#[test]
+fn the_code_picker_puts_the_code_meant_first() {
+    // Found by a new-user trial: the picker matched "intake" loosely (every letter in order)
+    // and kept code-book order, so Enter coded another code that merely held the letters.
+    let p = crate::common::Project::shipped();
+    let config = visgraat::config::Config::load(&p.path().join("config.toml")).unwrap();
+    let ws = visgraat::workspace::Workspace::open(config).unwrap();
+    let first = |typed: &str| {
+        let found = visgraat::tui::popups::picker_codes(&ws, typed);
+        ws.corpus.codebook.codes[found[0]].label.clone()
+    };
+    assert!(first("intake").starts_with("Intake"), "{}", first("intake"));
+    // Each of these picked an earlier code that only held the letters in order.
+    for (typed, meant) in [
+        ("poort", "aan de poort"),
+        ("lasten", "Administratieve lasten"),
+        ("kaders", "kaders en grenzen"),
+        ("klassen", "Klassen vooraf indelen"),
+        ("vangen", "vangen elkaar op"),
+    ] {
+        assert!(first(typed).contains(meant), "{typed}: {}", first(typed));
+    }
+    // Loose matches still come, after the close ones.
+    let loose = visgraat::tui::popups::picker_codes(&ws, "itk");
+    assert!(!loose.is_empty());
+}
