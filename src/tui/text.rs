@@ -29,6 +29,11 @@ pub struct WrappedLine {
 
 /// Wrap `text` (starting at char offset `base` of the body) into lines of at most `width`
 /// columns, breaking between words where possible.
+/// Marks that close what stands before them, so a line does not start with one.
+const CLOSING: &[char] = &[
+    ',', '.', ';', ':', '!', '?', ')', ']', '}', '»', '”', '’', '…', '%', '\'', '"',
+];
+
 pub fn wrap(text: &str, base: usize, width: usize, paragraph: usize) -> Vec<WrappedLine> {
     let width = width.max(1);
     let mut lines = Vec::new();
@@ -40,6 +45,10 @@ pub fn wrap(text: &str, base: usize, width: usize, paragraph: usize) -> Vec<Wrap
     };
     let mut used = 0;
     let mut at = base;
+    // Where the line's last word starts in its cells, and whether it was a word (not a
+    // space): a closing mark right after it goes along with it to the next line.
+    let mut word_at = 0;
+    let mut after_word = false;
     for word in text.split_word_bounds() {
         let cells: Vec<Cell> = word
             .graphemes(true)
@@ -57,7 +66,25 @@ pub fn wrap(text: &str, base: usize, width: usize, paragraph: usize) -> Vec<Wrap
             .collect();
         let word_width: usize = cells.iter().map(|c| c.width).sum();
         let is_space = word.chars().all(char::is_whitespace);
-        if used + word_width > width && used > 0 && !is_space {
+        let closing = after_word && word.chars().all(|c| CLOSING.contains(&c));
+        let carried: usize = line.cells[word_at..].iter().map(|c| c.width).sum();
+        if used + word_width > width && closing && word_at > 0 && carried + word_width <= width {
+            // "lang" then ",": not a line that starts with the comma.
+            let moved = line.cells.split_off(word_at);
+            let start = moved[0].at;
+            line.end = start;
+            lines.push(std::mem::replace(
+                &mut line,
+                WrappedLine {
+                    start,
+                    end: start,
+                    cells: moved,
+                    paragraph: Some(paragraph),
+                },
+            ));
+            used = carried;
+            word_at = 0;
+        } else if used + word_width > width && used > 0 && !is_space {
             line.end = cells[0].at;
             lines.push(std::mem::replace(
                 &mut line,
@@ -70,6 +97,10 @@ pub fn wrap(text: &str, base: usize, width: usize, paragraph: usize) -> Vec<Wrap
             ));
             used = 0;
         }
+        if !closing {
+            word_at = line.cells.len();
+        }
+        after_word = !is_space;
         for cell in cells {
             // Spaces may hang past the edge: a line never starts with the space that ended
             // the previous one.
@@ -86,6 +117,7 @@ pub fn wrap(text: &str, base: usize, width: usize, paragraph: usize) -> Vec<Wrap
                     },
                 ));
                 used = 0;
+                word_at = 0;
             }
             used += cell.width;
             line.cells.push(cell);
@@ -192,6 +224,34 @@ pub fn grapheme_end(text: &str, pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines_of(text: &str, width: usize) -> Vec<String> {
+        wrap(text, 0, width, 0)
+            .iter()
+            .map(|l| l.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_line_does_not_start_with_the_comma_of_the_word_before() {
+        // Found by a new-user trial: "… zijn lang" at the edge, ", dus studenten" below.
+        let lines = lines_of("De wachttijden zijn lang, dus studenten wachten.", 19);
+        assert!(lines.iter().all(|l| !l.starts_with(',')), "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("lang,")), "{lines:?}");
+        // Nothing is lost or doubled, and no line is wider than asked.
+        assert_eq!(
+            lines.concat(),
+            "De wachttijden zijn lang, dus studenten wachten."
+        );
+        for width in 1..30 {
+            let lines = lines_of("Ja, nee. (Echt?) Zo!", width);
+            assert_eq!(lines.concat(), "Ja, nee. (Echt?) Zo!", "{width}");
+            assert!(
+                lines.iter().all(|l| l.trim_end().chars().count() <= width),
+                "{width}: {lines:?}"
+            );
+        }
+    }
 
     #[test]
     fn motions_in_a_window_agree_with_the_whole_text() {
