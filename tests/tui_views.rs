@@ -346,6 +346,15 @@ fn review_walks_disagreements_and_settles_one_with_undo() {
     assert!(f.screen().contains("✓ Synthetic focus group A ¶2"));
     let log = visgraat::coding::review_log::load(&corpus).unwrap();
     assert_eq!(log.decisions[0].decision, "kept as a difference");
+    // The decision is ana's and bram's: logged for another pair, it settles nothing here
+    // (found in a new-user trial: a third coder's decision showed ✓ for this pair).
+    let path = corpus.join("review.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"bram\""), "{text}");
+    std::fs::write(&path, text.replace("\"bram\"", "\"cem\"")).unwrap();
+    f.app.review.items = None;
+    f.app.review.ensure(&f.app.ws);
+    assert!(!f.app.review.kept[0]);
 }
 
 #[test]

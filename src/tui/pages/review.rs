@@ -67,12 +67,22 @@ impl ReviewState {
             Ok(log) => (log, None),
             Err(e) => (Default::default(), Some(e.to_string())),
         };
+        // A decision settles a difference between the two coders it names, not between
+        // others on the same paragraph and code.
+        let of_pair = |coders: &[String; 2]| {
+            pair.as_ref().is_some_and(|(a, b)| {
+                (coders[0] == *a && coders[1] == *b) || (coders[0] == *b && coders[1] == *a)
+            })
+        };
         self.kept = items
             .iter()
             .map(|d| {
-                log.decisions
-                    .iter()
-                    .any(|k| k.source == d.source && k.paragraph == d.ordinal && k.code == d.code)
+                log.decisions.iter().any(|k| {
+                    k.source == d.source
+                        && k.paragraph == d.ordinal
+                        && k.code == d.code
+                        && of_pair(&k.coders)
+                })
             })
             .collect();
         self.pair = pair;
