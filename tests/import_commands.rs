@@ -227,6 +227,14 @@ fn a_dry_run_shows_speakers_headers_and_the_word_check_and_writes_nothing() {
     }
     assert_eq!(files_under(&p.corpus()), before);
     assert!(!p.path().join("index").exists());
+    // A .qdpx has no dry run, and the message says what to do instead.
+    let qdpx = p.path().join("ander.qdpx");
+    std::fs::write(&qdpx, b"not read").unwrap();
+    let err = p.stderr(2, &["import", "--dry-run", qdpx.to_str().unwrap()]);
+    assert!(
+        err.contains("has no dry run") && err.contains("visgraat init"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -273,6 +273,14 @@ fn summary(reading: &crate::import::Reading) -> String {
 pub(super) fn dry_run_files(files: &[PathBuf], pdf_text: bool) -> ExitCode {
     let mut failed = false;
     for file in files {
+        if super::qdpx::handles(file) {
+            eprintln!(
+                "visgraat: {}: --dry-run shows how a transcript would be read; a REFI-QDA project or code book has no dry run: import it into a copy of this project, or into a new one made by `visgraat init`, to see what it brings",
+                file.display()
+            );
+            failed = true;
+            continue;
+        }
         match crate::import::read(file, pdf_text) {
             Ok(reading) => {
                 println!("{}: {}", file.display(), summary(&reading));
