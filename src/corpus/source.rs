@@ -114,13 +114,24 @@ impl Segment {
     /// imported Markdown transcripts keep), the source's title line (the shipped sources open
     /// with it), the notes heading and the notes, or a footnote paragraph (`[12] …`). Such
     /// paragraphs are almost never coded, so counting them as units of agreement would add
-    /// agreement on nothing.
+    /// agreement on nothing. So are a transcript's header lines (`Datum: 12 maart 2024`,
+    /// `Deelnemers: …`), which an import keeps as paragraphs of their own.
     pub fn is_heading_or_note(&self, title: &str) -> bool {
         let text = self.text.trim();
         self.is_note
             || is_markdown_heading(text)
             || text.to_lowercase() == title.trim().to_lowercase()
             || is_footnote(text)
+            || self.is_header_line()
+    }
+
+    fn is_header_line(&self) -> bool {
+        self.speaker.is_none()
+            && !self.text.trim().contains('\n')
+            && self
+                .text
+                .split_once(':')
+                .is_some_and(|(label, _)| crate::corpus::turn::is_header_label(label))
     }
 }
 
@@ -499,6 +510,16 @@ mod tests {
     fn missing_front_matter_names_line() {
         let err = Source::parse(Path::new("x.md"), "hallo").unwrap_err();
         assert!(err.to_string().starts_with("x.md:1:"), "{err}");
+    }
+
+    #[test]
+    fn header_lines_are_no_running_text() {
+        let body = "Datum: 12 maart 2024\n\nDeelnemers: Deelnemer 1, Deelnemer 2\n\nModerator: Datum: weet ik niet.\n\nDe datum: nog open.\n";
+        let headers: Vec<bool> = segments(body, SourceKind::Transcript, &[])
+            .iter()
+            .map(|s| s.is_heading_or_note("Titel"))
+            .collect();
+        assert_eq!(headers, [true, true, false, false]);
     }
 
     #[test]
