@@ -57,7 +57,8 @@ label = "Fishbone: bevorderende en belemmerende factoren"
 description = "Factoren op vijf niveaus, elk bevorderend (+) of belemmerend (−)."
 "#;
 
-const EMPTY_BOOK: &str = "# Code book: no codes yet. `visgraat codes add LABEL --group ID --definition \"…\"`\n# makes the first (and its group).\n";
+/// Says nothing that stops being true once codes are added (or imported) below it.
+const EMPTY_BOOK: &str = "# Code book. `visgraat codes add LABEL --group ID --definition \"…\"` adds a code\n# (and its group); an imported .qdc or .qdpx adds its codes here too.\n";
 
 const MONITOR_BOOK: &str = include_str!("../../corpus/codebook.toml");
 
