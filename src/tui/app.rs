@@ -240,6 +240,12 @@ impl App {
             Action::Reload => return self.reload(true, true),
             _ => {}
         }
+        // Only "too small" is on the screen: a key would act unseen (typing into the search
+        // line, opening a list), so only quitting does.
+        if layout::too_small(self.size) {
+            self.quit |= action == Action::Quit;
+            return;
+        }
         if self.help {
             if matches!(action, Action::ToggleHelp | Action::Back | Action::Quit) {
                 self.help = false;
@@ -248,6 +254,13 @@ impl App {
         }
         if let Some(popup) = self.popup.take() {
             let (next, commands) = popups::update(popup, &action, &self.ctx());
+            // Quitting (Ctrl-C in a text field) quits from a popup that does not take it
+            // itself (the problems list closes on `q`), as the help says; what the popup
+            // held is dropped, as Esc would drop it.
+            if action == Action::Quit && next.is_some() {
+                self.quit = true;
+                return;
+            }
             self.popup = next;
             return self.run(commands);
         }

@@ -334,3 +334,33 @@ fn the_code_picker_puts_the_code_meant_first() {
     let loose = visgraat::tui::popups::picker_codes(&ws, "itk");
     assert!(!loose.is_empty());
 }
+
+#[test]
+fn keys_do_nothing_behind_too_small_and_quit_leaves_a_popup() {
+    // Found by a new-user trial: at 40×10 ("too small") typed keys went into the search
+    // line unseen, and Ctrl-C in the code picker neither quit nor closed it.
+    let mut f = fixture(40, 10);
+    f.send([
+        Action::Show(ViewId::Search),
+        Action::Input('x'),
+        Action::Problems,
+    ]);
+    f.send([Action::Resize(120, 26)]);
+    assert!(f.app.popup.is_none(), "no list opened unseen");
+    assert_eq!(f.app.search.query, "", "nothing typed unseen");
+    let mut f = fixture(40, 10);
+    f.send([Action::Quit]);
+    assert!(f.app.quit, "quitting still works");
+
+    let mut f = fixture(120, 26);
+    f.send([
+        Action::Enter,
+        Action::ParagraphNext,
+        Action::ToggleSelect,
+        Action::WordNext,
+        Action::Code,
+    ]);
+    assert!(matches!(f.app.popup, Some(Popup::CodePicker { .. })));
+    f.send([Action::Quit]);
+    assert!(f.app.quit);
+}
