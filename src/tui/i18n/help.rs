@@ -108,9 +108,10 @@ pub const DOCUMENTS: &[Entry] = &[
         "next/previous paragraph",
     ),
     (
+        // Shown as "g G PgUp PgDn": characters come first.
         Of(&[PageUp, PageDown, Top, Bottom]),
-        "pagina · begin · eind",
-        "page · start · end",
+        "begin · eind · pagina op/neer",
+        "start · end · page up/down",
     ),
     (
         Of(&[NextCoded, PrevCoded]),
@@ -316,6 +317,11 @@ pub const REVIEW: &[Entry] = &[
 
 pub const MATRIX: &[Entry] = &[
     (Of(&[Left, Down, Up, Right]), "cel kiezen", "choose a cell"),
+    (
+        Of(&[WordNext, WordPrev]),
+        "volgende/vorige cel in de rij",
+        "next/previous cell in the row",
+    ),
     (
         Of(&[ToggleValence, NextPane]),
         "wissel: niveau × casus · codes samen in een alinea · raamwerk casus × code · casus × niveau",
