@@ -447,6 +447,14 @@ fn a_search_that_refreshes_for_a_new_code_says_the_code_book_was_re_indexed() {
             "Synthetisch: een pauze samen",
         ],
     );
+    // The code book's comments stay (they went, but for its leading block; found in a
+    // new-user trial): the file differs from the shipped one by the new entry alone.
+    let shipped =
+        std::fs::read_to_string(common::repo_root().join("corpus/codebook.toml")).unwrap();
+    let now = std::fs::read_to_string(p.corpus().join("codebook.toml")).unwrap();
+    let comments = |t: &str| t.lines().filter(|l| l.starts_with('#')).count();
+    assert_eq!(comments(&now), comments(&shipped), "{now}");
+    assert!(now.contains("# --- beleid ---"), "{now}");
     let said = p.stderr(0, &["search", "werkdruk", "--limit", "1"]);
     assert!(
         said.contains("index refreshed (0 added, 0 updated, 0 removed, code book re-indexed)"),

@@ -134,15 +134,11 @@ pub(super) fn cases_path(root: &Path) -> PathBuf {
     root.join("cases.toml")
 }
 
-/// Serialise keeping the file's leading comment block (its explanation for people).
+/// Serialise keeping the file's comments: its leading block (its explanation for people)
+/// and those before its entries (`book_comments`).
 fn with_header(path: &Path, body: &str) -> String {
     let old = std::fs::read_to_string(path).unwrap_or_default();
-    let header: String = old
-        .lines()
-        .take_while(|l| l.starts_with('#') || l.trim().is_empty())
-        .map(|l| format!("{l}\n"))
-        .collect();
-    format!("{header}{body}")
+    super::book_comments::keep_comments(&old, body)
 }
 
 pub(super) fn save_book(root: &Path, book: &Codebook) -> Result<()> {

@@ -3,6 +3,7 @@
 //! filters and counts. A new coding is visible at once: nothing needs re-indexing.
 
 pub mod anchor;
+mod book_comments;
 pub mod book_edit;
 pub mod by_source;
 pub mod case_edit;
