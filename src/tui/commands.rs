@@ -104,7 +104,7 @@ impl App {
                 match self.ws.set_memo(&target, &author, &text) {
                     Ok(edit) => {
                         self.history.done(edit);
-                        self.info(self.msg().saved);
+                        self.info(self.msg().memo_saved);
                     }
                     Err(e) => self.error(e.to_string()),
                 }

@@ -277,8 +277,23 @@ fn memos_on_codes_and_sources_are_shown_written_and_undone() {
     let mut f = fixture(130, 30);
     let root = f.app.ws.corpus.root.clone();
     f.send([Action::Show(ViewId::Codes), Action::Memo]);
+    // A memo on a code is no coding's memo (it said "waarom past deze code?", then
+    // "Codering bewaard"; found in a new-user trial).
+    let screen = f.screen();
+    assert!(
+        screen.contains("Memo (Enter bewaart) · code:") && !screen.contains("waarom past"),
+        "{screen}"
+    );
     f.type_text("Synthetisch: vaak samen met werkdruk.");
     f.send([Action::Enter]);
+    assert!(
+        f.app
+            .message
+            .as_ref()
+            .is_some_and(|(m, _)| m == "Memo bewaard"),
+        "{:?}",
+        f.app.message
+    );
     let code = f.app.ws.corpus.codebook.codes[f.app.codes.selected]
         .id
         .clone();

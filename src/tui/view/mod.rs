@@ -294,11 +294,17 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
             }
             frame.render_widget(Paragraph::new(lines), inner);
         }
-        Popup::Memo { text, .. } => {
+        Popup::Memo { text, purpose } => {
             let area = layout::popup_area(size, 84, 6);
             frame.render_widget(Clear, area);
+            let title = match purpose {
+                crate::tui::popups::MemoPurpose::Target(target) => {
+                    format!("{} · {target}", m.memo_note_prompt)
+                }
+                _ => m.memo_prompt.to_string(),
+            };
             let block = Block::bordered()
-                .title(m.memo_prompt)
+                .title(title)
                 .border_style(theme.focus_border(true));
             let p = Paragraph::new(format!("{text}▏"))
                 .wrap(Wrap { trim: false })
