@@ -379,3 +379,33 @@ fn keys_do_nothing_behind_too_small_and_quit_leaves_a_popup() {
     f.send([Action::Quit]);
     assert!(f.app.quit);
 }
+
+#[test]
+fn the_cursor_never_rests_between_paragraphs() {
+    // Found by a new-user trial: `)` on a paragraph's last sentence, or `l` past a line's
+    // end, put the cursor on the blank line, and a coding made from there began "\n\nDe".
+    let mut f = fixture(120, 26);
+    f.send([Action::Enter]);
+    let inside = |f: &crate::Fixture| {
+        let reader = f.app.docs.reader.as_ref().expect("a source is open");
+        reader
+            .segments()
+            .iter()
+            .any(|s| s.start <= reader.cursor && reader.cursor < s.end)
+    };
+    for motion in [
+        Action::SentenceNext,
+        Action::Right,
+        Action::WordNext,
+        Action::SentencePrev,
+        Action::Left,
+    ] {
+        f.send([Action::Top]);
+        for _ in 0..200 {
+            f.send([motion.clone()]);
+            assert!(inside(&f), "{motion:?}");
+        }
+    }
+    f.send([Action::Bottom]);
+    assert!(inside(&f), "Bottom");
+}

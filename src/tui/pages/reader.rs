@@ -257,7 +257,7 @@ impl Reader {
                     c = last_visible_before(body, next_start).max(cursor);
                 }
             }
-            self.cursor = c.min(last);
+            self.cursor = into_paragraph(&segments, c.min(last), c >= cursor);
             self.keep_cursor_visible(height);
         }
         out
@@ -322,6 +322,25 @@ fn wrap_segments(segments: &[Segment], width: usize) -> Vec<WrappedLine> {
         out.extend(text::wrap(&seg.text, seg.start, width, i));
     }
     out
+}
+
+/// `at`, or where the cursor goes instead when `at` lies between paragraphs (on the blank
+/// line, where nothing is shown and a selection would take the line breaks in: a coding of
+/// "\n\nDe"): on to the next paragraph moving forward, back to the end of the one before
+/// moving back (or past the last one).
+fn into_paragraph(segments: &[Segment], at: usize, forward: bool) -> usize {
+    let text = |s: &&Segment| s.end > s.start;
+    if segments.is_empty() || segments.iter().any(|s| s.start <= at && at < s.end) {
+        return at;
+    }
+    let next = segments.iter().filter(text).find(|s| s.start > at);
+    let before = segments.iter().filter(text).rev().find(|s| s.end <= at);
+    match (next, before) {
+        (Some(n), None) => n.start,
+        (Some(n), Some(_)) if forward => n.start,
+        (_, Some(b)) => b.end - 1,
+        (None, None) => at,
+    }
 }
 
 /// The index of the line that holds char offset `at`.
