@@ -159,19 +159,10 @@ pub(super) fn search(
 /// A coder with no codings at all (no directory under codings/) finds no hits: say so, and
 /// who the coders are, rather than only "no hits".
 fn warn_unknown_coder(corpus: &Path, coder: &str) {
-    let codings = corpus.join("codings");
-    if codings.join(coder).is_dir() {
+    let coders = crate::coding::coder_names(corpus);
+    if coders.iter().any(|c| c == coder) {
         return;
     }
-    let mut coders: Vec<String> = std::fs::read_dir(&codings)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !name.starts_with('.'))
-        .collect();
-    coders.sort();
     let known = if coders.is_empty() {
         "nobody has coded yet".to_string()
     } else {

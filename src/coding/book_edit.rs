@@ -136,7 +136,7 @@ pub(super) fn cases_path(root: &Path) -> PathBuf {
 
 /// Serialise keeping the file's comments: its leading block (its explanation for people)
 /// and those before its entries (`book_comments`).
-fn with_header(path: &Path, body: &str) -> String {
+fn keeping_comments(path: &Path, body: &str) -> String {
     let old = std::fs::read_to_string(path).unwrap_or_default();
     super::book_comments::keep_comments(&old, body)
 }
@@ -144,7 +144,7 @@ fn with_header(path: &Path, body: &str) -> String {
 pub(super) fn save_book(root: &Path, book: &Codebook) -> Result<()> {
     let path = codebook_path(root);
     let body = toml::to_string(book).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
-    atomic::write(&path, with_header(&path, &body).as_bytes())
+    atomic::write(&path, keeping_comments(&path, &body).as_bytes())
 }
 
 /// Write the cases' sheets into cases.toml in place, so its comments and layout stay; a file
@@ -158,7 +158,7 @@ fn save_cases(root: &Path, cases: &Cases) -> Result<()> {
         return atomic::write(&path, text.as_bytes());
     }
     let body = toml::to_string(cases).map_err(|e| Error::invalid(&path, None, e.to_string()))?;
-    atomic::write(&path, with_header(&path, &body).as_bytes())
+    atomic::write(&path, keeping_comments(&path, &body).as_bytes())
 }
 
 /// Run `change` with the files at `paths` snapshotted before and after, under the write

@@ -283,6 +283,16 @@ fn coder_dirs(corpus: &Path) -> (Vec<(String, PathBuf)>, Vec<Error>) {
     (out, problems)
 }
 
+/// The coders who have a directory under `corpus/codings/`, sorted, each real directory
+/// once (as [`CodingSet::load`] reads them), without reading a codings file.
+pub fn coder_names(corpus: &Path) -> Vec<String> {
+    coder_dirs(corpus)
+        .0
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
 /// The char range of `text` in the body of `source`: it must occur exactly once.
 pub fn find_match(source: &Source, text: &str) -> Result<(usize, usize)> {
     if text.trim().is_empty() {
