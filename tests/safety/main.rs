@@ -6,6 +6,7 @@ mod code_book;
 #[path = "../common/mod.rs"]
 mod common;
 mod damaged_index;
+mod reanchor;
 
 use std::process::Command;
 

@@ -219,6 +219,10 @@ fn place(c: &mut Coding, body: &str, start: usize, end: usize) {
     if text != c.quote && c.original_quote.is_none() {
         c.original_quote = Some(c.quote.clone());
     }
+    if c.original_quote.as_deref() == Some(text.as_str()) {
+        // Back on the text it was coded on (an edit undone): nothing to remember.
+        c.original_quote = None;
+    }
     c.start = start;
     c.end = end;
     c.quote = text;

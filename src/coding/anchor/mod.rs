@@ -213,8 +213,11 @@ pub fn locate_target(source: &Source, t: &Target) -> Anchor {
     if lo >= hi {
         return Anchor::Orphaned;
     }
-    match fuzzy(&chars[lo..hi], &q, max_edits) {
-        Some((s, e, _)) => {
+    // One search with the wider budget of a proposal: the best match is the same place
+    // whatever the budget, and its edits say which of the two it is.
+    let propose_edits = q.len() / PROPOSAL_EDITS_PER;
+    match fuzzy(&chars[lo..hi], &q, max_edits.max(propose_edits)) {
+        Some((s, e, edits)) if edits <= max_edits => {
             let (start, end, edits) = refine(&chars, &q, lo + s, lo + e, max_edits, (lo, hi));
             let found: String = chars[start..end].iter().collect();
             match word_change(t.quote, &found) {
@@ -225,8 +228,38 @@ pub fn locate_target(source: &Source, t: &Target) -> Anchor {
                 },
             }
         }
-        None => Anchor::Orphaned,
+        Some((s, e, _)) if q.len() >= SHORT_QUOTE => {
+            // More than a typo changed (a word replaced or added): never placed by itself,
+            // but where the passage most likely is now is worth a person's look, instead of
+            // "code the passage again".
+            let (start, end) = whole_words(&chars, lo + s, lo + e);
+            let found: String = chars[start..end].iter().collect();
+            Anchor::Unsure {
+                doubt: word_change(t.quote, &found).unwrap_or(Doubt::WordsChanged),
+                proposal: Some((start, end)),
+            }
+        }
+        _ => Anchor::Orphaned,
     }
+}
+
+/// A proposal for a changed quote (never applied without a person) may differ from it in
+/// one char of this many: a word or two replaced or added in a sentence.
+const PROPOSAL_EDITS_PER: usize = 4;
+
+/// `start..end` widened to whole words: an approximate match can begin or end inside one.
+fn whole_words(chars: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start > 0 && chars[start - 1].is_alphanumeric() && chars[start].is_alphanumeric() {
+        start -= 1;
+    }
+    while end < chars.len()
+        && end > 0
+        && chars[end - 1].is_alphanumeric()
+        && chars[end].is_alphanumeric()
+    {
+        end += 1;
+    }
+    (start, end)
 }
 
 /// The approximate match widened or narrowed, by up to `reach` chars at either end, to the

@@ -181,3 +181,48 @@ fn gone_text_is_orphaned_not_moved() {
     let s = source("Een heel andere tekst over intake en de AVG, zonder het citaat.\n");
     assert_eq!(locate(&s, 17, 51, QUOTE), Anchor::Orphaned);
 }
+
+#[test]
+fn a_word_replaced_beyond_a_typo_is_proposed_not_placed() {
+    let before =
+        "Deelnemer 2: De werkdruk is hoog, we vangen veel op voor collega's die ziek zijn.\n";
+    let quote = "we vangen veel op voor collega's die ziek zijn";
+    let after = before.replace("die ziek zijn", "die afwezig zijn");
+    match relocate(before, &after, quote) {
+        Anchor::Unsure {
+            doubt: Doubt::WordsChanged,
+            proposal: Some((start, end)),
+        } => {
+            let s = source(&after);
+            assert_eq!(
+                char_slice(&s.body, start, end),
+                Some("we vangen veel op voor collega's die afwezig zijn")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // A word added, too; and a negation added is named as such.
+    let added = before.replace("vangen veel", "vangen heel veel");
+    assert!(matches!(
+        relocate(before, &added, quote),
+        Anchor::Unsure {
+            doubt: Doubt::WordsChanged,
+            proposal: Some(_)
+        }
+    ));
+    let negated = before.replace("vangen veel op", "vangen niet veel op");
+    assert!(matches!(
+        relocate(before, &negated, quote),
+        Anchor::Unsure {
+            doubt: Doubt::Negation,
+            proposal: Some(_)
+        }
+    ));
+}
+
+#[test]
+fn a_quote_mostly_rewritten_is_orphaned_not_proposed() {
+    let before = "Zij zei: de AVG wringt.\n";
+    let after = before.replace("AVG wringt", "wet knelt");
+    assert_eq!(relocate(before, &after, "de AVG wringt"), Anchor::Orphaned);
+}

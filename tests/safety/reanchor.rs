@@ -1,0 +1,90 @@
+//! An edit to a coded passage and its undoing: a coding whose words changed waits for a
+//! person with the place its passage most likely has now, and when the text comes back (an
+//! editor's undo, `git checkout`) the coding is as it was, to the byte.
+
+use super::common::Project;
+
+const SOURCE: &str = "sources/intermezzo/intermezzo-definitie-passend-onderwijs.md";
+const QUOTE: &str = "docenten niet altijd precies weten wat passend onderwijs inhoudt";
+
+/// The shipped project with `QUOTE` coded by "tester": the codings file and what it holds.
+fn coded() -> (Project, std::path::PathBuf, String) {
+    let p = Project::shipped();
+    p.expect(
+        0,
+        &[
+            "code",
+            "intermezzo-definitie-passend-onderwijs",
+            "--match",
+            QUOTE,
+            "individu-onduidelijk-wat-passend-onderwijs-is",
+            "--coder",
+            "tester",
+        ],
+    );
+    let file = p
+        .corpus()
+        .join("codings/tester/intermezzo-definitie-passend-onderwijs.toml");
+    let stored = std::fs::read_to_string(&file).unwrap();
+    (p, file, stored)
+}
+
+#[test]
+fn a_replaced_word_is_proposed_for_review_and_undoing_it_restores_the_coding() {
+    let (p, file, stored) = coded();
+    let src = p.corpus().join(SOURCE);
+    let original = std::fs::read_to_string(&src).unwrap();
+    // "precies" → "van tevoren": more than a typo (more than one edit in ten chars, so
+    // beyond what re-anchoring places by itself), yet plainly the same passage.
+    std::fs::write(
+        &src,
+        original.replace("altijd precies weten", "altijd van tevoren weten"),
+    )
+    .unwrap();
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains("needs review: words were added, removed or changed inside it")
+            && out.contains("now perhaps at")
+            && out.contains("“docenten niet altijd van tevoren weten"),
+        "{out}"
+    );
+    // A command that writes what re-anchoring found flags it on disk.
+    p.search(&["onderwijs"]);
+    let flagged = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        flagged.contains("orphaned = true") && flagged.contains("[coding.review]"),
+        "{flagged}"
+    );
+
+    std::fs::write(&src, &original).unwrap();
+    p.expect(0, &["check"]);
+    p.search(&["onderwijs"]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stored);
+}
+
+#[test]
+fn a_typo_placed_by_itself_and_then_undone_leaves_the_coding_as_it_was() {
+    let (p, file, stored) = coded();
+    let src = p.corpus().join(SOURCE);
+    let original = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(
+        &src,
+        original.replace("altijd precies weten", "altijd precis weten"),
+    )
+    .unwrap();
+    p.search(&["onderwijs"]);
+    let moved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        moved.contains("quote = \"docenten niet altijd precis weten")
+            && moved.contains(&format!("original_quote = \"{QUOTE}\"")),
+        "{moved}"
+    );
+
+    std::fs::write(&src, &original).unwrap();
+    p.search(&["onderwijs"]);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        stored,
+        "no original_quote equal to the quote is left behind"
+    );
+}
