@@ -295,8 +295,8 @@ pub const REVIEW: &[Entry] = &[
     ),
     (
         Of(&[Recode, Memo]),
-        "hercoderen · memo bij de codering",
-        "recode · memo on the coding",
+        "hercoderen · memo bij je eigen codering",
+        "recode · memo on your own coding",
     ),
     (
         Of(&[CycleCase]),

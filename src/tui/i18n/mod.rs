@@ -39,6 +39,9 @@ pub struct Messages {
     pub only: &'static str,
     pub not_coded: &'static str,
     pub resolved: &'static str,
+    /// After a coder's name: `r` or `m` on the Vergelijken page at a coding that is not
+    /// the active coder's own.
+    pub review_not_yours: &'static str,
     pub help: &'static str,
     pub quit: &'static str,
     pub coder: &'static str,
@@ -166,6 +169,7 @@ impl Messages {
             self.only,
             self.not_coded,
             self.resolved,
+            self.review_not_yours,
             self.help,
             self.quit,
             self.coder,
@@ -288,6 +292,7 @@ pub const NL: Messages = Messages {
     only: "alleen",
     not_coded: "(niet gecodeerd)",
     resolved: "verschil opgelost",
+    review_not_yours: "codeerde dit, niet jij: beslecht het met < of >, of houd het verschil met K",
     help: "hulp",
     quit: "stoppen",
     coder: "codeur",
@@ -408,6 +413,7 @@ pub const EN: Messages = Messages {
     only: "only",
     not_coded: "(not coded)",
     resolved: "disagreement resolved",
+    review_not_yours: "coded this, not you: settle it with < or >, or keep the difference with K",
     help: "help",
     quit: "quit",
     coder: "coder",

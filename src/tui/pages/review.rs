@@ -158,10 +158,33 @@ impl ReviewState {
             Action::SettleAsRight => out.push(Command::SettleAs(1)),
             Action::KeepDifference => out.push(Command::KeepDifference),
             Action::Recode | Action::Memo => {
-                let placed = self
-                    .selected_disagreement()
-                    .and_then(|item| item.codings.iter().flatten().next().cloned());
-                if let Some(placed) = placed {
+                // Only the active coder's own coding: another coder's changes go through a
+                // settlement, which the review log keeps (`<`, `>`, `K`).
+                let active = ctx.ws.config.coder.as_str();
+                let item = self.selected_disagreement();
+                let own = item.as_ref().and_then(|item| {
+                    item.codings
+                        .iter()
+                        .flatten()
+                        .find(|p| p.coder == active)
+                        .cloned()
+                });
+                let other = item.as_ref().and_then(|item| {
+                    item.codings
+                        .iter()
+                        .flatten()
+                        .next()
+                        .map(|p| p.coder.clone())
+                });
+                if own.is_none()
+                    && let Some(other) = other
+                {
+                    out.push(Command::Info(format!(
+                        "{other} {}",
+                        ctx.msg().review_not_yours
+                    )));
+                }
+                if let Some(placed) = own {
                     out.push(Command::Popup(if *action == Action::Recode {
                         Popup::picker(PickPurpose::Recode(placed))
                     } else {
