@@ -442,14 +442,16 @@ fn edit_sheet<R>(
     Ok((e, out))
 }
 
-/// Put `code` on `case`'s own fishbone sheet, or take it off; true when it is on now.
+/// Put `code` on `case`'s own fishbone sheet, or take it off; true when it is on now. A
+/// sheet left with no codes and no note goes, as with the note: on and off again leaves
+/// cases.toml as it was.
 pub fn toggle_on_sheet(
     root: &Path,
     cases: &Cases,
     case: &str,
     code: &str,
 ) -> Result<(BookEdit, bool)> {
-    edit_sheet(root, cases, case, false, |sheet| {
+    edit_sheet(root, cases, case, true, |sheet| {
         if let Some(at) = sheet.codes.iter().position(|c| c == code) {
             sheet.codes.remove(at);
             false

@@ -333,6 +333,26 @@ mod tests {
     }
 
     #[test]
+    fn a_code_put_on_a_sheet_and_taken_off_again_leaves_cases_toml_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let without_sheet = CASES.replace("\n[case.fishbone]\ncodes = []\n", "");
+        std::fs::write(root.join("cases.toml"), &without_sheet).unwrap();
+        let toggle = || {
+            let cases = Cases::load(&root.join("cases.toml")).unwrap();
+            super::super::book_edit::toggle_on_sheet(root, &cases, "fg-noord", "team-a")
+                .unwrap()
+                .1
+        };
+        assert!(toggle());
+        assert!(!toggle());
+        assert_eq!(
+            std::fs::read_to_string(root.join("cases.toml")).unwrap(),
+            without_sheet
+        );
+    }
+
+    #[test]
     fn bad_names_and_duplicates_are_refused() {
         assert!(parse_attribute("regio").is_err());
         assert!(parse_attribute("id=x").is_err());

@@ -464,7 +464,8 @@ pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
         match change {
             Change::Add(p) => {
                 if !file.codings.iter().any(|c| c.id == p.coding.id) {
-                    file.codings.push(p.coding.clone());
+                    let at = creation_place(&file.codings, &p.coding);
+                    file.codings.insert(at, p.coding.clone());
                 }
             }
             Change::Remove(p) => {
@@ -489,6 +490,28 @@ pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
         save_file(&file_path(corpus, coder, source), file)?;
     }
     Ok(())
+}
+
+/// Where `coding` goes in a file's codings, which are kept in the order they were made
+/// (and those made in the same second, an import or a settled difference, in text order):
+/// before the first one that comes later. So an undone removal puts a coding back where it
+/// was (the file as it was, to the byte, for git), and a new coding goes at the end. At the
+/// end, too, when its time names no instant.
+fn creation_place(codings: &[Coding], coding: &Coding) -> usize {
+    codings
+        .iter()
+        .position(|c| comes_after(c, coding))
+        .unwrap_or(codings.len())
+}
+
+/// Whether `c` comes after `coding` in a codings file's order (see `creation_place`): made
+/// later, or in the same second later in the text. Never when a time names no instant.
+pub fn comes_after(c: &Coding, coding: &Coding) -> bool {
+    let key = |c: &Coding| time::instant(&c.created).map(|t| (t, c.start, c.end));
+    match (key(c), key(coding)) {
+        (Some(k), Some(made)) => k > made,
+        _ => false,
+    }
 }
 
 /// What a codings file holds once its last coding is removed.

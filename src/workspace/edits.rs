@@ -242,7 +242,17 @@ impl Workspace {
             match change {
                 coding::Change::Add(p) => {
                     if !codings.iter().any(|c| same(c, p)) {
-                        codings.push((*p).clone());
+                        // Where its file has it (see `coding::creation_place`), so what is
+                        // listed in file order stays in it after an undo.
+                        let at = codings
+                            .iter()
+                            .position(|c| {
+                                c.coder == p.coder
+                                    && c.source == p.source
+                                    && coding::comes_after(&c.coding, &p.coding)
+                            })
+                            .unwrap_or(codings.len());
+                        codings.insert(at, (*p).clone());
                     }
                 }
                 coding::Change::Remove(p) => codings.retain(|c| !same(c, p)),
