@@ -21,7 +21,7 @@ pub enum Error {
     #[error("index at {path}: {message}")]
     Index { path: PathBuf, message: String },
     #[error("query: {0}")]
-    Query(String),
+    Query(crate::index::query::Problem),
     #[error("{0}")]
     Usage(String),
     /// The user pressed Ctrl-C; the work stopped before writing anything.

@@ -254,7 +254,7 @@ proptest! {
                     }
                 }
             }
-            Err(Error::Query(message)) => prop_assert!(!message.is_empty()),
+            Err(Error::Query(problem)) => prop_assert!(!problem.to_string().is_empty()),
             Err(other) => prop_assert!(false, "not a query error: {}", other),
         }
     }

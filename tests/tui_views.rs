@@ -81,6 +81,28 @@ fn search_results_with_snippets_and_preview() {
     insta::assert_snapshot!("search_results", f.screen());
 }
 
+/// A query that does not parse says what to change in the UI's language, not in the
+/// library's English (found in a new-user trial).
+#[test]
+fn a_malformed_query_is_explained_in_the_ui_language() {
+    let mut f = fixture(120, 28);
+    f.send([Action::FocusSearch]);
+    f.type_text("\"warme landing");
+    let screen = f.screen();
+    assert!(
+        screen.contains("zoekvraag: aanhalingsteken niet gesloten"),
+        "{screen}"
+    );
+    assert!(!screen.contains("unclosed"), "{screen}");
+    f.app.lang = visgraat::tui::i18n::Lang::En;
+    f.send([Action::Input(' ')]);
+    assert!(
+        f.screen().contains("query: unclosed quote"),
+        "{}",
+        f.screen()
+    );
+}
+
 #[test]
 fn fishbone_wide_draws_the_diagram() {
     let mut f = fixture(140, 36);

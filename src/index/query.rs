@@ -4,6 +4,51 @@
 
 use crate::error::{Error, Result};
 
+/// What is wrong with a query, as data: the command line prints it in English (Display),
+/// the TUI says it in the user's language from its catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    UnclosedQuote,
+    OrNeedsWords,
+    NothingToWorkOn,
+    NotNeedsWord,
+    MissingClose,
+    StrayClose,
+    ExpectedWord,
+    TooLong,
+    Empty,
+    OnlyExcluded,
+    /// The words have no letters or digits (only punctuation).
+    NoLetters,
+    /// An evidence claim with function words or numbers only.
+    NoContentWords,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Problem::UnclosedQuote => "unclosed quote: add a closing \" to end the phrase",
+            Problem::OrNeedsWords => "OR needs a word on both sides",
+            Problem::NothingToWorkOn => {
+                "expected a word here (an operator or bracket has nothing to work on)"
+            }
+            Problem::NotNeedsWord => "NOT (or -) must be followed by a word",
+            Problem::MissingClose => "unbalanced brackets: add a closing )",
+            Problem::StrayClose => "unbalanced brackets: a ) without its (",
+            Problem::ExpectedWord => "expected a word",
+            Problem::TooLong => return write!(f, "query too long: at most {MAX_CHARS} characters"),
+            Problem::Empty => "empty query: type one or more words",
+            Problem::OnlyExcluded => {
+                "a query needs at least one word that is not excluded with NOT or -"
+            }
+            Problem::NoLetters => "nothing to search for: the query has no letters or digits",
+            Problem::NoContentWords => {
+                "the claim has no content words to look for (only function words or numbers)"
+            }
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Word(String),
@@ -46,9 +91,7 @@ fn lex(input: &str) -> Result<Vec<Tok>> {
                 .iter()
                 .position(|&d| matches!(d, '"' | '”' | '“'));
             let Some(len) = close else {
-                return Err(Error::Query(
-                    "unclosed quote: add a closing \" to end the phrase".into(),
-                ));
+                return Err(Error::Query(Problem::UnclosedQuote));
             };
             out.push(Tok::Phrase(chars[i + 1..i + 1 + len].iter().collect()));
             i += len + 2;
@@ -93,7 +136,7 @@ impl Parser {
         while self.peek() == Some(&Tok::Or) {
             self.pos += 1;
             if matches!(self.peek(), None | Some(Tok::Close | Tok::Or)) {
-                return Err(Error::Query("OR needs a word on both sides".into()));
+                return Err(Error::Query(Problem::OrNeedsWords));
             }
             items.push(self.and_expr()?);
         }
@@ -116,9 +159,7 @@ impl Parser {
             }
         }
         match items.len() {
-            0 => Err(Error::Query(
-                "expected a word here (an operator or bracket has nothing to work on)".into(),
-            )),
+            0 => Err(Error::Query(Problem::NothingToWorkOn)),
             1 => Ok(items.remove(0)),
             _ => Ok(Node::And(items)),
         }
@@ -128,7 +169,7 @@ impl Parser {
         if self.peek() == Some(&Tok::Not) {
             self.pos += 1;
             if matches!(self.peek(), None | Some(Tok::Close | Tok::Or | Tok::And)) {
-                return Err(Error::Query("NOT (or -) must be followed by a word".into()));
+                return Err(Error::Query(Problem::NotNeedsWord));
             }
             return Ok(Node::Not(Box::new(self.unary()?)));
         }
@@ -144,15 +185,13 @@ impl Parser {
             Some(Tok::Open) => {
                 let inner = self.or_expr()?;
                 if self.peek() != Some(&Tok::Close) {
-                    return Err(Error::Query("unbalanced brackets: add a closing )".into()));
+                    return Err(Error::Query(Problem::MissingClose));
                 }
                 self.pos += 1;
                 Ok(inner)
             }
-            Some(Tok::Close) => Err(Error::Query(
-                "unbalanced brackets: a ) without its (".into(),
-            )),
-            _ => Err(Error::Query("expected a word".into())),
+            Some(Tok::Close) => Err(Error::Query(Problem::StrayClose)),
+            _ => Err(Error::Query(Problem::ExpectedWord)),
         }
     }
 }
@@ -160,25 +199,19 @@ impl Parser {
 /// Parse a user query.
 pub fn parse(input: &str) -> Result<Node> {
     if input.chars().count() > MAX_CHARS {
-        return Err(Error::Query(format!(
-            "query too long: at most {MAX_CHARS} characters"
-        )));
+        return Err(Error::Query(Problem::TooLong));
     }
     let toks = lex(input)?;
     if toks.is_empty() {
-        return Err(Error::Query("empty query: type one or more words".into()));
+        return Err(Error::Query(Problem::Empty));
     }
     let mut parser = Parser { toks, pos: 0 };
     let node = parser.or_expr()?;
     if parser.pos < parser.toks.len() {
-        return Err(Error::Query(
-            "unbalanced brackets: a ) without its (".into(),
-        ));
+        return Err(Error::Query(Problem::StrayClose));
     }
     if !has_positive(&node) {
-        return Err(Error::Query(
-            "a query needs at least one word that is not excluded with NOT or -".into(),
-        ));
+        return Err(Error::Query(Problem::OnlyExcluded));
     }
     Ok(node)
 }

@@ -206,8 +206,7 @@ impl Searcher {
                 .compounds(&searcher, text.text, stem, compile::MAX_TAIL_EXPANSIONS)
         };
         let mut highlighter = Highlighter::default();
-        let nothing =
-            || Error::Query("nothing to search for: the query has no letters or digits".into());
+        let nothing = || Error::Query(super::query::Problem::NoLetters);
         // Phases, each ranked below the one before and run only while the ones before leave
         // room: the words' exact forms alone (one term per word: tantivy prunes a word to its
         // top hits like the bare term), then the words with all forms of their stems, then

@@ -42,9 +42,7 @@ pub fn find(
 ) -> Result<Vec<Support>> {
     let words = terms::content_words(claim);
     if words.is_empty() {
-        return Err(Error::Query(
-            "the claim has no content words to look for (only function words or numbers)".into(),
-        ));
+        return Err(Error::Query(crate::index::query::Problem::NoContentWords));
     }
     // Quoted, every word is searched as itself (no OR/NOT read into a claim's text).
     let query = words

@@ -464,7 +464,7 @@ impl App {
             {
                 let result = searcher
                     .search(&request, &self.ws.codings, &self.ws.corpus.codebook)
-                    .map_err(|e| e.to_string());
+                    .map_err(|e| i18n::query::failure(self.lang, &e));
                 self.search_done(generation, result);
             }
         }

@@ -273,8 +273,10 @@ fn answer<T>(
     reports: &Sender<Report>,
     ask: impl Fn(&Searcher) -> crate::error::Result<T>,
 ) -> std::result::Result<T, String> {
+    use crate::tui::i18n::{Lang, query};
+    let lang = Lang::from_config(&config.language);
     let Some(s) = searcher else {
-        return Err("the index could not be opened: see the status line".to_string());
+        return Err(query::no_index(lang).to_string());
     };
     let tracker = Tracker::new(send, true);
     let result = workspace::search_healing(config, s, &tracker, ask);
@@ -288,7 +290,7 @@ fn answer<T>(
             }
             Ok(found)
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(query::failure(lang, &e)),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod evidence;
 pub mod help;
 pub mod methods;
+pub mod query;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -518,6 +519,16 @@ pub fn messages(lang: Lang) -> &'static Messages {
     match lang {
         Lang::Nl => &NL,
         Lang::En => &EN,
+    }
+}
+
+/// A kind of source as the UI names it (the command line's `--kind` takes `as_str`).
+pub fn kind(lang: Lang, kind: crate::corpus::source::SourceKind) -> &'static str {
+    use crate::corpus::source::SourceKind;
+    match (lang, kind) {
+        (Lang::Nl, SourceKind::Report) => "rapport",
+        (Lang::Nl, SourceKind::Letter) => "brief",
+        (_, k) => k.as_str(),
     }
 }
 

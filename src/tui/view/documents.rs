@@ -11,6 +11,7 @@ use super::pad;
 use crate::coding::Placed;
 use crate::corpus::codebook::Level;
 use crate::tui::app::App;
+use crate::tui::i18n;
 use crate::tui::layout;
 use crate::tui::pages::documents::{DocsFocus, TreeRow};
 use crate::tui::theme::Theme;
@@ -46,6 +47,7 @@ fn tree(app: &App, frame: &mut Frame, area: ratatui::layout::Rect, theme: &Theme
         focused,
         selected: app.docs.selected,
         rows: &app.docs.tree,
+        lang: app.lang,
     };
     let case_label = |case: &str| {
         app.ws
@@ -65,6 +67,7 @@ pub(super) struct TreePane<'a> {
     pub focused: bool,
     pub selected: usize,
     pub rows: &'a [TreeRow],
+    pub lang: i18n::Lang,
 }
 
 /// The tree's visible rows, the selected one kept on screen; `case_label` and
@@ -92,7 +95,7 @@ pub(super) fn draw_tree(
         .take(visible)
         .map(|(i, row)| {
             let (text, style) = match row {
-                TreeRow::Kind(kind) => (kind.as_str().to_string(), theme.title()),
+                TreeRow::Kind(kind) => (i18n::kind(pane.lang, *kind).to_string(), theme.title()),
                 TreeRow::Case(case) => (format!(" ▸ {}", case_label(case)), theme.dim()),
                 TreeRow::Source(s) => (format!("  {}", source_title(*s)), Style::default()),
             };

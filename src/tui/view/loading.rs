@@ -57,6 +57,7 @@ fn documents(preview: &Preview, frame: &mut Frame, size: (u16, u16), theme: &The
         focused: true,
         selected: preview.selected,
         rows: &preview.tree,
+        lang: preview.lang,
     };
     let case_label = |case: &str| preview.case_label(case);
     let title = |i: usize| preview.title(i);

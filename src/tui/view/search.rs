@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::pad;
 use crate::index::search::Hit;
 use crate::tui::app::App;
+use crate::tui::i18n;
 use crate::tui::layout;
 use crate::tui::theme::Theme;
 
@@ -90,7 +91,8 @@ pub fn filter_lines(app: &App, width: usize) -> Vec<String> {
         (
             Filter::Kind,
             m.kind,
-            f.kind.map_or(all.to_string(), |k| k.as_str().to_string()),
+            f.kind
+                .map_or(all.to_string(), |k| i18n::kind(app.lang, k).to_string()),
         ),
         (
             Filter::Case,
