@@ -116,3 +116,38 @@ fn the_reader_shows_a_suggestion_dimmed_with_its_reason_and_takes_a_decision() {
     );
     assert!(!screen(&app).contains("(suggesties)"));
 }
+
+/// A file's last open suggestion rejected, and the rejection undone: the file is the
+/// machine's again, mark and reasons and all, to the byte (found in a new-user trial: the
+/// suggestions came back without their `[machine]` mark, as a person's codings, and
+/// `suggest` then refused the project).
+#[test]
+fn undoing_the_rejection_of_a_files_last_suggestion_gives_the_machine_its_file_back() {
+    let p = project_with_suggestions();
+    let mut app = app(&p, "nl", (140, 40));
+    compare_with_machine(&mut app);
+    let items = app.review.items.clone().unwrap();
+    // A source with one open suggestion: rejecting it empties its file.
+    let alone = items
+        .iter()
+        .position(|d| items.iter().filter(|e| e.source == d.source).count() == 1)
+        .expect("a source with a single suggestion");
+    let file = p
+        .corpus()
+        .join(format!("codings/suggesties/{}.toml", items[alone].source));
+    let before = std::fs::read_to_string(&file).unwrap();
+    assert!(before.contains("[machine]"), "{before}");
+    app.review.selected = alone;
+    app.update(Action::RejectSuggestion);
+    let emptied = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        emptied.contains("[machine]") && !emptied.contains("[[coding]]"),
+        "{emptied}"
+    );
+    app.update(Action::Undo);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    p.expect(0, &["check"]);
+    let (set, problems) = visgraat::coding::CodingSet::load(&p.corpus());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(set.codings.iter().all(|c| c.coder != "suggesties"));
+}

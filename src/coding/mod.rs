@@ -521,11 +521,24 @@ pub const NO_CODINGS_LEFT: &str =
 /// Save a codings file atomically. One whose last coding went keeps a comment saying so,
 /// never nothing: an empty codings file is reported as damage (see `load_file`).
 pub fn save_file(path: &Path, file: &CodingFile) -> Result<()> {
+    let text = |file: &CodingFile| {
+        toml::to_string(file).map_err(|e| Error::invalid(path, None, e.to_string()))
+    };
     if file.codings.is_empty() {
-        return atomic::write(path, NO_CODINGS_LEFT.as_bytes());
+        if file.machine.is_none() && file.reasons.is_empty() {
+            return atomic::write(path, NO_CODINGS_LEFT.as_bytes());
+        }
+        // A machine's file keeps its mark and reasons: an undo puts its suggestions back
+        // as the machine's, with why it made them, not as a person's codings.
+        let kept = CodingFile {
+            machine: file.machine.clone(),
+            codings: Vec::new(),
+            reasons: file.reasons.clone(),
+        };
+        let kept = text(&kept)?.replace("coding = []\n", "");
+        return atomic::write(path, format!("{NO_CODINGS_LEFT}{kept}").as_bytes());
     }
-    let text = toml::to_string(file).map_err(|e| Error::invalid(path, None, e.to_string()))?;
-    atomic::write(path, text.as_bytes())
+    atomic::write(path, text(file)?.as_bytes())
 }
 
 pub(crate) fn coding_id(
