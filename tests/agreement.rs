@@ -185,6 +185,44 @@ fn a_coder_who_coded_one_source_is_missing_on_the_others() {
     assert_eq!(pair["overall"]["cohen_kappa"], 1.0);
 }
 
+/// A third coder who coded only a source nobody else coded has no value on any unit
+/// compared: the two who overlap keep their κ, and the figures stay as they were (found in
+/// a new-user trial: one such coding took κ out of every figure, rounds too).
+#[test]
+fn a_coder_who_shares_no_source_leaves_the_figures_as_they_were() {
+    let p = Project::shipped();
+    let before = agreement_json(&p, &[]);
+    assert!(
+        before["overall"]["cohen_kappa"].is_number(),
+        "{}",
+        before["overall"]
+    );
+    p.expect(
+        0,
+        &[
+            "code",
+            "rapport-6-conclusie",
+            "--match",
+            "Zet in op het vergroten van docentenwelzijn",
+            "individu-hoge-werkdruk-en-weinig-welzijn",
+            "--coder",
+            "carla",
+        ],
+    );
+    let after = agreement_json(&p, &[]);
+    assert_eq!(
+        after["coders"],
+        serde_json::json!(["carla", "voorbeeld", "voorbeeld-2"])
+    );
+    assert_eq!(
+        after["coverage"][0],
+        serde_json::json!({"coder": "carla", "sources": 0, "units": 0})
+    );
+    for figures in ["overall", "per_level", "per_code"] {
+        assert_eq!(after[figures], before[figures], "{figures}");
+    }
+}
+
 #[test]
 fn figures_on_fewer_than_ten_coded_units_are_marked_unstable() {
     let p = Project::shipped();

@@ -300,7 +300,8 @@ pub fn agreement(
 
     let values: Vec<Vec<Option<BTreeSet<String>>>> = units.into_iter().map(|u| u.codes).collect();
     let paragraphs = values.len();
-    let (overall, per_level, per_code) = code_figures(corpus, &values, coders.len());
+    let (values, with_values) = without_absent_coders(values);
+    let (overall, per_level, per_code) = code_figures(corpus, &values, with_values);
     Ok(Agreement {
         coders: coders.to_vec(),
         units: Units {
@@ -323,6 +324,33 @@ pub fn agreement(
         per_code,
         overlapping_characters: (all_chars > 0).then(|| common_chars as f64 / all_chars as f64),
     })
+}
+
+/// The units × coders values without the coders who have no value anywhere (who coded none
+/// of the sources compared), and how many coders are left. Such a coder adds only missing
+/// values, which change no figure but would keep two coders who did overlap from their κ
+/// (the coverage still names the one left out).
+pub fn without_absent_coders<T>(values: Vec<Vec<Option<T>>>) -> (Vec<Vec<Option<T>>>, usize) {
+    let Some(width) = values.first().map(Vec::len) else {
+        return (values, 0);
+    };
+    let present: Vec<bool> = (0..width)
+        .map(|k| values.iter().any(|u| u[k].is_some()))
+        .collect();
+    let left = present.iter().filter(|p| **p).count();
+    if left == width {
+        return (values, width);
+    }
+    let values = values
+        .into_iter()
+        .map(|u| {
+            u.into_iter()
+                .zip(&present)
+                .filter_map(|(v, &p)| p.then_some(v))
+                .collect()
+        })
+        .collect();
+    (values, left)
 }
 
 /// Agreement overall, per fishbone level and per code, from units × coders values: for each
@@ -412,6 +440,22 @@ mod tests {
 
     /// The textbook example (as on Wikipedia's "Cohen's kappa"): 50 proposals, both readers
     /// yes 20, A yes B no 5, A no B yes 10, both no 15; p_o = 0.7, p_e = 0.5, κ = 0.4.
+    #[test]
+    fn a_coder_with_no_value_anywhere_is_left_out() {
+        let values = vec![
+            vec![Some(true), None, Some(true)],
+            vec![Some(false), None, Some(true)],
+        ];
+        let (left, n) = without_absent_coders(values);
+        assert_eq!(n, 2);
+        assert_eq!(
+            left,
+            vec![vec![Some(true), Some(true)], vec![Some(false), Some(true)]]
+        );
+        let (same, n) = without_absent_coders(vec![vec![Some(1), None], vec![None, Some(2)]]);
+        assert_eq!((same.len(), n), (2, 2));
+    }
+
     #[test]
     fn cohen_kappa_textbook_example() {
         let mut pairs = Vec::new();

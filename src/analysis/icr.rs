@@ -253,7 +253,8 @@ pub fn report(
                 .collect()
         })
         .collect();
-    let (overall, per_level, per_code) = agreement::code_figures(corpus, &values, coders.len());
+    let (values, with_values) = agreement::without_absent_coders(values);
+    let (overall, per_level, per_code) = agreement::code_figures(corpus, &values, with_values);
     let below = per_code
         .iter()
         .filter(|f| f.krippendorff_alpha.is_some_and(|a| a < min_alpha))
