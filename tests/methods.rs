@@ -216,6 +216,15 @@ fn saturation_follows_the_dates_and_meets_the_threshold() {
     );
     assert!(table.contains("in the order given"), "{table}");
     assert!(table.contains("No saturation"), "{table}");
+    // What the file leaves out is said, not dropped silently.
+    std::fs::write(p.path().join("order.txt"), "fg-2\nfg-3\n").unwrap();
+    let warned = p.stderr(0, &["saturation", "--coder", "ana", "--order", "order.txt"]);
+    assert!(
+        warned.contains(
+            "3 coded source(s) not in the --order file are not counted: fg-4, fg-5, fg-6"
+        ),
+        "{warned}"
+    );
     std::fs::write(p.path().join("order.txt"), "fg-2\nfg-9\n").unwrap();
     let err = p.stderr(2, &["saturation", "--order", "order.txt"]);
     assert!(err.contains("order.txt:2") && err.contains("fg-9"), "{err}");

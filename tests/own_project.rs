@@ -126,7 +126,10 @@ fn from_an_empty_folder_to_citations_with_the_readme_commands() {
         assert!(line.contains(cited), "{cited:?} in {line:?}");
     }
     assert!(!md.contains("Monitor"), "{md}");
-    assert!(md.contains("casus: Focusgroep B (Zuid, 2)"), "{md}");
+    assert!(
+        md.contains("casus: Focusgroep B (regio: Zuid, niveau: 2)"),
+        "the attribute values with their names: {md}"
+    );
 
     // CSV: the speaker and the citation as columns, the free attributes as columns.
     let csv = std::fs::read_to_string(project.join("coderingen.csv")).unwrap();

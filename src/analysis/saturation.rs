@@ -119,6 +119,18 @@ pub struct Saturation {
     pub share_by_12: Option<f64>,
     /// Why there is no answer, when there is none (too few units, no codes in the base).
     pub reason: Option<String>,
+    /// What the figures leave out: codings whose code is not in the code book, and coded
+    /// units an `--order` file does not name.
+    pub left_out: LeftOut,
+}
+
+/// Codings and units a saturation figure does not count, so that the report can say so.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LeftOut {
+    /// Codings with a code not in the code book (`visgraat check` names them).
+    pub unknown_code_codings: usize,
+    /// Coded units (sources or cases) that the `--order` file leaves out, by name.
+    pub not_in_order: Vec<String>,
 }
 
 /// One unit to assess: its name, date and codings (code, coder, source, coding id).
@@ -230,6 +242,7 @@ fn from_new_counts(steps: Vec<Step>, params: Params) -> Saturation {
         total_codes,
         steps,
         reason,
+        left_out: LeftOut::default(),
     }
 }
 
@@ -290,7 +303,8 @@ pub fn units(
     by: By,
     coder: Option<&str>,
     order: Option<&Order>,
-) -> Result<(Vec<Unit>, OrderBasis)> {
+) -> Result<(Vec<Unit>, OrderBasis, LeftOut)> {
+    let mut left_out = LeftOut::default();
     // Every unit the corpus has, in its own order, with its codings.
     let mut all: Vec<Unit> = match by {
         By::Source => corpus
@@ -326,6 +340,11 @@ pub fn units(
         let Some(source) = corpus.source(&c.source) else {
             continue;
         };
+        if corpus.codebook.code(&c.coding.code).is_none() {
+            // As in stats: a code out of the code book is no code of the analysis.
+            left_out.unknown_code_codings += 1;
+            continue;
+        }
         let unit = match by {
             By::Source => Some(c.source.as_str()),
             By::Case => corpus.case_of_span(source, c.coding.start, c.coding.end),
@@ -365,7 +384,12 @@ pub fn units(
             };
             chosen.push(std::mem::take(&mut all[i]));
         }
-        return Ok((chosen, OrderBasis::Given));
+        left_out.not_in_order = all
+            .into_iter()
+            .filter(|u| !u.codings.is_empty())
+            .map(|u| u.name)
+            .collect();
+        return Ok((chosen, OrderBasis::Given, left_out));
     }
     // Uncoded sources are not yet analysed (or not interviews at all), not interviews
     // without news; a case without codings has not been coded either.
@@ -373,9 +397,9 @@ pub fn units(
     if !coded.is_empty() && coded.iter().all(|u| u.date.is_some()) {
         // Stable: units of one day keep the corpus's order.
         coded.sort_by(|a, b| a.date.cmp(&b.date));
-        return Ok((coded, OrderBasis::Date));
+        return Ok((coded, OrderBasis::Date, left_out));
     }
-    Ok((coded, OrderBasis::Corpus))
+    Ok((coded, OrderBasis::Corpus, left_out))
 }
 
 /// [`units`] and [`assess`] together: saturation of a corpus's codings.
@@ -387,12 +411,13 @@ pub fn saturation(
     order: Option<&Order>,
     params: Params,
 ) -> Result<Saturation> {
-    let (units, basis) = units(corpus, codings, by, coder, order)?;
+    let (units, basis, left_out) = units(corpus, codings, by, coder, order)?;
     let code_order: Vec<String> = corpus.codebook.codes.iter().map(|c| c.id.clone()).collect();
     let mut s = assess(&units, params, &code_order);
     s.by = by;
     s.coder = coder.map(str::to_string);
     s.order = basis;
+    s.left_out = left_out;
     Ok(s)
 }
 

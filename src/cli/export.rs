@@ -334,7 +334,19 @@ fn run(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let count = report::select(&ws.corpus, &ws.codings, &selection).len();
+    let picked = report::select(&ws.corpus, &ws.codings, &selection);
+    let count = picked.len();
+    let unknown = picked
+        .iter()
+        .filter(|(p, _)| ws.corpus.codebook.code(&p.coding.code).is_none())
+        .count();
+    if unknown > 0 {
+        // Listed, not dropped (nothing is lost from a citations file), but not as a code of
+        // the book: stats, matrices and saturation leave them out.
+        eprintln!(
+            "visgraat: warning: {unknown} coding(s) with a code not in the code book are written by their code id, under \"Overige codes\": run `visgraat check`"
+        );
+    }
     match format {
         "md" => crate::atomic::write(
             output,

@@ -84,6 +84,7 @@ pub(super) fn run(
         order.as_ref(),
         params,
     )?;
+    warn_left_out(&s);
     if args.json {
         println!(
             "{}",
@@ -93,6 +94,40 @@ pub(super) fn run(
         print!("{}", table(&s));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// On stderr, what the figures do not count, so that nobody reports them as the whole.
+fn warn_left_out(s: &Saturation) {
+    let left = &s.left_out;
+    if left.unknown_code_codings > 0 {
+        eprintln!(
+            "visgraat: warning: {} coding(s) with a code not in the code book are not counted: run `visgraat check`",
+            left.unknown_code_codings
+        );
+    }
+    if !left.not_in_order.is_empty() {
+        let shown: Vec<&str> = left
+            .not_in_order
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .collect();
+        let more = left.not_in_order.len() - shown.len();
+        eprintln!(
+            "visgraat: warning: {} coded {}(s) not in the --order file are not counted: {}{}",
+            left.not_in_order.len(),
+            match s.by {
+                By::Source => "source",
+                By::Case => "case",
+            },
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
 }
 
 /// The steps, the runs and the conclusion, for a terminal.

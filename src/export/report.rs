@@ -113,7 +113,11 @@ fn voice_of(corpus: &Corpus, p: &Placed) -> Option<Voice> {
 fn case_line(corpus: &Corpus, p: &Placed, s: &Source) -> Option<(String, String)> {
     let id = corpus.case_of_span(s, p.coding.start, p.coding.end)?;
     let case = corpus.cases.get(id)?;
-    let values: Vec<String> = case.attributes.iter().map(|(_, v)| v.to_string()).collect();
+    let values: Vec<String> = case
+        .attributes
+        .iter()
+        .map(|(name, v)| format!("{name}: {v}"))
+        .collect();
     Some((case.label.clone(), values.join(", ")))
 }
 

@@ -183,3 +183,55 @@ fn the_tui_does_not_save_a_code_book_with_skipped_entries() {
         "nothing lost"
     );
 }
+
+/// A code's entry deleted by hand (or lost in a merge) while codings use it: every part of
+/// visgraat says so the same way. `check` and the TUI's `!` list name it; the counting
+/// analyses (stats, saturation) leave its codings out and say so; a citations export
+/// lists them by code id and says so (found in a new-user trial: saturation counted the
+/// code, the export said nothing, `!` said "no problems").
+#[test]
+fn a_code_deleted_by_hand_is_named_everywhere_and_counted_nowhere() {
+    let p = Project::shipped();
+    let before: serde_json::Value =
+        serde_json::from_str(&p.expect(0, &["saturation", "--json"])).unwrap();
+    let (id, uses) = break_first_team_code(&p, |_| String::new());
+    assert!(uses > 0, "the test needs a code in use");
+    let out = p.expect(2, &["check"]);
+    assert!(
+        out.contains(&format!("uses unknown code \"{id}\"")),
+        "{out}"
+    );
+
+    let saturation = p.run(&["saturation", "--json"]);
+    let stderr = String::from_utf8_lossy(&saturation.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{uses} coding(s) with a code not in the code book are not counted"
+        )),
+        "{stderr}"
+    );
+    let after: serde_json::Value = serde_json::from_slice(&saturation.stdout).unwrap();
+    assert_eq!(after["left_out"]["unknown_code_codings"], uses);
+    let codes = |s: &serde_json::Value| s["total_codes"].as_u64().unwrap();
+    assert!(codes(&after) < codes(&before), "{after}");
+    assert!(!after.to_string().contains(&format!("\"{id}\"")), "{after}");
+
+    let export = p.run(&["export", "--format", "md", "-o", "citaten.md"]);
+    assert!(
+        String::from_utf8_lossy(&export.stderr).contains(&format!(
+            "{uses} coding(s) with a code not in the code book are written by their code id"
+        )),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+
+    let ws = Workspace::open(Config::load(&p.path().join("config.toml")).unwrap()).unwrap();
+    let items = App::new(ws, (140, 40), false).problem_items();
+    assert!(
+        items
+            .iter()
+            .any(|i| i.label
+                == format!("code niet in het codeboek (niet meegeteld): {id} · {uses}×")),
+        "{items:?}"
+    );
+}

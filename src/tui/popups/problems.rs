@@ -32,6 +32,22 @@ pub fn problem_items(ctx: &Ctx) -> Vec<ProblemItem> {
             review: None,
         })
         .collect();
+    // Codes gone from the code book (deleted by hand, lost in a merge) while codings use
+    // them, one line per code, as `visgraat check` has them; a code whose entry could not
+    // be read is named among the file problems above.
+    let mut unknown: std::collections::BTreeMap<&str, usize> = Default::default();
+    for p in &ws.codings.codings {
+        let code = p.coding.code.as_str();
+        let book = &ws.corpus.codebook;
+        if book.code(code).is_none() && book.missing_because(code).is_none() {
+            *unknown.entry(code).or_default() += 1;
+        }
+    }
+    items.extend(unknown.into_iter().map(|(code, n)| ProblemItem {
+        label: format!("{}: {code} · {n}×", m.unknown_code),
+        at: None,
+        review: None,
+    }));
     for p in ws.codings.codings.iter().filter(|c| c.coding.orphaned) {
         let source = ws.corpus.source_index(&p.source);
         let quote: String = p.coding.quote.chars().take(60).collect();
