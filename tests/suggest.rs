@@ -126,6 +126,70 @@ fn a_rejection_follows_its_paragraph_when_the_source_is_edited() {
     );
 }
 
+/// A run that would learn from nobody, or keep no suggestion at all, is refused before it
+/// replaces the stored suggestions (found in a new-user trial: `--from-coder nobody` stored
+/// 35 suggestions taught by no one, `--min-score 2` deleted every stored one).
+#[test]
+fn a_run_from_nobody_or_with_an_impossible_score_is_refused_and_stores_nothing() {
+    let p = Project::shipped();
+    suggestions(&p, &[]);
+    let store = p.corpus().join("codings/suggesties");
+    let before = common::qdpx::files(&store);
+    assert!(!before.is_empty());
+    for (args, says) in [
+        (
+            vec!["suggest", "--from-coder", "nobody"],
+            "--from-coder: no codings by \"nobody\"; coders: voorbeeld, voorbeeld-2",
+        ),
+        (
+            vec!["suggest", "--from-coder", "suggesties"],
+            "is the machine's own suggestions",
+        ),
+        (
+            vec!["suggest", "--evaluate", "--from-coder", "nobody"],
+            "no codings by \"nobody\"",
+        ),
+        (vec!["suggest", "--min-score", "2"], "2 is outside 0 to 1"),
+        (vec!["suggest", "--min-score=-0.5"], "outside 0 to 1"),
+    ] {
+        let err = p.stderr(2, &args);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(
+            common::qdpx::files(&store),
+            before,
+            "{args:?} stored nothing"
+        );
+    }
+}
+
+/// With no coder named anywhere (no --coder, VISGRAAT_CODER, config or login name), an
+/// acceptance is recorded as "onbekend" and says so (found in a new-user trial: it did so
+/// silently, and "onbekend" then counted as a coder in the agreement).
+#[test]
+fn a_decision_by_nobody_named_says_who_it_is_recorded_as() {
+    let p = Project::shipped();
+    let found = suggestions(&p, &["--limit", "1"]);
+    std::fs::write(
+        p.path().join("config.toml"),
+        "corpus = \"corpus\"\nindex = \"index\"\ncoder = \"\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_visgraat"))
+        .args(["suggest", "accept", found[0]["id"].as_str().unwrap()])
+        .current_dir(p.path())
+        .env("XDG_CONFIG_HOME", p.path().join(".user-config"))
+        .env_remove("VISGRAAT_CODER")
+        .env_remove("USER")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("no coder is named, so this is recorded as \"onbekend\": give --coder NAME"),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_evaluation_beats_both_baselines_at_three() {
     let p = Project::shipped();

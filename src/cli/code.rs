@@ -53,7 +53,7 @@ pub(super) fn memo(
             ExitCode::from(1)
         });
     };
-    let author = coder.unwrap_or_else(|| ws.config.coder.clone());
+    let author = super::acting_coder(coder.as_deref(), &ws.config);
     crate::corpus::source::validate_id(&author).map_err(|m| Error::Usage(format!("coder: {m}")))?;
     memos::set(&ws.config.corpus, target, &author, text)?;
     if json {
@@ -113,7 +113,7 @@ pub(super) fn code(
             output::suggest_codes(&ws.corpus.codebook, code_id)
         )));
     }
-    let coder = coder.unwrap_or_else(|| ws.config.coder.clone());
+    let coder = super::acting_coder(coder.as_deref(), &ws.config);
     let placed = coding::add(&ws.corpus.root, &coder, src, start, end, code_id, memo)?;
     if json {
         super::print_json(&serde_json::json!({

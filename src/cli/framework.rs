@@ -61,7 +61,7 @@ pub(super) fn run(
         } => {
             let row = framework::resolve_row(&ws.corpus, &row)?;
             let column = framework::resolve_column(&ws.corpus, &column)?;
-            let author = coder.unwrap_or_else(|| ws.config.coder.clone());
+            let author = super::acting_coder(coder.as_deref(), &ws.config);
             crate::corpus::source::validate_id(&author)
                 .map_err(|m| Error::Usage(format!("coder: {m}")))?;
             ws.set_summary(&row, &column, &author, &text)?;

@@ -344,6 +344,22 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
     Ok(())
 }
 
+/// Who a write is recorded for: `given` (`--coder`), else the configured coder. When
+/// nothing names one (no --coder, VISGRAAT_CODER, config or login name), the write goes
+/// under "onbekend" and says so, since the TUI would have asked.
+fn acting_coder(given: Option<&str>, config: &crate::config::Config) -> String {
+    if let Some(given) = given {
+        return given.to_string();
+    }
+    if config.coder_from == crate::config::CoderFrom::Unknown {
+        eprintln!(
+            "visgraat: warning: no coder is named, so this is recorded as {:?}: give --coder NAME, set VISGRAAT_CODER, or write coder = \"…\" in config.toml",
+            config.coder
+        );
+    }
+    config.coder.clone()
+}
+
 fn warn_problems(problems: &[Error]) {
     for p in problems {
         eprintln!("visgraat: warning: {p}");

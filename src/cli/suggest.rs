@@ -34,7 +34,7 @@ pub struct SuggestArgs {
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: u32,
     /// Leave out suggestions scoring below this (0 to 1).
-    #[arg(long, default_value_t = suggest::DEFAULT_MIN_SCORE)]
+    #[arg(long, default_value_t = suggest::DEFAULT_MIN_SCORE, value_parser = score)]
     pub min_score: f64,
     /// How a passage is scored: centroid, neighbours or blend (see `--evaluate`).
     #[arg(long, default_value = suggest::DEFAULT_METHOD.as_str())]
@@ -70,6 +70,40 @@ pub enum SuggestAction {
     },
 }
 
+/// A score from 0 to 1: a value outside would keep every suggestion or none (and a run
+/// that keeps none replaces the stored ones with nothing).
+fn score(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number: give a score from 0 to 1"))?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is outside 0 to 1: scores run from 0 to 1"))
+    }
+}
+
+/// Every name in `from` is a person who coded something: teaching from nobody would store
+/// suggestions learnt from nothing (or from the machine itself) over the good ones.
+fn check_teachers(ws: &crate::workspace::Workspace, from: &[String]) -> Result<(), Error> {
+    let coders = ws.codings.coders();
+    for name in from {
+        if ws.codings.is_machine(name) {
+            return Err(Error::Usage(format!(
+                "--from-coder {name:?} is the machine's own suggestions: learn from people (coders: {})",
+                coders.join(", ")
+            )));
+        }
+        if !coders.contains(&name.as_str()) {
+            return Err(Error::Usage(format!(
+                "--from-coder: no codings by {name:?}; coders: {}",
+                coders.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn suggest(
     config: Config,
     args: &SuggestArgs,
@@ -79,12 +113,12 @@ pub(super) fn suggest(
     super::warn_problems(&ws.problems);
     match &args.action {
         Some(SuggestAction::Accept { id, coder, json }) => {
-            let coder = coder.clone().unwrap_or_else(|| ws.config.coder.clone());
+            let coder = super::acting_coder(coder.as_deref(), &ws.config);
             ws.accept_suggestion(id, &coder)?;
             decided(*json, id, "accepted", &coder)
         }
         Some(SuggestAction::Reject { id, coder, json }) => {
-            let coder = coder.clone().unwrap_or_else(|| ws.config.coder.clone());
+            let coder = super::acting_coder(coder.as_deref(), &ws.config);
             ws.reject_suggestion(id, &coder)?;
             decided(*json, id, "rejected", &coder)
         }
@@ -95,6 +129,7 @@ pub(super) fn suggest(
                     args.method
                 ))
             })?;
+            check_teachers(&ws, &args.from_coder)?;
             if args.evaluate {
                 let evaluation =
                     suggest::evaluate::evaluate(&ws.corpus, &ws.codings, &args.from_coder, args.k);
