@@ -102,6 +102,47 @@ fn svg_of_the_shipped_corpus_has_every_factor_once_and_nothing_overlaps() {
     }
 }
 
+/// A figure drawn from part of the codings says which part in its caption, and a filter
+/// that names no case or coder is refused, as the citations export refuses it (found in a
+/// new-user trial: `--case nope` drew an all-zero figure captioned "casus: nope", and a
+/// `--factor team` figure read as the whole).
+#[test]
+fn a_filtered_figure_names_its_filters_and_an_unknown_case_or_coder_is_refused() {
+    let p = Project::shipped();
+    let out = p.path().join("team.svg");
+    let out = out.to_str().unwrap();
+    p.expect(
+        0,
+        &[
+            "export",
+            "--format",
+            "svg",
+            "--query",
+            "werkdruk",
+            "--factor",
+            "team",
+            "--valence",
+            "-",
+            "-o",
+            out,
+        ],
+    );
+    let svg = std::fs::read_to_string(out).unwrap();
+    assert!(
+        svg.contains("zoekvraag: “werkdruk” · factor: team · ±: −"),
+        "{svg}"
+    );
+    for (args, says) in [
+        (["--case", "nope"], "unknown case \"nope\"; cases: "),
+        (["--coder", "nobody"], "no codings by \"nobody\"; coders: "),
+    ] {
+        let mut all = vec!["export", "--format", "svg", "-o", out];
+        all.extend(args);
+        let err = p.stderr(2, &all);
+        assert!(err.contains(says), "{err}");
+    }
+}
+
 /// Many ribs with long labels (synthetic) on every bone: ribs are spaced by what their
 /// labels need, long labels wrap, bones move apart.
 #[test]

@@ -28,7 +28,11 @@ fn is_rib(b: &LabelBox) -> bool {
 
 /// The fishbone of the selected codings (every filter but the case), for the selection's
 /// case alone when it names one (its own sheet beside its talk), in the UI language.
-fn fishbone_figure(ws: &Workspace, selection: &Selection) -> Result<Figure, Error> {
+fn fishbone_figure(
+    ws: &Workspace,
+    selection: &Selection,
+    query: Option<&str>,
+) -> Result<Figure, Error> {
     let m = i18n::messages(Lang::from_config(&ws.config.language));
     let mut all_cases = selection.clone();
     all_cases.case = None;
@@ -56,6 +60,29 @@ fn fishbone_figure(ws: &Workspace, selection: &Selection) -> Result<Figure, Erro
         m.coder,
         selection.coder.as_deref().unwrap_or(m.all_coders)
     );
+    // Every filter that thins the counts is named, so a filtered figure is never read as
+    // the whole.
+    let lang = Lang::from_config(&ws.config.language);
+    let filters = [
+        query.map(|q| (m.query.to_lowercase(), format!("“{q}”"))),
+        selection
+            .kind
+            .map(|k| (m.kind.to_string(), i18n::kind(lang, k).to_string())),
+        selection
+            .speaker
+            .clone()
+            .map(|s| (m.speaker.to_string(), s)),
+        selection
+            .level
+            .map(|l| (m.factor.to_string(), l.as_str().to_string())),
+        selection
+            .valence
+            .map(|v| (m.valence.to_string(), v.glyph().to_string())),
+        selection.code.clone().map(|c| ("code".to_string(), c)),
+    ];
+    for (name, value) in filters.into_iter().flatten() {
+        caption.push_str(&format!(" · {name}: {value}"));
+    }
     if selection.case.is_none() {
         caption.push_str(&format!(" · {}", m.counts_legend));
     } else if let Some(note) = &diagram.sheet_note {
@@ -215,6 +242,33 @@ fn run(
             output::suggest_codes(&ws.corpus.codebook, code)
         )));
     }
+    if let Some(case) = &selection.case
+        && ws.corpus.cases.get(case).is_none()
+    {
+        let ids: Vec<&str> = ws
+            .corpus
+            .cases
+            .cases
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        return Err(Error::Usage(format!(
+            "unknown case {case:?}; cases: {}",
+            if ids.is_empty() {
+                "none yet".to_string()
+            } else {
+                ids.join(", ")
+            }
+        )));
+    }
+    if let Some(coder) = &selection.coder
+        && !ws.codings.coders().contains(&coder.as_str())
+    {
+        return Err(Error::Usage(format!(
+            "no codings by {coder:?}; coders: {}",
+            ws.codings.coders().join(", ")
+        )));
+    }
     if let Some(query) = query {
         let (mut searcher, _) = workspace::fresh_searcher_with(&ws.config, bar)?;
         let request = Request {
@@ -315,7 +369,7 @@ fn run(
         return Ok(ExitCode::SUCCESS);
     }
     if format == "svg" || format == "png" {
-        let figure = fishbone_figure(&ws, &selection)?;
+        let figure = fishbone_figure(&ws, &selection, query)?;
         if format == "svg" {
             crate::atomic::write(output, figure.svg.as_bytes())?;
         } else {
@@ -355,7 +409,7 @@ fn run(
         "docx" => {
             let figure = with_figure
                 .then(|| -> Result<_, Error> {
-                    let figure = fishbone_figure(&ws, &selection)?;
+                    let figure = fishbone_figure(&ws, &selection, query)?;
                     let png = figure::png(&figure.svg, PNG_SCALE)?;
                     Ok((figure, png))
                 })
