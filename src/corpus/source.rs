@@ -58,11 +58,31 @@ pub struct SourceMeta {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// As written: `date = "2024-03-03"`, or a bare TOML date (`date = 2024-03-03`, as in
+    /// cases.toml), which is read as its text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub date: Option<String>,
     pub provenance: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pages: Vec<PageMark>,
+}
+
+/// A front matter's date as text, written as a string or as a TOML date or date-time.
+fn date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Date(toml::value::Datetime),
+    }
+    Ok(Some(match Written::deserialize(d)? {
+        Written::Text(text) => text,
+        Written::Date(date) => date.to_string(),
+    }))
 }
 
 #[derive(Debug, Clone)]
@@ -504,6 +524,21 @@ mod tests {
             assert_eq!(src.slice(s.start, s.end).unwrap(), s.text);
         }
         assert_eq!(src.render(), SYNTHETIC);
+    }
+
+    #[test]
+    fn a_bare_toml_date_reads_as_the_date_written() {
+        for (written, read) in [
+            ("date = 2024-03-03", "2024-03-03"),
+            ("date = \"2024-03-03\"", "2024-03-03"),
+            ("date = 2024-03-03T10:00:00Z", "2024-03-03T10:00:00Z"),
+        ] {
+            let text = SYNTHETIC.replacen("+++\n", &format!("+++\n{written}\n"), 1);
+            let src = Source::parse(Path::new("t.md"), &text).unwrap();
+            assert_eq!(src.meta.date.as_deref(), Some(read), "{written}");
+        }
+        let text = SYNTHETIC.replacen("+++\n", "+++\ndate = 3\n", 1);
+        assert!(Source::parse(Path::new("t.md"), &text).is_err());
     }
 
     #[test]
