@@ -190,6 +190,33 @@ fn a_decision_by_nobody_named_says_who_it_is_recorded_as() {
     );
 }
 
+/// A coded turn too short to suggest from is not scored, and the evaluation says how many
+/// it left out (found in a new-user trial: short focus-group turns vanished from the
+/// "coded paragraphs" without a word).
+#[test]
+fn the_evaluation_says_how_many_coded_paragraphs_are_too_short_to_score() {
+    let p = Project::shipped_with_transcript();
+    let before = p.expect(0, &["suggest", "--evaluate"]);
+    assert!(!before.contains("are not scored"), "{before}");
+    p.expect(
+        0,
+        &[
+            "code",
+            "synthetic-focusgroep-transcript",
+            "--match",
+            "En wat remt jullie dan het meest?",
+            "team-collegiale-steun",
+            "--coder",
+            "voorbeeld",
+        ],
+    );
+    let after = p.expect(0, &["suggest", "--evaluate"]);
+    assert!(
+        after.contains("1 coded paragraph(s) with fewer than 6 content words are not scored"),
+        "{after}"
+    );
+}
+
 #[test]
 fn the_evaluation_beats_both_baselines_at_three() {
     let p = Project::shipped();

@@ -245,6 +245,16 @@ fn evaluation_table(e: &Evaluation) -> String {
         "leave-one-source-out over {} source(s), {} coded paragraph(s), {} coding(s); k = {}\n\n",
         e.sources, e.units, e.codings, e.k
     );
+    if e.too_short > 0 {
+        out.insert_str(
+            out.len() - 1,
+            &format!(
+                "{} coded paragraph(s) with fewer than {} content words are not scored: too little to suggest from (suggest passes over such paragraphs too)\n",
+                e.too_short,
+                suggest::MIN_TERMS
+            ),
+        );
+    }
     out.push_str(&format!(
         "{:<26} {:>8} {:>8}\n",
         "ranker",

@@ -24,6 +24,9 @@ pub struct Evaluation {
     pub units: usize,
     /// People's codings taken part (each learned from in every fold but its own).
     pub codings: usize,
+    /// Coded paragraphs not scored: fewer content words than a suggestion needs
+    /// (`suggest::MIN_TERMS`), like the uncoded ones `suggest` passes over.
+    pub too_short: usize,
     pub rankers: Vec<RankerScore>,
 }
 
@@ -134,6 +137,7 @@ pub fn evaluate(
         .map(|p| (p.coding.id.as_str(), (p.coding.start, p.coding.end)))
         .collect();
     let mut units = 0;
+    let mut too_short = 0;
     for source_id in &held_out {
         let Some(source) = corpus.source(source_id) else {
             continue;
@@ -163,6 +167,13 @@ pub fn evaluate(
                 })
                 .collect()
         };
+        too_short += source
+            .segments()
+            .iter()
+            .filter(|s| !s.is_heading_or_note(&source.meta.title))
+            .filter(|s| terms::terms(&s.text).len() < super::MIN_TERMS)
+            .filter(|s| !gold_of(s.start, s.end).is_empty())
+            .count();
         let scored: Vec<(&crate::corpus::source::Segment, BTreeSet<String>)> = paragraphs
             .iter()
             .map(|s| (s, gold_of(s.start, s.end)))
@@ -203,6 +214,7 @@ pub fn evaluate(
         sources: held_out.len(),
         units,
         codings: all.len(),
+        too_short,
         rankers: tallies
             .into_iter()
             .map(|(name, t)| t.score(&name, units))

@@ -27,7 +27,7 @@ pub const DEFAULT_METHOD: Method = Method::Centroid;
 /// Below this score a proposal is noise on the shipped corpus (see BENCHMARKS.md).
 pub const DEFAULT_MIN_SCORE: f64 = 0.15;
 /// Paragraphs with fewer content terms say too little to code.
-const MIN_TERMS: usize = 6;
+pub const MIN_TERMS: usize = 6;
 
 /// What to suggest for.
 #[derive(Debug, Clone)]
