@@ -117,3 +117,31 @@ fn recode_and_memo_touch_only_the_active_coders_own_coding() {
         other => panic!("ana's own coding opens the memo: {other:?}"),
     }
 }
+
+/// Two coders who coded no source in common have nothing to compare, which is not "no
+/// differences" (found in a new-user trial).
+#[test]
+fn coders_without_a_common_source_are_told_so_not_that_they_agree() {
+    let mut f = crate::fixture_with(110, 30, |corpus| {
+        let cem = corpus.join("codings/cem");
+        std::fs::create_dir_all(&cem).unwrap();
+        std::fs::copy(
+            corpus.join("codings/ana/synthetic-intermezzo.toml"),
+            cem.join("synthetic-intermezzo.toml"),
+        )
+        .unwrap();
+    });
+    f.app.ws.config.coder = "bram".into();
+    f.app.review.partner = Some("cem".into());
+    f.send([Action::Show(ViewId::Review)]);
+    assert_eq!(
+        f.app.review.pair,
+        Some(("bram".to_string(), "cem".to_string()))
+    );
+    let screen = f.screen();
+    assert!(
+        screen.contains("Deze twee codeurs codeerden geen gemeenschappelijke bron"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Geen verschillen"), "{screen}");
+}

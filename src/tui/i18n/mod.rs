@@ -39,6 +39,11 @@ pub struct Messages {
     pub review_needs_two: &'static str,
     pub only: &'static str,
     pub not_coded: &'static str,
+    /// A coder's side of a difference when they coded the paragraph with other codes;
+    /// those codes follow.
+    pub not_with_this_code: &'static str,
+    /// Before "a ↔ b": the two coders coded no source in common.
+    pub review_no_common: &'static str,
     pub resolved: &'static str,
     /// After a coder's name: `r` or `m` on the Vergelijken page at a coding that is not
     /// the active coder's own.
@@ -171,6 +176,8 @@ impl Messages {
             self.review_needs_two,
             self.only,
             self.not_coded,
+            self.not_with_this_code,
+            self.review_no_common,
             self.resolved,
             self.review_not_yours,
             self.help,
@@ -295,6 +302,8 @@ pub const NL: Messages = Messages {
     review_needs_two: "Vergelijken vraagt twee codeurs die dezelfde bronnen codeerden.",
     only: "alleen",
     not_coded: "(niet gecodeerd)",
+    not_with_this_code: "(niet met deze code) · wel:",
+    review_no_common: "Deze twee codeurs codeerden geen gemeenschappelijke bron: er is niets te vergelijken. Kies met f een andere codeur.",
     resolved: "verschil opgelost",
     review_not_yours: "codeerde dit, niet jij: beslecht het met < of >, of houd het verschil met K",
     help: "hulp",
@@ -417,6 +426,8 @@ pub const EN: Messages = Messages {
     review_needs_two: "Review needs two coders who coded the same sources.",
     only: "only",
     not_coded: "(not coded)",
+    not_with_this_code: "(not with this code) · instead:",
+    review_no_common: "These two coders coded no source in common: there is nothing to compare. Pick another coder with f.",
     resolved: "disagreement resolved",
     review_not_yours: "coded this, not you: settle it with < or >, or keep the difference with K",
     help: "help",

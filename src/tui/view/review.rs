@@ -40,8 +40,22 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let inner = block.inner(list);
     frame.render_widget(block, list);
     if items.is_empty() {
+        let shared = |x: &str, y: &str| {
+            let of = |c: &str| -> std::collections::BTreeSet<&str> {
+                app.ws
+                    .codings
+                    .codings
+                    .iter()
+                    .filter(|p| p.coder == c && !p.coding.orphaned)
+                    .map(|p| p.source.as_str())
+                    .collect()
+            };
+            !of(x).is_disjoint(&of(y))
+        };
         let none = if machine {
             m.suggestions_none
+        } else if !shared(a, b) {
+            m.review_no_common
         } else {
             m.review_none
         };
@@ -119,7 +133,22 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     for (k, coder) in [a, b].into_iter().enumerate() {
         let area = Rect::new(rest.x + half * k as u16, sides_y, half, sides_height);
         let lines: Vec<Line> = if d.codings[k].is_empty() {
-            vec![Line::styled(m.not_coded, theme.dim())]
+            // Coded with other codes is not "not coded": say which.
+            let mut others: Vec<String> = app
+                .ws
+                .codings
+                .overlapping(&d.source, d.start, d.end)
+                .filter(|p| p.coder == *coder && p.coding.code != d.code)
+                .map(|p| label(&p.coding.code))
+                .collect();
+            others.sort();
+            others.dedup();
+            let text = if others.is_empty() {
+                m.not_coded.to_string()
+            } else {
+                format!("{} {}", m.not_with_this_code, others.join(", "))
+            };
+            vec![Line::styled(text, theme.dim())]
         } else {
             d.codings[k]
                 .iter()
