@@ -151,6 +151,23 @@ fn the_saturation_chart_marks_the_point_and_opens_the_codings_behind_a_bar() {
     assert!(screen(&app).contains("nog geen uitspraak: 2 gecodeerd"));
 }
 
+/// Per case, when no coded passage lies in a case, the page says that, not "nothing coded
+/// yet" (found in a new-user trial).
+#[test]
+fn per_case_without_coded_cases_says_so_not_that_nothing_is_coded() {
+    let p = common::Project::shipped();
+    std::fs::remove_file(p.corpus().join("cases.toml")).unwrap();
+    let mut app = app(&p, (100, 30));
+    app.update(Action::Show(ViewId::Saturation));
+    app.update(Action::ToggleValence);
+    let shown = common::tui::screen(&app);
+    assert!(
+        shown.contains("Geen gecodeerde passage ligt in een casus"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Nog niets gecodeerd"), "{shown}");
+}
+
 #[test]
 fn a_framework_summary_is_written_in_the_matrix_page_and_undone() {
     let p = project();

@@ -276,12 +276,9 @@ impl App {
             Action::Problems => vec![Command::Popup(Popup::Problems { selected: 0 })],
             Action::CycleShownCoder => {
                 self.shown_coder = cycle(&self.ctx().coder_names(), self.shown_coder.clone());
-                let shown = self
-                    .shown_coder
-                    .clone()
-                    .unwrap_or_else(|| self.msg().all_coders.to_string());
                 self.ensure_page();
-                vec![Command::Info(format!("{}: {shown}", self.msg().showing))]
+                // The status line shows whose codings are shown; a message said it twice.
+                Vec::new()
             }
             Action::CycleActiveCoder => self.cycle_active_coder(),
             Action::CycleRound => self.cycle_round(),

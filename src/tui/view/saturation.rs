@@ -49,7 +49,16 @@ pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         }
         (Some(s), None) if !s.steps.is_empty() => s,
         _ => {
-            let p = Paragraph::new(mm.sat_empty).wrap(Wrap { trim: true });
+            // Per case with codings outside every case is not "nothing coded".
+            let coded = app.ws.codings.codings.iter().any(|p| {
+                !p.coding.orphaned && app.shown_coder.as_deref().is_none_or(|c| p.coder == c)
+            });
+            let text = if state.by == crate::analysis::saturation::By::Case && coded {
+                mm.sat_empty_cases
+            } else {
+                mm.sat_empty
+            };
+            let p = Paragraph::new(text).wrap(Wrap { trim: true });
             frame.render_widget(p, inner);
             return;
         }
