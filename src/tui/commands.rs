@@ -313,13 +313,13 @@ impl App {
         };
         let corpus = &self.ws.corpus;
         let mut items = Vec::new();
-        for placed in self
-            .ws
-            .codings
-            .codings
-            .iter()
-            .filter(|c| c.coding.code == code.id)
-        {
+        // What the rib counted: live codings of the coders shown.
+        let shown = self.shown_coder.as_deref();
+        for placed in self.ws.codings.codings.iter().filter(|c| {
+            c.coding.code == code.id
+                && !c.coding.orphaned
+                && shown.is_none_or(|coder| c.coder == coder)
+        }) {
             let Some(source) = corpus.source_index(&placed.source) else {
                 continue;
             };

@@ -452,3 +452,32 @@ fn an_undone_removal_puts_the_coding_back_in_its_place() {
     );
     assert_eq!(order(&f), listed, "in memory, too");
 }
+
+/// The codings behind a fishbone rib are the ones it counted: an orphaned coding (its text
+/// gone from the source) is not listed among them (found in a new-user trial).
+#[test]
+fn a_ribs_passages_leave_orphaned_codings_out() {
+    let listed = |f: &mut crate::Fixture| -> Vec<String> {
+        f.send([Action::Show(ViewId::Fishbone), Action::Right, Action::Down]);
+        f.send([Action::Enter]);
+        match &f.app.popup {
+            Some(Popup::Passages { items, .. }) => items.iter().map(|i| i.label.clone()).collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    let before = listed(&mut fixture(140, 36));
+    assert!(!before.is_empty());
+    // The first listed coding's quote, taken out of its source: that coding is orphaned.
+    let quote = before[0].rsplit(": ").next().unwrap().to_string();
+    let mut f = crate::fixture_with(140, 36, |corpus| {
+        for dir in ["sources/transcript", "sources/intermezzo"] {
+            for entry in std::fs::read_dir(corpus.join(dir)).unwrap().flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                std::fs::write(entry.path(), text.replace(&quote, "Iets heel anders.")).unwrap();
+            }
+        }
+    });
+    assert!(f.app.ws.codings.codings.iter().any(|c| c.coding.orphaned));
+    let after = listed(&mut f);
+    assert!(after.iter().all(|l| !l.ends_with(&quote)), "{after:?}");
+}

@@ -227,9 +227,9 @@ pub const FISHBONE: &[Entry] = &[
         "with a case: the sheet's note",
     ),
     (
-        Label("n·c·s", "n·c·s"),
-        "passages gecodeerd · casussen met zulke passages · casussen met de factor op hun eigen blad",
-        "passages coded · cases with such passages · cases with the factor on their own sheet",
+        Label("getallen", "numbers"),
+        "n·c·s: gecodeerde alinea's · casussen daarmee · casussen met de factor op hun blad",
+        "n·c·s: paragraphs coded · cases with them · cases with the factor on their sheet",
     ),
 ];
 
