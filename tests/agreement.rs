@@ -253,6 +253,14 @@ fn figures_on_fewer_than_ten_coded_units_are_marked_unstable() {
 #[test]
 fn matrices_show_co_occurrence_and_bones_by_case() {
     let p = Project::shipped();
+    // Asked for what cannot be: said so, not an empty matrix or a workbook message.
+    let err = p.stderr(2, &["matrix", "level-case", "--coder", "nobody"]);
+    assert!(err.contains("no codings by \"nobody\"; coders: "), "{err}");
+    let err = p.stderr(
+        2,
+        &["matrix", "level-case", "--format", "csv", "-o", "m.csv"],
+    );
+    assert!(err.contains("--format csv prints to the terminal"), "{err}");
     let m: serde_json::Value = serde_json::from_str(&p.expect(
         0,
         &[

@@ -243,6 +243,11 @@ fn the_evaluation_beats_both_baselines_at_three() {
 #[test]
 fn evidence_ranks_passages_that_carry_the_claim() {
     let p = Project::shipped();
+    let none = p.stderr(1, &["evidence", "xyzzy plugh"]);
+    assert!(
+        none.contains("no passage carries the claim's content words"),
+        "{none}"
+    );
     let hits: Value = serde_json::from_str(&p.expect(
         0,
         &[

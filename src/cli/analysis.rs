@@ -15,14 +15,29 @@ pub(super) fn matrix(
     file: Option<&std::path::Path>,
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
-    if (format == "xlsx") != file.is_some() {
-        return Err(Error::Usage(
-            "a workbook needs a file: --format xlsx -o FILE (and -o only with --format xlsx)"
-                .into(),
-        ));
+    match (format, file) {
+        ("xlsx", None) => {
+            return Err(Error::Usage(
+                "a workbook needs a file: --format xlsx -o FILE".into(),
+            ));
+        }
+        (other, Some(_)) if other != "xlsx" => {
+            return Err(Error::Usage(format!(
+                "-o writes a workbook (--format xlsx); --format {other} prints to the terminal: redirect it, e.g. > matrix.{other}"
+            )));
+        }
+        _ => {}
     }
     let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
+    if let Some(coder) = coder
+        && !ws.codings.coders().contains(&coder)
+    {
+        return Err(Error::Usage(format!(
+            "no codings by {coder:?}; coders: {}",
+            ws.codings.coders().join(", ")
+        )));
+    }
     let m = match kind {
         "cooccurrence" => crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),
         "level-case" => crate::analysis::matrix::level_by_case(&ws.corpus, &ws.codings, coder),

@@ -358,9 +358,10 @@ pub(super) fn evidence(
             println!("{}", cite(&f.hit.source, f.hit.start, f.hit.end));
         }
     }
-    Ok(if found.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if found.is_empty() {
+        // Exit 1 says it to a script; a person is told too.
+        eprintln!("visgraat: no passage carries the claim's content words");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }
