@@ -250,10 +250,11 @@ fn from_new_counts(steps: Vec<Step>, params: Params) -> Saturation {
 pub fn percent(fraction: f64) -> String {
     let p = fraction * 100.0;
     if (p - p.round()).abs() < 1e-9 {
-        format!("{}", p.round())
-    } else {
-        format!("{p:.1}")
+        return format!("{}", p.round());
     }
+    // As many decimals as it has, up to four: 0.05 % must not read as 0.1 %.
+    let text = format!("{p:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// `--threshold`: a percentage, with or without `%` ("5", "5%", "2.5 %").
@@ -547,6 +548,18 @@ mod tests {
         assert_eq!(parse_threshold("5%"), Ok(0.05));
         assert_eq!(parse_threshold(" 2.5 % "), Ok(0.025));
         assert!(parse_threshold("-1").is_err() && parse_threshold("vijf").is_err());
+        // A fraction-looking number is asked about, not read as a tiny percentage (found
+        // in a new-user trial: 0.05 ran as 0.05 % and printed as "≤ 0.1 %").
+        let e = parse_threshold("0.05").unwrap_err();
+        assert!(
+            e.contains("write 5 for 5 %, or 0.05% if 0.05 % is meant"),
+            "{e}"
+        );
+        assert_eq!(parse_threshold("0.05%"), Ok(0.0005));
+        assert_eq!(parse_threshold("0"), Ok(0.0));
+        assert_eq!(percent(0.0005), "0.05");
+        assert_eq!(percent(0.025), "2.5");
+        assert_eq!(percent(0.05), "5");
         let path = std::path::Path::new("order.txt");
         assert_eq!(
             parse_order(path, "a\n# comment\n\nb # second\n")
