@@ -188,6 +188,9 @@ pub struct RoundReport {
     pub coders: Vec<String>,
     /// Per coder, the round's units the coder gave values for (coded their source).
     pub coverage: Vec<usize>,
+    /// The round's units that two or more coders gave values for: the units compared (the
+    /// others take part in no figure).
+    pub compared: usize,
     pub codebook_sha256: String,
     /// The code book changed since the round was drawn (its codes may have moved on).
     pub codebook_changed: bool,
@@ -253,6 +256,10 @@ pub fn report(
                 .collect()
         })
         .collect();
+    let compared = values
+        .iter()
+        .filter(|u| u.iter().flatten().count() >= 2)
+        .count();
     let (values, with_values) = agreement::without_absent_coders(values);
     let (overall, per_level, per_code) = agreement::code_figures(corpus, &values, with_values);
     let below = per_code
@@ -267,6 +274,7 @@ pub fn report(
         units: round.units.len(),
         coders: coders.to_vec(),
         coverage,
+        compared,
         codebook_changed: round.codebook_sha256 != current_codebook,
         codebook_sha256: round.codebook_sha256.clone(),
         overall,

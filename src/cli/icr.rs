@@ -198,7 +198,7 @@ fn round_table(r: &RoundReport, codebook: &crate::corpus::codebook::Codebook) ->
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Round {} ({}): {} {}s, coders {} (coverage {}).",
+        "Round {} ({}): {} {}s, coders {} (coverage {}); {} of them coded by two or more coders, the units compared.",
         r.round,
         r.created,
         r.units,
@@ -208,7 +208,8 @@ fn round_table(r: &RoundReport, codebook: &crate::corpus::codebook::Codebook) ->
             .iter()
             .map(|n| n.to_string())
             .collect::<Vec<_>>()
-            .join(" / ")
+            .join(" / "),
+        r.compared
     );
     let _ = writeln!(
         out,
@@ -222,16 +223,23 @@ fn round_table(r: &RoundReport, codebook: &crate::corpus::codebook::Codebook) ->
     );
     let _ = writeln!(
         out,
-        "{:<52} {:>6} {:>6} {:>6} {:>6}",
-        "", "units", "coded", "kappa", "alpha"
+        "{:<52} {:>6} {:>6} {:>6} {:>6} {:>6}",
+        "", "units", "coded", "agree", "kappa", "alpha"
     );
     let mut row = |label: &str, f: &crate::analysis::agreement::Figures, flag: bool| {
+        let label = if label.chars().count() > 52 {
+            format!("{}…", label.chars().take(51).collect::<String>())
+        } else {
+            label.to_string()
+        };
         let _ = writeln!(
             out,
-            "{:<52} {:>6} {:>6} {:>6} {:>6}{}",
-            label.chars().take(52).collect::<String>(),
+            "{:<52} {:>6} {:>6} {:>6} {:>6} {:>6}{}",
+            label,
             f.units,
             f.coded_units,
+            f.percent_agreement
+                .map_or("—".to_string(), |p| format!("{:.0}%", p * 100.0)),
             num(f.cohen_kappa),
             num(f.krippendorff_alpha),
             match (flag, f.unstable) {
