@@ -592,7 +592,10 @@ fn a_round_is_drawn_coded_by_two_coders_and_reported() {
     let out = p.expect(0, &["agreement", "--round", "1", "--coders", "cas,dirk"]);
     assert!(out.contains("changed since the round was drawn"), "{out}");
     // The header says how many of the drawn units were compared; the table has % agree.
-    assert!(out.contains("coded by two or more coders, the units compared"), "{out}");
+    assert!(
+        out.contains("coded by two or more coders, the units compared"),
+        "{out}"
+    );
     assert!(out.contains("agree  kappa  alpha"), "{out}");
     let third: toml::Value =
         toml::from_str(&std::fs::read_to_string(p.corpus().join("icr/round-3.toml")).unwrap())

@@ -60,9 +60,13 @@ pub fn blocks(corpus: &Corpus, matrices: &[FrameworkMatrix]) -> Vec<Block> {
     out
 }
 
-/// A Markdown table cell: no pipes or line breaks inside.
+/// A Markdown table cell: no pipes or line breaks inside, and text typed as `<b>` shown as
+/// typed, not taken for HTML (a summary is the analyst's words, not markup).
 fn table_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', "<br>")
+    text.replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', "<br>")
 }
 
 /// Markdown: per matrix a table (summary and [count] per cell), then [`blocks`].
@@ -90,4 +94,15 @@ pub fn markdown(corpus: &Corpus, matrices: &[FrameworkMatrix]) -> String {
     }
     out.push_str(&super::report::render_markdown(&blocks[1..]));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_table_cell_shows_typed_markup_as_typed() {
+        assert_eq!(
+            super::table_cell("<b>vet</b> | & meer\nregel"),
+            "&lt;b&gt;vet&lt;/b&gt; \\| & meer<br>regel"
+        );
+    }
 }
