@@ -192,6 +192,13 @@ fn problems_popup_lists_bad_files_and_orphaned_codings() {
     assert!(items[2].label.contains("bram/synthetic-focusgroep-a"));
     f.send([Action::Down]);
     insta::assert_snapshot!(f.screen());
+    // `?` says the list's keys, and the list stays (it showed nothing).
+    f.send([Action::ToggleHelp]);
+    assert!(
+        f.screen()
+            .contains("Enter opent de plek · a plaatst op het voorstel")
+    );
+    assert!(matches!(f.app.popup, Some(Popup::Problems { .. })));
     // Enter opens the source where the orphaned coding was.
     f.send([Action::Enter]);
     assert!(f.app.popup.is_none());

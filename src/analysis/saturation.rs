@@ -252,8 +252,12 @@ pub fn percent(fraction: f64) -> String {
     if (p - p.round()).abs() < 1e-9 {
         return format!("{}", p.round());
     }
-    // As many decimals as it has, up to four: 0.05 % must not read as 0.1 %.
-    let text = format!("{p:.4}");
+    // One decimal, and below 1 % as many as three, so that 0.05 % does not read as 0.1 %.
+    let text = if p >= 1.0 {
+        format!("{p:.1}")
+    } else {
+        format!("{p:.3}")
+    };
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
@@ -560,6 +564,7 @@ mod tests {
         assert_eq!(percent(0.0005), "0.05");
         assert_eq!(percent(0.025), "2.5");
         assert_eq!(percent(0.05), "5");
+        assert_eq!(percent(5.0 / 14.0), "35.7");
         let path = std::path::Path::new("order.txt");
         assert_eq!(
             parse_order(path, "a\n# comment\n\nb # second\n")

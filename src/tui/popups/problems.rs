@@ -93,6 +93,13 @@ pub(super) fn update(selected: usize, action: &Action, ctx: &Ctx) -> (Option<Pop
             }
             selected
         }
+        Action::ToggleHelp => {
+            // The keys are in the title; `?` says them where a user looks for an answer.
+            return (
+                Some(Popup::Problems { selected }),
+                vec![Command::Info(ctx.msg().problems_keys.to_string())],
+            );
+        }
         Action::AcceptReview => {
             if let Some(old) = items.get(selected).and_then(|p| p.review.clone()) {
                 let keep_open = Popup::Problems {

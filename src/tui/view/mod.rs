@@ -364,7 +364,12 @@ fn problems(app: &App, selected: usize, frame: &mut Frame, size: (u16, u16), the
     let area = layout::popup_area(size, size.0.saturating_sub(8), size.1.saturating_sub(6));
     frame.render_widget(Clear, area);
     let block = Block::bordered()
-        .title(format!("{} ({}) · Esc", m.problems_title, items.len()))
+        .title(format!(
+            "{} ({}) · {}",
+            m.problems_title,
+            items.len(),
+            m.problems_keys
+        ))
         .border_style(theme.focus_border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
