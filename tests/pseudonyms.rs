@@ -74,7 +74,8 @@ fn a_name_in_the_file_name_reaches_no_file_and_no_export() {
     let written = std::fs::read_to_string(&source).unwrap();
     for line in [
         "id = \"interview-deelnemer-1\"",
-        "title = \"interview-Deelnemer 1\"",
+        // The file's own first line is its title, pseudonymised as the rest.
+        "title = \"Interview Deelnemer 1 — synthetisch transcript (verzonnen voor tests)\"",
         "provenance = \"imported from interview-Deelnemer 1.txt (pseudonymised)\"",
         "[00:00:11] Deelnemer 1: Een goede intake",
         "[00:00:40] Deelnemer 2: Dat herken ik.",

@@ -352,6 +352,22 @@ fn listed_participants(reading: &Reading) -> Vec<String> {
     names
 }
 
+/// The file's own title, if its first paragraph is one: a single line that nobody says (no
+/// speaker, no time, no label with a colon), not ended as a sentence, and followed by more.
+fn title_line(body: &str) -> Option<String> {
+    let segments = source::segments(body, SourceKind::Transcript, &[]);
+    let first = segments.first().filter(|_| segments.len() > 1)?;
+    let text = first.text.trim();
+    let looks = first.speaker.is_none()
+        && first.timestamp.is_none()
+        && !text.contains('\n')
+        && (3..=150).contains(&text.chars().count())
+        && !text.contains(':')
+        && !text.starts_with('[')
+        && !text.ends_with(['.', '?', '!', ';', ',', '…']);
+    looks.then(|| text.to_string())
+}
+
 /// Import `file` into `corpus` as a source (a transcript unless `options.kind` says
 /// otherwise): written atomically to `sources/<kind>/<id>.md`. The same file again is a
 /// no-op; a changed file replaces the source (its codings follow by re-anchoring when the
@@ -395,6 +411,9 @@ pub fn import(corpus: &Path, file: &Path, options: Options<'_>) -> Result<Import
     };
     let id = id_from_stem(&title);
     usable_id(&id)?;
+    // A first line that names the file ("Focusgroep team B — transcript") is its title, so
+    // that it reads as one in the tree and counts as no unit of agreement or sampling.
+    let title = title_line(&body).unwrap_or(title);
     let target = corpus
         .join("sources")
         .join(kind.as_str())
