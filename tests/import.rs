@@ -39,11 +39,20 @@ fn transcripts_import_once_and_follow_their_edits() {
     // Its first line names the file: that is its title, and no unit to sample (found in a
     // new-user trial: `icr sample` drew the title line of imported transcripts).
     let title = "Focusgroep onderwijsteam B — synthetisch transcript (verzonnen voor tests)";
-    assert!(written.contains(&format!("title = \"{title}\"")), "{written}");
-    p.expect(0, &["icr", "sample", "--share", "100%", "--kind", "transcript"]);
+    assert!(
+        written.contains(&format!("title = \"{title}\"")),
+        "{written}"
+    );
+    p.expect(
+        0,
+        &["icr", "sample", "--share", "100%", "--kind", "transcript"],
+    );
     let round = std::fs::read_to_string(p.corpus().join("icr/round-1.toml")).unwrap();
     assert!(round.contains("synthetic-focusgroep-team-b"), "{round}");
-    assert!(!round.contains("start = 0\n"), "the title line is no unit: {round}");
+    assert!(
+        !round.contains("start = 0\n"),
+        "the title line is no unit: {round}"
+    );
 
     // Speakers are searchable and filterable.
     let hits = p.search(&["zorgcoördinator", "--speaker", "Docent 1"]);

@@ -30,13 +30,8 @@ pub(super) fn matrix(
     }
     let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
-    if let Some(coder) = coder
-        && !ws.codings.coders().contains(&coder)
-    {
-        return Err(Error::Usage(format!(
-            "no codings by {coder:?}; coders: {}",
-            ws.codings.coders().join(", ")
-        )));
+    if let Some(coder) = coder {
+        super::refuse_unknown_coder(&ws.codings, coder)?;
     }
     let m = match kind {
         "cooccurrence" => crate::analysis::matrix::co_occurrence(&ws.corpus, &ws.codings, coder),

@@ -261,13 +261,8 @@ fn run(
             }
         )));
     }
-    if let Some(coder) = &selection.coder
-        && !ws.codings.coders().contains(&coder.as_str())
-    {
-        return Err(Error::Usage(format!(
-            "no codings by {coder:?}; coders: {}",
-            ws.codings.coders().join(", ")
-        )));
+    if let Some(coder) = &selection.coder {
+        super::refuse_unknown_coder(&ws.codings, coder)?;
     }
     if let Some(query) = query {
         let (mut searcher, _) = workspace::fresh_searcher_with(&ws.config, bar)?;

@@ -360,6 +360,19 @@ fn acting_coder(given: Option<&str>, config: &crate::config::Config) -> String {
     config.coder.clone()
 }
 
+/// Refuse a `--coder` (or `--from-coder`) that names nobody who coded: the command would
+/// answer with nothing, or with everyone's codings, as if that were that coder's.
+fn refuse_unknown_coder(codings: &crate::coding::CodingSet, coder: &str) -> Result<(), Error> {
+    let coders = codings.coders();
+    if coders.contains(&coder) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "no codings by {coder:?}; coders: {}",
+        coders.join(", ")
+    )))
+}
+
 fn warn_problems(problems: &[Error]) {
     for p in problems {
         eprintln!("visgraat: warning: {p}");

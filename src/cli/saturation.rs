@@ -68,13 +68,8 @@ pub(super) fn run(
         .transpose()?;
     let ws = open_workspace(config, bar)?;
     warn_problems(&ws.problems);
-    if let Some(coder) = &args.coder
-        && !ws.codings.coders().contains(&coder.as_str())
-    {
-        return Err(Error::Usage(format!(
-            "no codings by {coder:?}; coders: {}",
-            ws.codings.coders().join(", ")
-        )));
+    if let Some(coder) = &args.coder {
+        super::refuse_unknown_coder(&ws.codings, coder)?;
     }
     let s = saturation::saturation(
         &ws.corpus,

@@ -94,12 +94,8 @@ fn check_teachers(ws: &crate::workspace::Workspace, from: &[String]) -> Result<(
                 coders.join(", ")
             )));
         }
-        if !coders.contains(&name.as_str()) {
-            return Err(Error::Usage(format!(
-                "--from-coder: no codings by {name:?}; coders: {}",
-                coders.join(", ")
-            )));
-        }
+        super::refuse_unknown_coder(&ws.codings, name)
+            .map_err(|e| Error::Usage(format!("--from-coder: {e}")))?;
     }
     Ok(())
 }
