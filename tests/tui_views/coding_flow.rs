@@ -481,3 +481,19 @@ fn a_ribs_passages_leave_orphaned_codings_out() {
     let after = listed(&mut f);
     assert!(after.iter().all(|l| !l.ends_with(&quote)), "{after:?}");
 }
+
+/// A status message longer than the line is cut with "…", so it never reads as whole
+/// (found in a new-user trial).
+#[test]
+fn a_long_status_message_ends_in_an_ellipsis() {
+    let mut f = fixture(80, 24);
+    f.app.message = Some((format!("Codering bewaard {}", "lang ".repeat(40)), false));
+    let screen = f.screen();
+    let status = screen
+        .lines()
+        .last()
+        .unwrap()
+        .trim_end_matches('"')
+        .trim_end();
+    assert!(status.ends_with('…'), "{status}");
+}

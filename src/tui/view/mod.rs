@@ -198,7 +198,10 @@ fn status(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
         } else {
             Style::default()
         };
-        spans.push(Span::styled(text.clone(), style));
+        // Cut to the room left, with "…": a message that ends at the edge reads as whole.
+        let used: usize = spans.iter().map(|s| s.content.width()).sum();
+        let room = (size.0 as usize).saturating_sub(used);
+        spans.push(Span::styled(pad(text, room).trim_end().to_string(), style));
     }
     let area = Rect::new(0, size.1.saturating_sub(1), size.0, 1);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
