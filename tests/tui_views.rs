@@ -145,6 +145,30 @@ fn help_lists_the_keys_of_the_view() {
     insta::assert_snapshot!("help_documents", f.screen());
 }
 
+/// At 80×24 the help is longer than the screen: it scrolls, and its title says which lines
+/// show (found in a new-user trial: the last entries could not be read).
+#[test]
+fn the_help_scrolls_where_it_is_longer_than_the_screen() {
+    let mut f = fixture(80, 24);
+    f.send([Action::ToggleHelp]);
+    let first = f.screen();
+    assert!(first.contains("· 1–18/"), "{first}");
+    let last_entry = visgraat::tui::view::help::lines(&f.app)
+        .last()
+        .unwrap()
+        .clone();
+    assert!(!first.contains(last_entry.trim()), "{first}");
+    for _ in 0..100 {
+        f.send([Action::Down]);
+    }
+    let end = f.screen();
+    assert!(end.contains(last_entry.trim()), "{end}");
+    f.send([Action::Up]);
+    assert!(f.app.help_scroll + 1 == visgraat::tui::view::help::max_scroll(&f.app));
+    f.send([Action::Back]);
+    assert!(!f.app.help);
+}
+
 #[test]
 fn too_small_terminal_says_so() {
     let f = fixture(40, 10);

@@ -51,6 +51,8 @@ pub struct App {
     pub keymap: Keymap,
     pub view: ViewId,
     pub help: bool,
+    /// The first help line shown, when the help is longer than the screen.
+    pub help_scroll: usize,
     /// A status message; true when it reports an error.
     pub message: Option<(String, bool)>,
     pub size: (u16, u16),
@@ -117,6 +119,7 @@ impl App {
             keymap,
             view: ViewId::Documents,
             help: false,
+            help_scroll: 0,
             message,
             size,
             search: SearchState::default(),
@@ -247,9 +250,19 @@ impl App {
             return;
         }
         if self.help {
-            if matches!(action, Action::ToggleHelp | Action::Back | Action::Quit) {
-                self.help = false;
+            // The help scrolls where it is longer than the screen (80×24 and smaller).
+            match action {
+                Action::ToggleHelp | Action::Back | Action::Quit => self.help = false,
+                Action::Down | Action::ScrollDown => self.help_scroll += 1,
+                Action::Up | Action::ScrollUp => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1)
+                }
+                Action::PageDown => self.help_scroll += 10,
+                Action::PageUp => self.help_scroll = self.help_scroll.saturating_sub(10),
+                Action::Top => self.help_scroll = 0,
+                _ => {}
             }
+            self.help_scroll = self.help_scroll.min(super::view::help::max_scroll(self));
             return;
         }
         if let Some(popup) = self.popup.take() {
@@ -271,6 +284,7 @@ impl App {
             }
             Action::ToggleHelp => {
                 self.help = true;
+                self.help_scroll = 0;
                 Vec::new()
             }
             Action::Problems => vec![Command::Popup(Popup::Problems { selected: 0 })],

@@ -104,13 +104,32 @@ pub fn lines(app: &App) -> Vec<String> {
         .collect()
 }
 
+/// How far the help can scroll at the app's size: its lines beyond what the popup shows.
+pub fn max_scroll(app: &App) -> usize {
+    let count = lines(app).len();
+    let area = layout::popup_area(app.size, 96, count as u16 + 2);
+    count.saturating_sub(area.height.saturating_sub(2) as usize)
+}
+
 pub fn render(app: &App, frame: &mut Frame, size: (u16, u16), theme: &Theme) {
     let lines: Vec<Line> = lines(app).into_iter().map(Line::from).collect();
     let area = layout::popup_area(size, 96, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
-    let title = format!("{} ({})", app.msg().keys, app.msg().help);
+    // Longer than the screen: scrolled (↑ ↓ PgUp PgDn), the title says which lines show.
+    let shown = area.height.saturating_sub(2) as usize;
+    let first = app.help_scroll.min(max_scroll(app));
+    let mut title = format!("{} ({})", app.msg().keys, app.msg().help);
+    if lines.len() > shown {
+        title.push_str(&format!(
+            " · {}–{}/{} ↑↓",
+            first + 1,
+            (first + shown).min(lines.len()),
+            lines.len()
+        ));
+    }
     let block = Block::bordered()
         .title(title)
         .border_style(theme.focus_border(true));
+    let lines: Vec<Line> = lines.into_iter().skip(first).collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
