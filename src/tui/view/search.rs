@@ -168,25 +168,73 @@ fn results(app: &App, frame: &mut Frame, inner: Rect, theme: &Theme) {
     let width = inner.width as usize;
     let mut lines = Vec::new();
     for (i, hit) in s.results.iter().enumerate().skip(first).take(visible) {
-        let mut meta = vec![hit.kind.clone(), location(hit)];
+        let kind = crate::corpus::source::SourceKind::parse(&hit.kind)
+            .map_or(hit.kind.clone(), |k| i18n::kind(app.lang, k).to_string());
+        let mut meta = vec![kind, location(hit)];
         meta.extend(hit.case.clone());
         meta.extend(
             hit.voice
                 .clone()
                 .map(|v| format!("{} {v}", app.msg().voice)),
         );
-        let head = pad(&format!("{} · {}", hit.title, meta.join(" · ")), width);
+        // A long title is cut, not where the result is (¶, page, case).
+        let meta = format!(" · {}", meta.join(" · "));
+        let title = pad(&hit.title, width.saturating_sub(meta.width()).max(8));
+        let head = pad(&format!("{}{meta}", title.trim_end()), width);
         let style = if i == s.selected && !s.editing {
             theme.selected()
         } else {
             theme.title()
         };
         lines.push(Line::styled(head, style));
-        let mut snippet = styled_spans(&hit.snippet, &hit.highlights, theme);
+        let (text, highlights) =
+            hit_in_view(&hit.snippet, &hit.highlights, width.saturating_sub(2));
+        let mut snippet = styled_spans(&text, &highlights, theme);
         snippet.insert(0, Span::raw("  "));
         lines.push(Line::from(snippet));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The snippet shifted, where its first highlight would end past a line of `width`
+/// columns, so that the hit word is on screen: its start cut at a word, with "…".
+fn hit_in_view(
+    text: &str,
+    ranges: &[(usize, usize)],
+    width: usize,
+) -> (String, Vec<(usize, usize)>) {
+    let Some(&(first, first_end)) = ranges.iter().min() else {
+        return (text.to_string(), ranges.to_vec());
+    };
+    let before: String = text.chars().take(first).collect();
+    let through: String = text.chars().take(first_end).collect();
+    if through.width() < width {
+        return (text.to_string(), ranges.to_vec());
+    }
+    // Keep a quarter of the line before the hit, for its context.
+    let mut keep = 0;
+    let mut cols = 0;
+    for c in before.chars().rev() {
+        cols += c.to_string().width();
+        if cols > width / 4 {
+            break;
+        }
+        keep += 1;
+    }
+    // Start at a word: past the first space in what is kept, if there is one.
+    let to_word = before
+        .chars()
+        .skip(first - keep)
+        .position(char::is_whitespace)
+        .map_or(0, |i| i + 1);
+    let cut = first - keep + to_word;
+    let shifted: String = std::iter::once('…').chain(text.chars().skip(cut)).collect();
+    let ranges = ranges
+        .iter()
+        .filter(|r| r.1 > cut)
+        .map(|&(s, e)| (s.max(cut) - cut + 1, e - cut + 1))
+        .collect();
+    (shifted, ranges)
 }
 
 /// `text` as spans, with the char ranges in `ranges` highlighted.
@@ -253,4 +301,28 @@ fn highlighted(hit: &Hit, theme: &Theme) -> Vec<Line<'static>> {
         }
     }
     vec![Line::from(styled_spans(&hit.text, &ranges, theme))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hit_in_view;
+
+    #[test]
+    fn a_hit_past_the_middle_is_shifted_into_view_with_its_highlight() {
+        let text = format!("{}werkdruk is hoog", "aanloop ".repeat(10));
+        // Visible as it is: left alone.
+        let at = text.find("werkdruk").unwrap();
+        let (same, _) = hit_in_view(&text, &[(at, at + 8)], 100);
+        assert_eq!(same, text);
+        let at = text.find("werkdruk").unwrap();
+        let (shown, ranges) = hit_in_view(&text, &[(at, at + 8)], 40);
+        assert!(shown.starts_with('…'), "{shown}");
+        let (s, e) = ranges[0];
+        let hit: String = shown.chars().skip(s).take(e - s).collect();
+        assert_eq!(hit, "werkdruk");
+        assert!(shown.chars().take(s).count() <= 11, "{shown}");
+        // Near the start: as it was.
+        let (same, kept) = hit_in_view("werkdruk is hoog", &[(0, 8)], 40);
+        assert_eq!((same.as_str(), kept), ("werkdruk is hoog", vec![(0, 8)]));
+    }
 }
