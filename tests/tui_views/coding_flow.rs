@@ -497,3 +497,20 @@ fn a_long_status_message_ends_in_an_ellipsis() {
         .trim_end();
     assert!(status.ends_with('…'), "{status}");
 }
+
+/// A definition longer than its field scrolls with the typing: the caret and the words
+/// just typed stay in view (found in a new-user trial: typing went on below the field).
+#[test]
+fn a_long_text_being_typed_keeps_its_caret_in_view() {
+    use visgraat::tui::popups::PromptPurpose;
+    let mut f = fixture(80, 24);
+    let code = f.app.ws.corpus.codebook.codes[0].id.clone();
+    f.app.popup = Some(Popup::prompt(
+        "Definitie",
+        "Een lange synthetische definitie die doorloopt. ".repeat(12),
+        PromptPurpose::Define { id: code },
+    ));
+    f.type_text("EINDE");
+    let screen = f.screen();
+    assert!(screen.contains("EINDE▏"), "{screen}");
+}

@@ -306,24 +306,12 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
                 }
                 _ => m.memo_prompt.to_string(),
             };
-            let block = Block::bordered()
-                .title(title)
-                .border_style(theme.focus_border(true));
-            let p = Paragraph::new(format!("{text}▏"))
-                .wrap(Wrap { trim: false })
-                .block(block);
-            frame.render_widget(p, area);
+            text_field(frame, area, title, text, theme);
         }
         Popup::Prompt { title, text, .. } => {
             let area = layout::popup_area(size, 90, 8);
             frame.render_widget(Clear, area);
-            let block = Block::bordered()
-                .title(title.clone())
-                .border_style(theme.focus_border(true));
-            let p = Paragraph::new(format!("{text}▏"))
-                .wrap(Wrap { trim: false })
-                .block(block);
-            frame.render_widget(p, area);
+            text_field(frame, area, title.clone(), text, theme);
         }
         Popup::Problems { selected } => problems(app, *selected, frame, size, theme),
         Popup::Evidence(state) => evidence::render(app, state, frame, size, theme),
@@ -358,6 +346,46 @@ fn render_popup(app: &App, popup: &Popup, frame: &mut Frame, size: (u16, u16), t
             frame.render_widget(Paragraph::new(lines), inner);
         }
     }
+}
+
+/// A text being typed, wrapped, with the caret at its end; a text longer than the field is
+/// scrolled so that the caret, where the typing goes on, stays in view.
+fn text_field(frame: &mut Frame, area: Rect, title: String, text: &str, theme: &Theme) {
+    let block = Block::bordered()
+        .title(title)
+        .border_style(theme.focus_border(true));
+    let inner = block.inner(area);
+    let typed = format!("{text}▏");
+    let rows = wrapped_rows(&typed, inner.width as usize);
+    let scroll = rows.saturating_sub(inner.height as usize) as u16;
+    let p = Paragraph::new(typed)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .block(block);
+    frame.render_widget(p, area);
+}
+
+/// How many rows `text` takes wrapped at word boundaries to `width` columns (as the
+/// Paragraph's word wrap does; a word longer than a row is broken).
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    text.split('\n')
+        .map(|line| {
+            let mut rows = 1;
+            let mut used = 0;
+            for word in line.split(' ') {
+                let w = word.width();
+                let need = if used == 0 { w } else { used + 1 + w };
+                if need <= width {
+                    used = need;
+                } else {
+                    rows += usize::from(used > 0) + w.saturating_sub(1) / width;
+                    used = if w > width { w % width } else { w };
+                }
+            }
+            rows
+        })
+        .sum()
 }
 
 /// The problems list: one line each, the selected one in full below (paths are long).
