@@ -34,7 +34,8 @@ impl Change<'_> {
 /// changed in memory, and written once, atomically. (An edit done as a removal and then a
 /// re-insertion, each under its own lock, could be cut between the two by a crash and lose
 /// the coding.) Nothing is written when a change does not apply: a removed or replaced
-/// coding that is not in its file any more is an error naming it.
+/// coding that is not in its file any more, or not as the change knew it, is an error
+/// naming it.
 pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
     let _lock = lock::acquire(corpus)?;
     let mut files: Vec<((String, String), CodingFile)> = Vec::new();
@@ -50,6 +51,12 @@ pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
             }
         };
         let file = &mut files[at].1;
+        let changed = |id: &str| {
+            Error::Usage(format!(
+                "coding {id} in {} was changed elsewhere since (git, another visgraat): nothing written; reload (Ctrl-l) and look again",
+                file_path(corpus, coder, source).display()
+            ))
+        };
         let missing = |id: &str| {
             Error::Usage(format!(
                 "no coding {id} in {}: it was changed elsewhere; reload (Ctrl-l)",
@@ -69,6 +76,9 @@ pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
                     .iter()
                     .position(|c| c.id == p.coding.id)
                     .ok_or_else(|| missing(&p.coding.id))?;
+                if file.codings[i] != p.coding {
+                    return Err(changed(&p.coding.id));
+                }
                 file.codings.remove(i);
             }
             Change::Replace { old, new } => {
@@ -77,6 +87,12 @@ pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
                     .iter()
                     .position(|c| c.id == old.coding.id)
                     .ok_or_else(|| missing(&old.coding.id))?;
+                // Only over the coding as this change knew it: an undo, or an edit from a
+                // stale screen, must not write back over what git or another visgraat
+                // changed since (a colleague's merged code, a memo).
+                if file.codings[i] != old.coding {
+                    return Err(changed(&old.coding.id));
+                }
                 file.codings[i] = new.coding.clone();
             }
         }

@@ -514,3 +514,35 @@ fn a_long_text_being_typed_keeps_its_caret_in_view() {
     let screen = f.screen();
     assert!(screen.contains("EINDE▏"), "{screen}");
 }
+
+/// An undo never writes over what changed since: a coding recoded here, then changed by a
+/// merge (git, a colleague's `codes merge`), is left as the merge made it, and the undo is
+/// refused with a message (found in a new-user trial: the undo silently put the old code
+/// back and lost the colleague's change and a memo).
+#[test]
+fn an_undo_over_a_coding_changed_since_is_refused_and_writes_nothing() {
+    use visgraat::coding::history::Edit;
+    let mut f = fixture(120, 26);
+    let old = f.app.ws.codings.codings[0].clone();
+    let mut new = old.clone();
+    new.coding.memo = "Hier aangepast.".into();
+    let edit = Edit::Replaced {
+        old: old.clone(),
+        new: new.clone(),
+    };
+    f.app.ws.apply_edit(&edit, true).unwrap();
+    let path = visgraat::coding::file_path(&f.app.ws.corpus.root, &old.coder, &old.source);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let merged = text.replace(
+        "Hier aangepast.",
+        "Hier aangepast. Aangevuld door een collega.",
+    );
+    assert_ne!(merged, text);
+    std::fs::write(&path, &merged).unwrap();
+    let err = f.app.ws.apply_edit(&edit, false).unwrap_err().to_string();
+    assert!(err.contains("was changed elsewhere since"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), merged);
+    // Redo, too.
+    assert!(f.app.ws.apply_edit(&edit, true).is_err());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), merged);
+}
