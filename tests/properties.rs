@@ -207,7 +207,7 @@ proptest! {
         let quote = src.slice(start, end).unwrap();
         prop_assume!(!quote.trim().is_empty());
         let (prefix, suffix) = anchor::context(&src.body, start, end);
-        let target = anchor::Target { start: start + shift, end: end + shift, quote: &quote, prefix: &prefix, suffix: &suffix };
+        let target = anchor::Target { start: start + shift, end: end + shift, quote: &quote, prefix: &prefix, suffix: &suffix, original_quote: None };
         match anchor::locate_target(src, &target) {
             anchor::Anchor::Exact { start: s, end: e } => prop_assert_eq!((s, e), (start, end)),
             anchor::Anchor::Unchanged => prop_assert_eq!(src.slice(start + shift, end + shift), Some(quote)),

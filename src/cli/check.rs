@@ -19,6 +19,11 @@ pub(crate) fn run(
     bar: &progress::Bar,
 ) -> Result<ExitCode, Error> {
     let mut ws = Workspace::inspect_with(config, bar)?;
+    if !accept.is_empty() {
+        // Accepting writes, as every command but a plain `check` does: first what
+        // re-anchoring found, so that the coding accepted is the one on disk.
+        ws.write_healing(false)?;
+    }
     for id in accept {
         let old = ws
             .codings
@@ -39,8 +44,14 @@ pub(crate) fn run(
             *c = placed.clone();
         }
         if !json {
+            let kept = match &placed.coding.original_quote {
+                Some(first) if *first != placed.coding.quote => {
+                    " (its first quote is kept as original_quote)"
+                }
+                _ => "",
+            };
             println!(
-                "placed coding {id} at {}..{}: “{}” (its first quote is kept as original_quote)",
+                "placed coding {id} at {}..{}: “{}”{kept}",
                 placed.coding.start, placed.coding.end, placed.coding.quote
             );
         }

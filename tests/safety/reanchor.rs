@@ -88,3 +88,37 @@ fn a_typo_placed_by_itself_and_then_undone_leaves_the_coding_as_it_was() {
         "no original_quote equal to the quote is left behind"
     );
 }
+
+/// A proposal accepted, then the edit undone: the coding goes back onto its first text by
+/// itself, to the byte (found in a new-user trial: after `git checkout` the accepted
+/// codings waited for review again, counted nowhere).
+#[test]
+fn an_accepted_proposal_goes_back_onto_the_first_text_when_it_returns() {
+    let (p, file, stored) = coded();
+    let src = p.corpus().join(SOURCE);
+    let original = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(
+        &src,
+        original.replace("altijd precies weten", "altijd van tevoren weten"),
+    )
+    .unwrap();
+    let id = visgraat::coding::load_file(&file).unwrap().codings[0]
+        .id
+        .clone();
+    let accepted = p.expect(2, &["check", "--accept", &id]);
+    assert!(
+        accepted.contains(&format!("placed coding {id}")),
+        "{accepted}"
+    );
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("altijd van tevoren weten"),
+        "accepted onto the new text"
+    );
+
+    std::fs::write(&src, &original).unwrap();
+    p.search(&["onderwijs"]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stored);
+    assert_eq!(p.search(&["precies", "--coder", "tester"]).len(), 1);
+}

@@ -107,6 +107,9 @@ pub struct Target<'a> {
     pub quote: &'a str,
     pub prefix: &'a str,
     pub suffix: &'a str,
+    /// The quote it was first coded with, when it was moved onto changed text since: where
+    /// that text is back (an edit undone), the coding goes back onto it.
+    pub original_quote: Option<&'a str>,
 }
 
 impl<'a> Target<'a> {
@@ -117,6 +120,7 @@ impl<'a> Target<'a> {
             quote: &c.quote,
             prefix: &c.prefix,
             suffix: &c.suffix,
+            original_quote: c.original_quote.as_deref(),
         }
     }
 }
@@ -153,6 +157,7 @@ pub fn locate(source: &Source, old_start: usize, old_end: usize, quote: &str) ->
             quote,
             prefix: "",
             suffix: "",
+            original_quote: None,
         },
     )
 }
@@ -170,12 +175,23 @@ pub fn locate_target(source: &Source, t: &Target) -> Anchor {
     }
     let chars: Vec<char> = body.chars().collect();
     let q: Vec<char> = t.quote.chars().collect();
-    let exact: Vec<(usize, usize)> = (0..chars.len().saturating_sub(q.len() - 1))
-        .filter(|&i| chars[i..i + q.len()] == q[..])
-        .map(|i| (i, i + q.len()))
-        .collect();
+    let exact = exact_places(&chars, &q);
     if !exact.is_empty() {
         return choose(&chars, t, &exact, |start, end| Anchor::Exact { start, end });
+    }
+    // Its first text back, where it stood (an edit undone after the coding followed it):
+    // placed there as surely as an exact quote would be, by its surroundings.
+    if let Some(first) = t
+        .original_quote
+        .filter(|o| !o.trim().is_empty() && *o != t.quote)
+    {
+        let first: Vec<char> = first.chars().collect();
+        let back = exact_places(&chars, &first);
+        if let Anchor::Exact { start, end } =
+            choose(&chars, t, &back, |start, end| Anchor::Exact { start, end })
+        {
+            return Anchor::Exact { start, end };
+        }
     }
     let spaced = whitespace_matches(&chars, &q);
     if !spaced.is_empty() {
@@ -260,6 +276,17 @@ fn whole_words(chars: &[char], mut start: usize, mut end: usize) -> (usize, usiz
         end += 1;
     }
     (start, end)
+}
+
+/// Every place where `q` stands in `chars`, exactly.
+fn exact_places(chars: &[char], q: &[char]) -> Vec<(usize, usize)> {
+    if q.is_empty() || q.len() > chars.len() {
+        return Vec::new();
+    }
+    (0..=chars.len() - q.len())
+        .filter(|&i| chars[i..i + q.len()] == q[..])
+        .map(|i| (i, i + q.len()))
+        .collect()
 }
 
 /// The approximate match widened or narrowed, by up to `reach` chars at either end, to the

@@ -73,6 +73,7 @@ fn relocate(before: &str, after: &str, quote: &str) -> Anchor {
             quote,
             prefix: &prefix,
             suffix: &suffix,
+            original_quote: None,
         },
     )
 }
