@@ -353,10 +353,7 @@ fn choose(
     let fitting: Vec<(usize, usize)> = places
         .iter()
         .copied()
-        .filter(|&(s, e)| {
-            let (prefix, suffix) = context_in(chars, s, e);
-            agrees(t.prefix, &prefix, true) && agrees(t.suffix, &suffix, false)
-        })
+        .filter(|&(s, e)| agrees(t.prefix, chars, s, true) && agrees(t.suffix, chars, e, false))
         .collect();
     match fitting.as_slice() {
         [] => unsure(Doubt::OtherPassage, places),
@@ -380,22 +377,55 @@ fn choose(
 }
 
 /// Whether the text around a place agrees with the stored surroundings: nearly the same
-/// (a quarter of the chars may differ: a typo fixed next to the quote), compared from the
-/// quote outward. `before`: the prefix (which ends at the quote).
-fn agrees(stored: &str, actual: &str, before: bool) -> bool {
-    let stored: Vec<char> = stored.chars().collect();
-    let actual: Vec<char> = actual.chars().collect();
-    // At the start or end of the body the actual text can be shorter than the stored.
-    let n = stored.len().min(actual.len());
-    let (s, a) = if before {
-        (&stored[stored.len() - n..], &actual[actual.len() - n..])
+/// (a quarter of the chars may differ: a typo fixed, or a word put in, next to the quote),
+/// compared from the quote outward, where the text at `at` begins (`before`: ends) in
+/// `chars`. Far from the quote the two may end apart: a word put in near the quote pushes
+/// the rest out of the stored span, which is no disagreement.
+fn agrees(stored: &str, chars: &[char], at: usize, before: bool) -> bool {
+    let stored: Vec<char> = if before {
+        stored.chars().rev().collect()
     } else {
-        (&stored[..n], &actual[..n])
+        stored.chars().collect()
     };
-    if n < stored.len() / 2 {
-        return false;
+    let n = stored.len();
+    let reach = n + n / 4 + 2;
+    let at = at.min(chars.len());
+    let actual: Vec<char> = if before {
+        chars[at.saturating_sub(reach)..at]
+            .iter()
+            .rev()
+            .copied()
+            .collect()
+    } else {
+        chars[at..(at + reach).min(chars.len())].to_vec()
+    };
+    // At the start or end of the body the actual text can be shorter than the stored.
+    if actual.len() < n {
+        if actual.len() < n / 2 {
+            return false;
+        }
+        return levenshtein(&stored[..actual.len()], &actual) <= (actual.len() / 4).max(2);
     }
-    levenshtein(s, a) <= (n / 4).max(2)
+    levenshtein_free_end(&stored, &actual) <= (n / 4).max(2)
+}
+
+/// The edit distance from `a` to the nearest prefix of `b`: `b` may run on past it.
+fn levenshtein_free_end<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    // Rows over b's prefixes, columns over a's: the last column of every row is the
+    // distance from all of `a` to that prefix of `b`.
+    let mut prev: Vec<usize> = (0..=a.len()).collect();
+    let mut best = prev[a.len()];
+    for (j, y) in b.iter().enumerate() {
+        let mut cur = vec![j + 1; a.len() + 1];
+        for (i, x) in a.iter().enumerate() {
+            cur[i + 1] = (prev[i] + usize::from(x != y))
+                .min(prev[i + 1] + 1)
+                .min(cur[i] + 1);
+        }
+        best = best.min(cur[a.len()]);
+        prev = cur;
+    }
+    best
 }
 
 fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {

@@ -227,3 +227,25 @@ fn a_quote_mostly_rewritten_is_orphaned_not_proposed() {
     let after = before.replace("AVG wringt", "wet knelt");
     assert_eq!(relocate(before, &after, "de AVG wringt"), Anchor::Orphaned);
 }
+
+#[test]
+fn a_word_put_in_just_before_the_quote_still_places_it() {
+    // Found in a new-user trial: the surroundings, compared letter by letter over a fixed
+    // span, disagreed once "heel" pushed the rest out, and the coding waited for review.
+    let before = "Docent 2: Bij ons is dat anders, wij wachten soms weken op een gesprek met de zorg.\n\nModerator: Dank je.\n";
+    let after = before.replace("Bij ons is dat anders", "Bij ons is dat heel anders");
+    let quote = "wij wachten soms weken op een gesprek";
+    let s = source(&after);
+    let at = s
+        .body
+        .find(quote)
+        .map(|b| s.body[..b].chars().count())
+        .unwrap();
+    assert_eq!(
+        relocate(before, &after, quote),
+        Anchor::Exact {
+            start: at,
+            end: at + quote.chars().count()
+        }
+    );
+}
