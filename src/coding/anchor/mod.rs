@@ -249,6 +249,7 @@ pub fn locate_target(source: &Source, t: &Target) -> Anchor {
             // but where the passage most likely is now is worth a person's look, instead of
             // "code the passage again".
             let (start, end) = whole_words(&chars, lo + s, lo + e);
+            let start = past_label(&chars, &segments, t.quote, start, end);
             let found: String = chars[start..end].iter().collect();
             Anchor::Unsure {
                 doubt: word_change(t.quote, &found).unwrap_or(Doubt::WordsChanged),
@@ -256,6 +257,41 @@ pub fn locate_target(source: &Source, t: &Target) -> Anchor {
             }
         }
         _ => Anchor::Orphaned,
+    }
+}
+
+/// `start` moved past a turn's speaker label ("Docent 1: ") where the span would begin in
+/// it: a coding holds what was said, and a quote that did not take the label in must not
+/// take it in by matching its letters (a sentence deleted at a turn's start left the label
+/// the nearest text).
+fn past_label(
+    chars: &[char],
+    segments: &[crate::corpus::source::Segment],
+    quote: &str,
+    start: usize,
+    end: usize,
+) -> usize {
+    let Some(seg) = segments
+        .iter()
+        .find(|s| s.start <= start && start < s.end && s.speaker.is_some())
+    else {
+        return start;
+    };
+    let line_end = chars[seg.start..seg.end.min(chars.len())]
+        .iter()
+        .position(|c| *c == '\n')
+        .map_or(seg.end, |i| seg.start + i);
+    let Some(colon) =
+        (seg.start..line_end.saturating_sub(1)).find(|&i| chars[i] == ':' && chars[i + 1] == ' ')
+    else {
+        return start;
+    };
+    let label: String = chars[seg.start..colon + 2].iter().collect();
+    let text_start = colon + 2;
+    if start < text_start && text_start < end && !quote.starts_with(label.trim_end()) {
+        text_start
+    } else {
+        start
     }
 }
 

@@ -249,3 +249,43 @@ fn a_word_put_in_just_before_the_quote_still_places_it() {
         }
     );
 }
+
+#[test]
+fn a_proposal_never_takes_in_the_speaker_label() {
+    // Found in a new-user trial: "Meer tijd." deleted at the start of a turn, the proposal
+    // began with "Docent 1: ", and accepting it coded the label.
+    let before = "Moderator: Wat hebben jullie nodig?\n\nDocent 1: Meer tijd. We doen het nu in onze eigen uren.\n";
+    let after = before.replace("Docent 1: Meer tijd. We doen", "Docent 1: We doen");
+    let quote = "Meer tijd. We doen het nu in onze eigen uren.";
+    let transcript = |body: &str| {
+        let text = format!(
+            "+++\nid = \"t\"\nkind = \"transcript\"\ntitle = \"t\"\nprovenance = \"synthetic\"\n+++\n{body}"
+        );
+        Source::parse(Path::new("t.md"), &text).unwrap()
+    };
+    let (start, end, prefix, suffix) = coded(before, quote);
+    let found = locate_target(
+        &transcript(&after),
+        &Target {
+            start,
+            end,
+            quote,
+            prefix: &prefix,
+            suffix: &suffix,
+            original_quote: None,
+        },
+    );
+    match found {
+        Anchor::Unsure {
+            proposal: Some((start, end)),
+            ..
+        } => {
+            let s = transcript(&after);
+            assert_eq!(
+                char_slice(&s.body, start, end),
+                Some("We doen het nu in onze eigen uren.")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
