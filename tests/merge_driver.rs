@@ -139,6 +139,13 @@ fn two_clones_codings_merge_through_git() {
     }
     let pulled = git(&b, &["pull", "-q", "--no-rebase", "origin", "main"]);
     assert!(!pulled.status.success(), "a real conflict stops the merge");
+    // The driver names the file by its path in the repository, not git's temporary file.
+    assert!(
+        String::from_utf8_lossy(&pulled.stderr)
+            .contains(&format!("visgraat: {FILE}: a coding changed on both sides")),
+        "{}",
+        String::from_utf8_lossy(&pulled.stderr)
+    );
     let text = std::fs::read_to_string(b.join(FILE)).unwrap();
     assert!(
         text.contains("<<<<<<< visgraat: coding c-cbdbbea9066e was changed on both sides"),

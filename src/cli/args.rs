@@ -192,6 +192,9 @@ pub enum Command {
         base: PathBuf,
         ours: PathBuf,
         theirs: PathBuf,
+        /// The file's path in the repository (git's %P), for messages: the others are
+        /// git's temporary files.
+        path: Option<PathBuf>,
     },
     /// Validate the corpus: files, front matter, codes, coding and quote anchors. Reports
     /// re-anchoring without writing it, unless --fix.

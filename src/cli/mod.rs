@@ -61,21 +61,32 @@ pub fn main() -> ExitCode {
 }
 
 /// git runs the driver wherever the repository is, with or without a config.toml there.
-fn merge_driver(base: &Path, ours: &Path, theirs: &Path) -> Result<ExitCode, Error> {
+fn merge_driver(
+    base: &Path,
+    ours: &Path,
+    theirs: &Path,
+    path: Option<&Path>,
+) -> Result<ExitCode, Error> {
     if crate::coding::merge_driver::run(base, ours, theirs)? {
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!(
             "visgraat: {}: a coding changed on both sides; the file marks it (visgraat check explains)",
-            ours.display()
+            path.unwrap_or(ours).display()
         );
         Ok(ExitCode::from(1))
     }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
-    if let Some(Command::MergeDriver { base, ours, theirs }) = &cli.command {
-        return merge_driver(base, ours, theirs);
+    if let Some(Command::MergeDriver {
+        base,
+        ours,
+        theirs,
+        path,
+    }) = &cli.command
+    {
+        return merge_driver(base, ours, theirs, path.as_deref());
     }
     match &cli.command {
         Some(Command::Init {
@@ -155,7 +166,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
             ..
         } => icr::agreement(config, round, coders, min_alpha, json, &bar),
-        Command::MergeDriver { base, ours, theirs } => merge_driver(&base, &ours, &theirs),
+        Command::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => merge_driver(&base, &ours, &theirs, path.as_deref()),
         Command::Agreement {
             coders,
             all_units,

@@ -34,7 +34,7 @@ pub(super) fn init(
     match &report.merge_driver {
         Ok(()) => println!("registered the git merge driver for codings files (git config)"),
         Err(why) => println!(
-            "note: the git merge driver for codings files is not registered ({why}); after `git init`, run: git config merge.visgraat.name \"visgraat codings (by coding id)\" && git config merge.visgraat.driver \"visgraat merge-driver %O %A %B\""
+            "note: the git merge driver for codings files is not registered ({why}); after `git init`, run: git config merge.visgraat.name \"visgraat codings (by coding id)\" && git config merge.visgraat.driver \"visgraat merge-driver %O %A %B %P\""
         ),
     }
     let cd = if dir == Path::new(".") {

@@ -1,4 +1,4 @@
-//! A git merge driver for codings files (`visgraat merge-driver %O %A %B`). git's own merge
+//! A git merge driver for codings files (`visgraat merge-driver %O %A %B %P`). git's own merge
 //! works on lines, so two coders' additions at the end of one file meet inside one
 //! `[[coding]]` table and conflict, and keeping both sides gives duplicate keys. This driver
 //! merges by coding id: additions and removals from either side go in; only a coding changed
@@ -65,15 +65,21 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
     for id in order {
         let (base, ours, theirs) = (bi.get(&id), oi.get(&id), ti.get(&id));
         let keep = if ours == theirs || theirs == base {
-            ours
+            ours.cloned()
         } else if ours == base {
-            theirs
+            theirs.cloned()
+        } else if let Some(both) = base
+            .zip(ours)
+            .zip(theirs)
+            .and_then(|((b, o), t)| merge_fields(b, o, t))
+        {
+            Some(both)
         } else {
             conflicts.push((id, ours.cloned(), theirs.cloned()));
             continue;
         };
         if let Some(c) = keep {
-            merged.push(c.clone());
+            merged.push(c);
         }
     }
     // A machine's file (suggestions) keeps its mark and the reasons of the codings kept.
@@ -106,6 +112,70 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
         text,
         conflicts: conflicts.len(),
     })
+}
+
+/// The fields of a coding that change together: where its text is. Taking the start from
+/// one side and the end from the other would put it on text nobody coded.
+const SPAN_FIELDS: &[&str] = &[
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "original_quote",
+    "orphaned",
+    "review",
+];
+
+/// One coding changed on both sides, in different fields (one recoded it, the other wrote
+/// its memo): both changes, field by field; None when a field, or the span, was changed on
+/// both sides to different values (a true conflict).
+fn merge_fields(base: &Coding, ours: &Coding, theirs: &Coding) -> Option<Coding> {
+    let table = |c: &Coding| match toml::Value::try_from(c) {
+        Ok(toml::Value::Table(t)) => Some(t),
+        _ => None,
+    };
+    let (b, o, t) = (table(base)?, table(ours)?, table(theirs)?);
+    let span = |table: &toml::Table| -> Vec<Option<toml::Value>> {
+        SPAN_FIELDS.iter().map(|k| table.get(*k).cloned()).collect()
+    };
+    // The span as one field.
+    let (bs, os, ts) = (span(&b), span(&o), span(&t));
+    let span_from_theirs = if os == ts || ts == bs {
+        false
+    } else if os == bs {
+        true
+    } else {
+        return None;
+    };
+    let mut merged = o.clone();
+    if span_from_theirs {
+        for key in SPAN_FIELDS {
+            match t.get(*key) {
+                Some(v) => merged.insert((*key).to_string(), v.clone()),
+                None => merged.remove(*key),
+            };
+        }
+    }
+    let keys: std::collections::BTreeSet<&String> =
+        b.keys().chain(o.keys()).chain(t.keys()).collect();
+    for key in keys
+        .into_iter()
+        .filter(|k| !SPAN_FIELDS.contains(&k.as_str()))
+    {
+        let (bv, ov, tv) = (b.get(key), o.get(key), t.get(key));
+        if ov == tv || tv == bv {
+            continue;
+        }
+        if ov != bv {
+            return None;
+        }
+        match tv {
+            Some(v) => merged.insert(key.clone(), v.clone()),
+            None => merged.remove(key),
+        };
+    }
+    toml::Value::Table(merged).try_into().ok()
 }
 
 /// The driver as git runs it: merge the files at `base`, `ours` and `theirs` into `ours`.
@@ -147,7 +217,7 @@ pub fn register(repo: &Path, program: &str) -> Result<()> {
         ),
         (
             "merge.visgraat.driver",
-            format!("{program} merge-driver %O %A %B"),
+            format!("{program} merge-driver %O %A %B %P"),
         ),
     ] {
         let out = std::process::Command::new("git")
@@ -202,6 +272,38 @@ mod tests {
         assert_eq!(m.conflicts, 1);
         assert!(m.text.contains(CONFLICT_START) && m.text.contains("memo = \"a\""));
         assert!(m.text.contains("memo = \"b\""));
+    }
+
+    #[test]
+    fn one_coding_changed_in_different_fields_on_the_two_sides_takes_both() {
+        // Found in a new-user trial: ana merged the code, bram wrote the memo; the driver
+        // made a conflict whose either side lost one of the two.
+        let base = coding("c-1", "");
+        let recoded = base.replace("code = \"x\"", "code = \"y\"");
+        let memo = coding("c-1", "Wachten is een knelpunt.");
+        let m = merge(&base, &recoded, &memo).unwrap();
+        assert_eq!(m.conflicts, 0, "{}", m.text);
+        let c = &parse("m", &m.text).unwrap().codings[0];
+        assert_eq!(
+            (c.code.as_str(), c.memo.as_str()),
+            ("y", "Wachten is een knelpunt.")
+        );
+        // The span is one field: moved on one side, recoded on the other, both kept.
+        let moved = base.replace(
+            "start = 0\nend = 3\nquote = \"abc\"",
+            "start = 5\nend = 8\nquote = \"abc\"",
+        );
+        let c = parse("m", &merge(&base, &moved, &recoded).unwrap().text)
+            .unwrap()
+            .codings[0]
+            .clone();
+        assert_eq!((c.start, c.end, c.code.as_str()), (5, 8, "y"));
+        // The same field to different values is still a conflict.
+        let other = base.replace("code = \"x\"", "code = \"z\"");
+        assert_eq!(merge(&base, &recoded, &other).unwrap().conflicts, 1);
+        // And so are two different spans.
+        let elsewhere = base.replace("start = 0\nend = 3", "start = 1\nend = 4");
+        assert_eq!(merge(&base, &moved, &elsewhere).unwrap().conflicts, 1);
     }
 
     #[test]
