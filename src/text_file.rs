@@ -81,7 +81,13 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
 /// malformed file is an error with its line and column.
 pub fn load_toml<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<T> {
     match read_optional(path)? {
-        Some(text) => toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e)),
+        Some(text) => {
+            // Conflict markers are git's, not a typo: say so rather than "malformed TOML".
+            if let Some(e) = merge_conflict(path, &text) {
+                return Err(e);
+            }
+            toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))
+        }
         None => Ok(T::default()),
     }
 }
@@ -125,17 +131,21 @@ pub fn normalise_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
 /// would not tell a user that git left it so.
 pub fn merge_conflict(path: &Path, text: &str) -> Option<Error> {
     let line = text.lines().position(|l| l.starts_with("<<<<<<< "))? + 1;
-    let what = if text.contains(crate::coding::merge_driver::CONFLICT_START) {
-        "a coding was changed differently on both sides of a git merge (visgraat merge-driver left both versions)"
+    let (what, how) = if text.contains(crate::coding::merge_driver::CONFLICT_START) {
+        (
+            "an entry (a coding, a memo) was changed differently on both sides of a git merge (visgraat merge-driver left both versions)",
+            "keep the version you want between the <<<<<<<, ======= and >>>>>>> lines, delete the other",
+        )
     } else {
-        "git left an unresolved merge conflict here"
+        (
+            "git left an unresolved merge conflict here",
+            "between the <<<<<<<, ======= and >>>>>>> lines keep what each side should keep (when both added something, keep both additions)",
+        )
     };
     Some(Error::invalid(
         path,
         Some(line),
-        format!(
-            "{what}: keep the version you want between the <<<<<<<, ======= and >>>>>>> lines, delete the other and the marker lines, then `git add` the file"
-        ),
+        format!("{what}: {how} and the marker lines, then `git add` the file"),
     ))
 }
 

@@ -121,6 +121,47 @@ fn two_clones_codings_merge_through_git() {
     assert!(pulled.status.success());
     assert_eq!(count(a.path()), base + 2);
 
+    // Memos written in parallel on different targets both go in (git's line merge made
+    // them conflict every time; found in a new-user trial).
+    for (dir, target, text) in [
+        (
+            a.path(),
+            "source:intermezzo-intake",
+            "Memo van A (synthetisch).",
+        ),
+        (
+            b.as_path(),
+            "code:beleid-intake-met-open-gesprek",
+            "Memo van B (synthetisch).",
+        ),
+    ] {
+        let out = visgraat(dir, &["memo", target, text, "--coder", "voorbeeld"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-q", "-m", "a memo"]);
+    }
+    let pulled = git(&b, &["pull", "-q", "--no-rebase", "origin", "main"]);
+    assert!(
+        pulled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pulled.stderr)
+    );
+    let memos = std::fs::read_to_string(b.join("corpus/memos.toml")).unwrap();
+    assert!(
+        memos.contains("Memo van A") && memos.contains("Memo van B"),
+        "{memos}"
+    );
+    assert!(visgraat(&b, &["check"]).status.success());
+    let pulled = git(
+        a.path(),
+        &["pull", "-q", "--no-rebase", b.to_str().unwrap(), "main"],
+    );
+    assert!(pulled.status.success());
+
     // The same coding's memo changed on both sides: a conflict, marked and explained.
     for (dir, memo) in [
         (a.path(), "Versie A (synthetisch)."),

@@ -154,12 +154,11 @@ fn put(corpus: &Path, target: &str, author: &str, memo: Option<Memo>) -> Result<
     Ok(previous)
 }
 
+/// The comment memos.toml starts with.
+pub const HEADER: &str = "Memos on codes, sources and cases (visgraat memo, or m in the TUI).";
+
 fn save(corpus: &Path, memos: &Memos) -> Result<()> {
-    crate::text_file::save_toml(
-        &path(corpus),
-        "Memos on codes, sources and cases (visgraat memo, or m in the TUI).",
-        memos,
-    )
+    crate::text_file::save_toml(&path(corpus), HEADER, memos)
 }
 
 #[cfg(test)]

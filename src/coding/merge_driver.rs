@@ -40,8 +40,81 @@ fn render_file(file: CodingFile) -> Result<String> {
     toml::to_string(&file).map_err(|e| Error::invalid(Path::new("merge"), None, e.to_string()))
 }
 
-/// Merge `ours` and `theirs`, both grown from `base` (the texts of three codings files).
+/// Merge `ours` and `theirs`, both grown from `base`: three codings files, or three memos
+/// files (`memos.toml`, told by its `[[memo]]` tables).
 pub fn merge(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
+    let is_memos = |text: &str| text.lines().any(|l| l.trim() == "[[memo]]");
+    if is_memos(base) || is_memos(ours) || is_memos(theirs) {
+        return merge_memos(base, ours, theirs);
+    }
+    merge_codings(base, ours, theirs)
+}
+
+/// Memos merged by what they are about and who wrote them: two memos written in parallel
+/// both go in (git's line merge made them conflict every time, their `[[memo]]` lines
+/// meeting at the end of the file); one memo rewritten differently on both sides is a
+/// conflict between marker lines.
+fn merge_memos(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
+    use super::memos::{HEADER, Memo, Memos};
+    let parse = |name: &str, text: &str| -> Result<Memos> {
+        if let Some(e) = crate::text_file::merge_conflict(Path::new(name), text) {
+            return Err(e);
+        }
+        toml::from_str(text).map_err(|e| Error::toml(Path::new(name), text, &e))
+    };
+    let (b, o, t) = (
+        parse("base", base)?,
+        parse("ours", ours)?,
+        parse("theirs", theirs)?,
+    );
+    let key = |m: &Memo| (m.target.clone(), m.author.clone());
+    let find =
+        |list: &Memos, k: &(String, String)| list.memos.iter().find(|m| key(m) == *k).cloned();
+    let mut order: Vec<(String, String)> = Vec::new();
+    for m in o.memos.iter().chain(&t.memos).chain(&b.memos) {
+        if !order.contains(&key(m)) {
+            order.push(key(m));
+        }
+    }
+    let (mut merged, mut conflicts) = (Vec::new(), Vec::new());
+    for k in order {
+        let (base, ours, theirs) = (find(&b, &k), find(&o, &k), find(&t, &k));
+        let keep = if ours == theirs || theirs == base {
+            ours
+        } else if ours == base {
+            theirs
+        } else {
+            conflicts.push((k, ours, theirs));
+            continue;
+        };
+        merged.extend(keep);
+    }
+    let render = |memos: Vec<Memo>| {
+        toml::to_string(&Memos { memos })
+            .map_err(|e| Error::invalid(Path::new("merge"), None, e.to_string()))
+    };
+    let mut text = format!("# {HEADER}\n{}", render(merged)?);
+    for ((target, author), ours, theirs) in &conflicts {
+        let side = |m: &Option<Memo>| -> Result<String> {
+            match m {
+                Some(m) => render(vec![m.clone()]),
+                None => Ok("# (removed on this side)\n".to_string()),
+            }
+        };
+        text.push_str(&format!(
+            "\n{CONFLICT_START} the memo of {author} on {target} was changed on both sides. Keep one of the two versions (or join their texts), delete the other and the three marker lines, then `git add` this file\n{}=======\n{}>>>>>>> visgraat\n",
+            side(ours)?,
+            side(theirs)?
+        ));
+    }
+    Ok(Merged {
+        text,
+        conflicts: conflicts.len(),
+    })
+}
+
+/// Merge three codings files by coding id.
+fn merge_codings(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
     let (base_file, ours_file, theirs_file) = (
         parse("base", base)?,
         parse("ours", ours)?,
@@ -192,23 +265,36 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path) -> Result<bool> {
 /// The `.gitattributes` line that sends codings files to the driver.
 pub const ATTRIBUTES_LINE: &str = "**/codings/*/*.toml merge=visgraat";
 
+/// The line that sends memos.toml to the driver too.
+pub const MEMOS_ATTRIBUTES_LINE: &str = "**/memos.toml merge=visgraat";
+
 /// Set up the git repository at `repo` to merge codings files with the driver: the line in
 /// `.gitattributes` (committed, so every clone has it) and the driver in the repository's
 /// git config (not part of a clone: each clone runs this, or the two `git config` commands
 /// in README). `program` is how git should call visgraat (`visgraat`, or a full path).
 pub fn register(repo: &Path, program: &str) -> Result<()> {
     let path = repo.join(".gitattributes");
-    let text = crate::text_file::read_optional(&path)?.unwrap_or_default();
-    if !text.lines().any(|l| l.trim() == ATTRIBUTES_LINE) {
-        let sep = if text.is_empty() || text.ends_with('\n') {
-            ""
-        } else {
-            "\n"
-        };
-        let new = format!(
-            "{text}{sep}# visgraat merges codings files by coding id (visgraat merge-driver)\n{ATTRIBUTES_LINE}\n"
-        );
-        crate::atomic::write(&path, new.as_bytes())?;
+    let mut text = crate::text_file::read_optional(&path)?.unwrap_or_default();
+    let before = text.clone();
+    for (line, comment) in [
+        (
+            ATTRIBUTES_LINE,
+            "# visgraat merges codings files by coding id (visgraat merge-driver)",
+        ),
+        (
+            MEMOS_ATTRIBUTES_LINE,
+            "# and memos by what they are about and who wrote them",
+        ),
+    ] {
+        if !text.lines().any(|l| l.trim() == line) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&format!("{comment}\n{line}\n"));
+        }
+    }
+    if text != before {
+        crate::atomic::write(&path, text.as_bytes())?;
     }
     for (key, value) in [
         (
@@ -304,6 +390,39 @@ mod tests {
         // And so are two different spans.
         let elsewhere = base.replace("start = 0\nend = 3", "start = 1\nend = 4");
         assert_eq!(merge(&base, &moved, &elsewhere).unwrap().conflicts, 1);
+    }
+
+    #[test]
+    fn memos_written_in_parallel_both_go_in() {
+        // Found in a new-user trial: two memos on different targets conflicted every time.
+        let memo = |target: &str, author: &str, text: &str| {
+            format!(
+                "[[memo]]\ntarget = \"{target}\"\nauthor = \"{author}\"\ntext = \"{text}\"\nupdated = 2024-01-01T00:00:00Z\n"
+            )
+        };
+        let base = format!(
+            "# {}\n{}",
+            super::super::memos::HEADER,
+            memo("code:a", "ana", "Eerst.")
+        );
+        let ours = format!("{base}\n{}", memo("source:s", "ana", "Van ana."));
+        let theirs = format!("{base}\n{}", memo("case:fg-b", "bram", "Van bram."));
+        let m = merge(&base, &ours, &theirs).unwrap();
+        assert_eq!(m.conflicts, 0, "{}", m.text);
+        let memos: super::super::memos::Memos = toml::from_str(&m.text).unwrap();
+        let targets: Vec<&str> = memos.memos.iter().map(|m| m.target.as_str()).collect();
+        assert_eq!(targets, ["code:a", "source:s", "case:fg-b"]);
+        assert!(m.text.starts_with("# Memos on codes"));
+        // One memo rewritten two ways: a conflict with both texts.
+        let a = base.replace("Eerst.", "Versie A.");
+        let b = base.replace("Eerst.", "Versie B.");
+        let m = merge(&base, &a, &b).unwrap();
+        assert_eq!(m.conflicts, 1);
+        assert!(m.text.contains("Versie A.") && m.text.contains("Versie B."));
+        assert!(
+            m.text
+                .contains("the memo of ana on code:a was changed on both sides")
+        );
     }
 
     #[test]
