@@ -143,6 +143,21 @@ fn code_match_is_visible_at_once_in_stats_and_search() {
         out.contains("coded intermezzo-intake as doelgroep-behoeften-niet-kenbaar by tester"),
         "{out}"
     );
+    // The same again is refused, not counted twice (found in a new-user trial).
+    let again = p.stderr(
+        2,
+        &[
+            "code",
+            "intermezzo-intake",
+            "--match",
+            "Ze zijn tijdens de intake afhankelijk van wat de student zelf deelt",
+            "doelgroep-behoeften-niet-kenbaar",
+        ],
+    );
+    assert!(
+        again.contains("tester coded this text with doelgroep-behoeften-niet-kenbaar already"),
+        "{again}"
+    );
     let after: serde_json::Value =
         serde_json::from_str(&p.expect(0, &["stats", "--json"])).unwrap();
     assert_eq!(bone(&after), bone(&before) + 1);

@@ -215,7 +215,8 @@ impl CodingSet {
     /// Count of codings per code.
     pub fn per_code(&self) -> BTreeMap<&str, usize> {
         let mut out = BTreeMap::new();
-        for c in &self.codings {
+        // Those that count, as stats counts them: not an orphan or one waiting for review.
+        for c in self.codings.iter().filter(|c| !c.coding.orphaned) {
             *out.entry(c.coding.code.as_str()).or_insert(0) += 1;
         }
         out
@@ -378,6 +379,17 @@ pub fn add(
     // Read the file fresh under the lock: another process may have added codings since we
     // loaded.
     let mut file = load_file(&path)?;
+    // The same code on the same text twice by one coder counts it twice everywhere.
+    if let Some(same) = file
+        .codings
+        .iter()
+        .find(|c| !c.orphaned && c.code == code && c.start == start && c.end == end)
+    {
+        return Err(Error::Usage(format!(
+            "{coder} coded this text with {code} already (coding {}): nothing added",
+            same.id
+        )));
+    }
     file.codings.push(coding.clone());
     save_file(&path, &file)?;
     Ok(Placed {
