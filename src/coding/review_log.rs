@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,11 +60,18 @@ pub fn append(corpus: &Path, mut decision: Decision) -> Result<Decision> {
     Ok(decision)
 }
 
-/// Take a decision out again (undo), by id.
+/// Take a decision out again (undo), by id. The last one gone, the file goes too: a review
+/// log with no decision is no review (an undone first decision left a header-only file).
 pub fn remove(corpus: &Path, id: &str) -> Result<()> {
     let _lock = super::lock::acquire(corpus)?;
     let mut log = load(corpus)?;
     log.decisions.retain(|d| d.id != id);
+    if log.decisions.is_empty() {
+        return match std::fs::remove_file(path(corpus)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path(corpus), e)),
+            _ => Ok(()),
+        };
+    }
     save(corpus, &log)
 }
 

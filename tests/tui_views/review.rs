@@ -51,6 +51,8 @@ fn review_walks_disagreements_and_settles_one_with_undo() {
     assert_eq!(log.decisions[0].code, first.code);
     f.send([Action::Undo]);
     assert_eq!(f.app.review.items.clone().unwrap().len(), before.len());
+    // No decision left, no review log left (a header-only file stayed; new-user trial).
+    assert!(!corpus.join("review.toml").exists());
     let (on_disk, _) = visgraat::coding::CodingSet::load(&corpus);
     assert_eq!(on_disk.codings.len(), codings_before);
     assert!(
