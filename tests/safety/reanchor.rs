@@ -29,6 +29,16 @@ fn coded() -> (Project, std::path::PathBuf, String) {
     (p, file, stored)
 }
 
+/// Replace `from` with `to` in the coded source, as a hand edit does; returns the text it
+/// had, to put back.
+fn edit_source(p: &Project, from: &str, to: &str) -> String {
+    let src = p.corpus().join(SOURCE);
+    let original = std::fs::read_to_string(&src).unwrap();
+    assert!(original.contains(from));
+    std::fs::write(&src, original.replace(from, to)).unwrap();
+    original
+}
+
 /// How many codings `codes list` counts for the coded code.
 fn listed(p: &Project) -> u64 {
     let codes: serde_json::Value =
@@ -48,14 +58,9 @@ fn a_replaced_word_is_proposed_for_review_and_undoing_it_restores_the_coding() {
     let (p, file, stored) = coded();
     let counted = listed(&p);
     let src = p.corpus().join(SOURCE);
-    let original = std::fs::read_to_string(&src).unwrap();
     // "precies" → "van tevoren": more than a typo (more than one edit in ten chars, so
     // beyond what re-anchoring places by itself), yet plainly the same passage.
-    std::fs::write(
-        &src,
-        original.replace("altijd precies weten", "altijd van tevoren weten"),
-    )
-    .unwrap();
+    let original = edit_source(&p, "altijd precies weten", "altijd van tevoren weten");
     let out = p.expect(2, &["check"]);
     assert!(
         out.contains("needs review: words were added, removed or changed inside it")
@@ -92,12 +97,7 @@ fn a_replaced_word_is_proposed_for_review_and_undoing_it_restores_the_coding() {
 fn a_typo_placed_by_itself_and_then_undone_leaves_the_coding_as_it_was() {
     let (p, file, stored) = coded();
     let src = p.corpus().join(SOURCE);
-    let original = std::fs::read_to_string(&src).unwrap();
-    std::fs::write(
-        &src,
-        original.replace("altijd precies weten", "altijd precis weten"),
-    )
-    .unwrap();
+    let original = edit_source(&p, "altijd precies weten", "altijd precis weten");
     p.search(&["onderwijs"]);
     let moved = std::fs::read_to_string(&file).unwrap();
     assert!(
@@ -122,12 +122,7 @@ fn a_typo_placed_by_itself_and_then_undone_leaves_the_coding_as_it_was() {
 fn an_accepted_proposal_goes_back_onto_the_first_text_when_it_returns() {
     let (p, file, stored) = coded();
     let src = p.corpus().join(SOURCE);
-    let original = std::fs::read_to_string(&src).unwrap();
-    std::fs::write(
-        &src,
-        original.replace("altijd precies weten", "altijd van tevoren weten"),
-    )
-    .unwrap();
+    let original = edit_source(&p, "altijd precies weten", "altijd van tevoren weten");
     let id = visgraat::coding::load_file(&file).unwrap().codings[0]
         .id
         .clone();

@@ -183,25 +183,38 @@ fn gone_text_is_orphaned_not_moved() {
     assert_eq!(locate(&s, 17, 51, QUOTE), Anchor::Orphaned);
 }
 
+/// The text a re-anchoring proposes in `source`, if it proposes a place.
+fn proposed(source: &Source, anchor: &Anchor) -> Option<String> {
+    match anchor {
+        Anchor::Unsure {
+            proposal: Some((start, end)),
+            ..
+        } => char_slice(&source.body, *start, *end).map(str::to_string),
+        _ => None,
+    }
+}
+
 #[test]
 fn a_word_replaced_beyond_a_typo_is_proposed_not_placed() {
     let before =
         "Deelnemer 2: De werkdruk is hoog, we vangen veel op voor collega's die ziek zijn.\n";
     let quote = "we vangen veel op voor collega's die ziek zijn";
     let after = before.replace("die ziek zijn", "die afwezig zijn");
-    match relocate(before, &after, quote) {
-        Anchor::Unsure {
-            doubt: Doubt::WordsChanged,
-            proposal: Some((start, end)),
-        } => {
-            let s = source(&after);
-            assert_eq!(
-                char_slice(&s.body, start, end),
-                Some("we vangen veel op voor collega's die afwezig zijn")
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    let found = relocate(before, &after, quote);
+    assert!(
+        matches!(
+            found,
+            Anchor::Unsure {
+                doubt: Doubt::WordsChanged,
+                ..
+            }
+        ),
+        "{found:?}"
+    );
+    assert_eq!(
+        proposed(&source(&after), &found).as_deref(),
+        Some("we vangen veel op voor collega's die afwezig zijn")
+    );
     // A word added, too; and a negation added is named as such.
     let added = before.replace("vangen veel", "vangen heel veel");
     assert!(matches!(
@@ -275,17 +288,9 @@ fn a_proposal_never_takes_in_the_speaker_label() {
             original_quote: None,
         },
     );
-    match found {
-        Anchor::Unsure {
-            proposal: Some((start, end)),
-            ..
-        } => {
-            let s = transcript(&after);
-            assert_eq!(
-                char_slice(&s.body, start, end),
-                Some("We doen het nu in onze eigen uren.")
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(
+        proposed(&transcript(&after), &found).as_deref(),
+        Some("We doen het nu in onze eigen uren."),
+        "{found:?}"
+    );
 }
