@@ -449,7 +449,7 @@ impl App {
         match self.ws.log_decision(decision) {
             Ok(edit) => {
                 self.history.done(edit);
-                self.info(self.msg().resolved);
+                self.info(self.msg().kept_difference);
             }
             Err(e) => self.error(e.to_string()),
         }

@@ -66,6 +66,12 @@ fn review_walks_disagreements_and_settles_one_with_undo() {
     f.send([Action::KeepDifference]);
     assert_eq!(f.app.review.items.clone().unwrap().len(), before.len());
     assert!(f.app.review.kept[0]);
+    // Kept, not "resolved" (found in a new-user trial).
+    assert!(
+        f.screen().contains("verschil bewust bewaard"),
+        "{}",
+        f.screen()
+    );
     assert!(f.screen().contains("✓ Synthetic focus group A ¶2"));
     let log = visgraat::coding::review_log::load(&corpus).unwrap();
     assert_eq!(log.decisions[0].decision, "kept as a difference");

@@ -45,6 +45,8 @@ pub struct Messages {
     /// Before "a ↔ b": the two coders coded no source in common.
     pub review_no_common: &'static str,
     pub resolved: &'static str,
+    /// `K`: the difference stays, on purpose.
+    pub kept_difference: &'static str,
     /// After a coder's name: `r` or `m` on the Vergelijken page at a coding that is not
     /// the active coder's own.
     pub review_not_yours: &'static str,
@@ -181,6 +183,7 @@ impl Messages {
             self.not_with_this_code,
             self.review_no_common,
             self.resolved,
+            self.kept_difference,
             self.review_not_yours,
             self.help,
             self.quit,
@@ -308,6 +311,7 @@ pub const NL: Messages = Messages {
     not_with_this_code: "(niet met deze code) · wel:",
     review_no_common: "Deze twee codeurs codeerden geen gemeenschappelijke bron: er is niets te vergelijken. Kies met f een andere codeur.",
     resolved: "verschil opgelost",
+    kept_difference: "verschil bewust bewaard (in het logboek)",
     review_not_yours: "codeerde dit, niet jij: beslecht het met < of >, of houd het verschil met K",
     help: "hulp",
     quit: "stoppen",
@@ -433,6 +437,7 @@ pub const EN: Messages = Messages {
     not_with_this_code: "(not with this code) · instead:",
     review_no_common: "These two coders coded no source in common: there is nothing to compare. Pick another coder with f.",
     resolved: "disagreement resolved",
+    kept_difference: "difference kept on purpose (in the log)",
     review_not_yours: "coded this, not you: settle it with < or >, or keep the difference with K",
     help: "help",
     quit: "quit",
