@@ -127,6 +127,7 @@ mod tests {
                 paragraph: 1,
                 code: "c".into(),
                 decision: "kept".into(),
+                text: String::new(),
             })
         };
         let mut h = History::default();

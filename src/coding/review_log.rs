@@ -23,6 +23,32 @@ pub struct Decision {
     pub code: String,
     /// What was decided, in words.
     pub decision: String,
+    /// How the paragraph began when the decision was made ([`opening`]): the decision
+    /// follows its paragraph when paragraphs are put in or taken out before it, and does
+    /// not pass to another paragraph that comes to stand at its number.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+/// Chars of a paragraph's beginning kept in a decision: enough to tell paragraphs apart.
+const OPENING_CHARS: usize = 60;
+
+/// The beginning of a paragraph's text as a decision keeps it.
+pub fn opening(paragraph: &str) -> String {
+    paragraph.trim().chars().take(OPENING_CHARS).collect()
+}
+
+impl Decision {
+    /// Whether this decision is about paragraph `ordinal`, reading `text`, of its source:
+    /// by the paragraph's beginning where the decision kept it, else (a decision from
+    /// before it was kept) by its number.
+    pub fn is_about(&self, ordinal: u32, text: &str) -> bool {
+        if self.text.is_empty() {
+            self.paragraph == ordinal
+        } else {
+            opening(text) == self.text
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -402,7 +402,7 @@ impl App {
         if result.is_ok() {
             result = self
                 .ws
-                .log_decision(decision_on(&item, &coders, &who, decision))
+                .log_decision(decision_on(&self.ws, &item, &coders, &who, decision))
                 .map(|d| done.push(d));
         }
         if !done.is_empty() {
@@ -445,7 +445,13 @@ impl App {
             return;
         };
         let who = self.ws.config.coder.clone();
-        let decision = decision_on(&item, &[a, b], &who, "kept as a difference".into());
+        let decision = decision_on(
+            &self.ws,
+            &item,
+            &[a, b],
+            &who,
+            "kept as a difference".into(),
+        );
         match self.ws.log_decision(decision) {
             Ok(edit) => {
                 self.history.done(edit);
@@ -538,12 +544,19 @@ impl App {
 }
 
 fn decision_on(
+    ws: &crate::workspace::Workspace,
     item: &crate::analysis::agreement::Disagreement,
     coders: &[String; 2],
     by: &str,
     decision: String,
 ) -> Decision {
+    let text = ws
+        .corpus
+        .source(&item.source)
+        .and_then(|s| s.slice(item.start, item.end))
+        .map_or(String::new(), |t| crate::coding::review_log::opening(&t));
     Decision {
+        text,
         id: String::new(),
         at: "1970-01-01T00:00:00Z".parse().expect("a datetime"),
         by: by.to_string(),

@@ -122,6 +122,7 @@ impl Workspace {
             paragraph,
             code: machine.coding.code.clone(),
             decision: format!("accepted suggestion {id} (score {score:.2}) as {reviewer}'s coding"),
+            text: String::new(),
         })?;
         Ok(Edit::Group(vec![
             Edit::Removed(machine),

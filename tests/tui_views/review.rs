@@ -153,3 +153,38 @@ fn coders_without_a_common_source_are_told_so_not_that_they_agree() {
     );
     assert!(!screen.contains("Geen verschillen"), "{screen}");
 }
+
+/// A decision follows its paragraph: with a paragraph put in before it, the difference
+/// kept is still marked ✓, and no other difference that comes to stand at its number is
+/// (found in a new-user trial: decisions were keyed by the paragraph's number).
+#[test]
+fn a_kept_difference_follows_its_paragraph_when_one_is_put_in_before() {
+    let mut f = fixture(110, 30);
+    f.send([Action::Show(ViewId::Review)]);
+    f.send([Action::KeepDifference]);
+    let first = f.app.review.items.clone().unwrap()[0].clone();
+    assert!(f.app.review.kept[0]);
+    let log = std::fs::read_to_string(f.app.ws.corpus.root.join("review.toml")).unwrap();
+    assert!(log.contains("text = \""), "{log}");
+
+    let path = f.app.ws.corpus.source(&first.source).unwrap().path.clone();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let body = text.find("\n+++\n").unwrap() + 5;
+    let moved = format!(
+        "{}Moderator: Een alinea ervoor (synthetisch).\n\n{}",
+        &text[..body],
+        &text[body..]
+    );
+    std::fs::write(&path, moved).unwrap();
+    f.app.ws.reload(true);
+    f.app.review.items = None;
+    f.app.review.ensure(&f.app.ws);
+    let items = f.app.review.items.clone().unwrap();
+    let at = items
+        .iter()
+        .position(|d| d.code == first.code && d.ordinal == first.ordinal + 1)
+        .expect("the same difference, one paragraph on");
+    assert!(f.app.review.kept[at], "the ✓ followed its paragraph");
+    let marked = f.app.review.kept.iter().filter(|k| **k).count();
+    assert_eq!(marked, 1, "and no other difference took it");
+}

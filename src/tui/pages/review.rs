@@ -77,11 +77,16 @@ impl ReviewState {
         self.kept = items
             .iter()
             .map(|d| {
+                let text = ws
+                    .corpus
+                    .source(&d.source)
+                    .and_then(|s| s.slice(d.start, d.end))
+                    .unwrap_or_default();
                 log.decisions.iter().any(|k| {
                     k.source == d.source
-                        && k.paragraph == d.ordinal
                         && k.code == d.code
                         && of_pair(&k.coders)
+                        && k.is_about(d.ordinal, &text)
                 })
             })
             .collect();
