@@ -81,15 +81,18 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
 /// malformed file is an error with its line and column.
 pub fn load_toml<T: serde::de::DeserializeOwned + Default>(path: &Path) -> Result<T> {
     match read_optional(path)? {
-        Some(text) => {
-            // Conflict markers are git's, not a typo: say so rather than "malformed TOML".
-            if let Some(e) = merge_conflict(path, &text) {
-                return Err(e);
-            }
-            toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))
-        }
+        Some(text) => parse_toml(path, &text),
         None => Ok(T::default()),
     }
+}
+
+/// Parse `text` (of the file at `path`, which names it in errors) as TOML. Conflict markers
+/// are git's, not a typo: they are said to be a conflict rather than "malformed TOML".
+pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    if let Some(e) = merge_conflict(path, text) {
+        return Err(e);
+    }
+    toml::from_str(text).map_err(|e| Error::toml(path, text, &e))
 }
 
 /// Write `value` as TOML to `path`, atomically, under a `# header` comment line that says what

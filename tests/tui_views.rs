@@ -53,6 +53,18 @@ impl Fixture {
         self.run_effects();
     }
 
+    /// Open the first source, select the first word of its second paragraph and ask to
+    /// code it: the code picker opens.
+    fn pick_a_code_for_the_first_word(&mut self) {
+        self.send([
+            Action::Enter,
+            Action::ParagraphNext,
+            Action::ToggleSelect,
+            Action::WordNext,
+            Action::Code,
+        ]);
+    }
+
     fn type_text(&mut self, text: &str) {
         self.send(text.chars().map(Action::Input));
     }
@@ -127,13 +139,7 @@ fn reader_shows_overlapping_codings_and_wide_text() {
 #[test]
 fn code_popup_filters_codes() {
     let mut f = fixture(120, 26);
-    f.send([
-        Action::Enter,
-        Action::ParagraphNext,
-        Action::ToggleSelect,
-        Action::WordNext,
-        Action::Code,
-    ]);
+    f.pick_a_code_for_the_first_word();
     f.type_text("wer");
     insta::assert_snapshot!("code_popup", f.screen());
 }

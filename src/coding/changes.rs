@@ -51,17 +51,21 @@ pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
             }
         };
         let file = &mut files[at].1;
-        let changed = |id: &str| {
-            Error::Usage(format!(
-                "coding {id} in {} was changed elsewhere since (git, another visgraat): nothing written; reload (Ctrl-l) and look again",
-                file_path(corpus, coder, source).display()
-            ))
-        };
-        let missing = |id: &str| {
-            Error::Usage(format!(
-                "no coding {id} in {}: it was changed elsewhere; reload (Ctrl-l)",
-                file_path(corpus, coder, source).display()
-            ))
+        let path = file_path(corpus, coder, source);
+        // Where `known` is in the file, as it was known; else why it cannot be changed.
+        let as_known = |file: &CodingFile, known: &Coding| -> Result<usize> {
+            let id = &known.id;
+            match file.codings.iter().position(|c| c.id == *id) {
+                None => Err(Error::Usage(format!(
+                    "no coding {id} in {}: it was changed elsewhere; reload (Ctrl-l)",
+                    path.display()
+                ))),
+                Some(i) if file.codings[i] != *known => Err(Error::Usage(format!(
+                    "coding {id} in {} was changed elsewhere since (git, another visgraat): nothing written; reload (Ctrl-l) and look again",
+                    path.display()
+                ))),
+                Some(i) => Ok(i),
+            }
         };
         match change {
             Change::Add(p) => {
@@ -70,29 +74,15 @@ pub fn apply_changes(corpus: &Path, changes: &[Change]) -> Result<()> {
                     file.codings.insert(at, p.coding.clone());
                 }
             }
+            // Only over the coding as this change knew it: an undo, or an edit from a stale
+            // screen, must not write over what git or another visgraat changed since (a
+            // colleague's merged code, a memo).
             Change::Remove(p) => {
-                let i = file
-                    .codings
-                    .iter()
-                    .position(|c| c.id == p.coding.id)
-                    .ok_or_else(|| missing(&p.coding.id))?;
-                if file.codings[i] != p.coding {
-                    return Err(changed(&p.coding.id));
-                }
+                let i = as_known(file, &p.coding)?;
                 file.codings.remove(i);
             }
             Change::Replace { old, new } => {
-                let i = file
-                    .codings
-                    .iter()
-                    .position(|c| c.id == old.coding.id)
-                    .ok_or_else(|| missing(&old.coding.id))?;
-                // Only over the coding as this change knew it: an undo, or an edit from a
-                // stale screen, must not write back over what git or another visgraat
-                // changed since (a colleague's merged code, a memo).
-                if file.codings[i] != old.coding {
-                    return Err(changed(&old.coding.id));
-                }
+                let i = as_known(file, &old.coding)?;
                 file.codings[i] = new.coding.clone();
             }
         }

@@ -57,10 +57,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
 fn merge_memos(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
     use super::memos::{HEADER, Memo, Memos};
     let parse = |name: &str, text: &str| -> Result<Memos> {
-        if let Some(e) = crate::text_file::merge_conflict(Path::new(name), text) {
-            return Err(e);
-        }
-        toml::from_str(text).map_err(|e| Error::toml(Path::new(name), text, &e))
+        crate::text_file::parse_toml(Path::new(name), text)
     };
     let (b, o, t) = (
         parse("base", base)?,
@@ -95,22 +92,29 @@ fn merge_memos(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
     };
     let mut text = format!("# {HEADER}\n{}", render(merged)?);
     for ((target, author), ours, theirs) in &conflicts {
-        let side = |m: &Option<Memo>| -> Result<String> {
-            match m {
-                Some(m) => render(vec![m.clone()]),
-                None => Ok("# (removed on this side)\n".to_string()),
-            }
-        };
-        text.push_str(&format!(
-            "\n{CONFLICT_START} the memo of {author} on {target} was changed on both sides. Keep one of the two versions (or join their texts), delete the other and the three marker lines, then `git add` this file\n{}=======\n{}>>>>>>> visgraat\n",
+        let side = |m: &Option<Memo>| m.as_ref().map(|m| render(vec![m.clone()])).transpose();
+        text.push_str(&conflict_block(
+            &format!("the memo of {author} on {target}"),
+            " (or join their texts)",
             side(ours)?,
-            side(theirs)?
+            side(theirs)?,
         ));
     }
     Ok(Merged {
         text,
         conflicts: conflicts.len(),
     })
+}
+
+/// An entry changed on both sides, between marker lines `visgraat check` explains: `what`
+/// it is, a hint for `how` to join them, and each side's text (None: removed there).
+fn conflict_block(what: &str, how: &str, ours: Option<String>, theirs: Option<String>) -> String {
+    let side = |s: Option<String>| s.unwrap_or_else(|| "# (removed on this side)\n".to_string());
+    format!(
+        "\n{CONFLICT_START} {what} was changed on both sides. Keep one of the two versions{how}, delete the other and the three marker lines, then `git add` this file\n{}=======\n{}>>>>>>> visgraat\n",
+        side(ours),
+        side(theirs)
+    )
 }
 
 /// Merge three codings files by coding id.
@@ -169,16 +173,12 @@ fn merge_codings(base: &str, ours: &str, theirs: &str) -> Result<Merged> {
         reasons,
     })?;
     for (id, ours, theirs) in &conflicts {
-        let side = |c: &Option<Coding>| -> Result<String> {
-            match c {
-                Some(c) => render(vec![c.clone()]),
-                None => Ok("# (removed on this side)\n".to_string()),
-            }
-        };
-        text.push_str(&format!(
-            "\n{CONFLICT_START} coding {id} was changed on both sides. Keep one of the two versions, delete the other and the three marker lines, then `git add` this file\n{}=======\n{}>>>>>>> visgraat\n",
+        let side = |c: &Option<Coding>| c.as_ref().map(|c| render(vec![c.clone()])).transpose();
+        text.push_str(&conflict_block(
+            &format!("coding {id}"),
+            "",
             side(ours)?,
-            side(theirs)?
+            side(theirs)?,
         ));
     }
     Ok(Merged {

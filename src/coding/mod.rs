@@ -126,10 +126,7 @@ pub fn load_file(path: &Path) -> Result<CodingFile> {
 
 /// Parse the text of a codings file; `path` names it in errors.
 pub fn parse_file(path: &Path, text: &str) -> Result<CodingFile> {
-    if let Some(e) = crate::text_file::merge_conflict(path, text) {
-        return Err(e);
-    }
-    toml::from_str(text).map_err(|e| Error::toml(path, text, &e))
+    crate::text_file::parse_toml(path, text)
 }
 
 impl CodingSet {

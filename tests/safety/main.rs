@@ -229,24 +229,8 @@ fn a_second_indexer_waits_and_searches_go_on_meanwhile() {
 /// rewrites nothing; `check --accept` places it there, keeping the first quote.
 #[test]
 fn a_turned_meaning_waits_for_review_and_is_placed_only_when_accepted() {
-    let p = Project::shipped();
-    let quote = "docenten niet altijd precies weten wat passend onderwijs inhoudt";
-    p.expect(
-        0,
-        &[
-            "code",
-            "intermezzo-definitie-passend-onderwijs",
-            "--match",
-            quote,
-            "individu-onduidelijk-wat-passend-onderwijs-is",
-            "--coder",
-            "tester",
-        ],
-    );
-    let file = p
-        .corpus()
-        .join("codings/tester/intermezzo-definitie-passend-onderwijs.toml");
-    let stored = std::fs::read_to_string(&file).unwrap();
+    let (p, file, stored) = reanchor::coded();
+    let quote = reanchor::QUOTE;
     let id = visgraat::coding::load_file(&file).unwrap().codings[0]
         .id
         .clone();

@@ -5,10 +5,10 @@
 use super::common::Project;
 
 const SOURCE: &str = "sources/intermezzo/intermezzo-definitie-passend-onderwijs.md";
-const QUOTE: &str = "docenten niet altijd precies weten wat passend onderwijs inhoudt";
+pub(crate) const QUOTE: &str = "docenten niet altijd precies weten wat passend onderwijs inhoudt";
 
 /// The shipped project with `QUOTE` coded by "tester": the codings file and what it holds.
-fn coded() -> (Project, std::path::PathBuf, String) {
+pub(crate) fn coded() -> (Project, std::path::PathBuf, String) {
     let p = Project::shipped();
     p.expect(
         0,

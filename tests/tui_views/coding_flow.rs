@@ -368,13 +368,7 @@ fn keys_do_nothing_behind_too_small_and_quit_leaves_a_popup() {
     assert!(f.app.quit, "quitting still works");
 
     let mut f = fixture(120, 26);
-    f.send([
-        Action::Enter,
-        Action::ParagraphNext,
-        Action::ToggleSelect,
-        Action::WordNext,
-        Action::Code,
-    ]);
+    f.pick_a_code_for_the_first_word();
     assert!(matches!(f.app.popup, Some(Popup::CodePicker { .. })));
     f.send([Action::Quit]);
     assert!(f.app.quit);

@@ -64,9 +64,14 @@ fn coded(before: &str, quote: &str) -> (usize, usize, String, String) {
 }
 
 fn relocate(before: &str, after: &str, quote: &str) -> Anchor {
+    relocate_in(&source(after), before, quote)
+}
+
+/// [`relocate`] into `after`, a source of any kind.
+fn relocate_in(after: &Source, before: &str, quote: &str) -> Anchor {
     let (start, end, prefix, suffix) = coded(before, quote);
     locate_target(
-        &source(after),
+        after,
         &Target {
             start,
             end,
@@ -276,18 +281,7 @@ fn a_proposal_never_takes_in_the_speaker_label() {
         );
         Source::parse(Path::new("t.md"), &text).unwrap()
     };
-    let (start, end, prefix, suffix) = coded(before, quote);
-    let found = locate_target(
-        &transcript(&after),
-        &Target {
-            start,
-            end,
-            quote,
-            prefix: &prefix,
-            suffix: &suffix,
-            original_quote: None,
-        },
-    );
+    let found = relocate_in(&transcript(&after), before, quote);
     assert_eq!(
         proposed(&transcript(&after), &found).as_deref(),
         Some("We doen het nu in onze eigen uren."),
